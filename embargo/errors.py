@@ -1,0 +1,37 @@
+"""embargo's exceptions. Every message says what went wrong and where::
+
+    EmbargoError
+     ├── ListFormatError     a list file is truncated, corrupted or not the format it claims
+     ├── UnknownFormatError  no parser recognises a file
+     ├── StoreError          the store cannot do what was asked (unknown source/version/entity)
+     └── FetchError          a download failed (timeout, HTTP error, bad content)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class EmbargoError(Exception):
+    """Base of all errors embargo reports to a user (never with a traceback)."""
+
+
+class ListFormatError(EmbargoError):
+    def __init__(self, path: Path | str, cause: str, where: str | None = None) -> None:
+        self.path = str(path)
+        self.cause = cause
+        self.where = where
+        loc = f" ({where})" if where else ""
+        super().__init__(f"{self.path}: {cause}{loc}")
+
+
+class UnknownFormatError(ListFormatError):
+    pass
+
+
+class StoreError(EmbargoError):
+    pass
+
+
+class FetchError(EmbargoError):
+    pass

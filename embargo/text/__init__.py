@@ -1,0 +1,1 @@
+"""Pure string helpers: dates, countries (and, later, names and transliteration)."""
