@@ -1,0 +1,1 @@
+"""US Treasury OFAC formats: legacy CSV, sdnList XML, ENHANCED_XML."""
