@@ -1,10 +1,10 @@
 """embargo's exceptions. Every message says what went wrong and where::
 
-    EmbargoError
-     ├── ListFormatError     a list file is truncated, corrupted or not the format it claims
-     ├── UnknownFormatError  no parser recognises a file
-     ├── StoreError          the store cannot do what was asked (unknown source/version/entity)
-     └── FetchError          a download failed (timeout, HTTP error, bad content)
+EmbargoError
+ ├── ListFormatError     a list file is truncated, corrupted or not the format it claims
+ ├── UnknownFormatError  no parser recognises a file
+ ├── StoreError          the store cannot do what was asked (unknown source/version/entity)
+ └── FetchError          a download failed (timeout, HTTP error, bad content)
 """
 
 from __future__ import annotations

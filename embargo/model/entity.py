@@ -180,10 +180,10 @@ def make_entity(
             clean_names[key] = Name(v, n.kind, n.lang)
     ordered = sorted(clean_names.values(), key=lambda n: (rank[n.kind], n.value, n.lang or ""))
     clean_props: list[tuple[str, tuple[str, ...]]] = []
-    for key, vals in sorted((props or {}).items()):
+    for prop_name, vals in sorted((props or {}).items()):
         cv = _clean_all(vals)
         if cv:
-            clean_props.append((key, cv))
+            clean_props.append((prop_name, cv))
     idents = []
     for i in identifiers:
         v = _clean(i.value)
@@ -194,7 +194,9 @@ def make_entity(
         full = _clean(a.full)
         if full is not None:
             addrs.append(
-                Address(full, _clean(a.street), _clean(a.city), _clean(a.region), _clean(a.postal_code), a.country)
+                Address(
+                    full, _clean(a.street), _clean(a.city), _clean(a.region), _clean(a.postal_code), a.country
+                )
             )
     sancs = [
         Sanction(
@@ -301,11 +303,17 @@ def entity_from_dict(d: Mapping[str, Any]) -> Entity:
         countries=tuple(d.get("countries", ())),
         gender=d.get("gender"),
         identifiers=tuple(
-            Identifier(i["type"], i["value"], i.get("country"), i.get("note")) for i in d.get("identifiers", [])
+            Identifier(i["type"], i["value"], i.get("country"), i.get("note"))
+            for i in d.get("identifiers", [])
         ),
         addresses=tuple(
             Address(
-                a["full"], a.get("street"), a.get("city"), a.get("region"), a.get("postal_code"), a.get("country")
+                a["full"],
+                a.get("street"),
+                a.get("city"),
+                a.get("region"),
+                a.get("postal_code"),
+                a.get("country"),
             )
             for a in d.get("addresses", [])
         ),

@@ -15,7 +15,12 @@ SOURCES: dict[str, SourceInfo] = {
             "OFAC Specially Designated Nationals and Blocked Persons List (SDN)",
             OFAC,
             "us",
-            (f"{OFAC_API}/SDN.CSV", f"{OFAC_API}/ADD.CSV", f"{OFAC_API}/ALT.CSV", f"{OFAC_API}/SDN_COMMENTS.CSV"),
+            (
+                f"{OFAC_API}/SDN.CSV",
+                f"{OFAC_API}/ADD.CSV",
+                f"{OFAC_API}/ALT.CSV",
+                f"{OFAC_API}/SDN_COMMENTS.CSV",
+            ),
             ("ofac_csv", "ofac_xml", "ofac_enhanced"),
         ),
         SourceInfo(
@@ -55,7 +60,9 @@ SOURCES: dict[str, SourceInfo] = {
             "EU Consolidated Financial Sanctions List (FSF)",
             "European Commission (FISMA/FPI)",
             "eu",
-            ("https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw",),
+            (
+                "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw",
+            ),
             ("eu_fsf_xml",),
         ),
         SourceInfo(
@@ -79,7 +86,9 @@ SOURCES: dict[str, SourceInfo] = {
             "Consolidated Canadian Autonomous Sanctions List (SEMA)",
             "Global Affairs Canada",
             "ca",
-            ("https://www.international.gc.ca/world-monde/assets/office_docs/international_relations-relations_internationales/sanctions/sema-lmes.xml",),
+            (
+                "https://www.international.gc.ca/world-monde/assets/office_docs/international_relations-relations_internationales/sanctions/sema-lmes.xml",
+            ),
             ("ca_sema_xml",),
         ),
         SourceInfo(
@@ -95,7 +104,9 @@ SOURCES: dict[str, SourceInfo] = {
             "Swiss SECO Sanctions List",
             "Swiss State Secretariat for Economic Affairs (SECO)",
             "ch",
-            ("https://www.sesam.search.admin.ch/sesam-search-web/pages/downloadXmlGesamtliste.xhtml?lang=en&action=downloadXmlGesamtlisteAction",),
+            (
+                "https://www.sesam.search.admin.ch/sesam-search-web/pages/downloadXmlGesamtliste.xhtml?lang=en&action=downloadXmlGesamtlisteAction",
+            ),
             ("ch_seco_xml",),
         ),
     )

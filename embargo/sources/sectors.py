@@ -32,8 +32,6 @@ def sectors_for(programs: tuple[str, ...] | list[str] = (), *texts: str | None) 
     progs = {p.upper().strip() for p in programs}
     blob = " ".join(t.lower() for t in texts if t)
     for sector, prog_set, pattern in _rules():
-        if progs & prog_set:
-            found.add(sector)
-        elif pattern is not None and blob and pattern.search(blob):
+        if progs & prog_set or (pattern is not None and blob and pattern.search(blob)):
             found.add(sector)
     return tuple(sorted(found))

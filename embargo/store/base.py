@@ -1,0 +1,107 @@
+"""The store's interface: versions of each source's publications and every entity state.
+
+A *version* is one publication of one source (publish date + canonical content hash).
+Entity states are content-addressed (hash of the canonical entity JSON), so a version is a
+set of ``(entity_id, state_hash)`` pairs and history is set arithmetic between versions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from embargo.model import Entity
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    source: str
+    publish_date: str  # ISO date
+    date_origin: str  # "file" | "as-of" | "folder" | "today"
+    content_hash: str
+    format: str
+    label: str  # e.g. the folder name "2022-02-23_2"
+    files: tuple[str, ...]
+    entity_count: int
+    declared_count: int | None
+    ingested_at: str
+    warnings: tuple[str, ...] = ()
+    unconsumed: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "publish_date": self.publish_date,
+            "date_origin": self.date_origin,
+            "content_hash": self.content_hash,
+            "format": self.format,
+            "label": self.label,
+            "files": list(self.files),
+            "entity_count": self.entity_count,
+            "declared_count": self.declared_count,
+            "ingested_at": self.ingested_at,
+            "warnings": list(self.warnings),
+            "unconsumed": dict(self.unconsumed),
+        }
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """What ingest hands to the store: one parsed publication."""
+
+    source: str
+    publish_date: str
+    date_origin: str
+    format: str
+    label: str
+    files: tuple[str, ...]
+    entities: tuple[Entity, ...]
+    declared_count: int | None = None
+    warnings: tuple[str, ...] = ()
+    unconsumed: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Membership:
+    """An entity's state in one version (``state_hash`` None: not in that version)."""
+
+    version: Version
+    state_hash: str | None
+
+
+class Store(Protocol):
+    def add_version(self, new: NewVersion, *, content_hash: str) -> tuple[Version, bool]:
+        """Store one publication in one transaction; (version, created). An identical publication
+        (same source, publish date and content hash) is not stored twice: created is False."""
+        ...
+
+    def versions(self, source: str | None = None) -> list[Version]:
+        """Versions ordered by (source, publish_date, id)."""
+        ...
+
+    def version(self, version_id: int) -> Version: ...
+
+    def sources(self) -> list[str]: ...
+
+    def members(self, version_id: int) -> dict[str, str]:
+        """entity_id -> state_hash for one version."""
+        ...
+
+    def state(self, state_hash: str) -> Entity: ...
+
+    def states(self, state_hashes: Iterable[str]) -> dict[str, Entity]: ...
+
+    def find_entity_id(self, ref: str) -> str | None:
+        """embargo id, or ``SOURCE:LIST_ID``."""
+        ...
+
+    def history(self, entity_id: str) -> list[Membership]:
+        """The entity's state in every version of its source, in order."""
+        ...
+
+    def entities_at(self, version_id: int) -> Iterator[Entity]: ...
+
+    def close(self) -> None: ...

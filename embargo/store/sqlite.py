@@ -1,0 +1,267 @@
+"""SQLite store: the embedded default (one file, no server).
+
+Each ``add_version`` is one ``BEGIN IMMEDIATE`` transaction in WAL mode, so a crash or
+``kill -9`` in the middle leaves the store exactly as it was before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+
+from embargo.errors import StoreError
+from embargo.model import Entity, canonical_json, entity_from_dict
+from embargo.store.base import Membership, NewVersion, Version
+
+SCHEMA_VERSION = "1"
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    publish_date TEXT NOT NULL,
+    date_origin TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    format TEXT NOT NULL,
+    label TEXT NOT NULL,
+    files TEXT NOT NULL,
+    entity_count INTEGER NOT NULL,
+    declared_count INTEGER,
+    ingested_at TEXT NOT NULL,
+    warnings TEXT NOT NULL,
+    unconsumed TEXT NOT NULL,
+    UNIQUE (source, publish_date, content_hash)
+);
+CREATE TABLE IF NOT EXISTS states (
+    hash TEXT PRIMARY KEY,
+    entity_id TEXT NOT NULL,
+    data BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS members (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    entity_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (version_id, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS members_entity ON members (entity_id, version_id);
+CREATE TABLE IF NOT EXISTS entities (
+    entity_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    schema TEXT NOT NULL,
+    caption TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS entities_source_id ON entities (source, source_id);
+"""
+
+_VERSION_COLS = (
+    "id, source, publish_date, date_origin, content_hash, format, label, files, entity_count, "
+    "declared_count, ingested_at, warnings, unconsumed"
+)
+
+
+def _row_to_version(row: sqlite3.Row | tuple[object, ...]) -> Version:
+    (vid, source, pdate, origin, chash, fmt, label, files, count, declared, at, warnings, unconsumed) = tuple(
+        row
+    )
+    return Version(
+        id=int(vid),
+        source=str(source),
+        publish_date=str(pdate),
+        date_origin=str(origin),
+        content_hash=str(chash),
+        format=str(fmt),
+        label=str(label),
+        files=tuple(orjson.loads(files)),
+        entity_count=int(count),
+        declared_count=None if declared is None else int(declared),
+        ingested_at=str(at),
+        warnings=tuple(orjson.loads(warnings)),
+        unconsumed=dict(orjson.loads(unconsumed)),
+    )
+
+
+class SQLiteStore:
+    """The default store. ``path`` may be ``":memory:"`` (the in-memory twin used by tests)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=30000")
+            self.conn.executescript(_DDL)
+            cur = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'")
+            row = cur.fetchone()
+            if row is None:
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+                )
+            elif row[0] != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: store schema {row[0]} is not supported (expected {SCHEMA_VERSION})"
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not an embargo store ({exc})") from exc
+
+    # -- writing ---------------------------------------------------------------------------
+    def add_version(self, new: NewVersion, *, content_hash: str) -> tuple[Version, bool]:
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            row = cur.execute(
+                f"SELECT {_VERSION_COLS} FROM versions WHERE source=? AND publish_date=? AND content_hash=?",
+                (new.source, new.publish_date, content_hash),
+            ).fetchone()
+            if row is not None:
+                cur.execute("ROLLBACK")
+                return _row_to_version(row), False
+            at = datetime.now(UTC).isoformat(timespec="seconds")
+            cur.execute(
+                "INSERT INTO versions (source, publish_date, date_origin, content_hash, format, label, files,"
+                " entity_count, declared_count, ingested_at, warnings, unconsumed)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    new.source,
+                    new.publish_date,
+                    new.date_origin,
+                    content_hash,
+                    new.format,
+                    new.label,
+                    orjson.dumps(list(new.files)).decode(),
+                    len(new.entities),
+                    new.declared_count,
+                    at,
+                    orjson.dumps(list(new.warnings)).decode(),
+                    orjson.dumps(new.unconsumed, option=orjson.OPT_SORT_KEYS).decode(),
+                ),
+            )
+            vid = cur.lastrowid
+            assert vid is not None
+            states = []
+            members = []
+            ents = []
+            for e in new.entities:
+                data = canonical_json(e)
+                h = _hash(data)
+                states.append((h, e.id, data))
+                members.append((vid, e.id, h))
+                ents.append((e.id, e.source, e.source_id, e.schema, e.caption))
+            cur.executemany("INSERT OR IGNORE INTO states (hash, entity_id, data) VALUES (?,?,?)", states)
+            cur.executemany("INSERT INTO members (version_id, entity_id, hash) VALUES (?,?,?)", members)
+            # entities: the newest version's caption/schema wins
+            latest = cur.execute(
+                "SELECT MAX(publish_date) FROM versions WHERE source=? AND id<>?", (new.source, vid)
+            ).fetchone()[0]
+            if latest is None or new.publish_date >= latest:
+                cur.executemany(
+                    "INSERT INTO entities (entity_id, source, source_id, schema, caption) VALUES (?,?,?,?,?)"
+                    " ON CONFLICT(entity_id) DO UPDATE SET schema=excluded.schema, caption=excluded.caption",
+                    ents,
+                )
+            else:
+                cur.executemany(
+                    "INSERT OR IGNORE INTO entities (entity_id, source, source_id, schema, caption)"
+                    " VALUES (?,?,?,?,?)",
+                    ents,
+                )
+            row = cur.execute(f"SELECT {_VERSION_COLS} FROM versions WHERE id=?", (vid,)).fetchone()
+            cur.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                cur.execute("ROLLBACK")
+            raise
+        return _row_to_version(row), True
+
+    # -- reading ---------------------------------------------------------------------------
+    def versions(self, source: str | None = None) -> list[Version]:
+        if source is None:
+            rows = self.conn.execute(
+                f"SELECT {_VERSION_COLS} FROM versions ORDER BY source, publish_date, id"
+            ).fetchall()
+        else:
+            rows = self.conn.execute(
+                f"SELECT {_VERSION_COLS} FROM versions WHERE source=? ORDER BY publish_date, id", (source,)
+            ).fetchall()
+        return [_row_to_version(r) for r in rows]
+
+    def version(self, version_id: int) -> Version:
+        row = self.conn.execute(f"SELECT {_VERSION_COLS} FROM versions WHERE id=?", (version_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no version {version_id} in the store")
+        return _row_to_version(row)
+
+    def sources(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT source FROM versions ORDER BY source")]
+
+    def members(self, version_id: int) -> dict[str, str]:
+        return dict(
+            self.conn.execute("SELECT entity_id, hash FROM members WHERE version_id=?", (version_id,))
+        )
+
+    def state(self, state_hash: str) -> Entity:
+        row = self.conn.execute("SELECT data FROM states WHERE hash=?", (state_hash,)).fetchone()
+        if row is None:
+            raise StoreError(f"no entity state {state_hash}")
+        return entity_from_dict(orjson.loads(row[0]))
+
+    def states(self, state_hashes: Iterable[str]) -> dict[str, Entity]:
+        out: dict[str, Entity] = {}
+        hashes = list(state_hashes)
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            q = f"SELECT hash, data FROM states WHERE hash IN ({','.join('?' * len(chunk))})"
+            for h, data in self.conn.execute(q, chunk):
+                out[h] = entity_from_dict(orjson.loads(data))
+        return out
+
+    def find_entity_id(self, ref: str) -> str | None:
+        row = self.conn.execute("SELECT entity_id FROM entities WHERE entity_id=?", (ref,)).fetchone()
+        if row is not None:
+            return str(row[0])
+        if ":" in ref:
+            source, list_id = ref.split(":", 1)
+            row = self.conn.execute(
+                "SELECT entity_id FROM entities WHERE source=? AND source_id=?", (source, list_id)
+            ).fetchone()
+            if row is not None:
+                return str(row[0])
+        return None
+
+    def history(self, entity_id: str) -> list[Membership]:
+        row = self.conn.execute("SELECT source FROM entities WHERE entity_id=?", (entity_id,)).fetchone()
+        if row is None:
+            return []
+        found = dict(
+            self.conn.execute(
+                "SELECT version_id, hash FROM members WHERE entity_id=?", (entity_id,)
+            ).fetchall()
+        )
+        return [Membership(v, found.get(v.id)) for v in self.versions(str(row[0]))]
+
+    def entities_at(self, version_id: int) -> Iterator[Entity]:
+        cur = self.conn.execute(
+            "SELECT s.data FROM members m JOIN states s ON s.hash = m.hash WHERE m.version_id=?"
+            " ORDER BY m.entity_id",
+            (version_id,),
+        )
+        for (data,) in cur:
+            yield entity_from_dict(orjson.loads(data))
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _hash(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha1(data).hexdigest()
