@@ -73,7 +73,7 @@ class Membership:
 
 
 class Store(Protocol):
-    def add_version(self, new: NewVersion, *, content_hash: str) -> tuple[Version, bool]:
+    def add_version(self, new: NewVersion) -> tuple[Version, bool]:
         """Store one publication in one transaction; (version, created). An identical publication
         (same source, publish date and content hash) is not stored twice: created is False."""
         ...

@@ -6,6 +6,7 @@ Each ``add_version`` is one ``BEGIN IMMEDIATE`` transaction in WAL mode, so a cr
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -114,7 +115,12 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: not an embargo store ({exc})") from exc
 
     # -- writing ---------------------------------------------------------------------------
-    def add_version(self, new: NewVersion, *, content_hash: str) -> tuple[Version, bool]:
+    def add_version(self, new: NewVersion) -> tuple[Version, bool]:
+        rows: list[tuple[str, str, bytes]] = []
+        for e in new.entities:
+            data = canonical_json(e)
+            rows.append((_hash(data), e.id, data))
+        content_hash = content_hash_of((eid, h) for h, eid, _ in rows)
         cur = self.conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
@@ -147,17 +153,12 @@ class SQLiteStore:
             )
             vid = cur.lastrowid
             assert vid is not None
-            states = []
-            members = []
-            ents = []
-            for e in new.entities:
-                data = canonical_json(e)
-                h = _hash(data)
-                states.append((h, e.id, data))
-                members.append((vid, e.id, h))
-                ents.append((e.id, e.source, e.source_id, e.schema, e.caption))
-            cur.executemany("INSERT OR IGNORE INTO states (hash, entity_id, data) VALUES (?,?,?)", states)
-            cur.executemany("INSERT INTO members (version_id, entity_id, hash) VALUES (?,?,?)", members)
+            ents = [(e.id, e.source, e.source_id, e.schema, e.caption) for e in new.entities]
+            cur.executemany("INSERT OR IGNORE INTO states (hash, entity_id, data) VALUES (?,?,?)", rows)
+            cur.executemany(
+                "INSERT INTO members (version_id, entity_id, hash) VALUES (?,?,?)",
+                ((vid, eid, h) for h, eid, _ in rows),
+            )
             # entities: the newest version's caption/schema wins
             latest = cur.execute(
                 "SELECT MAX(publish_date) FROM versions WHERE source=? AND id<>?", (new.source, vid)
@@ -262,6 +263,12 @@ class SQLiteStore:
 
 
 def _hash(data: bytes) -> str:
-    import hashlib
-
     return hashlib.sha1(data).hexdigest()
+
+
+def content_hash_of(pairs: Iterable[tuple[str, str]]) -> str:
+    """Canonical hash of a publication: its sorted (entity id, state hash) pairs."""
+    digest = hashlib.sha256()
+    for eid, h in sorted(pairs):
+        digest.update(f"{eid}\t{h}\n".encode())
+    return digest.hexdigest()

@@ -1,0 +1,72 @@
+"""The one place the layers are wired together; the CLI, the HTTP API and the web page use only this."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from embargo.service.history import diff, entity_view, resolve_version, version_at
+from embargo.service.ingest import Outcome, ingest_paths
+from embargo.sources.catalog import SOURCES
+from embargo.store import SQLiteStore, Store
+
+__all__ = ["Service", "default_db_path", "diff", "entity_view", "resolve_version", "version_at"]
+
+
+def default_db_path() -> Path:
+    """``$EMBARGO_DB``, else ``$XDG_DATA_HOME/embargo/embargo.db`` (``~/.local/share/embargo/embargo.db``)."""
+    env = os.environ.get("EMBARGO_DB")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "embargo" / "embargo.db"
+
+
+class Service:
+    """embargo's operations over one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @classmethod
+    def open(cls, db: Path | str | None = None) -> Service:
+        return cls(SQLiteStore(db if db is not None else default_db_path()))
+
+    def close(self) -> None:
+        self.store.close()
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        *,
+        as_of: str | None = None,
+        force: bool = False,
+        on_start: Callable[[int], None] | None = None,
+        on_done: Callable[[Outcome], None] | None = None,
+    ) -> list[Outcome]:
+        return ingest_paths(self.store, paths, as_of=as_of, force=force, on_start=on_start, on_done=on_done)
+
+    def lists(self) -> list[dict[str, Any]]:
+        """Per source: its title, authority and every version (id, dates, counts)."""
+        out = []
+        for source in self.store.sources():
+            info = SOURCES.get(source)
+            versions = self.store.versions(source)
+            out.append(
+                {
+                    "source": source,
+                    "title": info.title if info else source,
+                    "authority": info.authority if info else None,
+                    "current": versions[-1].to_dict(),
+                    "versions": [v.to_dict() for v in versions],
+                }
+            )
+        return out
+
+    def diff(self, source: str, from_ref: str | None = None, to_ref: str | None = None) -> dict[str, Any]:
+        return diff(self.store, source, from_ref, to_ref)
+
+    def entity(self, ref: str, as_of: str | None = None) -> dict[str, Any]:
+        return entity_view(self.store, ref, as_of)
