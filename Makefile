@@ -1,0 +1,22 @@
+# The two commands of the README: `make run` and `make test`. Both set up first.
+SHELL := /bin/bash
+LISTS ?= ../shared/data/lists
+export EMBARGO_DB ?= $(CURDIR)/data/embargo.db
+
+.PHONY: setup run test lint
+
+setup:
+	./scripts/setup.sh
+
+run: setup
+	.venv/bin/embargo ingest $(LISTS) || true
+	.venv/bin/embargo lists
+	.venv/bin/embargo entity us_ofac_sdn:16649
+
+lint: setup
+	.venv/bin/ruff check embargo tests bench
+	.venv/bin/ruff format --check embargo tests bench
+	.venv/bin/mypy
+
+test: setup lint
+	.venv/bin/pytest -n 2 -q
