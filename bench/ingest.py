@@ -9,6 +9,7 @@ and the ratios between them. Usage: .venv/bin/python bench/ingest.py [LISTS_DIR]
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import resource
 import sys
@@ -44,10 +45,8 @@ def main() -> None:
     per_source_parse: dict[str, float] = defaultdict(float)
     for c in candidates:
         t1 = time.perf_counter()
-        try:
+        with contextlib.suppress(EmbargoError):
             parsed_entities += len(parse_candidate(c).entities)
-        except EmbargoError:
-            pass
         per_source_parse[c.source] += time.perf_counter() - t1
     t_parse = time.perf_counter() - t0
 
