@@ -1,0 +1,1 @@
+"""Candidate retrieval: an in-memory index over every name, alias and identifier."""

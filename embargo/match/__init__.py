@@ -1,0 +1,1 @@
+"""Scoring: versioned algorithms (tables of features and weights), every score explained."""

@@ -1,0 +1,73 @@
+"""Screening queries, results and their explanations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from embargo.model import Entity
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a user screens: a name (or several) and, optionally, facts that confirm or rule out a match.
+
+    ``schema`` None means any type may match. Dates are ISO (partial allowed: "1963", "1963-12");
+    countries ISO alpha-2 (or names: they are cleaned); identifiers are raw strings (IMO, passport...).
+    """
+
+    names: tuple[str, ...]
+    schema: str | None = None
+    birth_dates: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    identifiers: tuple[str, ...] = ()
+    gender: str | None = None
+    id: str | None = None
+
+    @classmethod
+    def of(cls, name: str, **kw: Any) -> Query:
+        return cls(names=(name,), **kw)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One feature's part in a score: which query value met which list value, and how much it counted."""
+
+    feature: str  # e.g. "name", "birth_date", "country", "identifier"
+    query_value: str | None
+    list_value: str | None
+    similarity: float  # 0..1 (or -1..0 for a penalty)
+    weight: float  # what the feature contributes to the final score
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "feature": self.feature,
+            "query_value": self.query_value,
+            "list_value": self.list_value,
+            "similarity": round(self.similarity, 4),
+            "weight": round(self.weight, 4),
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    entity: Entity
+    score: float  # 0..1
+    match: bool  # score >= threshold
+    algorithm: str
+    explanation: tuple[Contribution, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entity_id": self.entity.id,
+            "source": self.entity.source,
+            "source_id": self.entity.source_id,
+            "schema": self.entity.schema,
+            "caption": self.entity.caption,
+            "score": round(self.score, 4),
+            "match": self.match,
+            "algorithm": self.algorithm,
+            "explanation": [c.to_dict() for c in self.explanation],
+        }
