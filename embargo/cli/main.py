@@ -211,6 +211,38 @@ def entity_cmd(
     render_entity(out, data)
 
 
+@app.command("export")
+def export_cmd(
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The lists as they stood on this date.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """FollowTheMoney JSON lines of the entities in force (every source, or --source)."""
+    from embargo.model.ftm import to_ftm
+
+    if as_of is not None:
+        _check_date(as_of)
+    with service(db) as svc:
+        fh = output.open("wb") if output else sys.stdout.buffer
+        n = 0
+        try:
+            for entity in svc.entities(source, as_of):
+                for rec in to_ftm(entity):
+                    fh.write(orjson.dumps(rec) + b"\n")
+                n += 1
+        finally:
+            if output:
+                fh.close()
+    err.print(f"exported {n} entities", highlight=False)
+
+
 def _check_date(value: str) -> None:
     from datetime import date
 

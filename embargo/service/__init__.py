@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from embargo.errors import StoreError
+from embargo.model import Entity
 from embargo.service.history import diff, entity_view, resolve_version, version_at
 from embargo.service.ingest import Outcome, ingest_paths
 from embargo.sources.catalog import SOURCES
-from embargo.store import SQLiteStore, Store
+from embargo.store import SQLiteStore, Store, Version
 
 __all__ = ["Service", "default_db_path", "diff", "entity_view", "resolve_version", "version_at"]
 
@@ -70,3 +72,25 @@ class Service:
 
     def entity(self, ref: str, as_of: str | None = None) -> dict[str, Any]:
         return entity_view(self.store, ref, as_of)
+
+    def current_versions(
+        self, sources: Iterable[str] | None = None, as_of: str | None = None
+    ) -> list[Version]:
+        """Per source, the version in force (on ``as_of``, or the latest)."""
+        wanted = list(sources) if sources else self.store.sources()
+        known = set(self.store.sources())
+        out = []
+        for source in wanted:
+            if source not in known:
+                raise StoreError(
+                    f"no versions of {source!r} in the store (known: {', '.join(sorted(known)) or 'none'})"
+                )
+            v = version_at(self.store, source, as_of) if as_of else self.store.versions(source)[-1]
+            if v is not None:
+                out.append(v)
+        return out
+
+    def entities(self, sources: Iterable[str] | None = None, as_of: str | None = None) -> Iterator[Entity]:
+        """Every entity listed in the versions in force."""
+        for v in self.current_versions(sources, as_of):
+            yield from self.store.entities_at(v.id)
