@@ -1,0 +1,451 @@
+"""UN Security Council Consolidated List: ``consolidated.xml`` (sc-sanctions.xsd).
+
+Root ``CONSOLIDATED_LIST`` (``dateGenerated``) with ``INDIVIDUALS/INDIVIDUAL`` and
+``ENTITIES/ENTITY``. Each record is flattened into a :class:`Record` whose keys are element
+paths (``FIRST_NAME``, ``NATIONALITY/VALUE``; repeated groups such as ``INDIVIDUAL_ALIAS`` hold
+sub-records keyed ``INDIVIDUAL_ALIAS/ALIAS_NAME`` ...), so any element the mapper does not
+read shows up in :attr:`ParsedList.unconsumed`. Layout (compact, single- or double-quoted,
+indented) never changes the result: only element text, stripped, is read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from embargo.errors import ListFormatError
+from embargo.model.entity import (
+    Address,
+    Entity,
+    Identifier,
+    IdType,
+    Name,
+    NameKind,
+    Sanction,
+    Schema,
+    make_entity,
+)
+from embargo.sources.base import ParsedList, Record, SourceInfo, UsageTracker
+from embargo.sources.catalog import source_info
+from embargo.sources.sectors import sectors_for
+from embargo.text.countries import country_code
+from embargo.text.dates import parse_dates
+
+NAME = "un_sc_xml"
+SOURCE = "un_sc"
+_ROOT = "CONSOLIDATED_LIST"
+_SCHEMAS: dict[str, Schema] = {"INDIVIDUAL": "Person", "ENTITY": "Organization"}
+_NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+# Fields that carry nothing (always empty or constant) and are read on purpose as "skipped".
+_SKIPPED = ("VERSIONNUM", "SORT_KEY", "SORT_KEY_LAST_MOD", "LIST_TYPE/VALUE")
+_ALIAS_KINDS: dict[str, NameKind] = {"low": "weak", "f.k.a.": "former"}
+_GENDERS = {"male": "male", "female": "female"}
+_ENUM = re.compile(r"^\(?[a-z]\)\s+")  # "a) Director of ...": the list's enumeration, not the value
+
+
+def sniff(path: Path, head: bytes) -> str | None:
+    """UN and OFAC both publish ``consolidated.xml``: decide by the root element."""
+    return SOURCE if root_tag(head) == _ROOT else None
+
+
+def companions(path: Path) -> list[Path]:
+    return []
+
+
+def parse(path: Path, source: str) -> ParsedList:
+    info = source_info(source)
+    tracker = UsageTracker()
+    entities: list[Entity] = []
+    warnings: list[str] = []
+    root_attrs: dict[str, str] = {}
+    for n, (tag, rec, subs) in enumerate(_records(path, root_attrs), 1):
+        ref = text(rec, "REFERENCE_NUMBER")
+        if ref is None:
+            raise ListFormatError(path, f"{tag} without REFERENCE_NUMBER", where=f"record #{n}")
+        entities.append(_map(rec, ref, _SCHEMAS[tag], source, info, warnings))
+        track(tracker, rec, subs)
+    if not entities:
+        raise ListFormatError(path, "no INDIVIDUAL or ENTITY records: empty or truncated list")
+    return ParsedList(
+        source=source,
+        format=NAME,
+        entities=entities,
+        list_date=iso_date(root_attrs.get("dateGenerated")),
+        record_count=len(entities),
+        files=[path],
+        unconsumed=dict(tracker.unconsumed),
+        warnings=warnings,
+    )
+
+
+# --- XML reading ----------------------------------------------------------------------------
+
+_PROLOG = re.compile(
+    rb"^(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.:-]*)", re.S
+)
+
+
+def root_tag(head: bytes) -> str | None:
+    """The local name of the root element in the first bytes of an XML file, or None."""
+    m = _PROLOG.match(head)
+    if m is None:
+        return None
+    return m.group(1).decode("ascii", "replace").rsplit(":", 1)[-1]
+
+
+def iso_date(value: str | None) -> str | None:
+    """``2018-10-29T19:09:49.856-04:00`` / ``1962-11-09-05:00`` (xsd:date with offset) -> ISO date."""
+    if not value:
+        return None
+    m = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value)
+    found = parse_dates(m.group(1) if m else value)
+    return found[0] if len(found) == 1 else None
+
+
+def _records(path: Path, root_attrs: dict[str, str]) -> Iterator[tuple[str, Record, list[Record]]]:
+    """Stream the file: one flattened Record per INDIVIDUAL / ENTITY, errors as ListFormatError."""
+    if path.stat().st_size == 0:
+        raise ListFormatError(path, "empty file (0 bytes)")
+    depth = 0
+    n = 0
+    context = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False, no_network=True)
+    try:
+        for event, el in context:
+            if event == "start":
+                depth += 1
+                if depth == 1:
+                    if etree.QName(el).localname != _ROOT:
+                        raise ListFormatError(
+                            path,
+                            f"not a UN SC consolidated list: root element is <{etree.QName(el).localname}>",
+                        )
+                    root_attrs.update({etree.QName(k).localname: v for k, v in el.attrib.items()})
+                continue
+            depth -= 1
+            if depth == 2 and el.tag in _SCHEMAS:
+                n += 1
+                subs: list[Record] = []
+                yield str(el.tag), Record(_flatten(el, "", subs)), subs
+                el.clear()
+                parent = el.getparent()
+                while parent is not None and el.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise syntax_error(path, exc, f"after record #{n}") from None
+
+
+def syntax_error(path: Path, exc: etree.XMLSyntaxError, after: str) -> ListFormatError:
+    """A clear message for a broken file: what the parser saw, where, and the likely cause."""
+    line, col = exc.position if exc.position else (0, 0)
+    reason = (exc.msg or str(exc)).split(", line ")[0].strip()
+    hint = _line_hint(path, line)
+    cause = f"not well-formed XML ({reason}){hint}"
+    return ListFormatError(path, cause, where=f"line {line}, column {col}, {after}" if line else after)
+
+
+def _line_hint(path: Path, line: int) -> str:
+    """Look at the raw bytes of the failing line to say *why* (re-encoded text, control bytes)."""
+    if line <= 0:
+        return ""
+    raw = b""
+    try:
+        with path.open("rb") as fh:
+            for i, chunk in enumerate(fh, 1):
+                if i == line:
+                    raw = chunk
+                    break
+            else:
+                return ": the file ends early (truncated download?)"
+    except OSError:
+        return ""
+    bad_ctrl = sorted({b for b in raw if b < 0x20 and b not in (0x09, 0x0A, 0x0D)})
+    try:
+        raw.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError:
+        utf8 = False
+    if bad_ctrl or not utf8:
+        what = []
+        if bad_ctrl:
+            what.append("control byte(s) " + ", ".join(f"0x{b:02X}" for b in bad_ctrl))
+        if not utf8:
+            what.append("bytes that are not valid UTF-8")
+        return (
+            f": line {line} contains {' and '.join(what)}; the file was probably re-encoded (not a byte copy)"
+        )
+    return ""
+
+
+def _flatten(el: Any, prefix: str, subs: list[Record]) -> dict[str, list[Any]]:
+    """Element -> {path: [texts or sub-Records]}; groups of VALUE children become ``TAG/VALUE``.
+    Every sub-Record made is also appended to ``subs`` (for the usage count)."""
+    data: dict[str, list[Any]] = {}
+    for name, value in el.attrib.items():
+        data.setdefault(f"{prefix}@{etree.QName(name).localname}", []).append(value.strip())
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue  # comments, processing instructions
+        key = f"{prefix}{child.tag}"
+        if len(child) == 0:
+            text = (child.text or "").strip()
+            values = data.setdefault(key, [])
+            if text:
+                values.append(text)
+        elif all(c.tag == "VALUE" for c in child if isinstance(c.tag, str)):
+            values = data.setdefault(f"{key}/VALUE", [])
+            values.extend(t for c in child if isinstance(c.tag, str) and (t := (c.text or "").strip()))
+        else:
+            sub = Record(_flatten(child, f"{key}/", subs))
+            subs.append(sub)
+            data.setdefault(key, []).append(sub)
+    return data
+
+
+def texts(rec: Record, key: str) -> list[str]:
+    return [v for v in rec.get(key) or () if isinstance(v, str) and v]
+
+
+def text(rec: Record, key: str) -> str | None:
+    vals = texts(rec, key)
+    return " ".join(vals) if vals else None
+
+
+def groups(rec: Record, key: str) -> list[Record]:
+    return [v for v in rec.get(key) or () if isinstance(v, Record)]
+
+
+def track(tracker: UsageTracker, rec: Record, subs: list[Record]) -> None:
+    """Count each unread field once per list record (its sub-records included)."""
+    unused: set[str] = set(rec.unused())
+    for sub in subs:
+        unused.update(sub.unused())
+    for key in unused:
+        tracker.unconsumed[key] += 1
+
+
+# --- mapping --------------------------------------------------------------------------------
+
+
+def _map(rec: Record, ref: str, schema: Schema, source: str, info: SourceInfo, warnings: list[str]) -> Entity:
+    rec.consume(*_SKIPPED)
+    kind = "INDIVIDUAL" if schema == "Person" else "ENTITY"
+    notes: list[str] = []
+    names = _names(rec, kind, notes)
+    if not any(n.kind == "primary" for n in names):
+        warnings.append(f"{ref}: no primary name")
+    birth_dates, birth_places, birth_countries = _birth(rec, notes)
+    nationalities = [
+        c for v in texts(rec, "NATIONALITY/VALUE") for c in countries_in(v, notes, "Nationality")
+    ]
+    identifiers = [Identifier("other", ref, None, "UN reference number")]
+    identifiers += [Identifier("other", v, None, "UN DATAID") for v in texts(rec, "DATAID")]
+    identifiers += _documents(rec, notes)
+    addresses = [a for g in groups(rec, f"{kind}_ADDRESS") if (a := _address(g, f"{kind}_ADDRESS/"))]
+    for label, key in (("Submitted by", "SUBMITTED_BY"), ("Submitted on", "SUBMITTED_ON")):
+        notes += [f"{label}: {v}" for v in texts(rec, key)]
+    programs = tuple(texts(rec, "UN_LIST_TYPE"))
+    reason = text(rec, "COMMENTS1")
+    sanction = Sanction(
+        authority=info.authority,
+        list_name=info.title,
+        programs=programs,
+        listing_date=iso_date(text(rec, "LISTED_ON")),
+        reason=reason,
+        sectors=sectors_for(programs, reason),
+        country=info.country,
+    )
+    gender = text(rec, "GENDER")
+    return make_entity(
+        source=source,
+        source_id=ref,
+        schema=schema,
+        names=names,
+        birth_dates=birth_dates,
+        birth_places=birth_places,
+        nationalities=nationalities,
+        countries=[a.country for a in addresses],
+        gender=_GENDERS.get((gender or "").lower()),
+        identifiers=identifiers,
+        addresses=addresses,
+        sanctions=[sanction],
+        props={
+            "title": texts(rec, "TITLE/VALUE"),
+            "position": [_ENUM.sub("", v) for v in texts(rec, "DESIGNATION/VALUE")],
+            "modifiedAt": [iso_date(v) for v in texts(rec, "LAST_DAY_UPDATED/VALUE")],
+            "birthCountry": birth_countries,
+            "notes": notes,
+        },
+    )
+
+
+def _names(rec: Record, kind: str, notes: list[str]) -> list[Name]:
+    parts = [p for key in _NAME_PARTS if (p := text(rec, key))]
+    # One record prints two names as "CAGL ; GREAT LAKES BUSINESS COMPANY": the first is primary.
+    primary = split_names(" ".join(parts))
+    names = [Name(n, "primary" if i == 0 else "alias") for i, n in enumerate(primary)]
+    names += [Name(v, "original") for v in texts(rec, "NAME_ORIGINAL_SCRIPT")]
+    for g in groups(rec, f"{kind}_ALIAS"):
+        p = f"{kind}_ALIAS/"
+        alias = text(g, p + "ALIAS_NAME")
+        quality = (text(g, p + "QUALITY") or "").lower()
+        note = text(g, p + "NOTE")
+        if alias is None:
+            if note:
+                notes.append(f"Alias: {note}")
+            continue
+        names += [Name(n, _ALIAS_KINDS.get(quality, "alias")) for n in split_names(alias)]
+        if note:
+            notes.append(f"Alias {alias}: {note}")
+    return names
+
+
+def split_names(value: str) -> list[str]:
+    """``"Azim Adhajani; Azim Agha-Jani"``: several spellings in one field."""
+    return [n for n in (p.strip() for p in value.split(";")) if n]
+
+
+def _birth(rec: Record, notes: list[str]) -> tuple[list[str], list[str], list[str]]:
+    dates: list[str] = []
+    places: list[str] = []
+    countries: list[str] = []
+    p = "INDIVIDUAL_DATE_OF_BIRTH/"
+    for g in groups(rec, "INDIVIDUAL_DATE_OF_BIRTH"):
+        g.consume(p + "TYPE_OF_DATE")  # EXACT / APPROXIMATELY / BETWEEN: the fields below say it all
+        for key in ("DATE", "YEAR"):
+            dates += [d for v in texts(g, p + key) if (d := iso_date(v) or _year(v))]
+        dates += year_range(text(g, p + "FROM_YEAR"), text(g, p + "TO_YEAR"))
+        notes += [f"Date of birth: {v}" for v in texts(g, p + "NOTE") if v.lower() != "approximately"]
+    p = "INDIVIDUAL_PLACE_OF_BIRTH/"
+    for g in groups(rec, "INDIVIDUAL_PLACE_OF_BIRTH"):
+        place = _join(text(g, p + k) for k in ("STREET", "CITY", "STATE_PROVINCE", "COUNTRY"))
+        note = text(g, p + "NOTE")
+        if place or note:
+            places.append(f"{place} ({note})" if place and note else place or note or "")
+        countries += [c for v in texts(g, p + "COUNTRY") for c in countries_in(v, notes, "Country of birth")]
+    p = "INDIVIDUAL_ALIAS/"  # an alias may carry its own (often false-document) birth data
+    for g in groups(rec, "INDIVIDUAL_ALIAS"):
+        for v in texts(g, p + "DATE_OF_BIRTH"):
+            d = iso_date(v)
+            dates += [d] if d else parse_dates(v)
+        place = _join(text(g, p + k) for k in ("CITY_OF_BIRTH", "COUNTRY_OF_BIRTH"))
+        if place:
+            places.append(place)
+        countries += [
+            c for v in texts(g, p + "COUNTRY_OF_BIRTH") for c in countries_in(v, notes, "Country of birth")
+        ]
+    return dates, places, countries
+
+
+def _year(value: str) -> str | None:
+    found = parse_dates(value)
+    return found[0] if len(found) == 1 else None
+
+
+def year_range(start: str | None, end: str | None) -> list[str]:
+    """``FROM_YEAR``/``TO_YEAR``: every year of a short range, the two ends of a long one."""
+    a, b = _year(start or ""), _year(end or "")
+    if a and b and a <= b:
+        years = range(int(a), int(b) + 1)
+        return [f"{y:04d}" for y in years] if len(years) <= 11 else [a, b]
+    return [y for y in (a, b) if y]
+
+
+def _documents(rec: Record, notes: list[str]) -> list[Identifier]:
+    out: list[Identifier] = []
+    p = "INDIVIDUAL_DOCUMENT/"
+    for g in groups(rec, "INDIVIDUAL_DOCUMENT"):
+        type1 = text(g, p + "TYPE_OF_DOCUMENT")
+        type2 = text(g, p + "TYPE_OF_DOCUMENT2")
+        number = text(g, p + "NUMBER")
+        issuer = text(g, p + "ISSUING_COUNTRY")
+        country_of_issue = text(g, p + "COUNTRY_OF_ISSUE")
+        label = type2 or type1
+        details = [
+            f"issued {d}" if (d := text(g, p + "DATE_OF_ISSUE")) else None,
+            f"in {c}" if (c := text(g, p + "CITY_OF_ISSUE")) else None,
+            f"country of issue {country_of_issue}" if country_of_issue and issuer else None,
+            text(g, p + "NOTE"),
+        ]
+        note = "; ".join(x for x in (label, *details) if x)
+        if number is None:
+            if note:
+                notes.append(f"Document: {note}")
+            continue
+        code = country_code(issuer or country_of_issue)
+        out.append(Identifier(document_type(type1, type2), number, code, note or None))
+    return out
+
+
+_OTHER_DOCS = (
+    "birth certificate",
+    "ration card",
+    "driver",
+    "voter",
+    "student",
+    "military",
+    "residential",
+    "serviceman",
+    "certificate of",
+    "fardc",
+    "other id",
+)
+
+
+def document_type(type1: str | None, type2: str | None) -> IdType:
+    """UN document labels -> embargo identifier types (the label itself is kept as the note)."""
+    t2 = (type2 or "").lower()
+    if "passport" in t2:
+        return "passport"
+    if "fiscal code" in t2 or "tax" in t2:
+        return "tax_id"
+    if any(k in t2 for k in _OTHER_DOCS):
+        return "other"
+    if any(k in t2 for k in ("national", "identity", "identification", "tazkira", "social security")):
+        return "national_id"
+    t1 = " ".join((type1 or "").lower().split())
+    if any(k in t1 for k in ("passport", "passeport", "pasaporte")):
+        return "passport"
+    if "identification" in t1:
+        return "national_id"
+    return "other"
+
+
+def _address(g: Record, p: str) -> Address | None:
+    street, city, region, postal, country = (
+        text(g, p + k) for k in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
+    )
+    note = text(g, p + "NOTE")
+    full = _join((street, city, region, postal, country))
+    if not full and not note:
+        return None
+    full = f"{full} ({note})" if full and note else full or note or ""
+    return Address(full, street, city, region, postal, country_code(country) if country else None)
+
+
+def _join(parts: Any) -> str:
+    return ", ".join(p for p in parts if p)
+
+
+_SPLIT = re.compile(r"\s*(?:[/;,:.()]|\bor\b)\s*")
+
+
+def countries_in(value: str, notes: list[str], label: str) -> list[str]:
+    """A country as the UN prints it -> ISO codes. Free text ("Sudan/South Sudan", "Indonesia (as
+    at Dec. 2003)", "Kuwaiti citizenship withdrawn in 2002") also keeps its wording as a note."""
+    code = country_code(value)
+    if code:
+        return [code]
+    notes.append(f"{label}: {value}")
+    found: list[str] = []
+    for piece in _SPLIT.split(value):
+        code = country_code(piece) if len(piece) > 3 else None
+        if code is None:
+            words = [w for w in piece.split() if len(w) >= 4 and w[0].isupper()]
+            code = next((c for w in words if (c := country_code(w))), None)
+        if code and code not in found:
+            found.append(code)
+    return found
