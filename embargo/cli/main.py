@@ -118,6 +118,64 @@ def ingest(
         raise typer.Exit(1)
 
 
+@app.command()
+def sync(
+    mirror: Annotated[
+        str | None,
+        typer.Option("--mirror", help="Read the same file names from DIR or URL: <mirror>/<source>/<file>."),
+    ] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")
+    ] = None,
+    dest: Annotated[
+        Path | None, typer.Option("--dest", help="Download folder (default: 'downloads' beside the store).")
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per connect/read.")] = 60.0,
+    retries: Annotated[int, typer.Option("--retries", help="Retries after the first try.")] = 3,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Download every source from its official URL (or --mirror) and ingest what changed."""
+    from embargo.service.sync import SyncResult
+    from embargo.service.sync import sync as run_sync
+
+    with service(db) as svc:
+        folder = dest or Path(getattr(svc.store, "path", ".")).parent / "downloads"
+
+        def show(r: SyncResult) -> None:
+            if not json:
+                style = "green" if r.ok else "red"
+                err.print(f"[{style}]{r.line()}[/]", highlight=False, soft_wrap=True)
+
+        results = run_sync(
+            svc.store, folder, sources=source, mirror=mirror, timeout=timeout, retries=retries, on_result=show
+        )
+    if json:
+        emit_json(
+            [
+                {
+                    "source": r.source,
+                    "ok": r.ok,
+                    "error": r.fetch.error,
+                    "changed": r.fetch.changed,
+                    "files": [str(f) for f in r.fetch.files],
+                    "ingest": [
+                        {
+                            "path": str(o.path),
+                            "status": o.status,
+                            "message": o.message or None,
+                            "version": o.version.to_dict() if o.version else None,
+                        }
+                        for o in r.outcomes
+                    ],
+                }
+                for r in results
+            ]
+        )
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
+
+
 @app.command("lists")
 def lists_cmd(
     versions: Annotated[
