@@ -11,11 +11,8 @@ indented) never changes the result: only element text, stripped, is read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-from lxml import etree
 
 from embargo.errors import ListFormatError
 from embargo.model.entity import (
@@ -32,6 +29,7 @@ from embargo.model.entity import (
 from embargo.sources.base import ParsedList, Record, SourceInfo, UsageTracker
 from embargo.sources.catalog import source_info
 from embargo.sources.sectors import sectors_for
+from embargo.sources.xml_stream import groups, iso_date, root_tag, stream, text, texts, track
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
 
@@ -39,6 +37,7 @@ NAME = "un_sc_xml"
 SOURCE = "un_sc"
 _ROOT = "CONSOLIDATED_LIST"
 _SCHEMAS: dict[str, Schema] = {"INDIVIDUAL": "Person", "ENTITY": "Organization"}
+_TAGS = frozenset(_SCHEMAS)
 _NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 # Fields that carry nothing (always empty or constant) and are read on purpose as "skipped".
 _SKIPPED = ("VERSIONNUM", "SORT_KEY", "SORT_KEY_LAST_MOD", "LIST_TYPE/VALUE")
@@ -62,7 +61,10 @@ def parse(path: Path, source: str) -> ParsedList:
     entities: list[Entity] = []
     warnings: list[str] = []
     root_attrs: dict[str, str] = {}
-    for n, (tag, rec, subs) in enumerate(_records(path, root_attrs), 1):
+    records = stream(
+        path, root=_ROOT, depth=3, tags=_TAGS, root_attrs=root_attrs, what="a UN SC consolidated list"
+    )
+    for n, (tag, rec, subs) in enumerate(records, 1):
         ref = text(rec, "REFERENCE_NUMBER")
         if ref is None:
             raise ListFormatError(path, f"{tag} without REFERENCE_NUMBER", where=f"record #{n}")
@@ -80,151 +82,6 @@ def parse(path: Path, source: str) -> ParsedList:
         unconsumed=dict(tracker.unconsumed),
         warnings=warnings,
     )
-
-
-# --- XML reading ----------------------------------------------------------------------------
-
-_PROLOG = re.compile(
-    rb"^(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.:-]*)", re.S
-)
-
-
-def root_tag(head: bytes) -> str | None:
-    """The local name of the root element in the first bytes of an XML file, or None."""
-    m = _PROLOG.match(head)
-    if m is None:
-        return None
-    return m.group(1).decode("ascii", "replace").rsplit(":", 1)[-1]
-
-
-def iso_date(value: str | None) -> str | None:
-    """``2018-10-29T19:09:49.856-04:00`` / ``1962-11-09-05:00`` (xsd:date with offset) -> ISO date."""
-    if not value:
-        return None
-    m = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value)
-    found = parse_dates(m.group(1) if m else value)
-    return found[0] if len(found) == 1 else None
-
-
-def _records(path: Path, root_attrs: dict[str, str]) -> Iterator[tuple[str, Record, list[Record]]]:
-    """Stream the file: one flattened Record per INDIVIDUAL / ENTITY, errors as ListFormatError."""
-    if path.stat().st_size == 0:
-        raise ListFormatError(path, "empty file (0 bytes)")
-    depth = 0
-    n = 0
-    context = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False, no_network=True)
-    try:
-        for event, el in context:
-            if event == "start":
-                depth += 1
-                if depth == 1:
-                    if etree.QName(el).localname != _ROOT:
-                        raise ListFormatError(
-                            path,
-                            f"not a UN SC consolidated list: root element is <{etree.QName(el).localname}>",
-                        )
-                    root_attrs.update({etree.QName(k).localname: v for k, v in el.attrib.items()})
-                continue
-            depth -= 1
-            if depth == 2 and el.tag in _SCHEMAS:
-                n += 1
-                subs: list[Record] = []
-                yield str(el.tag), Record(_flatten(el, "", subs)), subs
-                el.clear()
-                parent = el.getparent()
-                while parent is not None and el.getprevious() is not None:
-                    del parent[0]
-    except etree.XMLSyntaxError as exc:
-        raise syntax_error(path, exc, f"after record #{n}") from None
-
-
-def syntax_error(path: Path, exc: etree.XMLSyntaxError, after: str) -> ListFormatError:
-    """A clear message for a broken file: what the parser saw, where, and the likely cause."""
-    line, col = exc.position if exc.position else (0, 0)
-    reason = (exc.msg or str(exc)).split(", line ")[0].strip()
-    hint = _line_hint(path, line)
-    cause = f"not well-formed XML ({reason}){hint}"
-    return ListFormatError(path, cause, where=f"line {line}, column {col}, {after}" if line else after)
-
-
-def _line_hint(path: Path, line: int) -> str:
-    """Look at the raw bytes of the failing line to say *why* (re-encoded text, control bytes)."""
-    if line <= 0:
-        return ""
-    raw = b""
-    try:
-        with path.open("rb") as fh:
-            for i, chunk in enumerate(fh, 1):
-                if i == line:
-                    raw = chunk
-                    break
-            else:
-                return ": the file ends early (truncated download?)"
-    except OSError:
-        return ""
-    bad_ctrl = sorted({b for b in raw if b < 0x20 and b not in (0x09, 0x0A, 0x0D)})
-    try:
-        raw.decode("utf-8")
-        utf8 = True
-    except UnicodeDecodeError:
-        utf8 = False
-    if bad_ctrl or not utf8:
-        what = []
-        if bad_ctrl:
-            what.append("control byte(s) " + ", ".join(f"0x{b:02X}" for b in bad_ctrl))
-        if not utf8:
-            what.append("bytes that are not valid UTF-8")
-        return (
-            f": line {line} contains {' and '.join(what)}; the file was probably re-encoded (not a byte copy)"
-        )
-    return ""
-
-
-def _flatten(el: Any, prefix: str, subs: list[Record]) -> dict[str, list[Any]]:
-    """Element -> {path: [texts or sub-Records]}; groups of VALUE children become ``TAG/VALUE``.
-    Every sub-Record made is also appended to ``subs`` (for the usage count)."""
-    data: dict[str, list[Any]] = {}
-    for name, value in el.attrib.items():
-        data.setdefault(f"{prefix}@{etree.QName(name).localname}", []).append(value.strip())
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue  # comments, processing instructions
-        key = f"{prefix}{child.tag}"
-        if len(child) == 0:
-            text = (child.text or "").strip()
-            values = data.setdefault(key, [])
-            if text:
-                values.append(text)
-        elif all(c.tag == "VALUE" for c in child if isinstance(c.tag, str)):
-            values = data.setdefault(f"{key}/VALUE", [])
-            values.extend(t for c in child if isinstance(c.tag, str) and (t := (c.text or "").strip()))
-        else:
-            sub = Record(_flatten(child, f"{key}/", subs))
-            subs.append(sub)
-            data.setdefault(key, []).append(sub)
-    return data
-
-
-def texts(rec: Record, key: str) -> list[str]:
-    return [v for v in rec.get(key) or () if isinstance(v, str) and v]
-
-
-def text(rec: Record, key: str) -> str | None:
-    vals = texts(rec, key)
-    return " ".join(vals) if vals else None
-
-
-def groups(rec: Record, key: str) -> list[Record]:
-    return [v for v in rec.get(key) or () if isinstance(v, Record)]
-
-
-def track(tracker: UsageTracker, rec: Record, subs: list[Record]) -> None:
-    """Count each unread field once per list record (its sub-records included)."""
-    unused: set[str] = set(rec.unused())
-    for sub in subs:
-        unused.update(sub.unused())
-    for key in unused:
-        tracker.unconsumed[key] += 1
 
 
 # --- mapping --------------------------------------------------------------------------------
