@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,15 +52,40 @@ def iso_date(value: str | None) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def year(value: str) -> str | None:
+    """A single (partial) date or year as ISO, or None."""
+    found = parse_dates(value)
+    return found[0] if len(found) == 1 else None
+
+
+def year_range(start: str | None, end: str | None) -> list[str]:
+    """``FROM_YEAR``/``TO_YEAR``: every year of a short range, the two ends of a long one."""
+    a, b = year(start or ""), year(end or "")
+    if a and b and a <= b:
+        years = range(int(a), int(b) + 1)
+        return [f"{y:04d}" for y in years] if len(years) <= 11 else [a, b]
+    return [y for y in (a, b) if y]
+
+
+@lru_cache(maxsize=4096)
 def local(tag: str) -> str:
+    """``{namespace}name`` -> ``name``."""
     return tag.rsplit("}", 1)[-1]
 
 
 def stream(
-    path: Path, *, root: str, depth: int, tags: frozenset[str], root_attrs: dict[str, str], what: str
+    path: Path,
+    *,
+    root: str,
+    depth: int,
+    tags: frozenset[str],
+    root_attrs: dict[str, str],
+    what: str,
+    namespace: str | None = None,
 ) -> Iterator[tuple[str, Record, list[Record]]]:
     """Yield ``(tag, record, sub-records)`` for each element named in ``tags`` at ``depth``
-    (the root is depth 1). ``root_attrs`` is filled from the root element's attributes."""
+    (the root is depth 1). ``root_attrs`` is filled from the root element's attributes; the
+    root must be ``<root>`` (in ``namespace`` when given) or the file is refused."""
     if path.stat().st_size == 0:
         raise ListFormatError(path, "empty file (0 bytes)")
     level = 0
@@ -70,10 +96,15 @@ def stream(
             if event == "start":
                 level += 1
                 if level == 1:
-                    name = local(el.tag) if isinstance(el.tag, str) else "?"
-                    if name != root:
+                    qname = etree.QName(el)
+                    if qname.localname != root:
                         raise ListFormatError(
-                            path, f"not {what}: root element is <{name}>, expected <{root}>"
+                            path, f"not {what}: root element is <{qname.localname}>, expected <{root}>"
+                        )
+                    if namespace is not None and qname.namespace != namespace:
+                        raise ListFormatError(
+                            path,
+                            f"not {what}: <{root}> is in namespace {qname.namespace!r}, expected {namespace!r}",
                         )
                     root_attrs.update({local(k): v for k, v in el.attrib.items()})
                 continue
@@ -95,8 +126,9 @@ def flatten(el: Any, prefix: str, subs: list[Record]) -> Flat:
     """One element's attributes and children as ``{path: [texts or sub-Records]}``; every
     sub-Record made is also appended to ``subs`` (for :func:`track`)."""
     data: Flat = {}
+    own = prefix[:-1]  # "nameAlias/" -> attributes as "nameAlias@wholeName"
     for name, value in el.attrib.items():
-        data.setdefault(f"{prefix}@{local(name)}", []).append(value.strip())
+        data.setdefault(f"{own}@{local(name)}", []).append(value.strip())
     for child in el:
         if not isinstance(child.tag, str):
             continue  # comments, processing instructions
