@@ -167,13 +167,15 @@ def groups(rec: Record, key: str) -> list[Record]:
     return [v for v in rec.get(key) or () if isinstance(v, Record)]
 
 
-def track(tracker: UsageTracker, rec: Record, subs: list[Record]) -> None:
-    """Count each unread field once per list record (its sub-records included)."""
+def track(tracker: UsageTracker, rec: Record, subs: list[Record], prefix: str = "") -> None:
+    """Count each unread field once per list record (its sub-records included); ``prefix``
+    names the record element where a file has several kinds (``target``, ``place``)."""
     unused: set[str] = set(rec.unused())
     for sub in subs:
         unused.update(sub.unused())
     for key in unused:
-        tracker.unconsumed[key] += 1
+        name = key if not prefix else f"{prefix}{key}" if key.startswith("@") else f"{prefix}/{key}"
+        tracker.unconsumed[name] += 1
 
 
 def syntax_error(path: Path, exc: etree.XMLSyntaxError, after: str) -> ListFormatError:
