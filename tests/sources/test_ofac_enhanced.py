@@ -283,3 +283,25 @@ def test_corrupted_member_fails_its_checksum(tmp_path: Path) -> None:
     err = _bad(path)
     assert "corrupted" in err.cause
     assert "CRC" in err.cause
+
+
+def test_every_label_ofac_declares_is_mapped(real_zip: Path) -> None:
+    """The file's own vocabulary (all 105 ID DOCUMENT TYPEs, every feature type) is in us_ofac_labels.yml."""
+    from lxml import etree
+
+    from embargo.sources.ofac.xml_common import rule_for
+
+    with zipfile.ZipFile(real_zip) as zf:
+        root = etree.fromstring(zf.read("CONS_ENHANCED.XML"))
+    ns = "{https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML}"
+    doc_types = [
+        rv.findtext(f"{ns}value") or ""
+        for rv in root.iter(f"{ns}referenceValue")
+        if rv.findtext(f"{ns}type") == "ID DOCUMENT TYPE"
+    ]
+    feature_types = [ft.findtext(f"{ns}type") or "" for ft in root.iter(f"{ns}featureType")]
+    assert len(doc_types) == 105 and len(feature_types) == 34
+    assert [t for t in doc_types + feature_types if not rule_for(t).known] == []
+    assert rule_for("NIT #").arg == "tax_id"  # '#' in the YAML is quoted, not a comment
+    assert rule_for("Digital Currency Address - XBT").arg == "crypto_wallet"
+    assert rule_for("Vessel Registration Identification").arg == "registration"

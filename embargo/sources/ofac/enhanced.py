@@ -32,6 +32,7 @@ from embargo.sources.ofac.xml_common import (
     Usage,
     fields,
     items,
+    labels,
     localname,
     make_address,
     merge_key,
@@ -45,16 +46,6 @@ NAME = "ofac_enhanced"
 SOURCES = ("us_ofac_sdn", "us_ofac_cons")
 NAMESPACE_MARK = b"ENHANCED_XML"
 _MEMBER = re.compile(r"ENHANCED.*\.XML$", re.IGNORECASE)
-LIST_NAMES = {
-    "SDN List": "SDN",
-    "Sectoral Sanctions Identifications List": "SSI",
-    "Non-SDN Palestinian Legislative Council List": "NS-PLC",
-    "Non-SDN Menu-Based Sanctions List": "NS-MBS",
-    "Non-SDN CMIC List": "CMIC",
-    "FSE List": "FSE",
-    "CAPTA List": "561",  # Correspondent Account or Payable-Through Account Sanctions (formerly Part 561)
-    "Non-SDN Iranian Sanctions Act List": "NS-MBS",
-}
 UMBRELLA_LISTS = {"Consolidated List"}
 ADDRESS_PARTS = {
     "ADDRESS1": "street",
@@ -338,7 +329,7 @@ class _Parser:
                 name = self._value(it) or ""
                 if name in UMBRELLA_LISTS:
                     continue
-                short = LIST_NAMES.get(name)
+                short = labels().enhanced_lists.get(name)
                 if short is None:
                     self.warnings.append(f"unknown OFAC list {name!r}, kept under its own name")
                     short = name

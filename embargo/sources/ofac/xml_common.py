@@ -3,7 +3,8 @@
 The ``sdnList`` XML (``<idList><id><idType>``) and ENHANCED_XML (``<features>``,
 ``<identityDocuments>``, ``<sanctionsTypes>``) label each fact with the same OFAC wording
 ("Tax ID No.", "SWIFT/BIC", "Executive Order 13662 Directive Determination -", ...).
-:func:`rule_for` says what a label means; a :class:`Draft` collects one listed party's facts
+:func:`rule_for` says what a label means (the tables are reviewable data in
+``embargo/resources/us_ofac_labels.yml``); a :class:`Draft` collects one listed party's facts
 (from one or several records with the same list id) and :meth:`Draft.build` makes the
 canonical :class:`~embargo.model.Entity` with one :class:`~embargo.model.Sanction` per list.
 """
@@ -14,12 +15,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import Any, Literal
 
+import yaml
 from lxml import etree
 
 from embargo.model import Entity
-from embargo.model.entity import Address, Identifier, IdType, Name, Sanction, Schema, make_entity
+from embargo.model.entity import ID_TYPES, Address, Identifier, Name, Sanction, Schema, make_entity
 from embargo.sources.base import Record, UsageTracker
 from embargo.sources.catalog import source_info
 from embargo.sources.sectors import sectors_for
@@ -32,56 +36,9 @@ SCHEMAS: dict[str, Schema] = {
     "vessel": "Vessel",
     "aircraft": "Airplane",
 }
-
-# Which list of OFAC's consolidated (non-SDN) publication a programme belongs to.
-PROGRAM_LISTS: dict[str, str] = {
-    "UKRAINE-EO13662": "SSI",
-    "NS-PLC": "NS-PLC",
-    "CMIC-EO13959": "CMIC",
-    "CMIC-EO14032": "CMIC",
-    "CMIC-EO": "CMIC",
-    "CCMC-EO13959": "CMIC",
-    "561-RELATED": "561",
-    "561LIST": "561",
-    "CAATSA - RUSSIA": "NS-MBS",
-    "PEESA": "NS-MBS",
-    "BURMA-EO14014": "NS-MBS",
-    "ILLICIT-DRUGS-EO14059": "NS-MBS",
-}
-# Programmes that put a party on a non-SDN list only when no other programme names one
-# (RUSSIA-EO14024 alone on the consolidated list means a menu-based directive; beside
-# UKRAINE-EO13662 it is the same party's SDN designation).
-WEAK_PROGRAM_LISTS: dict[str, str] = {
-    "RUSSIA-EO14024": "NS-MBS",
-    "IRAN": "NS-MBS",  # Iran Sanctions Act menu-based sanctions (the former NS-ISA list)
-    "EO13645": "NS-MBS",
-    "EO13846": "NS-MBS",
-}
-
-
-def program_list(program: str) -> tuple[str | None, str | None]:
-    """(the list a programme puts a party on, the list it suggests when no other is named)."""
-    up = program.strip().upper()
-    if up.startswith("FSE-"):  # Foreign Sanctions Evaders: FSE-IR, FSE-SY
-        return "FSE", None
-    return PROGRAM_LISTS.get(up), WEAK_PROGRAM_LISTS.get(up)
-
-
-LIST_ORDER = ("SDN", "SSI", "NS-MBS", "CMIC", "NS-PLC", "FSE", "561", "CAPTA")
+LIST_ORDER = ("SDN", "SSI", "NS-MBS", "CMIC", "NS-PLC", "FSE", "561")
 # A measure meant for a list the party is not on goes to the first of these it is on.
 FALLBACK_LISTS: dict[str, tuple[str, ...]] = {"NS-MBS": ("SDN",)}
-
-# Sectors the directives themselves name (SSI: 1 financial, 2 energy, 3 defence, 4 deepwater/Arctic/shale oil).
-DIRECTIVE_SECTORS: dict[tuple[str, str], str] = {
-    ("13662", "1"): "finance",
-    ("13662", "2"): "energy",
-    ("13662", "3"): "defence",
-    ("13662", "4"): "energy",
-    ("14024", "1a"): "finance",
-    ("14024", "2"): "finance",
-    ("14024", "4"): "finance",
-}
-DIRECTIVE_LISTS: dict[str, str] = {"13662": "SSI", "14024": "NS-MBS", "14014": "NS-MBS"}
 
 RuleKind = Literal[
     "id",
@@ -98,6 +55,7 @@ RuleKind = Literal[
     "birth_place",
     "nationality",
 ]
+RULE_KINDS: tuple[str, ...] = RuleKind.__args__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -110,192 +68,69 @@ class Rule:
     known: bool = True
 
 
-def _ids(id_type: IdType, *labels: str) -> dict[str, Rule]:
-    return {label: Rule("id", id_type) for label in labels}
+@dataclass(frozen=True)
+class Labels:
+    """The tables of ``embargo/resources/us_ofac_labels.yml``."""
+
+    rules: dict[str, Rule]
+    crypto_prefix: str
+    programs: dict[str, str]
+    weak_programs: dict[str, str]
+    directive_sectors: dict[tuple[str, str], str]
+    directive_lists: dict[str, str]
+    enhanced_lists: dict[str, str]
 
 
-_RULES: dict[str, Rule] = {
-    **_ids(
-        "passport",
-        "passport",
-        "diplomatic passport",
-        "british national overseas passport",
-        "stateless person passport",
-        "travel document number",
-    ),
-    **_ids(
-        "national_id",
-        "national id no.",
-        "identification number",
-        "cedula no.",
-        "d.n.i.",
-        "ssn",
-        "c.u.r.p.",
-        "c.u.i.",
-        "c.u.i.p.",
-        "c.i.n.",
-        "le number",
-        "n.i.e.",
-        "i.f.e.",
-        "bosnian personal id no.",
-        "credencial electoral",
-        "electoral registry no.",
-        "kenyan id no.",
-        "moroccan personal id no.",
-        "public security and immigration no.",
-        "immigration no.",
-        "national foreign id number",
-        "personal id card",
-        "residency number",
-        "cnp (personal numerical code)",
-        "romanian permanent resident",
-        "turkish identification number",
-        "stateless person id card",
-        "refugee id card",
-        "numero de identidad",
-        "tazkira national id card",
-        "citizen's card number",
-        "uae identification",
-        "birth certificate number",
-        "cartilla de servicio militar nacional",
-        "military registration number",
-        "seafarer's identification document",
-    ),
-    **_ids(
-        "tax_id",
-        "tax id no.",
-        "r.f.c.",
-        "rfc",
-        "nit #",
-        "ruc #",
-        "rif #",
-        "rtn",
-        "c.i.f.",
-        "c.u.i.t.",
-        "n.i.f.",
-        "v.a.t. number",
-        "italian fiscal code",
-        "fiscal code",
-        "paraguayan tax identification number",
-        "romanian tax registration",
-        "numero unico de identificacao tributaria (nuit)",
-        "us fein",
-        "rsin",
-    ),
-    **_ids(
-        "registration",
-        "registration id",
-        "registration number",
-        "business registration number",
-        "business registration document #",
-        "business number",
-        "public registration number",
-        "government gazette number",
-        "company number",
-        "uk company number",
-        "c.r. no.",
-        "commercial registry number",
-        "certificate of incorporation number",
-        "chamber of commerce number",
-        "dubai chamber of commerce membership no.",
-        "istanbul chamber of comm. no.",
-        "registration certificate number (dubai)",
-        "matricula mercantil no",
-        "folio mercantil no.",
-        "romanian c.r.",
-        "unified social credit code (uscc)",
-        "united social credit code certificate (usccc)",
-        "russian state individual business registration number pattern (ogrnip)",
-        "central registration system number",
-        "economic register number (cbls)",
-        "enterprise number",
-        "branch unit number",
-        "organization code",
-        "registered charity no.",
-        "trade license no.",
-        "tourism license no.",
-        "license",
-        "permit number",
-        "msb registration number",
-        "afghan money service provider license number",
-    ),
-    **_ids("lei", "legal entity number"),
-    **_ids("swift", "swift/bic"),
-    **_ids("imo", "vessel registration identification"),
-    **_ids("mmsi", "mmsi"),
-    **_ids("call_sign", "vessel call sign", "other vessel call sign"),
-    **_ids(
-        "aircraft_serial",
-        "aircraft serial identification",
-        "aircraft construction number (also called l/n or s/n or f/n)",
-        "aircraft manufacturer's serial number (msn)",
-    ),
-    **_ids("aircraft_tail", "aircraft tail number", "previous aircraft tail number"),
-    **_ids("email", "email address"),
-    **_ids("website", "website"),
-    **_ids("phone", "phone number", "telephone", "fax"),
-    **_ids(
-        "other",
-        "bik (ru)",
-        "isin",
-        "global intermediary identification number",
-        "aircraft mode s transponder code",
-        "chinese commercial code",
-        "driver's license no.",
-        "pilot license number",
-        "visanumberid",
-        "sre permit no.",
-        "file number",
-        "trademark number",
-        "serial no.",
-    ),
-    "gender": Rule("gender"),
-    "organization established date": Rule("prop_date", "incorporationDate"),
-    "organization type": Rule("prop", "sector"),
-    "target type": Rule("prop", "classification"),
-    "equity ticker": Rule("prop", "ticker"),
-    "issuer name": Rule("alias"),
-    "nationality of registration": Rule("prop_country", "jurisdiction"),
-    "vessel flag": Rule("prop_country", "flag"),
-    "other vessel flag": Rule("prop_country", "flag"),
-    "vessel type": Rule("prop", "type"),
-    "other vessel type": Rule("prop", "type"),
-    "vessel owner": Rule("prop", "ownerName"),
-    "vessel tonnage": Rule("prop", "tonnage"),
-    "vessel gross registered tonnage": Rule("prop", "grossRegisteredTonnage"),
-    "vessel year of build": Rule("prop_date", "buildDate"),
-    "aircraft manufacture date": Rule("prop_date", "buildDate"),
-    "aircraft model": Rule("prop", "model"),
-    "aircraft operator": Rule("prop", "operatorName"),
-    "title": Rule("prop", "title"),
-    "birthdate": Rule("birth_date"),
-    "place of birth": Rule("birth_place"),
-    "nationality country": Rule("nationality"),
-    "citizenship country": Rule("nationality"),
-    "executive order 13662 directive determination": Rule("directive", "13662", "SSI"),
-    "executive order 14024 directive information": Rule("directive", "14024", "NS-MBS"),
-    "executive order 14014 directive information": Rule("directive", "14014", "NS-MBS"),
-    "executive order 13645 determination": Rule("measure", "EO 13645 Determination"),
-    "ifca determination": Rule("measure", "IFCA Determination"),
-    "executive order 13846 information": Rule("measure", "EO 13846", "NS-MBS"),
-    "executive order 14059 information": Rule("measure", "EO 14059", "NS-MBS"),
-    "caatsa section 235 information": Rule("measure", "CAATSA Section 235", "NS-MBS"),
-    "peesa information": Rule("measure", "PEESA", "NS-MBS"),
-    "secondary sanctions risk": Rule("measure", "Secondary sanctions risk"),
-    "transactions prohibited for persons owned or controlled by u.s. financial institutions": Rule(
-        "measure", "Transactions prohibited for persons owned or controlled by U.S. financial institutions"
-    ),
-    "additional sanctions information": Rule("measure"),
-}
+def _norm_label(label: str) -> str:
+    return " ".join(label.split()).strip(" :-").lower()
+
+
+@lru_cache(maxsize=1)
+def labels() -> Labels:
+    """Load and check the label tables (a typo in an id type or kind fails loudly)."""
+    text = resources.files("embargo.resources").joinpath("us_ofac_labels.yml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    rules: dict[str, Rule] = {}
+    for id_type, names in data["identifiers"].items():
+        if id_type not in ID_TYPES:
+            raise ValueError(f"us_ofac_labels.yml: unknown identifier type {id_type!r}")
+        for name in names:
+            rules[_norm_label(str(name))] = Rule("id", id_type)
+    for label, spec in data["facts"].items():
+        kind = spec["kind"]
+        if kind not in RULE_KINDS:
+            raise ValueError(f"us_ofac_labels.yml: unknown kind {kind!r} for {label!r}")
+        arg = spec.get("prop") or spec.get("eo") or spec.get("prefix") or ""
+        rules[_norm_label(str(label))] = Rule(kind, str(arg), spec.get("list"))
+    return Labels(
+        rules=rules,
+        crypto_prefix=_norm_label(data["crypto_prefix"]),
+        programs={str(k).upper(): str(v) for k, v in data["programs"].items()},
+        weak_programs={str(k).upper(): str(v) for k, v in data["weak_programs"].items()},
+        directive_sectors={
+            (str(eo), str(n).lower()): str(sector)
+            for eo, table in data["directive_sectors"].items()
+            for n, sector in table.items()
+        },
+        directive_lists={str(k): str(v) for k, v in data["directive_lists"].items()},
+        enhanced_lists={str(k): str(v) for k, v in data["enhanced_lists"].items()},
+    )
+
+
+def program_list(program: str) -> tuple[str | None, str | None]:
+    """(the list a programme puts a party on, the list it suggests when no other is named)."""
+    up = program.strip().upper()
+    if up.startswith("FSE-"):  # Foreign Sanctions Evaders: FSE-IR, FSE-SY
+        return "FSE", None
+    t = labels()
+    return t.programs.get(up), t.weak_programs.get(up)
+
+
 _DATED = re.compile(
     r"^(listing date|effective date|purchase/sales for divestment date|divestment date)\s*\((.+)\)$"
 )
 _IMO = re.compile(r"^IMO\s*(\d{7})$", re.IGNORECASE)
 _DIRECTIVE = re.compile(r"\bDirective\s+(\d+[a-z]?)\b", re.IGNORECASE)
-
-
-def _norm_label(label: str) -> str:
-    return " ".join(label.split()).strip(" :-").lower()
 
 
 def _hint_of(scope: str) -> str | None:
@@ -304,17 +139,18 @@ def _hint_of(scope: str) -> str | None:
         return "CMIC"
     m = re.search(r"EO\s*(\d{5})", s)
     if m:
-        return DIRECTIVE_LISTS.get(m.group(1))
+        return labels().directive_lists.get(m.group(1))
     return None
 
 
 def rule_for(label: str) -> Rule:
     """What an OFAC fact label means; an unknown label is kept as an ``other`` identifier."""
     key = _norm_label(label)
-    rule = _RULES.get(key)
+    t = labels()
+    rule = t.rules.get(key)
     if rule is not None:
         return rule
-    if key.startswith("digital currency address"):
+    if key.startswith(t.crypto_prefix):
         return Rule("id", "crypto_wallet")
     m = _DATED.match(key)
     if m:
@@ -328,8 +164,9 @@ def sanction_type_rule(value: str) -> tuple[str, str | None, str | None]:
     """ENHANCED_XML ``sanctionsType`` -> (measure, list it belongs to, sector)."""
     m = re.match(r"^(?:Executive Order\s+)?(\d{5})(?:\s+Sectoral)?\s+Directive\s+(\w+)$", value.strip())
     if m:
+        t = labels()
         eo, number = m.group(1), m.group(2).lower()
-        return f"EO {eo} Directive {number}", DIRECTIVE_LISTS.get(eo), DIRECTIVE_SECTORS.get((eo, number))
+        return f"EO {eo} Directive {number}", t.directive_lists.get(eo), t.directive_sectors.get((eo, number))
     low = value.lower()
     if low == "block":
         return value, "SDN", None
@@ -400,6 +237,8 @@ class Draft:
                 self.countries.append(code)
         elif kind == "alias":
             self.names.append(Name(value, "alias"))
+            if rule.arg:
+                self.prop(rule.arg, value)
         elif kind == "measure":
             self.measures.append((f"{rule.arg}: {value}" if rule.arg else value, rule.hint))
             if rule.arg.startswith("IFCA"):
@@ -427,7 +266,7 @@ class Draft:
             return
         number = m.group(1).lower()
         self.measures.append((f"EO {eo} Directive {number}", hint))
-        sector = DIRECTIVE_SECTORS.get((eo, number))
+        sector = labels().directive_sectors.get((eo, number))
         if sector:
             self.sectors.append((sector, hint))
 
