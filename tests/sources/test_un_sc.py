@@ -274,11 +274,11 @@ def test_real_known_entity(lists_dir: Path) -> None:
 def test_real_file_parses_fast(lists_dir: Path) -> None:
     path = lists_dir / UN_DIR / "2025-04-19" / "consolidated.xml"  # 2.1 MB
     un_sc.parse(path, "un_sc")  # warm-up (country tables)
-    best = min(_timed(path) for _ in range(2))
-    assert best < 0.5
+    best = min(_cpu_seconds(path) for _ in range(2))
+    assert best < 0.5  # CPU time: wall time depends on what else the machine runs
 
 
-def _timed(path: Path) -> float:
-    t = time.perf_counter()
+def _cpu_seconds(path: Path) -> float:
+    t = time.process_time()
     un_sc.parse(path, "un_sc")
-    return time.perf_counter() - t
+    return time.process_time() - t
