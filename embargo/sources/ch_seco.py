@@ -113,7 +113,8 @@ def parse(path: Path, source: str) -> ParsedList:
             entities.append(entity)
         track(tracker, rec, subs, "target")
     for rec, subs in places.values():
-        track(tracker, rec, subs, "place")
+        if "@ssid" not in rec.unused():  # only places some listed target refers to
+            track(tracker, rec, subs, "place")
     if delisted:
         warnings.append(f"{delisted} de-listed target(s) left out")
     return ParsedList(
