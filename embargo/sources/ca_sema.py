@@ -217,7 +217,7 @@ def _entity(path: Path, rec: Record, sid: str, source: str, n: int, warnings: li
     if not regime:
         raise ListFormatError(path, "a record without Country (regime)", where=f"record #{n}")
     rec.consume("Item")
-    entity_name = rec.text("EntityOrShip") or rec.text("Entity")
+    entity_name = (rec.text("EntityOrShip") or rec.text("Entity") or "").strip(" ;,") or None
     last, given = rec.text("LastName"), rec.text("GivenName")
     imo = rec.text("ShipIMONumber")
     title = rec.text("TitleOrShip") or rec.text("Title")
@@ -339,7 +339,7 @@ def _aliases(text: str | None, person: bool) -> list[Name]:
     for lang, segment in segments:
         pieces: list[str] = []
         for piece in _split_outside_brackets(segment):
-            piece = re.sub(r"\s+AKA$", "", piece.strip(" .,;:\t"))
+            piece = re.sub(r"\s+AKA$", "", piece.strip(" ,;:\t"))
             if not piece:
                 continue
             if pieces and piece.casefold().strip(" .") in forms:
