@@ -13,6 +13,7 @@ from embargo.model import Entity
 from embargo.sources import formats
 from embargo.sources.base import ParsedList
 from embargo.sources.ofac import xml_format
+from embargo.sources.ofac.xml_common import Draft
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CONS_EXCERPT = FIXTURES / "us_ofac_cons" / "consolidated_2025-10-22_excerpt.xml"
@@ -107,7 +108,22 @@ def test_person_names_facts_and_programmes(cons: dict[str, Entity]) -> None:
     assert any(
         m.startswith("Secondary sanctions risk: section 1(b) of Executive Order 13224") for m in s.measures
     )
-    assert e.prop("notes") == ("(Linked To: HAMAS)",)
+    assert e.prop("linkedTo") == ("HAMAS",)  # remarks "(Linked To: HAMAS)"
+    assert e.prop("notes") == ()
+    assert cons["9713"].prop("notes") == ("PFLP",)
+
+
+def test_remarks_parts(cons: dict[str, Entity]) -> None:
+    # "For more information on directives, please visit ...; (Linked To: OPEN JOINT-STOCK COMPANY ROSNEFT OIL COMPANY)"
+    rosneft = cons["18299"]
+    assert rosneft.prop("linkedTo") == ("OPEN JOINT-STOCK COMPANY ROSNEFT OIL COMPANY",)
+    assert rosneft.prop("notes") == ()  # the link to OFAC's directives page is boilerplate
+    draft = Draft("Organization")
+    draft.remarks("All offices worldwide; (Linked To: CHINA UNICOM (HONG KONG) LIMITED); (Linked To: X CO.)")
+    assert draft.props == {
+        "notes": ["All offices worldwide"],
+        "linkedTo": ["CHINA UNICOM (HONG KONG) LIMITED", "X CO."],
+    }
 
 
 def test_ssi_directives_give_measures_and_sectors(cons: dict[str, Entity]) -> None:

@@ -294,10 +294,7 @@ class _Parser:
             self.warnings.append(f"entity {uid}: unknown entity type {kind!r}, kept as LegalEntity")
             schema = "LegalEntity"
         draft = self.drafts.setdefault(uid, Draft(schema))
-        remarks = _text(g.get("remarks"))
-        if remarks:
-            draft.prop("notes", remarks)
-            draft.sector_texts.append(remarks)
+        draft.remarks(_text(g.get("remarks")))
         self.usage.done("entity/generalInfo", g)
         self._sanctions(rec, draft)
         for r in self._each(rec, "names", "name", "entity"):

@@ -129,6 +129,7 @@ def program_list(program: str) -> tuple[str | None, str | None]:
 _DATED = re.compile(
     r"^(listing date|effective date|purchase/sales for divestment date|divestment date)\s*\((.+)\)$"
 )
+_LINKED = re.compile(r"^\(?\s*Linked To:\s*(.+)$", re.IGNORECASE)
 _IMO = re.compile(r"^IMO\s*(\d{7})$", re.IGNORECASE)
 _DIRECTIVE = re.compile(r"\bDirective\s+(\d+[a-z]?)\b", re.IGNORECASE)
 
@@ -257,6 +258,24 @@ class Draft:
             self.birth_places.append(value)
         elif kind == "nationality":
             self.nationalities.append(country or country_code(value))
+
+    def remarks(self, text: str | None) -> None:
+        """OFAC's remarks: ``;``-separated parts; ``(Linked To: X)`` names a linked listed party,
+        "For more information ... link" parts are boilerplate, the rest are notes."""
+        if not text:
+            return
+        self.sector_texts.append(text)
+        for part in (p.strip() for p in text.split(";")):
+            if not part or part.lower().startswith("for more information"):
+                continue
+            m = _LINKED.match(part)
+            if m:
+                value = m.group(1).strip()
+                if part.startswith("(") and value.endswith(")"):
+                    value = value[:-1].strip()
+                self.prop("linkedTo", value)
+            else:
+                self.prop("notes", part)
 
     def directive(self, eo: str, value: str, hint: str | None) -> None:
         m = _DIRECTIVE.search(value)

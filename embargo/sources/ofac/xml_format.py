@@ -178,10 +178,7 @@ def _entry(el: Any, drafts: dict[str, Draft], usage: Usage, warnings: list[str])
         raise ListFormatError("", f"uid {uid} has no name")
     draft.names.append(Name(primary, "primary"))
     draft.prop("title", rec.text("title"))
-    remarks = rec.text("remarks")
-    if remarks:
-        draft.prop("notes", remarks)
-        draft.sector_texts.append(remarks)
+    draft.remarks(rec.text("remarks"))
     for box in items(rec.get("programList")):
         box_rec = Record(fields(box))
         draft.programs.extend(texts(box_rec.get("program")))
