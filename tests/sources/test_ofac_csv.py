@@ -419,6 +419,15 @@ def test_triplet_2021_07_07_comments(lists_dir: Path) -> None:
     assert ("snowsjohn", "weak") in {(n.value, n.kind) for n in _by_id(parsed)["28263"].names}
 
 
+def test_consecutive_versions_match_the_manifest_diff(lists_dir: Path) -> None:
+    """MANIFEST: 2021-12-22 -> 2021-12-30 is a pure removal step: +0 -150 ~0 (keyed by ent_num)."""
+    old = {e.source_id: e.content_hash for e in _sdn(lists_dir, "2021-12-22").entities}
+    new = {e.source_id: e.content_hash for e in _sdn(lists_dir, "2021-12-30").entities}
+    assert len(new.keys() - old.keys()) == 0
+    assert len(old.keys() - new.keys()) == 150
+    assert sum(1 for k in old.keys() & new.keys() if old[k] != new[k]) == 0
+
+
 def test_real_cons_prim(lists_dir: Path) -> None:
     path = lists_dir / "us_ofac_consolidated" / "2025-12-18_csv" / "cons_prim.csv"
     assert csv_format.sniff(path, path.read_bytes()[:8192]) == "us_ofac_cons"

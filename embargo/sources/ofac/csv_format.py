@@ -98,9 +98,9 @@ class _Entry:
 
     line: int
     record: Record
-    addresses: list[Record] = field(default_factory=list)
-    aliases: list[Record] = field(default_factory=list)
-    comments: list[Record] = field(default_factory=list)
+    companions: dict[str, list[Record]] = field(
+        default_factory=lambda: {"add": [], "alt": [], "comments": []}
+    )
 
 
 @contextmanager
@@ -131,12 +131,14 @@ def _parse(path: Path, source: str) -> ParsedList:
             raise ListFormatError(
                 path, f"ent_num {ent} occurs twice (first on line {entries[ent].line})", f"line {line}"
             )
+        if rec.text("SDN_Name") is None:
+            raise ListFormatError(path, f"ent_num {ent} has no name", f"line {line}")
         entries[ent] = _Entry(line, rec)
     if not entries:
         raise ListFormatError(path, "no records: empty or truncated file")
 
     files = [path]
-    kinds = COMPANION_FILES[path.name.lower()]
+    kinds = COMPANION_FILES.get(path.name.lower(), {})
     for comp in companions(path):
         kind = next(k for k, name in kinds.items() if name == comp.name.lower())
         files.append(comp)
@@ -146,7 +148,7 @@ def _parse(path: Path, source: str) -> ParsedList:
             if entry is None:
                 orphans[rec["ent_num"]] += 1
                 continue
-            getattr(entry, {"add": "addresses", "alt": "aliases", "comments": "comments"}[kind]).append(rec)
+            entry.companions[kind].append(rec)
         if orphans:
             sample = ", ".join(sorted(orphans, key=int)[:5])
             warnings.append(
@@ -237,7 +239,10 @@ def _rows(
             ent = row[0].strip()
             if not ent.isdigit():
                 raise ListFormatError(path, f"ent_num {ent[:20]!r} is not a number", f"line {line}")
-            values = [None if (v := c.strip()) == EMPTY or not v else v for c in row]
+            row[0] = ent
+            # "-0- " is OFAC's empty value; others are kept as printed (a Remarks field cut at 1000
+            # characters may end in the space that separates it from its continuation)
+            values = [None if c.strip() in ("", EMPTY) else c for c in row]
             yield line, Record(dict(zip(columns, values, strict=True)))
     except csv.Error as exc:
         if reader.line_num > prev + 1:
@@ -276,19 +281,22 @@ def _entity(
     rec = e.record
     sdn_type = rec.text("SDN_Type")
     schema = SCHEMAS.get(sdn_type.lower() if sdn_type else None, "Organization")
-    raw_remarks = rec.text("Remarks") or ""
-    for c in e.comments:
+    raw_remarks = rec.get("Remarks") or ""
+    for c in e.companions["comments"]:
         raw_remarks += c.get("Remarks_Extended") or ""
         c.consume("ent_num")
-    truncated = not e.comments and len(raw_remarks) >= REMARKS_LIMIT and not raw_remarks.endswith(".")
+    raw_remarks = raw_remarks.strip()
+    truncated = (
+        not e.companions["comments"] and len(raw_remarks) >= REMARKS_LIMIT and not raw_remarks.endswith(".")
+    )
     if truncated:
         cut.append(ent)
     rem = parse_remarks(raw_remarks, truncated=truncated)
     labels.update(rem.unknown)
 
     title = rec.text("Title")
-    names = [Name(rec["SDN_Name"], "primary"), *rem.names]
-    for a in e.aliases:
+    names = [Name(rec.text("SDN_Name") or "", "primary"), *rem.names]
+    for a in e.companions["alt"]:
         a.consume("ent_num", "alt_num")
         alt_type = (a.text("alt_type") or "aka").lower().replace(".", "")
         name = a.text("alt_name")
@@ -297,7 +305,7 @@ def _entity(
         if a.text("alt_remarks"):
             rem.add("notes", f"{name}: {a.text('alt_remarks')}")
 
-    addresses = [_address(a) for a in e.addresses]
+    addresses = [_address(a) for a in e.companions["add"]]
     identifiers = list(rem.identifiers)
     call_sign = rec.text("Call_Sign")
     if call_sign:
@@ -330,7 +338,7 @@ def _entity(
         props=props,
     )
     trackers["main"].check(rec)
-    for kind, recs in (("add", e.addresses), ("alt", e.aliases), ("comments", e.comments)):
+    for kind, recs in e.companions.items():
         for r in recs:
             trackers[kind].check(r)
     return entity
