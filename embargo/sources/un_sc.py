@@ -29,7 +29,17 @@ from embargo.model.entity import (
 from embargo.sources.base import ParsedList, Record, SourceInfo, UsageTracker
 from embargo.sources.catalog import source_info
 from embargo.sources.sectors import sectors_for
-from embargo.sources.xml_stream import groups, iso_date, root_tag, stream, text, texts, track
+from embargo.sources.xml_stream import (
+    groups,
+    iso_date,
+    root_tag,
+    stream,
+    text,
+    texts,
+    track,
+    year,
+    year_range,
+)
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
 
@@ -173,7 +183,7 @@ def _birth(rec: Record, notes: list[str]) -> tuple[list[str], list[str], list[st
     for g in groups(rec, "INDIVIDUAL_DATE_OF_BIRTH"):
         g.consume(p + "TYPE_OF_DATE")  # EXACT / APPROXIMATELY / BETWEEN: the fields below say it all
         for key in ("DATE", "YEAR"):
-            dates += [d for v in texts(g, p + key) if (d := iso_date(v) or _year(v))]
+            dates += [d for v in texts(g, p + key) if (d := iso_date(v) or year(v))]
         dates += year_range(text(g, p + "FROM_YEAR"), text(g, p + "TO_YEAR"))
         notes += [f"Date of birth: {v}" for v in texts(g, p + "NOTE") if v.lower() != "approximately"]
     p = "INDIVIDUAL_PLACE_OF_BIRTH/"
@@ -197,20 +207,6 @@ def _birth(rec: Record, notes: list[str]) -> tuple[list[str], list[str], list[st
     return dates, places, countries
 
 
-def _year(value: str) -> str | None:
-    found = parse_dates(value)
-    return found[0] if len(found) == 1 else None
-
-
-def year_range(start: str | None, end: str | None) -> list[str]:
-    """``FROM_YEAR``/``TO_YEAR``: every year of a short range, the two ends of a long one."""
-    a, b = _year(start or ""), _year(end or "")
-    if a and b and a <= b:
-        years = range(int(a), int(b) + 1)
-        return [f"{y:04d}" for y in years] if len(years) <= 11 else [a, b]
-    return [y for y in (a, b) if y]
-
-
 def _documents(rec: Record, notes: list[str]) -> list[Identifier]:
     out: list[Identifier] = []
     p = "INDIVIDUAL_DOCUMENT/"
@@ -232,7 +228,7 @@ def _documents(rec: Record, notes: list[str]) -> list[Identifier]:
             if note:
                 notes.append(f"Document: {note}")
             continue
-        code = country_code(issuer or country_of_issue)
+        code = _code(issuer or country_of_issue)
         out.append(Identifier(document_type(type1, type2), number, code, note or None))
     return out
 
@@ -280,11 +276,17 @@ def _address(g: Record, p: str) -> Address | None:
     if not full and not note:
         return None
     full = f"{full} ({note})" if full and note else full or note or ""
-    return Address(full, street, city, region, postal, country_code(country) if country else None)
+    return Address(full, street, city, region, postal, _code(country))
 
 
 def _join(parts: Any) -> str:
     return ", ".join(p for p in parts if p)
+
+
+def _code(value: str | None) -> str | None:
+    """One country code for a field whose full text is kept elsewhere (address, document note)."""
+    found = countries_in(value, [], "") if value else []
+    return found[0] if found else None
 
 
 _SPLIT = re.compile(r"\s*(?:[/;,:.()]|\bor\b)\s*")
