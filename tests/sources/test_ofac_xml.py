@@ -13,7 +13,7 @@ from embargo.model import Entity
 from embargo.sources import formats
 from embargo.sources.base import ParsedList
 from embargo.sources.ofac import xml_format
-from embargo.sources.ofac.xml_common import Draft
+from embargo.sources.ofac.xml_common import Draft, date_span
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CONS_EXCERPT = FIXTURES / "us_ofac_cons" / "consolidated_2025-10-22_excerpt.xml"
@@ -434,3 +434,18 @@ def test_real_speed(lists_dir: Path) -> None:
     start = time.perf_counter()
     _parse(path)
     assert time.perf_counter() - start < 2.0
+
+
+def test_labelled_values_that_do_not_parse_become_notes() -> None:
+    draft = Draft("Person")
+    draft.labelled("Birthdate", "01 Jan 1958 to 31 Dec 1960")
+    draft.labelled("Birthdate", "sometime in spring")
+    draft.labelled("Organization Established Date", "unknown")
+    draft.labelled("Gender", "Male")
+    draft.labelled("Gender", "Female")  # two records of one party disagree: no gender
+    entity = draft.build("us_ofac_sdn", "1")
+    assert entity.birth_dates == ("1958", "1959", "1960")
+    assert entity.prop("notes") == ("DOB sometime in spring", "Organization Established Date: unknown")
+    assert entity.gender is None
+    assert date_span("Feb 1961 to Feb 1961") == ["1961-02"]
+    assert date_span("1962 to 1960") == []

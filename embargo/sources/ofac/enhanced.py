@@ -30,6 +30,7 @@ from embargo.sources.ofac.xml_common import (
     SCHEMAS,
     Draft,
     Usage,
+    date_span,
     fields,
     items,
     labels,
@@ -295,6 +296,7 @@ class _Parser:
             schema = "LegalEntity"
         draft = self.drafts.setdefault(uid, Draft(schema))
         draft.remarks(_text(g.get("remarks")))
+        draft.prop("title", _text(g.get("title")))
         self.usage.done("entity/generalInfo", g)
         self._sanctions(rec, draft)
         for r in self._each(rec, "names", "name", "entity"):
@@ -419,7 +421,7 @@ class _Parser:
         if detail == "COUNTRY" or (ref is not None and ref.type == "COUNTRY"):
             country = ref.iso.lower() if ref and ref.iso and len(ref.iso) == 2 else country_code(value)
         date_el = r.get("valueDate")
-        if detail == "DATE" and date_el is not None and not parse_dates(value):
+        if detail == "DATE" and date_el is not None and not date_span(value or ""):
             value = _date_of(date_el) or value
         draft.labelled(label, value, country)
 

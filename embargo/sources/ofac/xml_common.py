@@ -79,6 +79,7 @@ class Labels:
     directive_sectors: dict[tuple[str, str], str]
     directive_lists: dict[str, str]
     enhanced_lists: dict[str, str]
+    target_type_sectors: dict[str, str]
 
 
 def _norm_label(label: str) -> str:
@@ -114,6 +115,7 @@ def labels() -> Labels:
         },
         directive_lists={str(k): str(v) for k, v in data["directive_lists"].items()},
         enhanced_lists={str(k): str(v) for k, v in data["enhanced_lists"].items()},
+        target_type_sectors={str(k).lower(): str(v) for k, v in data["target_type_sectors"].items()},
     )
 
 
@@ -132,6 +134,25 @@ _DATED = re.compile(
 _LINKED = re.compile(r"^\(?\s*Linked To:\s*(.+)$", re.IGNORECASE)
 _IMO = re.compile(r"^IMO\s*(\d{7})$", re.IGNORECASE)
 _DIRECTIVE = re.compile(r"\bDirective\s+(\d+[a-z]?)\b", re.IGNORECASE)
+
+
+def _label_text(label: str) -> str:
+    """A label as printed, without its trailing ``:`` or `` -``."""
+    return " ".join(label.split()).rstrip(" :-")
+
+
+def date_span(text: str) -> list[str]:
+    """Dates as OFAC prints them, also ``01 Jan 1958 to 31 Dec 1960`` (the years it spans)."""
+    found = parse_dates(text)
+    if found or " to " not in text.lower():
+        return found
+    start, _, end = text.lower().partition(" to ")
+    a, b = parse_dates(start.removeprefix("circa ").strip()), parse_dates(end.strip())
+    if len(a) != 1 or len(b) != 1 or b[0] < a[0]:
+        return []
+    if a[0][:7] == b[0][:7] and len(a[0]) >= 7:
+        return [a[0][:7]]
+    return parse_dates(f"{a[0][:4]} to {b[0][:4]}")
 
 
 def _hint_of(scope: str) -> str | None:
@@ -190,7 +211,7 @@ class Draft:
     birth_places: list[str] = field(default_factory=list)
     nationalities: list[str | None] = field(default_factory=list)
     countries: list[str | None] = field(default_factory=list)
-    gender: str | None = None
+    genders: set[str] = field(default_factory=set)
     identifiers: list[Identifier] = field(default_factory=list)
     addresses: list[Address] = field(default_factory=list)
     props: dict[str, list[str | None]] = field(default_factory=dict)
@@ -198,7 +219,7 @@ class Draft:
     lists: dict[str, list[str]] = field(default_factory=dict)  # stated lists -> their listing dates
     measures: list[tuple[str, str | None]] = field(default_factory=list)  # (measure, list hint)
     sectors: list[tuple[str, str | None]] = field(default_factory=list)  # (sector, list hint)
-    listing_dates: list[tuple[str, str | None]] = field(default_factory=list)
+    listing_dates: list[tuple[str, str | None, str]] = field(default_factory=list)  # (date, list, label)
     sector_texts: list[str] = field(default_factory=list)
     unknown_labels: Counter[str] = field(default_factory=Counter)
 
@@ -223,14 +244,23 @@ class Draft:
                 id_type = "other"
             self.identifiers.append(Identifier(id_type, value, country, " ".join(label.split())))
         elif kind == "gender":
-            g = value.lower()
-            self.gender = g if g in ("male", "female") else self.gender
+            if value.lower() in ("male", "female"):
+                self.genders.add(value.lower())
+            else:
+                self.prop("notes", f"Gender: {value}")
         elif kind == "prop":
             self.prop(rule.arg, value)
             if rule.arg in ("sector", "classification"):
                 self.sector_texts.append(value)
+            sector = labels().target_type_sectors.get(value.lower()) if rule.arg == "classification" else None
+            if sector:
+                self.sectors.append((sector, None))
         elif kind == "prop_date":
-            self.prop(rule.arg, *(parse_dates(value) or [value]))
+            dates = parse_dates(value)
+            if dates:
+                self.prop(rule.arg, *dates)
+            else:
+                self.prop("notes", f"{_label_text(label)}: {value}")
         elif kind == "prop_country":
             code = country or country_code(value)
             self.prop(rule.arg, code or value)
@@ -247,17 +277,26 @@ class Draft:
         elif kind == "directive":
             self.directive(rule.arg, value, rule.hint)
         elif kind == "listing_date":
-            for d in parse_dates(value):
-                self.listing_dates.append((d, rule.hint))
+            dates = parse_dates(value)
+            for d in dates:
+                self.listing_dates.append((d, rule.hint, _label_text(label)))
+            if not dates:
+                self.prop("notes", f"{_label_text(label)}: {value}")
         elif kind == "date_note":
             dates = parse_dates(value)
-            self.prop("notes", f"{' '.join(label.split()).rstrip(' :')}: {', '.join(dates) or value}")
+            self.prop("notes", f"{_label_text(label)}: {', '.join(dates) or value}")
         elif kind == "birth_date":
-            self.birth_dates.extend(parse_dates(value))
+            dates = date_span(value)
+            self.birth_dates.extend(dates)
+            if not dates:
+                self.prop("notes", f"DOB {value}")
         elif kind == "birth_place":
             self.birth_places.append(value)
         elif kind == "nationality":
-            self.nationalities.append(country or country_code(value))
+            code = country or country_code(value)
+            self.nationalities.append(code)
+            if code is None:
+                self.prop("notes", f"{_label_text(label)}: {value}")
 
     def remarks(self, text: str | None) -> None:
         """OFAC's remarks: ``;``-separated parts; ``(Linked To: X)`` names a linked listed party,
@@ -300,7 +339,7 @@ class Draft:
             birth_places=self.birth_places,
             nationalities=self.nationalities,
             countries=self.countries,
-            gender=self.gender,
+            gender=next(iter(self.genders)) if len(self.genders) == 1 else None,  # none when sources disagree
             identifiers=self.identifiers,
             addresses=self.addresses,
             sanctions=sanctions,
@@ -346,11 +385,11 @@ class Draft:
         for s, hint in self.sectors:
             sectors[target(hint)].append(s)
         dates: dict[str, list[str]] = {n: list(self.lists.get(n, ())) for n in lists}
-        for d, hint in self.listing_dates:
+        for d, hint, label in self.listing_dates:
             if hint in lists:
                 dates[hint].append(d)
-            else:
-                self.prop("notes", f"Listing Date ({hint or 'OFAC'}): {d}")
+            else:  # e.g. an EO 14024 directive's listing date on an SSI entry: not the SSI listing
+                self.prop("notes", f"{label}: {d}")
         out = []
         for n in lists:
             progs = tuple(programs[n])

@@ -201,23 +201,19 @@ def _entry(el: Any, drafts: dict[str, Draft], usage: Usage, warnings: list[str])
         if addr is not None:
             draft.addresses.append(addr)
             draft.countries.append(addr.country)
-    for container, item in (("nationalityList", "nationality"), ("citizenshipList", "citizenship")):
+    for container, item, label in (
+        ("nationalityList", "nationality", "Nationality Country"),
+        ("citizenshipList", "citizenship", "Citizenship Country"),
+    ):
         for r in _each(rec, container, item, usage):
             r.consume("uid", "mainEntry")
-            country = r.text("country")
-            draft.nationalities.append(country_code(country))
-            if country and not country_code(country):
-                draft.prop("notes", f"{item.capitalize()}: {country}")
+            draft.labelled(label, r.text("country"))
     for r in _each(rec, "dateOfBirthList", "dateOfBirthItem", usage):
         r.consume("uid", "mainEntry")
-        dob = r.text("dateOfBirth")
-        dates = parse_dates(dob)
-        draft.birth_dates.extend(dates)
-        if dob and not dates:
-            draft.prop("notes", f"DOB {dob}")
+        draft.labelled("Birthdate", r.text("dateOfBirth"))
     for r in _each(rec, "placeOfBirthList", "placeOfBirthItem", usage):
         r.consume("uid", "mainEntry")
-        draft.birth_places.append(r.text("placeOfBirth") or "")
+        draft.labelled("Place of Birth", r.text("placeOfBirth"))
     for box in items(rec.get("vesselInfo")):
         vrec = Record(fields(box))
         for key, label in VESSEL_LABELS.items():
