@@ -235,7 +235,9 @@ _SCRIPTS = {
 
 def script_hint(text: str | None) -> str | None:
     """ISO 15924 code of the first non-Latin letter's script, None for a Latin-script text."""
-    for ch in text or "":
+    if not text or text.isascii():
+        return None
+    for ch in text:
         if ch.isalpha():
             uname = unicodedata.name(ch, "")
             if not uname or uname.startswith(("LATIN", "MODIFIER", "COMBINING")):

@@ -264,7 +264,7 @@ class _Group:
         self.b = EntityBuilder()
         self.types: set[str] = set()
         self.regimes: dict[str, list[str]] = defaultdict(list)
-        self.other: str | None = None
+        self.others: set[str] = set()
         self.warnings: list[str] = []
         self.seen: set[tuple[str | None, ...]] = set()
 
@@ -293,7 +293,7 @@ class _Group:
         b.add_address(lines, rec.text("Post/Zip Code"), rec.text("Country"))
         other = rec.text("Other Information")
         if other is not None:
-            self.other = other
+            self.others.add(other)
         regime = rec.text("Regime")
         listed = dates_in(rec.text("Listed On"))
         if regime:
@@ -346,9 +346,10 @@ class _Group:
         if schema is None:
             self.warnings.append(f"Group ID {self.gid}: unknown Group Type {gtype!r}, read as Organization")
             schema = "Organization"
-        info = parse_other_info(self.other)
+        other = " ".join(sorted(self.others)) or None  # one text per party (joined if rows differ)
+        info = parse_other_info(other)
         reason = " ".join(info.get("UK Statement of Reasons")) or None
-        measures = ["asset freeze", *_extra_measures(self.other)]
+        measures = ["asset freeze", *_extra_measures(other)]
         self._other_facts(info)
         notes = " ".join(info.free) or None
         b.prop("notes", notes)
