@@ -319,6 +319,16 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    except Exception as exc:  # never a traceback for a user; EMBARGO_DEBUG=1 shows it
+        import os
+
+        if os.environ.get("EMBARGO_DEBUG"):
+            raise
+        err.print(
+            f"[red]internal error:[/] {type(exc).__name__}: {exc} (set EMBARGO_DEBUG=1 for details)",
+            highlight=False,
+        )
+        sys.exit(3)
 
 
 if __name__ == "__main__":

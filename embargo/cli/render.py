@@ -43,22 +43,30 @@ def render_entity(console: Console, data: dict[str, Any]) -> None:
     for k, v in e.get("props", {}).items():
         facts.add_row(k, "; ".join(v))
     console.print(facts)
-    table = Table(title="Sanctions history")
-    for col in ("from", "to", "versions", "status", "list", "programmes", "listed on", "sectors"):
-        table.add_column(col)
+    table = Table(title="Sanctions history", show_lines=False)
+    table.add_column("period", overflow="fold")
+    table.add_column("versions", justify="right")
+    table.add_column("status")
+    table.add_column("sanctions", overflow="fold")
+    table.add_column("changed", overflow="fold")
     for h in data["history"]:
-        sanctions = h.get("sanctions") or [{}]
-        for s in sanctions:
-            table.add_row(
-                f"{h['from']['label']}",
-                f"{h['to']['label']}",
-                str(h["versions"]),
-                h["status"],
-                s.get("list_name", ""),
-                ", ".join(s.get("programs", [])),
-                s.get("listing_date") or "",
-                ", ".join(s.get("sectors", [])),
-            )
+        period = h["from"]["label"] if h["from"] == h["to"] else f"{h['from']['label']} .. {h['to']['label']}"
+        lines = []
+        for s in h.get("sanctions") or []:
+            line = f"{s.get('list_name', '')}: {', '.join(s.get('programs', []))}"
+            if s.get("listing_date"):
+                line += f" (listed {s['listing_date']})"
+            if s.get("sectors"):
+                line += f" [{', '.join(s['sectors'])}]"
+            lines.append(line)
+        colour = "red" if h["status"] == "listed" else "green"
+        table.add_row(
+            period,
+            str(h["versions"]),
+            f"[{colour}]{h['status']}[/]",
+            "\n".join(lines),
+            ", ".join(h.get("changes") or {}),
+        )
     console.print(table)
     console.print(
         f"first seen {data['first_seen']['label']}, last seen {data['last_seen']['label']}; "

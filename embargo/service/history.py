@@ -176,11 +176,13 @@ def entity_view(store: Store, ref: str, as_of: str | None = None) -> dict[str, A
     states = store.states(hashes)
     entity = states[shown]
     sanctions_history = []
+    prev_hash: str | None = None
     for p in periods:
         if p.state_hash:
-            sanctions_history.append(
-                {**p.to_dict(), "sanctions": entity_to_dict(states[p.state_hash]).get("sanctions", [])}
-            )
+            item = {**p.to_dict(), "sanctions": entity_to_dict(states[p.state_hash]).get("sanctions", [])}
+            item["changes"] = field_changes(states[prev_hash], states[p.state_hash]) if prev_hash else {}
+            prev_hash = p.state_hash
+            sanctions_history.append(item)
         else:
             sanctions_history.append(p.to_dict())
     return {

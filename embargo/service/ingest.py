@@ -22,7 +22,7 @@ from embargo.store import NewVersion, Store, Version
 HEAD_BYTES = 8192
 SHRINK_GUARD = 0.5  # refuse a publication that drops more than half of the previous version's entities
 SHRINK_MIN = 50  # ... when the previous version had at least this many
-_DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4}-\d{2}(?:-\d{2})?)(?!\d)")
 _SKIP_SUFFIXES = {".md", ".sha256", ".json"}
 
 
@@ -44,8 +44,9 @@ class Candidate:
         for part in (self.path.parent.name, self.path.name):
             m = _DATE_IN_NAME.search(part)
             if m:
+                found = m.group(1) if len(m.group(1)) == 10 else m.group(1) + "-01"  # a month: its first day
                 try:
-                    return date.fromisoformat(m.group(1)).isoformat()
+                    return date.fromisoformat(found).isoformat()
                 except ValueError:
                     continue
         return None
@@ -146,7 +147,7 @@ def parse_candidate(c: Candidate) -> ParsedList:
         raise
     except Exception as exc:  # a parser bug must not look like a crash to the user
         raise ListFormatError(
-            c.path, f"could not be parsed as {c.format.name}: {type(exc).__name__}: {exc}"
+            c.path, f"could not be parsed as {c.format.NAME}: {type(exc).__name__}: {exc}"
         ) from exc
     _check(c, parsed)
     return parsed
@@ -198,7 +199,7 @@ def ingest_candidate(store: Store, c: Candidate, *, as_of: str | None = None, fo
             source=c.source,
             publish_date=publish_date,
             date_origin=origin,
-            format=c.format.name,
+            format=c.format.NAME,
             label=c.label,
             files=tuple(str(f) for f in c.files),
             entities=tuple(parsed.entities),

@@ -108,7 +108,7 @@ class ParsedList:
 class Format(Protocol):
     """One official file format. Implementations are modules or objects in ``embargo.sources``."""
 
-    name: str
+    NAME: str
 
     def sniff(self, path: Path, head: bytes) -> str | None:
         """The source name if ``path`` (whose first bytes are ``head``) is in this format."""

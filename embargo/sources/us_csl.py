@@ -65,6 +65,7 @@ _CODE = re.compile(r"\(([^()]+)\)")
 _AKA_PAREN = re.compile(r"\s*\(\s*([af])\.?\s*k\.?\s*a\.?,?\s+([^()]*)\)", re.I)
 _AKA_TAIL = re.compile(r",?\s+([af])\.k\.a\.,?\s+(.+)$", re.I)
 _AKA_HEAD = re.compile(r"^([af])\.k\.a\.,?\s+", re.I)
+_NO_VALUE = frozenset({"none identified", "unknown", "none"})
 _SUCCESSOR = re.compile(r"[,;]?\s+and (?:any|its) (?:successors?|sub-units?)\b.*$", re.I)
 
 
@@ -282,7 +283,8 @@ def _map_row(path: Path, rec: Record, line: int, parties: dict[str, _Party], ctx
     party.props["tonnage"].append(rec.text("gross_tonnage"))
     party.props["grossRegisteredTonnage"].append(rec.text("gross_registered_tonnage"))
     flag = rec.text("vessel_flag")
-    party.props["flag"].append(country_code(flag) or flag if flag else None)
+    if flag and flag.casefold() not in _NO_VALUE:
+        party.props["flag"].append(country_code(flag) or flag)
     party.props["ownerName"].append(rec.text("vessel_owner"))
 
     measures: list[str] = list(info.get("measures") or ())
@@ -442,7 +444,7 @@ def _id_item(item: str, party: _Party, measures: list[str], listing_dates: list[
     elif label in t["date_labels"]:
         party.props[t["date_labels"][label]].extend(parse_dates(value) or [value])
     elif label in t["country_labels"]:
-        if value.casefold() in ("none identified", "unknown", "none"):
+        if value.casefold() in _NO_VALUE:
             return
         code = country_code(value)
         party.props[t["country_labels"][label]].append(code or value)
