@@ -154,6 +154,10 @@ def parse_candidate(c: Candidate) -> ParsedList:
 
 
 def _check(c: Candidate, parsed: ParsedList) -> None:
+    if parsed.delta_reason:
+        raise ListFormatError(
+            c.path, f"{parsed.delta_reason}; embargo stores whole publications (ingest the full list instead)"
+        )
     if not parsed.entities:
         raise ListFormatError(c.path, "no records found: empty or truncated file")
     if parsed.declared_count is not None and parsed.declared_count != len(parsed.entities):

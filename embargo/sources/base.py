@@ -103,6 +103,9 @@ class ParsedList:
     files: list[Path] = field(default_factory=list)
     unconsumed: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # what the file itself says it is: a change set (amendment) rather than the whole list.
+    # Ingest refuses it: a version is a whole publication, and history is computed between versions.
+    delta_reason: str | None = None
 
 
 class Format(Protocol):

@@ -97,8 +97,10 @@ def parse(path: Path, source: str) -> ParsedList:
             targets.append((rec, subs))
     if not targets:
         raise ListFormatError(path, "no target records: empty or truncated list")
+    delta_reason = None
     if (kind := root_attrs.get("list-type")) != "whole-list":
-        warnings.append(f"list-type {kind!r}: this file holds changes only, not the whole list")
+        delta_reason = f"list-type {kind!r}: this file holds changes only, not the whole list"
+        warnings.append(delta_reason)
     captions = {text(rec, "@ssid") or "": _caption(rec) for rec, _subs in targets}
     entities: list[Entity] = []
     delisted = 0
@@ -126,6 +128,7 @@ def parse(path: Path, source: str) -> ParsedList:
         files=[path],
         unconsumed=dict(tracker.unconsumed),
         warnings=warnings,
+        delta_reason=delta_reason,
     )
 
 

@@ -55,6 +55,8 @@ def test_every_file_is_ingested_or_refused_with_a_reason(
     assert "2025-08-16_corrupted-by-repo-owner" in refused
     assert "sample_2014-07-16_xml" in refused
     assert "sample_2014-12-17_xml" in refused
+    assert "sample_2024-01-17" in refused  # SECO's amendment: changes only, not a whole list
+    assert "sample_2025-06" in refused  # 13 rows where the previous CSL had 14,073 entities
     un_bad = next(o for o in outcomes if "corrupted" in o["path"])
     assert "53" in un_bad["message"]
     real = [o for o in outcomes if o["status"] != "refused"]
