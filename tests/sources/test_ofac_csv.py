@@ -175,7 +175,7 @@ def test_vessel() -> None:
     e = _by_id(_parse(SDN_FIX / "sdn.csv"))["15036"]
     assert e.schema == "Vessel"
     assert e.caption == "ARTAVIL"
-    assert Identifier("imo", "IMO 9187629", None, "Vessel Registration Identification") in e.identifiers
+    assert Identifier("imo", "IMO9187629", None, "Vessel Registration Identification") in e.identifiers
     assert Identifier("mmsi", "572469210", None, "MMSI") in e.identifiers
     assert Identifier("call_sign", "T2EU4", None, "Call Sign") in e.identifiers
     assert e.prop("flag") == ("ir",)

@@ -72,7 +72,7 @@ def test_vessel_facts() -> None:
         "IMO 9187629; MMSI 572469210; f.k.a. 'ALPHA'; Linked To: NATIONAL IRANIAN TANKER COMPANY; "
         "Vessel Year of Build 1990; Other Vessel Flag Panama; Other Vessel Call Sign 3FZL9; Other Vessel Type Tug."
     )
-    assert Identifier("imo", "IMO 9187629", None, "Vessel Registration Identification") in r.identifiers
+    assert Identifier("imo", "IMO9187629", None, "Vessel Registration Identification") in r.identifiers
     assert Identifier("mmsi", "572469210", None, "MMSI") in r.identifiers
     assert Identifier("call_sign", "3FZL9", None, "Other Vessel Call Sign") in r.identifiers
     assert r.props["pastFlags"] == ["mt", "tv"]

@@ -202,9 +202,10 @@ def _ident(id_type: IdType, *, keep_label_word: str | None = None) -> Handler:
         note = label
         if keep_label_word and label.upper().endswith(keep_label_word) and number:
             # "Vessel Registration Identification IMO 9187629": OFAC's XML types this
-            # "Vessel Registration Identification" with the number "IMO 9187629"
+            # "Vessel Registration Identification" with the number "IMO 9187629"; the value is
+            # written "IMO9187629" as FollowTheMoney (and embargo's XML parsers) write it
             note = label[: -len(keep_label_word)].strip() or label
-            number = f"{keep_label_word} {number}"
+            number = f"{keep_label_word}{number}" if number.isdigit() else f"{keep_label_word} {number}"
         if number:
             r.identifiers.append(Identifier(id_type, number, country, note))
 
