@@ -14,6 +14,7 @@ from embargo.errors import ListFormatError
 from embargo.model import Entity
 from embargo.sources import formats, uk_ofsi
 from embargo.sources.base import ParsedList
+from embargo.sources.listfields import country_codes, dates_in, split_enum
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "uk_ofsi"
 CSV_EXCERPT = FIXTURES / "sanctionsconlist_excerpt.csv"
@@ -253,3 +254,43 @@ def test_real_2025_known_vessel_and_measures(real: dict[str, ParsedList]) -> Non
     measures = Counter(m for e in parsed.entities for s in e.sanctions for m in s.measures)
     assert measures["asset freeze"] == sum(len(e.sanctions) for e in parsed.entities)
     assert measures["trust services"] > 2000
+
+
+# -- the shared field helpers, on values printed in the real lists ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("(1) Russia (2) Ukraine", ["Russia", "Ukraine"]),
+        ("1) Saudi Arabia 2) Qatar", ["Saudi Arabia", "Qatar"]),
+        ("a) 22/08/1986; b) 28/08/1986", ["22/08/1986", "28/08/1986"]),
+        ("(1-3) Libya (4) Morocco", ["Libya", "Morocco"]),
+        ("(1) to (6) Algeria (7) Morocco", ["Algeria", "Morocco"]),
+        ("+375 (17) 213-41-63", ["+375 (17) 213-41-63"]),  # not an enumeration
+        ("Iraq (previous address)", ["Iraq (previous address)"]),
+    ],
+)
+def test_split_enum(text: str, items: list[str]) -> None:
+    assert split_enum(text) == items
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Congo (Democratic Republic)", ["cd"]),
+        ("Former USSR Currently Belarus", ["by"]),
+        ("(1) Uganda (2) Uganda (3)Uganda", ["ug"]),
+        ("Iraq (previous address)", ["iq"]),
+        ("a) French, b) Tunisian", ["fr", "tn"]),
+    ],
+)
+def test_country_codes(text: str, codes: list[str]) -> None:
+    assert country_codes(text)[0] == codes
+
+
+def test_dates_in() -> None:
+    assert dates_in("00/00/1980") == ["1980"]
+    assert dates_in("00/12/1963") == ["1963-12"]
+    assert dates_in("dd/mm/1945") == ["1945"]
+    assert dates_in("Between 1962 and 1963") == ["1962", "1963"]
