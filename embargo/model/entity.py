@@ -128,7 +128,15 @@ class Entity:
 
 
 def _uniq_sorted(values: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(sorted(set(values)))
+    return tuple(sorted(set(values), key=_sort_key))
+
+
+def _sort_key(value: Any) -> Any:
+    """Order values whose fields may be None (None sorts as the empty string)."""
+    fields = getattr(value, "__dataclass_fields__", None)
+    if fields is None:
+        return value
+    return tuple("" if (v := getattr(value, f)) is None else v for f in fields)
 
 
 def _clean(value: str | None) -> str | None:

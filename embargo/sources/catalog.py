@@ -45,7 +45,7 @@ SOURCES: dict[str, SourceInfo] = {
             "UK HM Treasury OFSI",
             "gb",
             ("https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.xlsx",),
-            ("uk_ofsi_csv", "uk_ofsi_xlsx"),
+            ("uk_ofsi",),
         ),
         SourceInfo(
             "uk_fcdo",

@@ -83,3 +83,23 @@ def test_ftm_export_validates_and_round_trips() -> None:
     assert back[0].source_id == "16649"
     assert back[0].birth_dates == ("1963-12-21",)
     assert back[0].sanctions[0].programs == ("UKRAINE-EO13661",)
+
+
+def test_values_with_and_without_optional_fields_sort() -> None:
+    e = make_entity(
+        source="s",
+        source_id="1",
+        schema="Person",
+        names=[Name("A")],
+        identifiers=[Identifier("passport", "1", "ru"), Identifier("passport", "1")],
+    )
+    assert [i.country for i in e.identifiers] == [None, "ru"]
+
+
+def test_catalog_formats_exist() -> None:
+    from embargo.sources import formats
+    from embargo.sources.catalog import SOURCES
+
+    names = {f.NAME for f in formats()}
+    for info in SOURCES.values():
+        assert set(info.formats) <= names, info.name
