@@ -64,8 +64,8 @@ ALT_KINDS: dict[str, NameKind] = {"aka": "alias", "fka": "former", "nka": "alias
 CONS_LISTS = (
     ("UKRAINE-EO13662", "SSI"),
     ("NS-PLC", "NS-PLC"),
-    ("CMIC-", "NS-CMIC"),
-    ("561", "Part 561"),
+    ("CMIC-", "CMIC"),
+    ("561", "561"),
     ("FSE-", "FSE"),
 )
 _HEAD = re.compile(rb'^\d+,(?:"[^"\r\n]*"|-0- ?),')
