@@ -69,6 +69,7 @@ def test_ids_column_2022_order(f2022: dict[str, Entity]) -> None:
     assert vessel.prop("flag") == ("ir",)
     assert vessel.prop("type") == ("Crude/Oil Products Tanker",)
     assert "None Identified" not in vessel.prop("pastFlags")
+    assert vessel.prop("pastFlags") == ("mt", "tv", "tz")
     assert "maritime" in vessel.sanctions[0].sectors
     assert "Additional Sanctions Information: Subject to Secondary Sanctions" in vessel.sanctions[0].measures
     plane = f2022["SDN-15431"]
