@@ -24,6 +24,10 @@ class ListFormatError(EmbargoError):
         loc = f" ({where})" if where else ""
         super().__init__(f"{self.path}: {cause}{loc}")
 
+    def __reduce__(self) -> tuple[type[ListFormatError], tuple[str, str, str | None]]:
+        # picklable, so a parser running in a worker process can report it
+        return (type(self), (self.path, self.cause, self.where))
+
 
 class UnknownFormatError(ListFormatError):
     pass

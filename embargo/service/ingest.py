@@ -6,9 +6,13 @@ and the others go on; a refused file leaves the store exactly as it was.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -185,9 +189,20 @@ def resolve_date(
     return (today or date.today()).isoformat(), "today"
 
 
-def ingest_candidate(store: Store, c: Candidate, *, as_of: str | None = None, force: bool = False) -> Outcome:
+def ingest_candidate(
+    store: Store,
+    c: Candidate,
+    *,
+    as_of: str | None = None,
+    force: bool = False,
+    parsed: ParsedList | EmbargoError | None = None,
+) -> Outcome:
+    """Parse (unless ``parsed`` is given: the result of :func:`parse_candidate`), check and store one publication."""
     try:
-        parsed = parse_candidate(c)
+        if parsed is None:
+            parsed = parse_candidate(c)
+        elif isinstance(parsed, EmbargoError):
+            raise parsed
         publish_date, origin = resolve_date(c, parsed, as_of)
         previous = _previous(store, c.source, publish_date)
         if previous is not None and not force:
@@ -251,8 +266,11 @@ def ingest_paths(
     force: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[Outcome], None] | None = None,
+    workers: int | None = None,
 ) -> list[Outcome]:
-    """Ingest files and folders: every publication in date order, each in its own transaction."""
+    """Ingest files and folders: every publication in date order, each in its own transaction.
+
+    ``workers`` processes parse ahead (default: the number of CPUs, at most 4)."""
     candidates, refused = discover(paths)
     if on_start:
         on_start(len(candidates) + len(refused))
@@ -261,16 +279,47 @@ def ingest_paths(
         outcomes.append(o)
         if on_done:
             on_done(o)
-    for o in _run(store, candidates, as_of, force):
+    n_workers = workers if workers is not None else min(4, os.cpu_count() or 1)
+    for o in _run(store, candidates, as_of, force, n_workers):
         outcomes.append(o)
         if on_done:
             on_done(o)
     return outcomes
 
 
-def _run(store: Store, candidates: list[Candidate], as_of: str | None, force: bool) -> Iterator[Outcome]:
-    for c in candidates:
-        yield ingest_candidate(store, c, as_of=as_of, force=force)
+def _parse_safely(
+    path: Path, fmt_name: str, source: str, files: tuple[Path, ...]
+) -> ParsedList | EmbargoError:
+    """Runs in a worker process: a Candidate's format is a module, so it travels by name."""
+    fmt = next(f for f in formats() if fmt_name == f.NAME)
+    try:
+        return parse_candidate(Candidate(path, fmt, source, files))
+    except EmbargoError as exc:
+        return exc
+
+
+def _run(
+    store: Store, candidates: list[Candidate], as_of: str | None, force: bool, workers: int
+) -> Iterator[Outcome]:
+    """Parse ahead in worker processes (parsing is pure), store in order in this one."""
+    if workers <= 1 or len(candidates) < 3:
+        for c in candidates:
+            yield ingest_candidate(store, c, as_of=as_of, force=force)
+        return
+    ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        ahead = workers + 1  # bounded: at most this many parsed publications wait in memory
+        pending: dict[int, Future[ParsedList | EmbargoError]] = {}
+        for i, c in enumerate(candidates):
+            for j in range(i, min(i + ahead, len(candidates))):
+                if j not in pending:
+                    cj = candidates[j]
+                    pending[j] = pool.submit(_parse_safely, cj.path, cj.format.NAME, cj.source, cj.files)
+            try:
+                parsed: ParsedList | EmbargoError = pending.pop(i).result()
+            except Exception as exc:  # a worker died (e.g. out of memory)
+                parsed = ListFormatError(c.path, f"parser process failed: {type(exc).__name__}: {exc}")
+            yield ingest_candidate(store, c, as_of=as_of, force=force, parsed=parsed)
 
 
 __all__ = [
