@@ -1,0 +1,52 @@
+"""clean(): invisible characters, homoglyphs, NFKC and spaces."""
+
+from __future__ import annotations
+
+import pytest
+
+from embargo.text.normalize import clean, map_homoglyphs, remove_invisible
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("RОGOZIN", "ROGOZIN"),  # Cyrillic О inside a Latin word
+        ("BАNK MELLAT", "BANK MELLAT"),
+        ("PARSIAN RAIL ТRANSPORT", "PARSIAN RAIL TRANSPORT"),
+        ("Lu-Сhi", "Lu-Chi"),
+        ("OPTRONIК", "OPTRONIK"),
+        ("ΒΑNK", "BANK"),  # Greek look-alikes
+        ("РОСО SA", "POCO SA"),  # all look-alikes, in a Latin name
+        ("КУБРАКОЎ, Iван", "КУБРАКОЎ, Іван"),  # a Latin I inside a Cyrillic word goes the other way
+        ("ООО Ромашка", "ООО Ромашка"),  # real Cyrillic stays Cyrillic
+    ],
+)
+def test_homoglyphs(text: str, expected: str) -> None:
+    assert clean(text) == expected
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u202e", "\u180e", "\ufe0f"],
+)
+def test_invisible_characters_are_removed(char: str) -> None:
+    assert clean(f"TRA{char}NS LOGISTIK") == "TRANS LOGISTIK"
+    assert remove_invisible(f"A{char}B") == "AB"
+
+
+def test_spaces_controls_and_nfkc() -> None:
+    assert clean("  KIM\tJong\u00a0Un\n") == "KIM Jong Un"
+    assert clean("ＡＢＣ ﬁrm") == "ABC firm"
+    assert clean("a\x00b") == "a b"
+    assert clean("") == ""
+
+
+def test_clean_is_idempotent_and_keeps_case() -> None:
+    for text in ["Rogozin Dmitry", "Рогозин Дмитрий", "RОGOZIN\u200b", "محمد"]:
+        once = clean(text)
+        assert clean(once) == once
+    assert clean("Rogozin") == "Rogozin"
+
+
+def test_homoglyphs_leave_pure_words_alone() -> None:
+    assert map_homoglyphs("Рогозин ROGOZIN") == "Рогозин ROGOZIN"
