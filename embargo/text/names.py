@@ -7,8 +7,8 @@ ASCII (:func:`embargo.text.translit.ascii_fold`), drops apostrophes and quotes i
 not a letter or a digit. Order is kept; nothing is removed.
 
 :func:`analyze_name` then separates, in this order: legal forms (:mod:`embargo.text.legal_forms`;
-not for ``Person``), titles at the start of the name (``Dr``, ``Sheikh``; never the last word),
-stopwords and name particles (``of``, ``al``, ``bin``, ``de``, ``van``), and single letters
+not for ``Person``), titles at the start of the name (``Dr``, ``Sheikh``, ``al-Duktur``; never
+the last word), stopwords and name particles (``of``, ``al``, ``bin``, ``de``, ``van``), and single letters
 (initials). What is left are the name tokens. Patronymics are flagged, not removed: Slavic ones by
 suffix (:func:`is_patronymic`), Arabic and Turkic ones by their marker word (``bin X``,
 ``X oglu``). Reference words live in ``embargo/resources/stopwords.yml``.
@@ -120,8 +120,13 @@ def analyze_name(name: str, schema: str | None = None) -> NameParts:
         in_form[f.start : f.end] = [True] * (f.end - f.start)
     rest = [(i, t) for i, t in enumerate(tokens) if not in_form[i]]
     stop: list[str] = []
-    while len(rest) > 1 and rest[0][1] in words.titles:
-        stop.append(rest.pop(0)[1])
+    while len(rest) > 1:
+        if rest[0][1] in words.titles:
+            stop.append(rest.pop(0)[1])
+        elif len(rest) > 2 and rest[0][1] in words.stop and rest[1][1] in words.titles:
+            stop += [rest.pop(0)[1], rest.pop(0)[1]]
+        else:
+            break
     kept: list[tuple[int, str]] = []
     initials: list[str] = []
     for i, t in rest:

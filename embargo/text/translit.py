@@ -15,7 +15,7 @@ Arabic,       a table of our own (ICU's ``Arabic-Latin`` writes a consonant skel
 Persian,      letters): matres lectionis become vowels (``و`` -> ``u``, ``ي ی`` -> ``i``, ``ا`` -> ``a``;
 Urdu          ``w`` / ``y`` at the start of a word or before ``ا``), ``ع`` and hamza are dropped (``a``
               at the start), ``ة`` -> ``a``, the article ``ال`` becomes a word of its own (``al``),
-              ``بن ابن بنت ابو`` -> ``bin ibn bint abu``. Short vowels are not written in the script, so
+              ``بن ابن بنت ابو الله`` -> ``bin ibn bint abu allah``. Short vowels are not written in the script, so
               the output is a skeleton (``محمد`` -> ``mhmd``): compare it with
               :func:`embargo.text.phonetic.phonetic_key`, which drops vowels on both sides.
 Hebrew        ICU ``Hebrew-Latin`` (consonant skeleton as well)
@@ -102,7 +102,9 @@ _ARABIC = {
 }  # fmt: skip
 _ARABIC.update({chr(0x0660 + i): str(i) for i in range(10)})
 _ARABIC.update({chr(0x06F0 + i): str(i) for i in range(10)})
-_ARABIC_WORDS = {"بن": "bin", "ابن": "ibn", "بنت": "bint", "ابو": "abu", "أبو": "abu", "بو": "bu"}
+_ARABIC_WORDS = {
+    "بن": "bin", "ابن": "ibn", "بنت": "bint", "ابو": "abu", "أبو": "abu", "بو": "bu", "الله": "allah",
+}  # fmt: skip
 _ARABIC_INITIAL = {"و": "w", "ي": "y", "ی": "y", "ع": "a", "ئ": "i", "ؤ": "u"}
 _ALEFS = "اأإآ"
 
