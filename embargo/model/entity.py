@@ -146,6 +146,19 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+_QUOTES = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d", "«": "»"}
+
+
+def _unquote(value: str | None) -> str | None:
+    """'FOOPIE' / "The Base" -> the name itself (lists quote weak aliases); 'ALAMAH stays as it is."""
+    while value and len(value) > 2 and _QUOTES.get(value[0]) == value[-1]:
+        inner = value[1:-1].strip()
+        if not inner or value[0] in inner:
+            break
+        value = inner
+    return value
+
+
 def _clean_all(values: Iterable[str | None]) -> tuple[str, ...]:
     out = []
     for v in values:
@@ -178,7 +191,7 @@ def make_entity(
     clean_names: dict[tuple[str, str | None], Name] = {}
     rank = {k: i for i, k in enumerate(NAME_KINDS)}
     for n in names:
-        v = _clean(n.value)
+        v = _unquote(_clean(n.value))
         if v is None:
             continue
         key = (v, n.lang)

@@ -103,3 +103,18 @@ def test_catalog_formats_exist() -> None:
     names = {f.NAME for f in formats()}
     for info in SOURCES.values():
         assert set(info.formats) <= names, info.name
+
+
+def test_quoted_names_are_unquoted() -> None:
+    e = make_entity(
+        source="s",
+        source_id="1",
+        schema="Person",
+        names=[
+            Name("'FOOPIE'", "weak"),
+            Name('"The Base"', "alias"),
+            Name("'ALAMAH, Jihad"),
+            Name("«Х»", "alias"),
+        ],
+    )
+    assert sorted(n.value for n in e.names) == ["'ALAMAH, Jihad", "FOOPIE", "The Base", "Х"]
