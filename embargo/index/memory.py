@@ -1,0 +1,199 @@
+"""In-memory candidate index over every name, alias and identifier of a set of entities.
+
+Keys: each distinct name token (vocabulary), with side tables from phonetic key, consonant
+skeleton and single-deletion neighbourhood (typos, transpositions) to vocabulary tokens, plus a
+sorted vocabulary for prefixes (truncated names). A query token expands to vocabulary tokens with
+an estimated similarity; their postings vote for entities, weighted by token rarity (IDF).
+Identifiers (IMO, passport, tax id ...) are exact keys after normalisation.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from embargo.match.prepare import PreparedName, Token, prepare_name, prepare_token
+from embargo.model import Entity
+
+_ID_CLEAN = re.compile(r"[^0-9a-z]+")
+MAX_EXPANSIONS = 40
+MAX_PREFIX = 25
+
+
+def normalize_identifier(value: str) -> str:
+    """'IMO 9187629' / 'imo9187629' -> '9187629'; passports and ids: alphanumerics, lower case."""
+    v = _ID_CLEAN.sub("", value.lower())
+    if v.startswith("imo") and v[3:].isdigit():
+        v = v[3:]
+    return v
+
+
+def deletions(text: str) -> list[str]:
+    return [text[:i] + text[i + 1 :] for i in range(len(text))]
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    entities: int
+    names: int
+    tokens: int
+    keys: int
+
+
+class EntityIndex:
+    """Names and identifiers of ``entities``, searchable by approximate tokens."""
+
+    def __init__(self, entities: Iterable[Entity], progress: Callable[[int], None] | None = None) -> None:
+        self.entities: list[Entity] = []
+        self.names: list[PreparedName] = []
+        self.name_entity = array("i")
+        self.name_kind: list[str] = []
+        self.entity_names: list[tuple[int, ...]] = []
+        self.vocab: dict[str, int] = {}
+        self.tokens: list[Token] = []
+        postings: list[array[int]] = []
+        self.identifiers: dict[str, list[int]] = defaultdict(list)
+        for n, entity in enumerate(entities):
+            eidx = len(self.entities)
+            self.entities.append(entity)
+            name_ids = []
+            seen_texts: set[str] = set()
+            for name in entity.names:
+                prepared = prepare_name(name.value, entity.schema)
+                if not prepared.tokens or prepared.text in seen_texts:
+                    continue
+                seen_texts.add(prepared.text)
+                nid = len(self.names)
+                self.names.append(prepared)
+                self.name_entity.append(eidx)
+                self.name_kind.append(name.kind)
+                name_ids.append(nid)
+                for tok in {t.text: t for t in prepared.tokens}.values():
+                    tid = self.vocab.get(tok.text)
+                    if tid is None:
+                        tid = len(self.tokens)
+                        self.vocab[tok.text] = tid
+                        self.tokens.append(tok)
+                        postings.append(array("i"))
+                    postings[tid].append(nid)
+            self.entity_names.append(tuple(name_ids))
+            for ident in entity.identifiers:
+                key = normalize_identifier(ident.value)
+                if len(key) >= 4:
+                    self.identifiers[key].append(eidx)
+            if progress and n % 10000 == 0:
+                progress(n)
+        self.postings = postings
+        # document frequency in entities (a token repeated across one entity's aliases counts once)
+        n_entities = max(1, len(self.entities))
+        self.idf: list[float] = []
+        for post in postings:
+            df = (
+                len({self.name_entity[nid] for nid in post})
+                if len(post) < 64
+                else _entity_df(post, self.name_entity)
+            )
+            self.idf.append(math.log(1 + n_entities / df))
+        self.max_idf = math.log(1 + n_entities)
+        self.by_phonetic: dict[str, list[int]] = defaultdict(list)
+        self.by_skeleton: dict[str, list[int]] = defaultdict(list)
+        self.by_deletion: dict[str, list[int]] = defaultdict(list)
+        for tid, tok in enumerate(self.tokens):
+            if tok.phonetic:
+                self.by_phonetic[tok.phonetic].append(tid)
+            if len(tok.skeleton) >= 2:
+                self.by_skeleton[tok.skeleton].append(tid)
+            if len(tok.text) >= 4:
+                for d in {tok.text, *deletions(tok.text)}:
+                    self.by_deletion[d].append(tid)
+            for v in tok.variants:
+                self.by_phonetic["~" + v].append(tid)
+        self.sorted_vocab = sorted(self.vocab)
+
+    def stats(self) -> IndexStats:
+        keys = len(self.vocab) + len(self.by_phonetic) + len(self.by_skeleton) + len(self.by_deletion)
+        return IndexStats(len(self.entities), len(self.names), len(self.vocab), keys)
+
+    def weight(self, token: str) -> float:
+        """Rarity weight in [0.3, 1]: a common token ('mohammad', 'trading') counts less."""
+        tid = self.vocab.get(token)
+        idf = self.idf[tid] if tid is not None else self.max_idf
+        return 0.3 + 0.7 * min(1.0, idf / (0.6 * self.max_idf))
+
+    def expand(self, tok: Token) -> dict[int, float]:
+        """Vocabulary tokens a query token may stand for, with a rough similarity."""
+        found: dict[int, float] = {}
+
+        def put(tid: int, sim: float) -> None:
+            if found.get(tid, 0.0) < sim:
+                found[tid] = sim
+
+        tid = self.vocab.get(tok.text)
+        if tid is not None:
+            put(tid, 1.0)
+        if tok.initial:
+            return found  # initials only confirm; prefix search on one letter would flood
+        for v in tok.variants:
+            for t in self.by_phonetic.get("~" + v, ()):
+                put(t, 0.95)
+        if tok.phonetic and len(tok.text) >= 3:
+            for t in self.by_phonetic.get(tok.phonetic, ())[:MAX_EXPANSIONS]:
+                put(t, 0.9)
+        if len(tok.text) >= 4:
+            for d in {tok.text, *deletions(tok.text)}:
+                for t in self.by_deletion.get(d, ())[:MAX_EXPANSIONS]:
+                    put(t, 0.88)
+        if len(tok.skeleton) >= 2 and not any(ch in "aeiouy" for ch in tok.text[1:]):
+            for t in self.by_skeleton.get(tok.skeleton, ())[:MAX_EXPANSIONS]:
+                put(t, 0.85)
+        if len(tok.text) >= 3:
+            i = bisect.bisect_left(self.sorted_vocab, tok.text)
+            for word in self.sorted_vocab[i : i + MAX_PREFIX]:
+                if not word.startswith(tok.text):
+                    break
+                put(self.vocab[word], 0.8)
+        return found
+
+    def candidates(
+        self, names: Sequence[PreparedName], limit: int = 30, max_postings: int = 20000
+    ) -> list[int]:
+        """Entity indices most likely to match any of the query names, best first."""
+        scores: dict[int, float] = defaultdict(float)
+        for name in names:
+            per_name: dict[int, float] = defaultdict(float)
+            expansions = [(tok, self.expand(tok)) for tok in name.tokens]
+            # rare tokens first; very common tokens only vote when nothing rarer found anything
+            for _tok, exp in expansions:
+                best_for_entity: dict[int, float] = {}
+                for tid, sim in exp.items():
+                    post = self.postings[tid]
+                    if len(post) > max_postings and per_name:
+                        continue
+                    w = self.idf[tid] * sim
+                    for nid in post:
+                        e = self.name_entity[nid]
+                        if best_for_entity.get(e, 0.0) < w:
+                            best_for_entity[e] = w
+                for e, w in best_for_entity.items():
+                    per_name[e] += w
+            for e, s in per_name.items():
+                if scores[e] < s:
+                    scores[e] = s
+        best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
+        return [e for e, _ in best]
+
+    def by_identifier(self, value: str) -> list[int]:
+        key = normalize_identifier(value)
+        return list(self.identifiers.get(key, ())) if len(key) >= 4 else []
+
+    def prepare_query_token(self, text: str) -> Token:
+        return prepare_token(text)
+
+
+def _entity_df(post: array[int], name_entity: array[int]) -> int:
+    return len({name_entity[nid] for nid in post})

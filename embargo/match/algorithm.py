@@ -1,0 +1,187 @@
+"""Versioned scoring algorithms: a table of features and weights, every score explained.
+
+A released algorithm is never edited: a new behaviour is a new entry in ``ALGORITHMS``, so an
+old screening result can be reproduced for an auditor by naming its algorithm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from embargo.match.names import NameParams, NameScore, compare_names
+from embargo.match.prepare import PreparedName, prepare_name
+from embargo.match.types import Contribution, Match, Query
+from embargo.model import Entity
+from embargo.text.countries import country_code
+
+COMPATIBLE: dict[str, frozenset[str]] = {
+    "Person": frozenset({"Person", "LegalEntity"}),
+    "Organization": frozenset({"Organization", "Company", "LegalEntity"}),
+    "Company": frozenset({"Company", "Organization", "LegalEntity"}),
+    "LegalEntity": frozenset({"Person", "Organization", "Company", "LegalEntity"}),
+    "Vessel": frozenset({"Vessel"}),
+    "Airplane": frozenset({"Airplane"}),
+}
+KIND_FACTOR = {"primary": 1.0, "alias": 1.0, "original": 1.0, "former": 0.97, "weak": 0.93}
+
+
+@dataclass(frozen=True)
+class Algorithm:
+    name: str
+    description: str
+    threshold: float
+    names: NameParams = field(default_factory=NameParams)
+    dob_exact: float = 0.05  # added when a full birth date agrees
+    dob_year: float = 0.02  # added when only the year agrees (partial dates)
+    dob_mismatch: float = -0.15  # years more than one apart
+    country_match: float = 0.02
+    country_mismatch: float = -0.05
+    identifier_floor: float = 0.99  # an exact IMO / passport / registration match is decisive
+    org_hint_person: float = -0.25  # the query carries a legal form, the listed party is a person
+    gender_mismatch: float = -0.1
+
+
+ALGORITHMS: dict[str, Algorithm] = {
+    a.name: a
+    for a in (
+        Algorithm(
+            name="embargo-v1",
+            description="Token alignment over transliterated names (exact, variant, edit, phonetic, prefix, "
+            "skeleton, initial), coverage of both names weighed by rarity; birth date, country, gender and "
+            "identifiers adjust; an exact identifier is decisive.",
+            threshold=0.8,
+        ),
+    )
+}
+DEFAULT_ALGORITHM = "embargo-v1"
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    query: Query
+    names: tuple[PreparedName, ...]
+    countries: frozenset[str]
+    org_hint: bool
+
+    @classmethod
+    def of(cls, query: Query) -> PreparedQuery:
+        names = tuple(prepare_name(n, query.schema) for n in query.names if n and n.strip())
+        countries = frozenset(c for c in (country_code(x) for x in query.countries) if c)
+        return cls(query, names, countries, any(n.org_hint for n in names))
+
+
+def schema_ok(query_schema: str | None, entity_schema: str) -> bool:
+    if query_schema is None:
+        return True
+    return entity_schema in COMPATIBLE.get(query_schema, frozenset({query_schema}))
+
+
+def score_entity(
+    algo: Algorithm,
+    pq: PreparedQuery,
+    entity: Entity,
+    entity_names: list[tuple[PreparedName, str]],
+    weights: dict[str, float],
+    identifier_hits: tuple[tuple[str, str], ...] = (),
+) -> Match:
+    """Score one candidate and explain it. ``entity_names`` are (prepared name, name kind)."""
+    best: NameScore | None = None
+    best_q: PreparedName | None = None
+    best_c: PreparedName | None = None
+    best_kind = "primary"
+    best_value = -1.0
+    for qn in pq.names:
+        for cn, kind in entity_names:
+            ns = compare_names(qn, cn, algo.names, weights)
+            value = ns.score * KIND_FACTOR.get(kind, 1.0)
+            if value > best_value:
+                best, best_q, best_c, best_kind, best_value = ns, qn, cn, kind, value
+    parts: list[Contribution] = []
+    score = max(0.0, best_value)
+    if best is not None and best_q is not None and best_c is not None:
+        detail = ", ".join(f"{p.query}~{p.listed} {p.how} {p.similarity:.2f}" for p in best.pairs)
+        if best.unmatched_query:
+            detail += f"; query tokens not found: {' '.join(best.unmatched_query)}"
+        if best.unmatched_list:
+            detail += f"; listed tokens not in query: {' '.join(best.unmatched_list)}"
+        if best_kind != "primary":
+            detail += f"; {best_kind} name"
+        parts.append(Contribution("name", best_q.original, best_c.original, best.score, score, detail))
+    # birth dates
+    q_dobs = pq.query.birth_dates
+    if q_dobs and entity.birth_dates and entity.schema == "Person":
+        adj, qv, lv, how = _dob(algo, q_dobs, entity.birth_dates)
+        if adj:
+            score += adj
+            parts.append(Contribution("birth_date", qv, lv, 1.0 if adj > 0 else -1.0, adj, how))
+    # countries
+    if pq.countries:
+        listed = (
+            set(entity.nationalities)
+            | set(entity.countries)
+            | {a.country for a in entity.addresses if a.country}
+        )
+        if listed:
+            common = pq.countries & listed
+            if common:
+                c = sorted(common)[0]
+                score += algo.country_match
+                parts.append(Contribution("country", c, c, 1.0, algo.country_match, "same country"))
+            else:
+                score += algo.country_mismatch
+                parts.append(
+                    Contribution(
+                        "country",
+                        ",".join(sorted(pq.countries)),
+                        ",".join(sorted(listed)),
+                        -1.0,
+                        algo.country_mismatch,
+                        "no country in common",
+                    )
+                )
+    if pq.query.gender and entity.gender and pq.query.gender != entity.gender:
+        score += algo.gender_mismatch
+        parts.append(
+            Contribution("gender", pq.query.gender, entity.gender, -1.0, algo.gender_mismatch, "differs")
+        )
+    if pq.org_hint and pq.query.schema is None and entity.schema == "Person":
+        score += algo.org_hint_person
+        forms = sorted({f for n in pq.names for f in n.legal_forms})
+        parts.append(
+            Contribution(
+                "schema", " ".join(forms), "Person", -1.0, algo.org_hint_person, "query names an organisation"
+            )
+        )
+    for qv, lv in identifier_hits:
+        if score < algo.identifier_floor:
+            parts.append(
+                Contribution(
+                    "identifier", qv, lv, 1.0, algo.identifier_floor - score, "exact identifier match"
+                )
+            )
+            score = algo.identifier_floor
+    score = min(1.0, max(0.0, score))
+    return Match(entity, score, score >= algo.threshold, algo.name, tuple(parts))
+
+
+def _dob(algo: Algorithm, query: tuple[str, ...], listed: tuple[str, ...]) -> tuple[float, str, str, str]:
+    best: tuple[float, str, str, str] = (0.0, "", "", "")
+    worst: tuple[float, str, str, str] | None = None
+    for q in query:
+        for lv in listed:
+            if q == lv or (len(q) == len(lv) == 10 and q == lv):
+                return (algo.dob_exact, q, lv, "same birth date")
+            n = min(len(q), len(lv))
+            if q[:n] == lv[:n]:
+                if best[0] < algo.dob_year:
+                    best = (algo.dob_year, q, lv, "compatible partial birth date")
+            else:
+                try:
+                    gap = abs(int(q[:4]) - int(lv[:4]))
+                except ValueError:
+                    continue
+                if gap > 1 and worst is None:
+                    worst = (algo.dob_mismatch, q, lv, f"birth years {gap} apart")
+    if best[0] > 0:
+        return best
+    return worst or best

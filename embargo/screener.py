@@ -1,0 +1,111 @@
+"""``Screener``: the Python API for screening names and records against the lists.
+
+>>> screener = Screener.from_store()                      # the lists in force today
+>>> screener.screen("Dmitri Rogosin")[0].entity.source_id
+'16649'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from embargo.index.memory import EntityIndex
+from embargo.match.algorithm import (
+    ALGORITHMS,
+    DEFAULT_ALGORITHM,
+    Algorithm,
+    PreparedQuery,
+    schema_ok,
+    score_entity,
+)
+from embargo.match.types import Match, Query
+from embargo.model import Entity
+
+CANDIDATES = 30
+
+
+class Screener:
+    """Screens queries against an in-memory index of entities."""
+
+    def __init__(self, entities: Iterable[Entity], algorithm: str = DEFAULT_ALGORITHM) -> None:
+        self.algorithm = _algorithm(algorithm)
+        self.index = EntityIndex(entities)
+
+    @classmethod
+    def from_store(
+        cls,
+        db: Path | str | None = None,
+        *,
+        sources: Iterable[str] | None = None,
+        as_of: str | None = None,
+        algorithm: str = DEFAULT_ALGORITHM,
+    ) -> Screener:
+        from embargo.service import Service
+
+        svc = Service.open(db)
+        try:
+            return cls(list(svc.entities(sources, as_of)), algorithm)
+        finally:
+            svc.close()
+
+    def screen(
+        self,
+        query: Query | str,
+        *,
+        threshold: float | None = None,
+        limit: int = 10,
+        algorithm: str | None = None,
+    ) -> list[Match]:
+        """Candidates scored and explained, best first; ``match`` is score >= threshold."""
+        q = Query.of(query) if isinstance(query, str) else query
+        algo = _algorithm(algorithm) if algorithm else self.algorithm
+        cut = algo.threshold if threshold is None else threshold
+        pq = PreparedQuery.of(q)
+        idx = self.index
+        candidates = idx.candidates(pq.names, limit=CANDIDATES) if pq.names else []
+        hits: dict[int, list[tuple[str, str]]] = {}
+        for value in q.identifiers:
+            for e in idx.by_identifier(value):
+                ent = idx.entities[e]
+                listed = next((i.value for i in ent.identifiers if _same_id(i.value, value)), value)
+                hits.setdefault(e, []).append((value, listed))
+        order = list(dict.fromkeys([*hits, *candidates]))
+        results: list[Match] = []
+        for e in order:
+            entity = idx.entities[e]
+            if not schema_ok(q.schema, entity.schema):
+                continue
+            names = [(idx.names[n], idx.name_kind[n]) for n in idx.entity_names[e]]
+            weights = {t.text: idx.weight(t.text) for qn in pq.names for t in qn.tokens}
+            for cn, _ in names:
+                for t in cn.tokens:
+                    weights[t.text] = idx.weight(t.text)
+            m = score_entity(algo, pq, entity, names, weights, tuple(hits.get(e, ())))
+            if m.score >= cut:
+                m = Match(m.entity, m.score, True, m.algorithm, m.explanation)
+            else:
+                m = Match(m.entity, m.score, False, m.algorithm, m.explanation)
+            results.append(m)
+        results.sort(key=lambda m: (-m.score, m.entity.id))
+        floor = min(cut, 0.5)
+        return [m for m in results if m.score >= floor][:limit]
+
+    def screen_many(self, queries: Iterable[Query], **kw: object) -> Iterator[tuple[Query, list[Match]]]:
+        for q in queries:
+            yield q, self.screen(q, **kw)  # type: ignore[arg-type]
+
+
+def _same_id(a: str, b: str) -> bool:
+    from embargo.index.memory import normalize_identifier
+
+    return normalize_identifier(a) == normalize_identifier(b)
+
+
+def _algorithm(name: str) -> Algorithm:
+    try:
+        return ALGORITHMS[name]
+    except KeyError:
+        from embargo.errors import EmbargoError
+
+        raise EmbargoError(f"unknown algorithm {name!r} (known: {', '.join(ALGORITHMS)})") from None
