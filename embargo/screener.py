@@ -77,11 +77,7 @@ class Screener:
             if not schema_ok(q.schema, entity.schema):
                 continue
             names = [(idx.names[n], idx.name_kind[n]) for n in idx.entity_names[e]]
-            weights = {t.text: idx.weight(t.text) for qn in pq.names for t in qn.tokens}
-            for cn, _ in names:
-                for t in cn.tokens:
-                    weights[t.text] = idx.weight(t.text)
-            m = score_entity(algo, pq, entity, names, weights, tuple(hits.get(e, ())))
+            m = score_entity(algo, pq, entity, names, idx.weight, tuple(hits.get(e, ())))
             if m.score >= cut:
                 m = Match(m.entity, m.score, True, m.algorithm, m.explanation)
             else:

@@ -53,6 +53,7 @@ class EntityIndex:
         self.names: list[PreparedName] = []
         self.name_entity = array("i")
         self.name_kind: list[str] = []
+        self.name_initials = array("q")  # per name: a bit per first letter of its tokens
         self.entity_names: list[tuple[int, ...]] = []
         self.vocab: dict[str, int] = {}
         self.tokens: list[Token] = []
@@ -65,7 +66,7 @@ class EntityIndex:
             seen_texts: set[str] = set()
             for name in entity.names:
                 prepared = prepare_name(name.value, entity.schema)
-                if not prepared.tokens or prepared.text in seen_texts:
+                if not prepared.name_tokens() or prepared.text in seen_texts:
                     continue
                 seen_texts.add(prepared.text)
                 nid = len(self.names)
@@ -73,7 +74,11 @@ class EntityIndex:
                 self.name_entity.append(eidx)
                 self.name_kind.append(name.kind)
                 name_ids.append(nid)
-                for tok in {t.text: t for t in prepared.tokens}.values():
+                mask = 0
+                for t in prepared.tokens:
+                    mask |= _letter_bit(t.text)
+                self.name_initials.append(mask)
+                for tok in {t.text: t for t in prepared.name_tokens()}.values():
                     tid = self.vocab.get(tok.text)
                     if tid is None:
                         tid = len(self.tokens)
@@ -113,6 +118,7 @@ class EntityIndex:
                     self.by_deletion[d].append(tid)
             for v in tok.variants:
                 self.by_phonetic["~" + v].append(tid)
+            self.by_phonetic["#" + tok.ocr].append(tid)
         self.sorted_vocab = sorted(self.vocab)
 
     def stats(self) -> IndexStats:
@@ -141,6 +147,8 @@ class EntityIndex:
         for v in tok.variants:
             for t in self.by_phonetic.get("~" + v, ()):
                 put(t, 0.95)
+        for t in self.by_phonetic.get("#" + tok.ocr, ())[:MAX_EXPANSIONS]:
+            put(t, 0.9)
         if tok.phonetic and len(tok.text) >= 3:
             for t in self.by_phonetic.get(tok.phonetic, ())[:MAX_EXPANSIONS]:
                 put(t, 0.9)
@@ -148,7 +156,7 @@ class EntityIndex:
             for d in {tok.text, *deletions(tok.text)}:
                 for t in self.by_deletion.get(d, ())[:MAX_EXPANSIONS]:
                     put(t, 0.88)
-        if len(tok.skeleton) >= 2 and not any(ch in "aeiouy" for ch in tok.text[1:]):
+        if tok.vowelless and len(tok.skeleton) >= 2:
             for t in self.by_skeleton.get(tok.skeleton, ())[:MAX_EXPANSIONS]:
                 put(t, 0.85)
         if len(tok.text) >= 3:
@@ -162,14 +170,20 @@ class EntityIndex:
     def candidates(
         self, names: Sequence[PreparedName], limit: int = 30, max_postings: int = 20000
     ) -> list[int]:
-        """Entity indices most likely to match any of the query names, best first."""
+        """Entity indices most likely to match any of the query names, best first.
+
+        Name tokens vote through their expansions (weighted by rarity and similarity); the query's
+        initials and legal-form words then break ties among names that share a first letter."""
         scores: dict[int, float] = defaultdict(float)
         for name in names:
             per_name: dict[int, float] = defaultdict(float)
-            expansions = [(tok, self.expand(tok)) for tok in name.tokens]
-            # rare tokens first; very common tokens only vote when nothing rarer found anything
+            best_name: dict[int, int] = {}
+            toks = name.name_tokens()
+            expansions = sorted(
+                ((tok, self.expand(tok)) for tok in toks), key=lambda te: _min_df(self, te[1])
+            )
             for _tok, exp in expansions:
-                best_for_entity: dict[int, float] = {}
+                best_for_entity: dict[int, tuple[float, int]] = {}
                 for tid, sim in exp.items():
                     post = self.postings[tid]
                     if len(post) > max_postings and per_name:
@@ -177,13 +191,22 @@ class EntityIndex:
                     w = self.idf[tid] * sim
                     for nid in post:
                         e = self.name_entity[nid]
-                        if best_for_entity.get(e, 0.0) < w:
-                            best_for_entity[e] = w
-                for e, w in best_for_entity.items():
+                        prev = best_for_entity.get(e)
+                        if prev is None or prev[0] < w:
+                            best_for_entity[e] = (w, nid)
+                for e, (w, nid) in best_for_entity.items():
                     per_name[e] += w
-            for e, s in per_name.items():
-                if scores[e] < s:
-                    scores[e] = s
+                    best_name[e] = nid
+            others = [t for t, r in zip(name.tokens, name.roles, strict=True) if r != "name"]
+            if others and per_name:
+                for e, nid in best_name.items():
+                    mask = self.name_initials[nid]
+                    for t in others:
+                        if mask & _letter_bit(t.text):
+                            per_name[e] += 0.5
+            for e, sc in per_name.items():
+                if scores[e] < sc:
+                    scores[e] = sc
         best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
         return [e for e, _ in best]
 
@@ -193,6 +216,15 @@ class EntityIndex:
 
     def prepare_query_token(self, text: str) -> Token:
         return prepare_token(text)
+
+
+def _min_df(index: EntityIndex, exp: dict[int, float]) -> int:
+    return min((len(index.postings[t]) for t in exp), default=1 << 30)
+
+
+def _letter_bit(text: str) -> int:
+    ch = text[:1]
+    return 1 << (ord(ch) - 97) if "a" <= ch <= "z" else 1 << 26 if ch else 0
 
 
 def _entity_df(post: array[int], name_entity: array[int]) -> int:

@@ -6,6 +6,7 @@ old screening result can be reproduced for an auditor by naming its algorithm.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from embargo.match.names import NameParams, NameScore, compare_names
@@ -81,7 +82,7 @@ def score_entity(
     pq: PreparedQuery,
     entity: Entity,
     entity_names: list[tuple[PreparedName, str]],
-    weights: dict[str, float],
+    rarity: Callable[[str], float] | None,
     identifier_hits: tuple[tuple[str, str], ...] = (),
 ) -> Match:
     """Score one candidate and explain it. ``entity_names`` are (prepared name, name kind)."""
@@ -92,7 +93,7 @@ def score_entity(
     best_value = -1.0
     for qn in pq.names:
         for cn, kind in entity_names:
-            ns = compare_names(qn, cn, algo.names, weights)
+            ns = compare_names(qn, cn, algo.names, rarity, entity.schema)
             value = ns.score * KIND_FACTOR.get(kind, 1.0)
             if value > best_value:
                 best, best_q, best_c, best_kind, best_value = ns, qn, cn, kind, value

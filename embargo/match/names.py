@@ -1,18 +1,20 @@
 """Name comparison: token alignment with explained per-token similarity.
 
 Two names are compared token by token (any order): each query token is paired with at most one
-list token, best pairs first. A pair's similarity says *how* the tokens met (exact, variant,
-edit, phonetic, prefix, skeleton, initial). The name score weighs how much of the query is
-covered by the list name and how much of the list name is covered by the query.
+list token, best pairs first. A pair's similarity says *how* the tokens met (exact, variant, edit,
+ocr, phonetic, prefix, skeleton, initial, joined). The name score weighs how much of the query
+is covered by the list name and how much of the list name is covered by the query; tokens weigh
+by role (legal-form words and particles little) and by rarity.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from embargo.match.prepare import PreparedName, Token
+from embargo.match.prepare import PreparedName, Token, prepare_token
 
 
 @dataclass(frozen=True)
@@ -21,16 +23,64 @@ class NameParams:
 
     exact: float = 1.0
     variant: float = 0.95
-    edit_cost: float = 0.6  # similarity lost per edit, spread over the longer token's length
-    short_edit1: float = 0.6  # one edit in a token of 2-3 letters
-    phonetic: float = 0.6  # same phonetic key: this much, plus phonetic_spread x string similarity
+    ocr: float = 0.9  # equal once OCR confusions (rn/m, 0/o, l/i ...) are folded
+    edit_cost: float = 0.6  # similarity lost per edit, spread over the longer token's length (>= 6 letters)
+    short_edit: float = 0.72  # one edit in a token of 4-5 letters
+    tiny_edit: float = 0.55  # one edit in a token of 2-3 letters
+    phonetic: float = 0.6  # same phonetic key (tokens of 4+ letters): this, plus spread x string similarity
     phonetic_spread: float = 0.3
-    skeleton: float = 0.85
-    prefix: float = 0.85
+    skeleton_long: float = (
+        0.9  # a vowel-less query token whose consonants equal the listed token's (3+ consonants)
+    )
+    skeleton_short: float = 0.78  # ... 2 consonants
+    prefix: float = 0.85  # truncated: the query token starts the listed token
     initial: float = 0.75
-    query_weight: float = 0.7  # share of query coverage in the name score (the rest: list-name coverage)
-    patronymic_weight: float = 0.5  # an unmatched list patronymic counts this much of a token
-    compact_min: float = 0.92  # whole-name (spaces removed) similarity to use instead of tokens
+    joined: float = 0.95  # two adjacent tokens written as one (or one split in two)
+    query_weight_person: float = 0.7  # share of query coverage in the name score, listed person
+    query_weight_other: float = (
+        0.55  # ... listed organisation, vessel, aircraft (a missing word matters more)
+    )
+    patronymic_weight: float = 0.5  # an unmatched list patronymic counts this much
+    role_weight: tuple[tuple[str, float], ...] = (
+        ("name", 1.0),
+        ("initial", 0.5),
+        ("legal", 0.2),
+        ("stop", 0.3),
+    )
+
+
+def token_similarity(q: Token, c: Token, p: NameParams, last: bool = False) -> tuple[float, str]:
+    """How similar two tokens are, and how they met. ``last``: q ends the query (it may be truncated)."""
+    if q.text == c.text:
+        return p.exact, "exact"
+    if q.initial or c.initial:
+        if q.text[0] == c.text[0]:
+            return p.initial, "initial"
+        return 0.0, ""
+    if q.variants and c.variants and set(q.variants) & set(c.variants):
+        return p.variant, "variant"
+    if q.ocr == c.ocr:
+        return p.ocr, "ocr"
+    longest = max(len(q.text), len(c.text))
+    shortest = min(len(q.text), len(c.text))
+    if longest >= 6:
+        allowed = 1 if longest <= 8 else 2
+        d = OSA.distance(q.text, c.text, score_cutoff=allowed)
+        if d <= allowed:
+            return 1.0 - p.edit_cost * d / longest, f"edit{d}"
+    elif shortest >= 2 and OSA.distance(q.text, c.text, score_cutoff=1) <= 1:
+        return (p.short_edit if longest >= 4 else p.tiny_edit), "edit1"
+    if q.phonetic and q.phonetic == c.phonetic and shortest >= 4:
+        return p.phonetic + p.phonetic_spread * Levenshtein.normalized_similarity(q.text, c.text), "phonetic"
+    if (
+        (len(q.text) >= 3 or (last and len(q.text) >= 2))
+        and len(q.text) < len(c.text)
+        and c.text.startswith(q.text)
+    ):
+        return p.prefix, "prefix"
+    if (q.vowelless or c.vowelless) and q.skeleton == c.skeleton and len(q.skeleton) >= 2:
+        return (p.skeleton_long if len(q.skeleton) >= 3 else p.skeleton_short), "skeleton"
+    return 0.0, ""
 
 
 @dataclass(frozen=True)
@@ -49,58 +99,51 @@ class NameScore:
     pairs: tuple[TokenPair, ...]
     unmatched_query: tuple[str, ...]
     unmatched_list: tuple[str, ...]
-    how: str  # "tokens" | "compact"
 
 
-def token_similarity(q: Token, c: Token, p: NameParams) -> tuple[float, str]:
-    if q.text == c.text:
-        return p.exact, "exact"
-    if q.initial or c.initial:
-        if q.text[0] == c.text[0]:
-            return p.initial, "initial"
-        return 0.0, ""
-    if q.variants and c.variants and set(q.variants) & set(c.variants):
-        return p.variant, "variant"
-    longest = max(len(q.text), len(c.text))
-    if longest >= 4:
-        allowed = 1 if longest <= 7 else 2
-        d = OSA.distance(q.text, c.text, score_cutoff=allowed)
-        if d <= allowed:
-            return 1.0 - p.edit_cost * d / longest, f"edit{d}"
-    if q.phonetic and q.phonetic == c.phonetic and len(q.text) >= 3 and len(c.text) >= 3:
-        return p.phonetic + p.phonetic_spread * Levenshtein.normalized_similarity(q.text, c.text), "phonetic"
-    if (
-        longest <= 3
-        and min(len(q.text), len(c.text)) >= 2
-        and OSA.distance(q.text, c.text, score_cutoff=1) <= 1
-    ):
-        return p.short_edit1, "edit1"
-    if len(q.text) >= 3 and len(q.text) < len(c.text) and c.text.startswith(q.text):
-        return p.prefix, "prefix"
-    if len(q.skeleton) >= 2 and q.skeleton == c.skeleton and (_vowelless(q.text) or _vowelless(c.text)):
-        return p.skeleton, "skeleton"
-    return 0.0, ""
-
-
-def _vowelless(text: str) -> bool:
-    return not any(ch in "aeiouy" for ch in text[1:])
+def _join_adjacent(
+    a: list[Token], a_roles: list[str], b: list[Token]
+) -> tuple[list[Token], list[str], list[tuple[str, str]]]:
+    """Join two adjacent tokens of ``a`` when together they spell a token of ``b`` ("iv anovich", "ha ssan")."""
+    targets = {t.text for t in b if len(t.text) >= 3}
+    if not targets:
+        return a, a_roles, []
+    out: list[Token] = []
+    roles: list[str] = []
+    joins: list[tuple[str, str]] = []
+    i = 0
+    while i < len(a):
+        if i + 1 < len(a) and a[i].text not in targets and a[i + 1].text not in targets:
+            joined = a[i].text + a[i + 1].text
+            if joined in targets:
+                out.append(prepare_token(joined))
+                roles.append("name" if "name" in (a_roles[i], a_roles[i + 1]) else a_roles[i])
+                joins.append((f"{a[i].text} {a[i + 1].text}", joined))
+                i += 2
+                continue
+        out.append(a[i])
+        roles.append(a_roles[i])
+        i += 1
+    return out, roles, joins
 
 
 def compare_names(
     q: PreparedName,
     c: PreparedName,
     p: NameParams,
-    weight_of: dict[str, float] | None = None,
+    rarity: Callable[[str], float] | None = None,
+    listed_schema: str = "Person",
 ) -> NameScore:
     """Align tokens greedily (best pairs first) and weigh coverage of both names."""
-    weights = weight_of or {}
-    qt, ct = q.tokens, c.tokens
-    if not qt or not ct:
-        return NameScore(0.0, 0.0, 0.0, (), tuple(t.text for t in qt), tuple(t.text for t in ct), "tokens")
+    if not q.tokens or not c.tokens:
+        return NameScore(0.0, 0.0, 0.0, (), tuple(t.text for t in q.tokens), tuple(t.text for t in c.tokens))
+    qt, qr, q_joins = _join_adjacent(list(q.tokens), list(q.roles), list(c.tokens))
+    ct, cr, c_joins = _join_adjacent(list(c.tokens), list(c.roles), qt)
+    last = len(qt) - 1
     cands: list[tuple[float, int, int, str]] = []
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
-            s, how = token_similarity(a, b, p)
+            s, how = token_similarity(a, b, p, last=i == last)
             if s > 0:
                 cands.append((s, i, j, how))
     cands.sort(key=lambda x: (-x[0], x[1], x[2]))
@@ -113,17 +156,40 @@ def compare_names(
         used_q.add(i)
         used_c.add(j)
         pairs.append((i, j, s, how))
+    role_w = dict(p.role_weight)
+    rare = rarity or (lambda _t: 1.0)
+    qw = [role_w[r] * (rare(t.text) if r == "name" else 1.0) for t, r in zip(qt, qr, strict=True)]
+    cw = [
+        role_w[r] * (rare(t.text) if r == "name" else 1.0) * (p.patronymic_weight if t.patronymic else 1.0)
+        for t, r in zip(ct, cr, strict=True)
+    ]
     q_sim = [0.0] * len(qt)
     c_sim = [0.0] * len(ct)
     for i, j, s, _ in pairs:
         q_sim[i] = s
         c_sim[j] = s
-    qw = [weights.get(t.text, 1.0) for t in qt]
-    cw = [weights.get(t.text, 1.0) * (p.patronymic_weight if t.patronymic else 1.0) for t in ct]
-    q_cov = sum(w * s for w, s in zip(qw, q_sim, strict=True)) / sum(qw)
-    c_cov = sum(w * s for w, s in zip(cw, c_sim, strict=True)) / sum(cw)
-    score = p.query_weight * q_cov + (1 - p.query_weight) * c_cov
-    token_pairs = tuple(TokenPair(qt[i].text, ct[j].text, s, how) for i, j, s, how in sorted(pairs))
+        # a query word matched to a listed legal-form word weighs no more than that word
+        if cr[j] != "name" and qr[i] == "name":
+            qw[i] = min(qw[i], cw[j])
+    q_cov = sum(w * s for w, s in zip(qw, q_sim, strict=True)) / (sum(qw) or 1.0)
+    c_cov = sum(w * s for w, s in zip(cw, c_sim, strict=True)) / (sum(cw) or 1.0)
+    # a query of nothing but legal-form words and particles identifies no one
+    if not any(r == "name" for r in qr) or not any(
+        qr[i] == "name" or cr[j] == "name" for i, j, _, _ in pairs
+    ):
+        q_cov *= 0.5
+    share = p.query_weight_person if listed_schema == "Person" else p.query_weight_other
+    score = share * q_cov + (1 - share) * c_cov
+    joined = {b: a for a, b in q_joins} | {b: a for a, b in c_joins}
+    token_pairs = tuple(
+        TokenPair(
+            joined.get(qt[i].text, qt[i].text),
+            joined.get(ct[j].text, ct[j].text),
+            s,
+            how if not (qt[i].text in joined or ct[j].text in joined) else f"joined {how}",
+        )
+        for i, j, s, how in sorted(pairs)
+    )
     un_q = tuple(t.text for i, t in enumerate(qt) if i not in used_q)
     un_c = tuple(t.text for j, t in enumerate(ct) if j not in used_c)
-    return NameScore(score, q_cov, c_cov, token_pairs, un_q, un_c, "tokens")
+    return NameScore(score, q_cov, c_cov, token_pairs, un_q, un_c)

@@ -1,30 +1,52 @@
-"""Names prepared once for comparison: tokens and their keys (phonetic, consonant skeleton, variant group)."""
+"""Names prepared once for comparison: every token with its role and its keys.
+
+Roles: ``name`` (identifying), ``initial`` (one letter), ``legal`` (legal-form words: "joint",
+"stock", "company", "ooo"), ``stop`` (titles, particles, stopwords: "mr", "al", "de"). All tokens
+take part in the alignment, so a misspelt or re-ordered legal form still lines up, but only
+``name`` tokens weigh fully.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
-from embargo.text.names import analyze_name, is_patronymic
+from embargo.text.names import analyze_name, is_patronymic, name_tokens
 from embargo.text.phonetic import phonetic_key, token_variants
 
 _VOWELS = frozenset("aeiouy")
+_OCR = (
+    ("rn", "m"),
+    ("vv", "w"),
+    ("cl", "d"),
+    ("0", "o"),
+    ("1", "i"),
+    ("l", "i"),
+    ("5", "s"),
+    ("2", "z"),
+    ("8", "b"),
+)
 
 
 def skeleton(token: str) -> str:
-    """Consonant skeleton: first letter kept, later vowels (and w/h between letters) dropped, doubles collapsed.
+    """Consonant skeleton: vowels (and w, h) dropped, doubles collapsed ("mhmmd", "muhammad" -> "mmd"... "mhmd").
 
     Survives vowel dropping ("MRTNZ" ~ "MARTINEZ") and vowel-less scripts (Arabic "mhmd" ~ "muhammad").
     """
-    if not token:
-        return ""
-    out = [token[0]]
-    for ch in token[1:]:
-        if ch in _VOWELS or ch in "wh":
+    out: list[str] = []
+    for ch in token:
+        if ch in _VOWELS:
             continue
-        if ch != out[-1]:
+        if not out or ch != out[-1]:
             out.append(ch)
-    return "".join(out)
+    return "".join(out) or token[:1]
+
+
+def ocr_key(token: str) -> str:
+    """The token with characters OCR confuses folded together (rn/m, 0/o, 1/l/i, 5/s, 2/z, 8/b)."""
+    for a, b in _OCR:
+        token = token.replace(a, b)
+    return token
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,23 +54,34 @@ class Token:
     text: str
     phonetic: str
     skeleton: str
+    ocr: str
     variants: tuple[str, ...]
     patronymic: bool
+    vowelless: bool
 
     @property
     def initial(self) -> bool:
         return len(self.text) == 1
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=300_000)
 def prepare_token(text: str) -> Token:
-    return Token(text, phonetic_key(text), skeleton(text), token_variants(text), is_patronymic(text))
+    return Token(
+        text,
+        phonetic_key(text),
+        skeleton(text),
+        ocr_key(text),
+        token_variants(text),
+        is_patronymic(text),
+        len(text) >= 2 and not any(ch in _VOWELS for ch in text),
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedName:
     original: str
     tokens: tuple[Token, ...]
+    roles: tuple[str, ...]  # per token: name | initial | legal | stop
     legal_forms: tuple[str, ...]
     org_hint: bool
 
@@ -56,8 +89,30 @@ class PreparedName:
     def text(self) -> str:
         return " ".join(t.text for t in self.tokens)
 
+    def name_tokens(self) -> list[Token]:
+        return [t for t, r in zip(self.tokens, self.roles, strict=True) if r == "name"]
 
+
+@lru_cache(maxsize=100_000)
 def prepare_name(name: str, schema: str | None = None) -> PreparedName:
     parts = analyze_name(name, schema)
-    tokens = tuple(prepare_token(t) for t in (*parts.tokens, *parts.initials))
-    return PreparedName(name, tokens, tuple(parts.legal_forms), bool(parts.is_org_hint))
+    pool = {"name": list(parts.tokens), "initial": list(parts.initials), "stop": list(parts.stop)}
+    tokens: list[Token] = []
+    roles: list[str] = []
+    for text in name_tokens(name):
+        role = "legal"
+        for r in ("name", "initial", "stop"):
+            if text in pool[r]:
+                pool[r].remove(text)
+                role = r
+                break
+        if role == "legal" and len(text) == 1:
+            role = "initial"
+        tokens.append(prepare_token(text))
+        roles.append(role)
+    # tokens analyze_name found that the plain tokenizer did not (it should not happen): keep them
+    for r in ("name", "initial"):
+        for text in pool[r]:
+            tokens.append(prepare_token(text))
+            roles.append(r)
+    return PreparedName(name, tuple(tokens), tuple(roles), tuple(parts.legal_forms), bool(parts.is_org_hint))
