@@ -61,6 +61,8 @@ def token_similarity(q: Token, c: Token, p: NameParams, last: bool = False) -> t
         return p.variant, "variant"
     if q.ocr == c.ocr:
         return p.ocr, "ocr"
+    if (q.vowelless or c.vowelless) and q.skeleton == c.skeleton and len(q.skeleton) >= 2:
+        return (p.skeleton_long if len(q.skeleton) >= 3 else p.skeleton_short), "skeleton"
     longest = max(len(q.text), len(c.text))
     shortest = min(len(q.text), len(c.text))
     if longest >= 6:
@@ -78,8 +80,6 @@ def token_similarity(q: Token, c: Token, p: NameParams, last: bool = False) -> t
         and c.text.startswith(q.text)
     ):
         return p.prefix, "prefix"
-    if (q.vowelless or c.vowelless) and q.skeleton == c.skeleton and len(q.skeleton) >= 2:
-        return (p.skeleton_long if len(q.skeleton) >= 3 else p.skeleton_short), "skeleton"
     return 0.0, ""
 
 

@@ -57,7 +57,7 @@ class Token:
     ocr: str
     variants: tuple[str, ...]
     patronymic: bool
-    vowelless: bool
+    vowelless: bool  # no vowel after the first letter (a "vowel-dropped" spelling, or an abjad transliteration)
 
     @property
     def initial(self) -> bool:
@@ -73,7 +73,7 @@ def prepare_token(text: str) -> Token:
         ocr_key(text),
         token_variants(text),
         is_patronymic(text),
-        len(text) >= 2 and not any(ch in _VOWELS for ch in text),
+        len(text) >= 2 and not any(ch in "aeiou" for ch in text[1:]),
     )
 
 
