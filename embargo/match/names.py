@@ -41,6 +41,10 @@ class NameParams:
         0.55  # ... listed organisation, vessel, aircraft (a missing word matters more)
     )
     patronymic_weight: float = 0.5  # an unmatched list patronymic counts this much
+    conflict_penalty: float = 0.6  # person: both names have a word the other lacks (x the smaller share)
+    extra_word_penalty: float = 0.5  # organisation etc.: the query has a word the listed name lacks (x its share)
+    subset_factor: float = 0.95  # person: every listed word found in a longer query name (x list coverage)
+    subset_min_letters: int = 8  # ... when the listed words found have at least this many letters
     role_weight: tuple[tuple[str, float], ...] = (
         ("name", 1.0),
         ("initial", 0.5),
@@ -180,6 +184,19 @@ def compare_names(
         q_cov *= 0.5
     share = p.query_weight_person if listed_schema == "Person" else p.query_weight_other
     score = share * q_cov + (1 - share) * c_cov
+    # words one side has and the other lacks: evidence of a different party
+    q_total, c_total = sum(qw) or 1.0, sum(cw) or 1.0
+    uq = sum(qw[i] for i in range(len(qt)) if i not in used_q and qr[i] == "name" and not qt[i].patronymic) / q_total
+    uc = sum(cw[j] for j in range(len(ct)) if j not in used_c and cr[j] == "name") / c_total
+    if listed_schema == "Person":
+        found = [ct[j].text for _, j, _, _ in pairs if cr[j] == "name"]
+        if uc == 0 and len(found) >= 2 and sum(map(len, found)) >= p.subset_min_letters:
+            # a longer query name (full name, nasab, patronymic) that contains the whole listed name
+            score = max(score, p.subset_factor * c_cov)
+        score -= p.conflict_penalty * min(uq, uc)
+    else:
+        score -= p.extra_word_penalty * uq
+    score = max(0.0, score)
     joined = {b: a for a, b in q_joins} | {b: a for a, b in c_joins}
     token_pairs = tuple(
         TokenPair(
