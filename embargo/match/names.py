@@ -34,6 +34,8 @@ class NameParams:
     )
     skeleton_short: float = 0.78  # ... 2 consonants
     prefix: float = 0.85  # truncated: the query token starts the listed token
+    cut_name: float = 0.85  # the whole query is the listed name's beginning, cut short (12+ letters)
+    legal_conflict_penalty: float = 0.06  # both names carry a legal form the other lacks
     initial: float = 0.75
     joined: float = 0.95  # two adjacent tokens written as one (or one split in two)
     query_weight_person: float = 0.7  # share of query coverage in the name score, listed person
@@ -42,9 +44,12 @@ class NameParams:
     )
     patronymic_weight: float = 0.5  # an unmatched list patronymic counts this much
     conflict_penalty: float = 0.6  # person: both names have a word the other lacks (x the smaller share)
-    extra_word_penalty: float = 0.5  # organisation etc.: the query has a word the listed name lacks (x its share)
+    extra_word_penalty: float = (
+        0.5  # organisation etc.: the query has a word the listed name lacks (x its share)
+    )
     subset_factor: float = 0.95  # person: every listed word found in a longer query name (x list coverage)
     subset_min_letters: int = 8  # ... when the listed words found have at least this many letters
+    subset_min_similarity: float = 0.85  # ... and each was found at least this well
     role_weight: tuple[tuple[str, float], ...] = (
         ("name", 1.0),
         ("initial", 0.5),
@@ -67,6 +72,8 @@ def token_similarity(q: Token, c: Token, p: NameParams, last: bool = False) -> t
         return p.ocr, "ocr"
     if (q.vowelless or c.vowelless) and q.skeleton == c.skeleton and len(q.skeleton) >= 2:
         return (p.skeleton_long if len(q.skeleton) >= 3 else p.skeleton_short), "skeleton"
+    if len(q.text) >= 2 and _drops_vowels(q.text, c.text):
+        return (p.skeleton_long if len(q.text) >= 3 else p.skeleton_short), "vowels dropped"
     longest = max(len(q.text), len(c.text))
     shortest = min(len(q.text), len(c.text))
     if longest >= 6:
@@ -103,6 +110,40 @@ class NameScore:
     pairs: tuple[TokenPair, ...]
     unmatched_query: tuple[str, ...]
     unmatched_list: tuple[str, ...]
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def _drops_vowels(short: str, long: str) -> bool:
+    """``short`` is ``long`` with some of its vowels left out ("mra" / "maria", "dvlpmnt" / "development")."""
+    if len(short) >= len(long):
+        return False
+    i = 0
+    for ch in long:
+        if i < len(short) and ch == short[i]:
+            i += 1
+        elif ch not in _VOWELS:
+            return False
+    return i == len(short)
+
+
+def _in_order_prefix(q: PreparedName, c: PreparedName) -> float:
+    """Similarity when the query is the listed name cut short (a field-length limit): the query's tokens
+    are the listed name's first tokens, in order, the last one possibly cut. 0 when it is not."""
+    qt, ct = q.tokens, c.tokens
+    if len(qt) < 2 or len(qt) >= len(ct):
+        return 0.0
+    for k, a in enumerate(qt):
+        b = ct[k]
+        if a.text == b.text:
+            continue
+        if k == len(qt) - 1 and len(a.text) >= 1 and b.text.startswith(a.text):
+            continue
+        return 0.0
+    if not any(r == "name" for r in q.roles) or sum(len(t.text) for t in qt) < 12:
+        return 0.0
+    return 1.0
 
 
 def _join_adjacent(
@@ -186,16 +227,30 @@ def compare_names(
     score = share * q_cov + (1 - share) * c_cov
     # words one side has and the other lacks: evidence of a different party
     q_total, c_total = sum(qw) or 1.0, sum(cw) or 1.0
-    uq = sum(qw[i] for i in range(len(qt)) if i not in used_q and qr[i] == "name" and not qt[i].patronymic) / q_total
+    uq = (
+        sum(qw[i] for i in range(len(qt)) if i not in used_q and qr[i] == "name" and not qt[i].patronymic)
+        / q_total
+    )
     uc = sum(cw[j] for j in range(len(ct)) if j not in used_c and cr[j] == "name") / c_total
     if listed_schema == "Person":
-        found = [ct[j].text for _, j, _, _ in pairs if cr[j] == "name"]
-        if uc == 0 and len(found) >= 2 and sum(map(len, found)) >= p.subset_min_letters:
+        found = [(ct[j].text, sim) for _, j, sim, _ in pairs if cr[j] == "name"]
+        if (
+            uc == 0
+            and len(found) >= 2
+            and sum(len(t) for t, _ in found) >= p.subset_min_letters
+            and min(sim for _, sim in found) >= p.subset_min_similarity
+        ):
             # a longer query name (full name, nasab, patronymic) that contains the whole listed name
             score = max(score, p.subset_factor * c_cov)
         score -= p.conflict_penalty * min(uq, uc)
     else:
         score -= p.extra_word_penalty * uq
+    lq = any(i not in used_q and qr[i] == "legal" for i in range(len(qt)))
+    lc = any(j not in used_c and cr[j] == "legal" for j in range(len(ct)))
+    if lq and lc:
+        score -= p.legal_conflict_penalty
+    if _in_order_prefix(q, c):
+        score = max(score, p.cut_name)
     score = max(0.0, score)
     joined = {b: a for a, b in q_joins} | {b: a for a, b in c_joins}
     token_pairs = tuple(

@@ -57,7 +57,9 @@ class Token:
     ocr: str
     variants: tuple[str, ...]
     patronymic: bool
-    vowelless: bool  # no vowel after the first letter (a "vowel-dropped" spelling, or an abjad transliteration)
+    vowelless: (
+        bool  # no vowel after the first letter (a "vowel-dropped" spelling, or an abjad transliteration)
+    )
 
     @property
     def initial(self) -> bool:
