@@ -182,13 +182,16 @@ class EntityIndex:
             expansions = sorted(
                 ((tok, self.expand(tok)) for tok in toks), key=lambda te: _min_df(self, te[1])
             )
-            for _tok, exp in expansions:
+            for tok, exp in expansions:
                 best_for_entity: dict[int, tuple[float, int]] = {}
+                own = self.vocab.get(tok.text)
+                cap = self.idf[own] if own is not None else self.max_idf
                 for tid, sim in exp.items():
                     post = self.postings[tid]
                     if len(post) > max_postings and per_name:
                         continue
-                    w = self.idf[tid] * sim
+                    # a rare spelling variant counts no more than the query's own token would
+                    w = min(self.idf[tid], cap) * sim
                     for nid in post:
                         e = self.name_entity[nid]
                         prev = best_for_entity.get(e)
