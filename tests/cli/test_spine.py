@@ -104,6 +104,7 @@ def test_sdn_diffs_reproduce_the_manifest(full_store: tuple[Path, list[dict[str,
         proc = embargo(db, "diff", "us_ofac_sdn", "--from", frm, "--to", to, "--json")
         d = json.loads(proc.stdout)
         assert (len(d["added"]), len(d["removed"])) == (added, removed), (frm, to)
+        assert changed is not None
         # The manifest counts rows whose text changed; a few textual changes are no change of substance
         # (2022-04-06: "Macedonia, The Former Yugoslav Republic of" -> "North Macedonia, The Republic of",
         # both ISO "mk"), so embargo may report fewer, never more.

@@ -18,7 +18,9 @@ def _snapshot(db: Path) -> tuple[object, ...]:
     conn = sqlite3.connect(db)
     try:
         return (
-            conn.execute("SELECT id, source, publish_date, content_hash, entity_count FROM versions ORDER BY id").fetchall(),
+            conn.execute(
+                "SELECT id, source, publish_date, content_hash, entity_count FROM versions ORDER BY id"
+            ).fetchall(),
             conn.execute("SELECT COUNT(*) FROM members").fetchone(),
             conn.execute("SELECT COUNT(*) FROM states").fetchone(),
             conn.execute("SELECT COUNT(*) FROM entities").fetchone(),
