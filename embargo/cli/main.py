@@ -301,6 +301,120 @@ def export_cmd(
     err.print(f"exported {n} entities", highlight=False)
 
 
+@app.command("screen")
+def screen_cmd(
+    name: Annotated[str, typer.Argument(help="The name to screen (any script).")],
+    type_: Annotated[
+        str | None,
+        typer.Option("--type", help="person | organization | company | vessel | aircraft (default: any)."),
+    ] = None,
+    birth_date: Annotated[
+        list[str] | None, typer.Option("--birth-date", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    country: Annotated[list[str] | None, typer.Option("--country", help="Country name or ISO code.")] = None,
+    id_: Annotated[
+        list[str] | None, typer.Option("--id", help="An identifier: IMO, passport, tax id...")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Screen against the lists as of this date.")
+    ] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")
+    ] = None,
+    threshold: Annotated[float | None, typer.Option("--threshold", help="Match threshold 0..1.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many results.")] = 10,
+    algorithm: Annotated[str | None, typer.Option("--algorithm", help="Scoring algorithm version.")] = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Screen one name (with optional facts) against the lists; every score explained."""
+    from embargo.service.screening import make_query
+
+    if as_of is not None:
+        _check_date(as_of)
+    query = make_query(
+        [name], schema=type_, birth_dates=birth_date, countries=country, identifiers=id_, query_id="cli"
+    )
+    with service(db) as svc:
+        screener = svc.screener(source, as_of, algorithm)
+        versions = [v.to_dict() for v in svc.current_versions(source, as_of)]
+    matches = screener.screen(query, threshold=threshold, limit=limit)
+    if json:
+        emit_json(
+            {
+                "query": {
+                    "names": list(query.names),
+                    "schema": query.schema,
+                    "birth_dates": list(query.birth_dates),
+                    "countries": list(query.countries),
+                    "identifiers": list(query.identifiers),
+                },
+                "algorithm": screener.algorithm.name,
+                "threshold": screener.algorithm.threshold if threshold is None else threshold,
+                "as_of": as_of,
+                "versions": [
+                    {"source": v["source"], "version": v["id"], "date": v["publish_date"]} for v in versions
+                ],
+                "matches": [m.to_dict() for m in matches],
+            }
+        )
+        return
+    from embargo.cli.render import render_matches
+
+    render_matches(out, query, matches, screener.algorithm.name)
+
+
+@app.command("screen-file")
+def screen_file_cmd(
+    queries: Annotated[
+        Path, typer.Argument(help="JSON lines (yente /match queries) or CSV with named columns.")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="JSON lines out (default: stdout).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Screen against the lists as of this date.")
+    ] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")
+    ] = None,
+    threshold: Annotated[float | None, typer.Option("--threshold", help="Match threshold 0..1.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many results per query.")] = 10,
+    algorithm: Annotated[str | None, typer.Option("--algorithm", help="Scoring algorithm version.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Screen every query of a file; writes one JSON line per query: {query_id, matches: [...]}."""
+    from embargo.service.screening import read_queries
+
+    if as_of is not None:
+        _check_date(as_of)
+    all_queries = list(read_queries(queries))  # validate the whole file before any output
+    with service(db) as svc:
+        screener = svc.screener(source, as_of, algorithm)
+    fh = output.open("wb") if output else sys.stdout.buffer
+    alerts = 0
+    try:
+        with Progress(
+            TextColumn("[bold]screen"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=not err.is_terminal,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("", total=len(all_queries))
+            for q in all_queries:
+                matches = screener.screen(q, threshold=threshold, limit=limit)
+                alerts += any(m.match for m in matches)
+                fh.write(orjson.dumps({"query_id": q.id, "matches": [m.to_dict() for m in matches]}) + b"\n")
+                progress.advance(task)
+    finally:
+        if output:
+            fh.close()
+    err.print(f"{len(all_queries)} queries screened, {alerts} with a match", highlight=False)
+
+
 def _check_date(value: str) -> None:
     from datetime import date
 

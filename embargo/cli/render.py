@@ -73,3 +73,47 @@ def render_entity(console: Console, data: dict[str, Any]) -> None:
         f"in {len(data['versions'])} versions: " + ", ".join(v["label"] for v in data["versions"]),
         highlight=False,
     )
+
+
+def render_matches(console: Console, query: Any, matches: list[Any], algorithm: str) -> None:
+    """Results as a table, then each match's explanation: which feature, which values, how much."""
+    names = " / ".join(query.names)
+    console.print(f"[bold]{names}[/]  ({len(matches)} results, algorithm {algorithm})", highlight=False)
+    if not matches:
+        console.print("[green]no candidate scored above the reporting floor[/]")
+        return
+    table = Table()
+    for col in ("#", "score", "match", "listed name", "type", "list id", "sanctions"):
+        table.add_column(col, overflow="fold")
+    for n, m in enumerate(matches, 1):
+        e = m.entity
+        progs = sorted({p for s in e.sanctions for p in s.programs})
+        colour = "red" if m.match else "yellow" if m.score >= 0.6 else "dim"
+        table.add_row(
+            str(n),
+            f"[{colour}]{m.score:.2f}[/]",
+            "[red]MATCH[/]" if m.match else "",
+            e.caption,
+            e.schema,
+            f"{e.source}:{e.source_id}",
+            ", ".join(progs[:4]) + (" ..." if len(progs) > 4 else ""),
+        )
+    console.print(table)
+    for n, m in enumerate(matches, 1):
+        if not m.match and n > 3:
+            continue
+        console.print(f"[bold]#{n} {m.entity.caption}[/] = {m.score:.2f}", highlight=False)
+        why = Table(show_header=True, box=None, pad_edge=False)
+        for col in ("feature", "query", "listed", "similarity", "adds", "how"):
+            why.add_column(col, overflow="fold")
+        for c in m.explanation:
+            sign = "green" if c.weight >= 0 else "red"
+            why.add_row(
+                c.feature,
+                c.query_value or "",
+                c.list_value or "",
+                f"{c.similarity:.2f}",
+                f"[{sign}]{c.weight:+.2f}[/]",
+                c.detail,
+            )
+        console.print(why)

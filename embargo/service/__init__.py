@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from embargo.errors import StoreError
 from embargo.model import Entity
@@ -13,6 +13,9 @@ from embargo.service.history import diff, entity_view, resolve_version, version_
 from embargo.service.ingest import Outcome, ingest_paths
 from embargo.sources.catalog import SOURCES
 from embargo.store import SQLiteStore, Store, Version
+
+if TYPE_CHECKING:
+    from embargo.screener import Screener
 
 __all__ = ["Service", "default_db_path", "diff", "entity_view", "resolve_version", "version_at"]
 
@@ -89,6 +92,15 @@ class Service:
             if v is not None:
                 out.append(v)
         return out
+
+    def screener(
+        self, sources: Iterable[str] | None = None, as_of: str | None = None, algorithm: str | None = None
+    ) -> Screener:
+        """A screener over the entities in force (on ``as_of``)."""
+        from embargo.match.algorithm import DEFAULT_ALGORITHM
+        from embargo.screener import Screener
+
+        return Screener(list(self.entities(sources, as_of)), algorithm or DEFAULT_ALGORITHM)
 
     def entities(self, sources: Iterable[str] | None = None, as_of: str | None = None) -> Iterator[Entity]:
         """Every entity listed in the versions in force."""
