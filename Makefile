@@ -12,6 +12,8 @@ run: setup
 	.venv/bin/embargo ingest $(LISTS) || true
 	.venv/bin/embargo lists
 	.venv/bin/embargo entity us_ofac_sdn:16649
+	.venv/bin/embargo screen "Dmitri Rogosin"
+	.venv/bin/embargo screen "Рогозин Дмитрий Олегович" --type person --birth-date 1963-12-21
 
 lint: setup
 	.venv/bin/ruff check embargo tests bench
