@@ -211,7 +211,9 @@ AR_FAMILY = _pairs(
 AR_CONSONANTS = _pairs("ب:b ت:t ج:j د:d ر:r ز:z س:s ش:sh ف:f ق:q ك:k ل:l م:m ن:n ه:h ح:h خ:kh ص:s ط:t ع:a")
 FA_GIVEN = _pairs(
     "علی:Ali حسین:Hossein رضا:Reza مهدی:Mehdi محمدرضا:Mohammadreza امیر:Amir سعید:Saeed مجید:Majid "
-    "حمید:Hamid جواد:Javad مریم:Maryam زهرا:Zahra فاطمه:Fatemeh سارا:Sara"
+    "حمید:Hamid جواد:Javad مهدی:Mahdi حسن:Hassan محسن:Mohsen ابراهیم:Ebrahim اکبر:Akbar کاظم:Kazem "
+    "ناصر:Naser عباس:Abbas مسعود:Masoud بهروز:Behrouz فرهاد:Farhad داوود:Davoud یوسف:Yousef "
+    "مریم:Maryam زهرا:Zahra فاطمه:Fatemeh سارا:Sara"
 )
 FA_FAMILY = _pairs(
     "احمدی:Ahmadi محمدی:Mohammadi حسینی:Hosseini رضایی:Rezaei موسوی:Mousavi کریمی:Karimi جعفری:Jafari "
@@ -225,7 +227,10 @@ ZH_GIVEN = _pairs(
     "伟:wei 芳:fang 娜:na 敏:min 静:jing 丽:li 强:qiang 磊:lei 军:jun 洋:yang 勇:yong 艳:yan 杰:jie "
     "涛:tao 明:ming 超:chao 秀:xiu 霞:xia 平:ping 刚:gang 桂:gui 英:ying 华:hua 建:jian 国:guo 志:zhi "
     "文:wen 海:hai 东:dong 红:hong 晓:xiao 玲:ling 鹏:peng 辉:hui 斌:bin 宇:yu 浩:hao 凯:kai 俊:jun "
-    "龙:long 飞:fei 鑫:xin 波:bo 新:xin 峰:feng 成:cheng 林:lin 嘉:jia 晨:chen"
+    "龙:long 飞:fei 鑫:xin 波:bo 新:xin 峰:feng 成:cheng 林:lin 嘉:jia 晨:chen 春:chun 光:guang 庆:qing "
+    "德:de 福:fu 永:yong 生:sheng 兴:xing 安:an 宁:ning 立:li 卫:wei 忠:zhong 亮:liang 军:jun 金:jin "
+    "玉:yu 梅:mei 兰:lan 琳:lin 雪:xue 慧:hui 婷:ting 颖:ying 雯:wen 欣:xin 思:si 天:tian 子:zi 泽:ze "
+    "博:bo 睿:rui 轩:xuan 毅:yi 哲:zhe 振:zhen 松:song 山:shan 江:jiang 河:he"
 )
 ZH_BUSINESS = _pairs(
     "科技:Technology 贸易:Trading 实业:Industrial 电子:Electronics 能源:Energy 航运:Shipping "
@@ -235,11 +240,14 @@ ZH_CITIES = _pairs(
     "深圳:Shenzhen 上海:Shanghai 北京:Beijing 广州:Guangzhou 香港:Hong_Kong 大连:Dalian 天津:Tianjin"
 )
 KO_SURNAMES = _pairs(
-    "김:Kim 이:Lee 박:Park 최:Choi 정:Jung 강:Kang 조:Cho 윤:Yoon 장:Jang 임:Lim 한:Han 신:Shin"
+    "김:Kim 이:Lee 박:Park 최:Choi 정:Jung 강:Kang 조:Cho 윤:Yoon 장:Jang 임:Lim 한:Han 신:Shin "
+    "오:Oh 서:Seo 권:Kwon 황:Hwang 안:Ahn 송:Song 류:Ryu 홍:Hong 전:Jeon 고:Ko 문:Moon 리:Ri"
 )
 KO_SYLLABLES = _pairs(
     "민:min 준:jun 서:seo 지:ji 현:hyun 우:woo 영:young 수:soo 진:jin 호:ho 성:sung 철:chul 은:eun "
-    "혜:hye 정:jeong 경:kyung 상:sang 동:dong 태:tae 광:kwang 희:hee 연:yeon 재:jae 석:seok 일:il 용:yong"
+    "혜:hye 정:jeong 경:kyung 상:sang 동:dong 태:tae 광:kwang 희:hee 연:yeon 재:jae 석:seok 일:il 용:yong "
+    "명:myung 국:guk 남:nam 규:gyu 한:han 혁:hyuk 원:won 훈:hoon 기:ki 찬:chan 선:sun 미:mi 나:na 아:ah "
+    "주:joo 유:yoo 윤:yoon 송:song 창:chang 학:hak 춘:chun 룡:ryong 봉:bong 옥:ok 순:soon 향:hyang"
 )
 JA_SURNAMES = _pairs(
     "佐藤:Sato 鈴木:Suzuki 高橋:Takahashi 田中:Tanaka 伊藤:Ito 渡辺:Watanabe 山本:Yamamoto 中村:Nakamura "
@@ -249,8 +257,30 @@ JA_GIVEN = _pairs(
     "翔太:Shota 大輔:Daisuke 健一:Kenichi 誠:Makoto 浩:Hiroshi 隆:Takashi 陽子:Yoko 恵子:Keiko "
     "由美:Yumi 直樹:Naoki 拓也:Takuya 美咲:Misaki"
 )
-HI_GIVEN = _pairs("राहुल:Rahul अमित:Amit सुनील:Sunil राजेश:Rajesh प्रिया:Priya अनीता:Anita विजय:Vijay संजय:Sanjay")
-HI_FAMILY = _pairs("शर्मा:Sharma वर्मा:Verma गुप्ता:Gupta सिंह:Singh कुमार:Kumar पटेल:Patel मेहता:Mehta जोशी:Joshi")
+FA_SYLLABLES = _pairs(
+    "بر:bar کا:ka مو:mo سو:su تا:ta دا:da نا:na ری:ri لا:la فر:far شا:sha گل:gol مه:mah پا:pa"
+)
+FA_SUFFIXES = _pairs("ی:i زاده:zadeh پور:pour نژاد:nejad یان:ian")
+JA_MORPHS = _pairs(
+    "山:yama 田:da 中:naka 村:mura 川:kawa 本:moto 木:ki 藤:fuji 井:i 野:no 原:hara 松:matsu 石:ishi "
+    "小:ko 大:o 高:taka 林:bayashi 森:mori 島:shima 岡:oka 橋:hashi 崎:zaki 宮:miya 谷:tani 西:nishi 東:higashi"
+)
+JA_GIVEN_MORPHS = _pairs(
+    "健:ken 翔:sho 大:dai 浩:hiro 和:kazu 正:masa 拓:taku 直:nao 雄:o 太:ta 郎:ro 一:ichi 輔:suke 樹:ki "
+    "美:mi 子:ko 恵:e 由:yu 香:ka 奈:na"
+)
+GREEK_STEMS = _w("Παπα Γεωργ Νικολ Καρα Βασιλ Δημητρ Κωνσταντ Αθανασ Χρηστ Παναγιωτ Σταυρ Μιχαλ Αλεξ Πετρ")
+GREEK_ENDINGS = _w("όπουλος ίδης άκης ίου άτος έας")
+HI_GIVEN = _pairs(
+    "राहुल:Rahul अमित:Amit सुनील:Sunil राजेश:Rajesh विजय:Vijay संजय:Sanjay अजय:Ajay रवि:Ravi "
+    "अनिल:Anil दीपक:Deepak मनोज:Manoj अशोक:Ashok सुरेश:Suresh रमेश:Ramesh नरेश:Naresh विनोद:Vinod "
+    "प्रकाश:Prakash महेश:Mahesh अरुण:Arun किशोर:Kishore"
+)
+HI_FAMILY = _pairs(
+    "शर्मा:Sharma वर्मा:Verma गुप्ता:Gupta सिंह:Singh कुमार:Kumar पटेल:Patel मेहता:Mehta जोशी:Joshi "
+    "अग्रवाल:Agarwal चौधरी:Chaudhary यादव:Yadav मिश्रा:Mishra पांडे:Pandey तिवारी:Tiwari श्रीवास्तव:Srivastava "
+    "राव:Rao रेड्डी:Reddy नायर:Nair मल्होत्रा:Malhotra कपूर:Kapoor"
+)
 
 # --- companies and vessels -------------------------------------------------------------------
 
@@ -330,7 +360,7 @@ class NameFactory:
 
     def _rank(self, n: int) -> int:
         """Skewed towards the head of a table: common parts are much more frequent, as on real lists."""
-        return min(n - 1, int(n * self.rng.random() ** 1.8))
+        return min(n - 1, int(n * self.rng.random() ** 1.5))
 
     def pick(self, seq: Sequence[T]) -> T:
         return seq[self._rank(len(seq))]
@@ -367,7 +397,7 @@ class NameFactory:
         male, female, surnames, countries = LATIN[culture]
         gender = "male" if self.rng.random() < 0.8 else "female"
         given = self.pick(male if gender == "male" else female)
-        if self.rng.random() < 0.35:
+        if self.rng.random() < 0.55:
             surname = (
                 self.syllables(self.rng.randint(1, 2)) + self.rng.choice(LATIN_SUFFIXES[culture])
             ).capitalize()
@@ -387,7 +417,7 @@ class NameFactory:
         gender = "male" if self.rng.random() < 0.8 else "female"
         given = self.pick(male if gender == "male" else female)
         father = self.pick(male)
-        if self.rng.random() < 0.4:
+        if self.rng.random() < 0.55:
             syl = "".join(self.rng.choice(CYR_SYLLABLES) for _ in range(self.rng.randint(1, 3)))
             surname = (syl + self.rng.choice(CYR_SUFFIXES)).capitalize()
         else:
@@ -413,17 +443,21 @@ class NameFactory:
     def _ukrainian(self) -> Generated:
         return self._slavic(UA_MALE, UA_FEMALE, UA_SURNAMES, "ua")
 
+    def _arabic_family(self, generated: float) -> tuple[str, str]:
+        """A family name from the table, or (with probability ``generated``) built from consonants:
+        the Arabic script writes no short vowels, the romanisation does."""
+        if self.rng.random() >= generated:
+            return self.pick_pair(AR_FAMILY)
+        cons = [self.rng.choice(AR_CONSONANTS) for _ in range(self.rng.randint(3, 4))]
+        vowels = [self.rng.choice("aiua") for _ in cons]
+        latin = "".join(c[1] + v for c, v in zip(cons, vowels, strict=True)).capitalize()
+        if self.rng.random() < 0.5:
+            return "ال" + "".join(c[0] for c in cons), "Al-" + latin
+        return "".join(c[0] for c in cons), latin
+
     def _arabic(self) -> Generated:
         given, father = self.pick_pair(AR_GIVEN[:-6]), self.pick_pair(AR_GIVEN[:-6])
-        if self.rng.random() < 0.3:
-            cons = [self.rng.choice(AR_CONSONANTS) for _ in range(self.rng.randint(3, 4))]
-            vowels = [self.rng.choice("aiua") for _ in cons]
-            family = (
-                "ال" + "".join(c[0] for c in cons),
-                "Al-" + "".join(c[1] + v for c, v in zip(cons, vowels, strict=True)).capitalize(),
-            )
-        else:
-            family = self.pick_pair(AR_FAMILY)
+        family = self._arabic_family(0.5)
         parts = [given, father, family] if self.rng.random() < 0.6 else [given, family]
         latin = " ".join(p[1] for p in parts)
         names = [(latin, "primary")]
@@ -437,21 +471,27 @@ class NameFactory:
 
     def _persian(self) -> Generated:
         given, family = self.pick_pair(FA_GIVEN), self.pick_pair(FA_FAMILY)
-        names = [(f"{given[1]} {family[1]}", "primary"), (f"{given[0]} {family[0]}", "original")]
+        if self.rng.random() < 0.6:
+            parts = [self.rng.choice(FA_SYLLABLES) for _ in range(self.rng.randint(1, 2))]
+            parts.append(self.rng.choice(FA_SUFFIXES))
+            family = ("".join(p[0] for p in parts), "".join(p[1] for p in parts).capitalize())
+        parts = [given, self.pick_pair(FA_GIVEN), family] if self.rng.random() < 0.3 else [given, family]
+        latin, native = " ".join(p[1] for p in parts), " ".join(p[0] for p in parts)
+        names = [(latin, "primary"), (native, "original")]
         return self._person(
             names, ("ir",), "female" if given[1] in ("Maryam", "Zahra", "Fatemeh", "Sara") else "male"
         )
 
     def _chinese(self) -> Generated:
         surname = self.pick_pair(ZH_SURNAMES)
-        given = [self.pick_pair(ZH_GIVEN) for _ in range(self.rng.choice((1, 2, 2)))]
+        given = [self.rng.choice(ZH_GIVEN) for _ in range(self.rng.choice((1, 2, 2, 2)))]
         native = surname[0] + "".join(g[0] for g in given)
         latin = f"{surname[1].upper()} {''.join(g[1] for g in given).capitalize()}"
         return self._person([(latin, "primary"), (native, "original")], _w("cn cn cn hk tw sg"), "male")
 
     def _korean(self) -> Generated:
         surname = self.pick_pair(KO_SURNAMES)
-        given = [self.pick_pair(KO_SYLLABLES) for _ in range(2)]
+        given = [self.rng.choice(KO_SYLLABLES) for _ in range(2)]
         native = surname[0] + "".join(g[0] for g in given)
         latin = f"{surname[1]} {given[0][1].capitalize()}-{given[1][1]}"
         names = [(latin, "primary"), (native, "original")]
@@ -461,33 +501,48 @@ class NameFactory:
 
     def _japanese(self) -> Generated:
         surname, given = self.pick_pair(JA_SURNAMES), self.pick_pair(JA_GIVEN)
+        if self.rng.random() < 0.6:
+            a, b = self.rng.sample(JA_MORPHS, 2)
+            surname = (a[0] + b[0], (a[1] + b[1]).capitalize())
+        if self.rng.random() < 0.6:
+            a, b = self.rng.sample(JA_GIVEN_MORPHS, 2)
+            given = (a[0] + b[0], (a[1] + b[1]).capitalize())
         return self._person(
             [(f"{given[1]} {surname[1]}", "primary"), (surname[0] + given[0], "original")], ("jp",), "male"
         )
 
     def _greek(self) -> Generated:
         given, surname = self.pick(GREEK_GIVEN), self.pick(GREEK_SURNAMES)
+        if self.rng.random() < 0.6:
+            surname = self.rng.choice(GREEK_STEMS) + self.rng.choice(GREEK_ENDINGS)
         names = [(f"{romanize(given)} {romanize(surname)}", "primary"), (f"{given} {surname}", "original")]
         return self._person(names, ("gr", "cy"), "male")
 
     def _hindi(self) -> Generated:
-        given, family = self.pick_pair(HI_GIVEN), self.pick_pair(HI_FAMILY)
-        names = [(f"{given[1]} {family[1]}", "primary"), (f"{given[0]} {family[0]}", "original")]
+        parts = [self.pick_pair(HI_GIVEN)]
+        if self.rng.random() < 0.5:
+            parts.append(self.pick_pair(HI_GIVEN))
+        parts.append(self.pick_pair(HI_FAMILY))
+        latin, native = " ".join(p[1] for p in parts), " ".join(p[0] for p in parts)
+        names = [(latin, "primary"), (native, "original")]
         return self._person(names, ("in",), "male")
 
     def company(self) -> Generated:
         r = self.rng
         x = r.random()
         schema = "Company" if r.random() < 0.8 else "Organization"
-        brand = self.syllables(r.randint(2, 3)).capitalize() if r.random() < 0.5 else self.pick(EN_WORDS)
+        brand = self.syllables(r.randint(2, 3)).capitalize() if r.random() < 0.5 else r.choice(EN_WORDS)
         if x < 0.5:
-            name = f"{brand} {self.pick(EN_INDUSTRY)} {r.choice(LEGAL_FORMS)}"
+            name = f"{brand} {r.choice(EN_INDUSTRY)} {r.choice(LEGAL_FORMS)}"
             if r.random() < 0.3:
-                name = f"{self.pick(EN_WORDS)} {name}"
+                name = f"{r.choice(EN_WORDS)} {name}"
             names = [(name.upper() if r.random() < 0.5 else name, "primary")]
             countries: tuple[str, ...] = (r.choice(_w("ae hk cn tr ru gb us sg my ir cy pa mh")),)
         elif x < 0.72:
-            native_brand = "".join(self.pick(RU_BRANDS) for _ in range(r.randint(1, 2))).capitalize()
+            native_brand = "".join(r.choice(RU_BRANDS) for _ in range(r.randint(1, 2)))
+            if r.random() < 0.8:
+                native_brand += "".join(r.choice(CYR_SYLLABLES) for _ in range(r.randint(1, 2)))
+            native_brand = native_brand.capitalize()
             form, form_lat = r.choice(RU_FORMS)
             names = [
                 (f'{form_lat} "{romanize(native_brand).upper()}"', "primary"),
@@ -497,24 +552,24 @@ class NameFactory:
                 names.append((f"LIMITED LIABILITY COMPANY {romanize(native_brand).upper()}", "alias"))
             countries = (r.choice(("ru", "ru", "by", "ua", "kz")),)
         elif x < 0.86:
-            city, business = self.pick_pair(ZH_CITIES), self.pick_pair(ZH_BUSINESS)
-            g = [self.pick_pair(ZH_GIVEN) for _ in range(2)]
+            city, business = r.choice(ZH_CITIES), r.choice(ZH_BUSINESS)
+            g = [r.choice(ZH_GIVEN) for _ in range(2)]
             native = f"{city[0]}{g[0][0]}{g[1][0]}{business[0]}有限公司"
             latin = f"{city[1]} {(g[0][1] + g[1][1]).capitalize()} {business[1]} Co., Ltd."
             names = [(latin, "primary"), (native, "original")]
             countries = (r.choice(("cn", "cn", "hk")),)
         elif x < 0.95:
-            family, business = self.pick_pair(AR_FAMILY), self.pick_pair(AR_BUSINESS)
+            family, business = self._arabic_family(0.8), r.choice(AR_BUSINESS)
             names = [
                 (f"{family[1]} {business[1]} Company", "primary"),
                 (f"شركة {family[0]} {business[0]}", "original"),
             ]
             countries = (r.choice(_w("ae sa iq sy ly ye lb")),)
         else:
-            s = [self.pick_pair(KO_SYLLABLES) for _ in range(2)]
+            s = [r.choice(KO_SYLLABLES) for _ in range(r.randint(2, 3))]
             names = [
-                (f"{(s[0][1] + s[1][1]).capitalize()} Trading Co., Ltd.", "primary"),
-                (f"{s[0][0]}{s[1][0]} 무역 주식회사", "original"),
+                (f"{''.join(x[1] for x in s).capitalize()} Trading Co., Ltd.", "primary"),
+                (f"{''.join(x[0] for x in s)} 무역 주식회사", "original"),
             ]
             countries = (r.choice(("kp", "kr")),)
         return Generated(schema, tuple(names), countries, None)
@@ -522,8 +577,10 @@ class NameFactory:
     def vessel(self) -> Generated:
         r = self.rng
         first, second = r.sample(VESSEL_WORDS, 2)
-        name = f"{first} {second}"
-        if r.random() < 0.3:
+        name = (
+            f"{first} {second}" if r.random() < 0.6 else f"{first} {self.syllables(r.randint(2, 3)).upper()}"
+        )
+        if r.random() < 0.5:
             name += f" {r.randint(1, 99)}"
         return Generated("Vessel", ((name, "primary"),), (r.choice(_w("pa lr mh ir kp ru cm tz")),), None)
 
