@@ -328,6 +328,8 @@ def _report(
             if fam in POSITIVE_FAMILIES:
                 r["target"] = f">= {TARGET_TYPE_RECALL:.2f}, > logic-v2 and logic-v1"
                 r["met"] = _type_met(r, anchors)
+                if not r["met"]:
+                    r["missed_because"] = _miss_reason(r, anchors)
             rows.append(r)
     positives = [o for o in outcomes if o.case.family in POSITIVE_FAMILIES]
     near = [o for o in outcomes if o.case.family == "negative"]
@@ -409,8 +411,17 @@ def _type_met(r: dict[str, Any], anchors: list[str]) -> bool:
     return mine is not None and mine >= TARGET_TYPE_RECALL and (not competitors or _beats(r, competitors))
 
 
-def _fmt(v: float | None) -> str:
-    return "-" if v is None else f"{v:.2f}"
+def _miss_reason(r: dict[str, Any], anchors: list[str]) -> str:
+    mine = r["embargo"] or 0.0
+    why = [f"< {TARGET_TYPE_RECALL:.2f}"] if mine < TARGET_TYPE_RECALL else []
+    for c in COMPETITORS:
+        if c in anchors and not _beats(r, [c]):
+            why.append(f"not above {c}")
+    return ", ".join(why)
+
+
+def _fmt(v: float | None, digits: int = 2) -> str:
+    return "-" if v is None else f"{v:.{digits}f}"
 
 
 def _print_table(console: Console, report: dict[str, Any], anchors: list[str]) -> None:
@@ -439,7 +450,7 @@ def _print_table(console: Console, report: dict[str, Any], anchors: list[str]) -
         mark = ""
         style = ""
         if "met" in r:
-            mark, style = ("met", "green") if r["met"] else ("missed", "red")
+            mark, style = ("met", "green") if r["met"] else (f"missed: {r['missed_because']}", "red")
         elif r["family"] in NEGATIVE_FAMILIES and (r["embargo"] or 0.0) > 0:
             style = "yellow"
         table.add_row(
@@ -467,16 +478,18 @@ def _print_table(console: Console, report: dict[str, Any], anchors: list[str]) -
         table.add_row(
             Text(r["variation"], style="bold"),
             str(r["n"]),
-            Text(_fmt(v), style=style),
-            _fmt(r["retrieval"]),
-            *[_fmt(r.get(a)) for a in anchors],
+            Text(_fmt(v, 3), style=style),
+            _fmt(r["retrieval"], 3),
+            *[_fmt(r.get(a), 3) for a in anchors],
             Text(mark, style=style),
         )
     console.print(table)
     for t in report["targets"]:
         style = "green" if t["met"] else "red"
         console.print(
-            Text.assemble(("MET    " if t["met"] else "MISSED ", style), f"{t['target']}: {_fmt(t['value'])}")
+            Text.assemble(
+                ("MET    " if t["met"] else "MISSED ", style), f"{t['target']}: {_fmt(t['value'], 3)}"
+            )
         )
     m = report["misses"]
     secs = report["seconds"]
