@@ -58,8 +58,12 @@ class NameParams:
     )
 
 
-def token_similarity(q: Token, c: Token, p: NameParams, last: bool = False) -> tuple[float, str]:
-    """How similar two tokens are, and how they met. ``last``: q ends the query (it may be truncated)."""
+def token_similarity(
+    q: Token, c: Token, p: NameParams, last: bool = False, syllabic: bool = False
+) -> tuple[float, str]:
+    """How similar two tokens are, and how they met. ``last``: q ends the query (it may be truncated);
+    ``syllabic``: one name was written in Han/Hangul/kana, so a short token is a whole syllable and a
+    one-letter difference is another syllable, not a typo."""
     if q.text == c.text:
         return p.exact, "exact"
     if q.initial or c.initial:
@@ -68,6 +72,8 @@ def token_similarity(q: Token, c: Token, p: NameParams, last: bool = False) -> t
         return 0.0, ""
     if q.variants and c.variants and set(q.variants) & set(c.variants):
         return p.variant, "variant"
+    if syllabic and min(len(q.text), len(c.text)) <= 4:
+        return 0.0, ""
     if q.ocr == c.ocr:
         return p.ocr, "ocr"
     if (q.vowelless or c.vowelless) and q.skeleton == c.skeleton and len(q.skeleton) >= 2:
@@ -188,7 +194,7 @@ def compare_names(
     cands: list[tuple[float, int, int, str]] = []
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
-            s, how = token_similarity(a, b, p, last=i == last)
+            s, how = token_similarity(a, b, p, last=i == last, syllabic=q.syllabic or c.syllabic)
             if s > 0:
                 cands.append((s, i, j, how))
     cands.sort(key=lambda x: (-x[0], x[1], x[2]))

@@ -86,6 +86,7 @@ class PreparedName:
     roles: tuple[str, ...]  # per token: name | initial | legal | stop
     legal_forms: tuple[str, ...]
     org_hint: bool
+    syllabic: bool = False  # written in Han, Hangul or kana: each token is a syllable, not typed Latin
 
     @property
     def text(self) -> str:
@@ -117,4 +118,19 @@ def prepare_name(name: str, schema: str | None = None) -> PreparedName:
         for text in pool[r]:
             tokens.append(prepare_token(text))
             roles.append(r)
-    return PreparedName(name, tuple(tokens), tuple(roles), tuple(parts.legal_forms), bool(parts.is_org_hint))
+    syllabic = any(_is_syllabic(ch) for ch in name)
+    return PreparedName(
+        name, tuple(tokens), tuple(roles), tuple(parts.legal_forms), bool(parts.is_org_hint), syllabic
+    )
+
+
+def _is_syllabic(ch: str) -> bool:
+    """Han, Hangul, Hiragana, Katakana: scripts whose romanised tokens are whole syllables."""
+    o = ord(ch)
+    return (
+        0x3040 <= o <= 0x30FF  # kana
+        or 0x3400 <= o <= 0x9FFF  # CJK unified ideographs (+ extension A)
+        or 0xAC00 <= o <= 0xD7AF  # Hangul syllables
+        or 0x1100 <= o <= 0x11FF  # Hangul jamo
+        or 0xF900 <= o <= 0xFAFF  # CJK compatibility ideographs
+    )
