@@ -42,7 +42,7 @@ class NameParams:
     query_weight_other: float = (
         0.55  # ... listed organisation, vessel, aircraft (a missing word matters more)
     )
-    patronymic_weight: float = 0.5  # an unmatched list patronymic counts this much
+    patronymic_weight: float = 0.5  # a patronymic (either side) counts this much of a name word
     conflict_penalty: float = 0.6  # person: both names have a word the other lacks (x the smaller share)
     extra_word_penalty: float = (
         0.5  # organisation etc.: the query has a word the listed name lacks (x its share)
@@ -83,7 +83,7 @@ def token_similarity(
     longest = max(len(q.text), len(c.text))
     shortest = min(len(q.text), len(c.text))
     if longest >= 6:
-        allowed = 1 if longest <= 8 else 2
+        allowed = 1 if longest <= 8 else 2 if longest <= 13 else 3
         d = OSA.distance(q.text, c.text, score_cutoff=allowed)
         if d <= allowed:
             return 1.0 - p.edit_cost * d / longest, f"edit{d}"
@@ -209,7 +209,10 @@ def compare_names(
         pairs.append((i, j, s, how))
     role_w = dict(p.role_weight)
     rare = rarity or (lambda _t: 1.0)
-    qw = [role_w[r] * (rare(t.text) if r == "name" else 1.0) for t, r in zip(qt, qr, strict=True)]
+    qw = [
+        role_w[r] * (rare(t.text) if r == "name" else 1.0) * (p.patronymic_weight if t.patronymic else 1.0)
+        for t, r in zip(qt, qr, strict=True)
+    ]
     cw = [
         role_w[r] * (rare(t.text) if r == "name" else 1.0) * (p.patronymic_weight if t.patronymic else 1.0)
         for t, r in zip(ct, cr, strict=True)
