@@ -23,6 +23,7 @@ from embargo.match.types import Match, Query
 from embargo.model import Entity
 
 CANDIDATES = 30
+KEEP_RATIO = 0.4  # candidates voted for less than this share of the best one are not scored
 
 
 class Screener:
@@ -63,7 +64,7 @@ class Screener:
         cut = algo.threshold if threshold is None else threshold
         pq = PreparedQuery.of(q)
         idx = self.index
-        candidates = idx.candidates(pq.names, limit=CANDIDATES) if pq.names else []
+        candidates = idx.candidates(pq.names, limit=CANDIDATES, keep_ratio=KEEP_RATIO) if pq.names else []
         hits: dict[int, list[tuple[str, str]]] = {}
         for value in q.identifiers:
             for e in idx.by_identifier(value):

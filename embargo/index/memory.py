@@ -168,12 +168,17 @@ class EntityIndex:
         return found
 
     def candidates(
-        self, names: Sequence[PreparedName], limit: int = 30, max_postings: int = 20000
+        self,
+        names: Sequence[PreparedName],
+        limit: int = 30,
+        max_postings: int = 20000,
+        keep_ratio: float = 0.0,
     ) -> list[int]:
         """Entity indices most likely to match any of the query names, best first.
 
         Name tokens vote through their expansions (weighted by rarity and similarity); the query's
-        initials and legal-form words then break ties among names that share a first letter."""
+        initials and legal-form words then break ties among names that share a first letter.
+        ``keep_ratio``: drop candidates whose vote is below this share of the best one's."""
         scores: dict[int, float] = defaultdict(float)
         for name in names:
             per_name: dict[int, float] = defaultdict(float)
@@ -211,6 +216,9 @@ class EntityIndex:
                 if scores[e] < sc:
                     scores[e] = sc
         best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
+        if best and keep_ratio > 0:
+            floor = best[0][1] * keep_ratio
+            best = [kv for kv in best if kv[1] >= floor]
         return [e for e, _ in best]
 
     def by_identifier(self, value: str) -> list[int]:

@@ -119,6 +119,9 @@ class NameScore:
 
 
 _VOWELS = frozenset("aeiouy")
+# token pairs recur across candidates and queries: remember their similarity (per parameter set)
+_MEMO: dict[int, dict[tuple[str, str, bool, bool], tuple[float, str]]] = {}
+_MEMO_MAX = 2_000_000
 
 
 def _drops_vowels(short: str, long: str) -> bool:
@@ -192,11 +195,19 @@ def compare_names(
     ct, cr, c_joins = _join_adjacent(list(c.tokens), list(c.roles), qt)
     last = len(qt) - 1
     cands: list[tuple[float, int, int, str]] = []
+    syllabic = q.syllabic or c.syllabic
+    memo = _MEMO.setdefault(id(p), {})
+    if len(memo) > _MEMO_MAX:
+        memo.clear()
     for i, a in enumerate(qt):
+        is_last = i == last
         for j, b in enumerate(ct):
-            s, how = token_similarity(a, b, p, last=i == last, syllabic=q.syllabic or c.syllabic)
-            if s > 0:
-                cands.append((s, i, j, how))
+            key = (a.text, b.text, is_last, syllabic)
+            hit = memo.get(key)
+            if hit is None:
+                hit = memo[key] = token_similarity(a, b, p, last=is_last, syllabic=syllabic)
+            if hit[0] > 0:
+                cands.append((hit[0], i, j, hit[1]))
     cands.sort(key=lambda x: (-x[0], x[1], x[2]))
     used_q: set[int] = set()
     used_c: set[int] = set()
