@@ -6,13 +6,16 @@ UV_VERSION=0.13.8
 if ! command -v uv >/dev/null 2>&1 || [ "$(uv --version | awk '{print $2}')" != "$UV_VERSION" ]; then
   python3 -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
 fi
-# PyICU (transliteration) builds against the system ICU
-if ! pkg-config --exists icu-uc 2>/dev/null; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config >/dev/null
-  fi
+# System packages: ICU (PyICU builds against it), Chromium (web page tests), a Java runtime (Spark tests)
+need=()
+pkg-config --exists icu-uc 2>/dev/null || need+=(libicu-dev pkg-config)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 export UV_PYTHON_DOWNLOADS=never
 uv sync --frozen --python python3.11 --quiet
