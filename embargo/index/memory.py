@@ -131,8 +131,9 @@ class EntityIndex:
         idf = self.idf[tid] if tid is not None else self.max_idf
         return 0.3 + 0.7 * min(1.0, idf / (0.6 * self.max_idf))
 
-    def expand(self, tok: Token) -> dict[int, float]:
-        """Vocabulary tokens a query token may stand for, with a rough similarity."""
+    def expand(self, tok: Token, syllabic: bool = False) -> dict[int, float]:
+        """Vocabulary tokens a query token may stand for, with a rough similarity. ``syllabic``: the name
+        was written in Han/Hangul/kana, so a short token is a whole syllable and only meets itself."""
         found: dict[int, float] = {}
 
         def put(tid: int, sim: float) -> None:
@@ -142,7 +143,7 @@ class EntityIndex:
         tid = self.vocab.get(tok.text)
         if tid is not None:
             put(tid, 1.0)
-        if tok.initial:
+        if tok.initial or (syllabic and len(tok.text) <= 4):
             return found  # initials only confirm; prefix search on one letter would flood
         for v in tok.variants:
             for t in self.by_phonetic.get("~" + v, ()):
@@ -179,13 +180,15 @@ class EntityIndex:
         Name tokens vote through their expansions (weighted by rarity and similarity); the query's
         initials and legal-form words then break ties among names that share a first letter.
         ``keep_ratio``: drop candidates whose vote is below this share of the best one's."""
+        # a token on more than 5% of the entities (and 20,000) only votes when nothing rarer did
+        postings_cap = max_postings if max_postings is not None else max(20000, len(self.entities) // 20)
         scores: dict[int, float] = defaultdict(float)
         for name in names:
             per_name: dict[int, float] = defaultdict(float)
             best_name: dict[int, int] = {}
             toks = name.name_tokens()
             expansions = sorted(
-                ((tok, self.expand(tok)) for tok in toks), key=lambda te: _min_df(self, te[1])
+                ((tok, self.expand(tok, name.syllabic)) for tok in toks), key=lambda te: _min_df(self, te[1])
             )
             for tok, exp in expansions:
                 best_for_entity: dict[int, tuple[float, int]] = {}
@@ -193,7 +196,7 @@ class EntityIndex:
                 cap = self.idf[own] if own is not None else self.max_idf
                 for tid, sim in exp.items():
                     post = self.postings[tid]
-                    if len(post) > max_postings and per_name:
+                    if len(post) > postings_cap and per_name:
                         continue
                     # a rare spelling variant counts no more than the query's own token would
                     w = min(self.idf[tid], cap) * sim
