@@ -38,7 +38,7 @@ class NameParams:
     legal_conflict_penalty: float = 0.06  # both names carry a legal form the other lacks
     initial: float = 0.75
     joined: float = 0.95  # two adjacent tokens written as one (or one split in two)
-    query_weight_person: float = 0.7  # share of query coverage in the name score, listed person
+    query_weight_person: float = 0.6  # share of query coverage in the name score, listed person
     query_weight_other: float = (
         0.55  # ... listed organisation, vessel, aircraft (a missing word matters more)
     )
@@ -49,7 +49,7 @@ class NameParams:
     )
     subset_factor: float = 0.95  # person: every listed word found in a longer query name (x list coverage)
     subset_min_letters: int = 8  # ... when the listed words found have at least this many letters
-    subset_min_similarity: float = 0.85  # ... and each was found at least this well
+    subset_min_similarity: float = 0.75  # ... and each was found at least this well
     role_weight: tuple[tuple[str, float], ...] = (
         ("name", 1.0),
         ("initial", 0.5),
