@@ -2,6 +2,9 @@
 
 A released algorithm is never edited: a new behaviour is a new entry in ``ALGORITHMS``, so an
 old screening result can be reproduced for an auditor by naming its algorithm.
+``embargo-v1`` was released on 2026-11-24; ``tests/match/test_algorithm_frozen.py`` pins its scores.
+(Its name comparison lives in :mod:`embargo.match.names`; a change there that alters scores needs a
+new ``NameParams``/comparison version too.)
 """
 
 from __future__ import annotations
