@@ -191,8 +191,15 @@ def compare_names(
     """Align tokens greedily (best pairs first) and weigh coverage of both names."""
     if not q.tokens or not c.tokens:
         return NameScore(0.0, 0.0, 0.0, (), tuple(t.text for t in q.tokens), tuple(t.text for t in c.tokens))
-    qt, qr, q_joins = _join_adjacent(list(q.tokens), list(q.roles), list(c.tokens))
-    ct, cr, c_joins = _join_adjacent(list(c.tokens), list(c.roles), qt)
+    # two adjacent tokens written as one on the other side: join them (cheap test first)
+    if any(j in c.texts for j in q.joined):
+        qt, qr, q_joins = _join_adjacent(list(q.tokens), list(q.roles), list(c.tokens))
+    else:
+        qt, qr, q_joins = list(q.tokens), list(q.roles), []
+    if any(j in q.texts for j in c.joined) or q_joins:
+        ct, cr, c_joins = _join_adjacent(list(c.tokens), list(c.roles), qt)
+    else:
+        ct, cr, c_joins = list(c.tokens), list(c.roles), []
     last = len(qt) - 1
     cands: list[tuple[float, int, int, str]] = []
     syllabic = q.syllabic or c.syllabic

@@ -87,6 +87,8 @@ class PreparedName:
     legal_forms: tuple[str, ...]
     org_hint: bool
     syllabic: bool = False  # written in Han, Hangul or kana: each token is a syllable, not typed Latin
+    texts: frozenset[str] = frozenset()  # the token texts
+    joined: tuple[str, ...] = ()  # each two adjacent tokens written together ("iv anovich" -> "ivanovich")
 
     @property
     def text(self) -> str:
@@ -119,8 +121,17 @@ def prepare_name(name: str, schema: str | None = None) -> PreparedName:
             tokens.append(prepare_token(text))
             roles.append(r)
     syllabic = any(_is_syllabic(ch) for ch in name)
+    texts = [t.text for t in tokens]
+    joined = tuple(a + b for a, b in zip(texts, texts[1:], strict=False) if len(a + b) >= 3)
     return PreparedName(
-        name, tuple(tokens), tuple(roles), tuple(parts.legal_forms), bool(parts.is_org_hint), syllabic
+        name,
+        tuple(tokens),
+        tuple(roles),
+        tuple(parts.legal_forms),
+        bool(parts.is_org_hint),
+        syllabic,
+        frozenset(texts),
+        joined,
     )
 
 
