@@ -180,8 +180,8 @@ class EntityIndex:
         Name tokens vote through their expansions (weighted by rarity and similarity); the query's
         initials and legal-form words then break ties among names that share a first letter.
         ``keep_ratio``: drop candidates whose vote is below this share of the best one's."""
-        # a token on more than 5% of the entities (and 20,000) only votes when nothing rarer did
-        postings_cap = max_postings if max_postings is not None else max(20000, len(self.entities) // 20)
+        # a token on more than 1% of the entities (and 2,000) only votes when nothing rarer did
+        postings_cap = max_postings if max_postings is not None else max(2000, len(self.entities) // 100)
         scores: dict[int, float] = defaultdict(float)
         for name in names:
             per_name: dict[int, float] = defaultdict(float)
