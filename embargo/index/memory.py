@@ -54,6 +54,7 @@ class EntityIndex:
         self.name_entity = array("i")
         self.name_kind: list[str] = []
         self.name_initials = array("q")  # per name: a bit per first letter of its tokens
+        self.name_size = array("h")  # per name: how many name tokens it has
         self.entity_names: list[tuple[int, ...]] = []
         self.vocab: dict[str, int] = {}
         self.tokens: list[Token] = []
@@ -78,6 +79,7 @@ class EntityIndex:
                 for t in prepared.tokens:
                     mask |= _letter_bit(t.text)
                 self.name_initials.append(mask)
+                self.name_size.append(len(prepared.name_tokens()))
                 for tok in {t.text: t for t in prepared.name_tokens()}.values():
                     tid = self.vocab.get(tok.text)
                     if tid is None:
@@ -186,7 +188,7 @@ class EntityIndex:
         for name in names:
             per_name: dict[int, float] = defaultdict(float)
             best_name: dict[int, int] = {}
-            toks = name.name_tokens()
+            toks = list({t.text: t for t in name.name_tokens()}.values())  # a repeated word votes once
             expansions = sorted(
                 ((tok, self.expand(tok, name.syllabic)) for tok in toks), key=lambda te: _min_df(self, te[1])
             )
@@ -215,6 +217,12 @@ class EntityIndex:
                     for t in others:
                         if mask & _letter_bit(t.text):
                             per_name[e] += 0.5
+            # between equal votes, prefer names with fewer words the query lacks
+            n_query = len(toks)
+            for e, nid in best_name.items():
+                extra = self.name_size[nid] - n_query
+                if extra > 0:
+                    per_name[e] /= 1.0 + 0.1 * extra
             for e, sc in per_name.items():
                 if scores[e] < sc:
                     scores[e] = sc
