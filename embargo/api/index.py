@@ -1,0 +1,131 @@
+"""The screening index the API serves: built once, shared, swapped whole on reload.
+
+A :class:`Snapshot` is the lists in force at one moment (their versions and entities) with a
+:class:`~embargo.screener.Screener` over them. The :class:`IndexHolder` keeps the current snapshot in
+one attribute; a reload builds a new snapshot in a thread and replaces the attribute, so a request
+that already took the old snapshot finishes with it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from embargo.model import Entity
+from embargo.screener import Screener
+from embargo.service import Service
+from embargo.store import Version
+
+AS_OF_CACHE = 2  # past-date screeners kept (each is a full index)
+
+
+@dataclass
+class Snapshot:
+    versions: tuple[Version, ...]
+    entities: tuple[Entity, ...]
+    screener: Screener
+    built_at: str
+    by_id: dict[str, Entity] = field(default_factory=dict)
+    _subsets: dict[frozenset[str], Screener] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, svc: Service, as_of: str | None = None) -> Snapshot:
+        versions = tuple(svc.current_versions(None, as_of))
+        entities: list[Entity] = []
+        for v in versions:
+            entities.extend(svc.store.entities_at(v.id))
+        return cls(
+            versions=versions,
+            entities=tuple(entities),
+            screener=Screener(entities),
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            by_id={e.id: e for e in entities},
+        )
+
+    @property
+    def sources(self) -> list[str]:
+        return [v.source for v in self.versions]
+
+    def screener_for(self, sources: Iterable[str] | None) -> Screener:
+        """The screener over every list, or over some of them (built on first use, then kept)."""
+        wanted = frozenset(sources) if sources is not None else frozenset(self.sources)
+        if wanted >= frozenset(self.sources):
+            return self.screener
+        with self._lock:
+            found = self._subsets.get(wanted)
+            if found is None:
+                found = Screener(e for e in self.entities if e.source in wanted)
+                self._subsets[wanted] = found
+        return found
+
+    def version_refs(self, sources: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        wanted = set(sources) if sources is not None else None
+        return [
+            {"source": v.source, "version": v.id, "label": v.label, "publish_date": v.publish_date}
+            for v in self.versions
+            if wanted is None or v.source in wanted
+        ]
+
+
+class IndexHolder:
+    """The current snapshot (None until the first build) and past-date snapshots on demand."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.snapshot: Snapshot | None = None
+        self.error: str | None = None
+        self.reloading = False
+        self._reload_lock = threading.Lock()
+        self._as_of: OrderedDict[str, Snapshot] = OrderedDict()
+        self._as_of_lock = threading.Lock()
+
+    def build(self) -> Snapshot:
+        svc = Service.open(self.db)
+        try:
+            return Snapshot.build(svc)
+        finally:
+            svc.close()
+
+    def reload(self) -> None:
+        """Build a new snapshot and swap it in (one at a time; a concurrent call waits)."""
+        with self._reload_lock:
+            self.reloading = True
+            try:
+                snap = self.build()
+                self.snapshot = snap  # the swap: one attribute, replaced whole
+                self.error = None
+                with self._as_of_lock:
+                    self._as_of.clear()
+            except Exception as exc:  # keep serving the old snapshot; /readyz reports the failure
+                self.error = f"{type(exc).__name__}: {exc}"
+            finally:
+                self.reloading = False
+
+    def start_reload(self) -> threading.Thread:
+        t = threading.Thread(target=self.reload, name="embargo-index-reload", daemon=True)
+        t.start()
+        return t
+
+    def as_of(self, when: str) -> Snapshot:
+        """The lists in force on a past date (built on first use; a few are kept)."""
+        with self._as_of_lock:
+            found = self._as_of.get(when)
+            if found is not None:
+                self._as_of.move_to_end(when)
+                return found
+        svc = Service.open(self.db)
+        try:
+            snap = Snapshot.build(svc, as_of=when)
+        finally:
+            svc.close()
+        with self._as_of_lock:
+            self._as_of[when] = snap
+            while len(self._as_of) > AS_OF_CACHE:
+                self._as_of.popitem(last=False)
+        return snap

@@ -1,0 +1,260 @@
+"""yente-compatible routes: /match/{dataset}, /search/{dataset}, /entities/{id}, /catalog, /algorithms."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+
+from embargo.api.context import JSONBytes, context, require_screen, snapshot
+from embargo.api.index import Snapshot
+from embargo.api.models import (
+    AlgorithmResponse,
+    CatalogResponse,
+    ErrorResponse,
+    MatchRequest,
+    MatchResponse,
+    SearchResponse,
+)
+from embargo.api.results import ftm_entity, query_dict, scored_entity
+from embargo.errors import StoreError
+from embargo.match.algorithm import ALGORITHMS, DEFAULT_ALGORITHM
+from embargo.service.screening import QueryError, make_query, query_from_ftm
+
+router = APIRouter(dependencies=[Depends(require_screen)])
+ALL = ("default", "sanctions", "all")
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse, "description": text}
+    for code, text in (
+        (401, "No valid API key"),
+        (404, "Unknown dataset or entity"),
+        (413, "Request body too large"),
+        (422, "Invalid query"),
+        (503, "Index not built yet"),
+    )
+}
+DatasetPath = Annotated[
+    str, Path(description="`default` (every list) or a source name, e.g. `us_ofac_sdn`", examples=["default"])
+]
+Limit = Annotated[int, Query(ge=1, le=100, description="Results per query")]
+Algo = Annotated[str, Query(max_length=50, description=f"Scoring algorithm ({', '.join(ALGORITHMS)})")]
+
+
+def check_algorithm(name: str) -> str:
+    if name == "best":
+        return DEFAULT_ALGORITHM
+    if name not in ALGORITHMS:
+        raise HTTPException(422, f"unknown algorithm {name!r} (known: {', '.join(ALGORITHMS)})")
+    return name
+
+
+def check_date(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        raise HTTPException(422, f"{what} {value!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def dataset_sources(snap: Snapshot, dataset: str, include: list[str], exclude: list[str]) -> list[str]:
+    known = snap.sources
+    if dataset in ALL:
+        sources = list(known)
+    elif dataset in known:
+        sources = [dataset]
+    else:
+        raise HTTPException(404, f"unknown dataset {dataset!r} (known: {', '.join([*ALL, *known])})")
+    if include:
+        sources = [s for s in sources if s in include]
+    return [s for s in sources if s not in exclude]
+
+
+def _changed_since(request: Request, entity_id: str, since: str) -> bool:
+    """The entity's current state was first published on or after ``since``."""
+    with context(request).svc() as svc:
+        try:
+            view = svc.entity(entity_id)
+        except StoreError:
+            return False
+    listed = [p for p in view["history"] if p.get("status") == "listed"]
+    return bool(listed) and str(listed[-1]["from"]["date"]) >= since
+
+
+@router.post(
+    "/match/{dataset}",
+    summary="Match entities by example (yente-compatible)",
+    tags=["Matching"],
+    response_model=MatchResponse,
+    responses=ERRORS,
+)
+async def match(
+    request: Request,
+    body: MatchRequest,
+    dataset: DatasetPath,
+    threshold: Annotated[float | None, Query(ge=0.0, le=1.0, description="Score for `match: true`")] = None,
+    limit: Limit = 5,
+    algorithm: Algo = DEFAULT_ALGORITHM,
+    include_dataset: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006 (FastAPI copies it)
+    exclude_dataset: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
+    exclude_entity_ids: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
+    changed_since: Annotated[str | None, Query(max_length=30, description="YYYY-MM-DD")] = None,
+) -> JSONBytes:
+    """Screen a batch of FollowTheMoney query entities (``{"queries": {"key": {"schema", "properties"}}}``);
+    each response lists the candidates, best first, with ``score``, ``match`` and embargo's explanation."""
+    snap = snapshot(request)
+    algo = check_algorithm(algorithm)
+    since = check_date(changed_since, "changed_since")
+    sources = dataset_sources(snap, dataset, include_dataset, exclude_dataset)
+    try:
+        queries = {
+            k: query_from_ftm(v.model_dump(by_alias=True), default_id=k) for k, v in body.queries.items()
+        }
+    except QueryError as exc:
+        raise HTTPException(422, str(exc)) from None
+    screener = snap.screener_for(sources)
+    excluded = set(exclude_entity_ids)
+    wide = limit + len(excluded) + (50 if since else 0)
+    responses: dict[str, Any] = {}
+    audit_scores: dict[str, list[tuple[str, float]]] = {}
+    for key, q in queries.items():
+        found = screener.screen(q, threshold=threshold, limit=min(wide, 100), algorithm=algo)
+        found = [m for m in found if m.entity.id not in excluded]
+        if since:
+            found = [m for m in found if _changed_since(request, m.entity.id, since)]
+        found = found[:limit]
+        responses[key] = {
+            "status": 200,
+            "results": [scored_entity(m) for m in found],
+            "total": {"value": len(found), "relation": "eq"},
+            "query": body.queries[key].model_dump(by_alias=True, exclude_none=True),
+        }
+        audit_scores[key] = [(m.entity.id, round(m.score, 4)) for m in found]
+    versions = snap.version_refs(sources)
+    request.state.audit = {
+        "query": {k: query_dict(q) for k, q in queries.items()},
+        "versions": versions,
+        "scores": audit_scores,
+    }
+    return JSONBytes(
+        {"responses": responses, "limit": limit, "algorithm": algo, "versions": versions},
+        headers={"x-batch-size": str(len(responses))},
+    )
+
+
+@router.get(
+    "/search/{dataset}",
+    summary="Search by name (any type)",
+    tags=["Matching"],
+    response_model=SearchResponse,
+    responses=ERRORS,
+)
+async def search(
+    request: Request,
+    dataset: DatasetPath,
+    q: Annotated[str, Query(min_length=1, max_length=2000, examples=["Dmitri Rogosin"])],
+    limit: Limit = 10,
+    schema: Annotated[str | None, Query(max_length=50, examples=["Person"])] = None,
+) -> JSONBytes:
+    """Screen the text as a name against the lists; results best first, with scores and explanations."""
+    snap = snapshot(request)
+    sources = dataset_sources(snap, dataset, [], [])
+    try:
+        query = make_query([q], schema=schema, query_id="search")
+    except QueryError as exc:
+        raise HTTPException(422, str(exc)) from None
+    found = snap.screener_for(sources).screen(query, threshold=None, limit=limit)
+    versions = snap.version_refs(sources)
+    request.state.audit = {
+        "query": query_dict(query),
+        "versions": versions,
+        "scores": [(m.entity.id, round(m.score, 4)) for m in found],
+    }
+    return JSONBytes(
+        {
+            "results": [scored_entity(m) for m in found],
+            "total": {"value": len(found), "relation": "eq"},
+            "limit": limit,
+            "offset": 0,
+            "versions": versions,
+        }
+    )
+
+
+@router.get(
+    "/entities/{entity_id}",
+    summary="One listed entity (FtM) with its history",
+    tags=["Data access"],
+    responses=ERRORS,
+)
+def entity(
+    request: Request, entity_id: Annotated[str, Path(max_length=300, examples=["us-ofac-sdn-16649"])]
+) -> dict[str, Any]:
+    """The entity in FollowTheMoney shape (its latest listed state) and, under ``embargo``, its sanctions
+    history across list versions. ``entity_id`` is embargo's id or ``SOURCE:LIST_ID``."""
+    from embargo.model import entity_from_dict
+
+    with context(request).svc() as svc:
+        try:
+            view = svc.entity(entity_id)
+        except StoreError as exc:
+            raise HTTPException(404, str(exc)) from None
+    ent = entity_from_dict(view["entity"])
+    request.state.audit = {"query": {"entity": entity_id}}
+    rest = {k: v for k, v in view.items() if k != "entity"}
+    return {**ftm_entity(ent), "embargo": rest}
+
+
+@router.get("/catalog", summary="The lists served, with their versions", tags=["System information"])
+def catalog(request: Request) -> CatalogResponse:
+    snap = snapshot(request)
+    with context(request).svc() as svc:
+        lists = svc.lists()
+    served = {v.source: v for v in snap.versions}
+    datasets: list[dict[str, Any]] = []
+    for s in lists:
+        cur = served.get(s["source"])
+        datasets.append(
+            {
+                "name": s["source"],
+                "title": s["title"],
+                "authority": s["authority"],
+                "load": cur is not None,
+                "version": f"{cur.id}:{cur.publish_date}" if cur else str(s["current"]["id"]),
+                "children": [],
+                "versions": [
+                    {"id": v["id"], "label": v["label"], "publish_date": v["publish_date"]}
+                    for v in s["versions"]
+                ],
+            }
+        )
+    for name in ALL[:2]:
+        datasets.append(
+            {
+                "name": name,
+                "title": "Every list in force",
+                "version": snap.built_at,
+                "children": list(served),
+            }
+        )
+    outdated = [
+        s["source"] for s in lists if s["source"] in served and s["current"]["id"] != served[s["source"]].id
+    ]
+    return CatalogResponse.model_validate(
+        {"datasets": datasets, "current": list(served), "outdated": outdated, "index_stale": bool(outdated)}
+    )
+
+
+@router.get("/algorithms", summary="Scoring algorithms", tags=["System information"])
+def algorithms() -> AlgorithmResponse:
+    return AlgorithmResponse.model_validate(
+        {
+            "algorithms": [
+                {"name": a.name, "description": a.description, "threshold": a.threshold}
+                for a in ALGORITHMS.values()
+            ],
+            "default": DEFAULT_ALGORITHM,
+            "best": DEFAULT_ALGORITHM,
+        }
+    )

@@ -1,0 +1,137 @@
+"""embargo's own routes: /screen (with as_of), /lists, diffs, entity history, health and reload."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+
+from embargo.api.context import JSONBytes, context, require_admin, require_screen, snapshot
+from embargo.api.match import ERRORS, check_algorithm, check_date
+from embargo.api.models import ScreenRequest, ScreenResponse, StatusResponse
+from embargo.api.results import query_dict
+from embargo.errors import StoreError
+from embargo.service.screening import QueryError, make_query
+
+router = APIRouter(dependencies=[Depends(require_screen)], tags=["embargo"])
+admin = APIRouter(dependencies=[Depends(require_admin)], tags=["System information"])
+health = APIRouter(tags=["System information"])
+
+
+@router.post(
+    "/screen",
+    summary="Screen one query (optionally as of a date)",
+    response_model=ScreenResponse,
+    responses=ERRORS,
+)
+async def screen(request: Request, body: ScreenRequest) -> JSONBytes:
+    """Screen one name with optional facts against the lists in force, or as they stood on ``as_of``."""
+    as_of = check_date(body.as_of, "as_of")
+    algo = check_algorithm(body.algorithm) if body.algorithm else None
+    try:
+        query = make_query(
+            [body.name],
+            schema=body.type,
+            birth_dates=body.birth_dates,
+            countries=body.countries,
+            identifiers=body.identifiers,
+            gender=body.gender,
+            query_id="screen",
+        )
+    except QueryError as exc:
+        raise HTTPException(422, str(exc)) from None
+    holder = context(request).holder
+    snap = await run_in_threadpool(holder.as_of, as_of) if as_of else snapshot(request)
+    if body.sources:
+        unknown = [s for s in body.sources if s not in snap.sources]
+        if unknown:
+            raise HTTPException(
+                404, f"no list {', '.join(unknown)} in force (known: {', '.join(snap.sources)})"
+            )
+    screener = snap.screener_for(body.sources)
+    matches = screener.screen(query, threshold=body.threshold, limit=body.limit, algorithm=algo)
+    versions = snap.version_refs(body.sources)
+    algorithm = algo or screener.algorithm.name
+    request.state.audit = {
+        "query": {**query_dict(query), "as_of": as_of},
+        "versions": versions,
+        "scores": [(m.entity.id, round(m.score, 4)) for m in matches],
+    }
+    from embargo.match.algorithm import ALGORITHMS
+
+    return JSONBytes(
+        {
+            "query": query_dict(query),
+            "algorithm": algorithm,
+            "threshold": ALGORITHMS[algorithm].threshold if body.threshold is None else body.threshold,
+            "as_of": as_of,
+            "versions": versions,
+            "matches": [m.to_dict() for m in matches],
+        }
+    )
+
+
+@router.get("/lists", summary="Sources, their versions and entity counts")
+def lists(request: Request) -> list[dict[str, Any]]:
+    with context(request).svc() as svc:
+        return svc.lists()
+
+
+@router.get("/lists/{source}/diff", summary="What changed between two versions of a list", responses=ERRORS)
+def diff(
+    request: Request,
+    source: Annotated[str, Path(max_length=100, examples=["us_ofac_sdn"])],
+    from_: Annotated[
+        str | None, Query(alias="from", max_length=100, description="Version id, label or date")
+    ] = None,
+    to: Annotated[str | None, Query(max_length=100, description="Version id, label or date")] = None,
+) -> dict[str, Any]:
+    """Added, removed and changed entities (default: the last two versions)."""
+    with context(request).svc() as svc:
+        try:
+            return svc.diff(source, from_, to)
+        except StoreError as exc:
+            raise HTTPException(404, str(exc)) from None
+
+
+@router.get(
+    "/entities/{entity_id}/history",
+    summary="An entity as it stood on a date, with its history",
+    responses=ERRORS,
+)
+def history(
+    request: Request,
+    entity_id: Annotated[str, Path(max_length=300, examples=["us_ofac_sdn:16649"])],
+    as_of: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
+) -> dict[str, Any]:
+    when = check_date(as_of, "as_of")
+    request.state.audit = {"query": {"entity": entity_id, "as_of": when}}
+    with context(request).svc() as svc:
+        try:
+            return svc.entity(entity_id, when)
+        except StoreError as exc:
+            raise HTTPException(404, str(exc)) from None
+
+
+@admin.post("/admin/reload", status_code=202, summary="Rebuild the index from the store and swap it in")
+def reload(request: Request) -> StatusResponse:
+    """Rebuilds in the background; requests keep the current index until the new one is ready."""
+    holder = context(request).holder
+    holder.start_reload()
+    return StatusResponse(status="reloading", built_at=holder.snapshot.built_at if holder.snapshot else None)
+
+
+@health.get("/healthz", summary="The process is up")
+def healthz() -> StatusResponse:
+    return StatusResponse()
+
+
+@health.get("/readyz", summary="The index is built (503 until then)", responses={503: ERRORS[503]})
+def readyz(request: Request) -> StatusResponse:
+    holder = context(request).holder
+    snap = holder.snapshot
+    if snap is None:
+        detail = f"index build failed: {holder.error}" if holder.error else "the index is being built"
+        raise HTTPException(503, detail)
+    return StatusResponse(built_at=snap.built_at, entities=len(snap.entities), detail=holder.error)
