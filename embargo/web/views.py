@@ -1,0 +1,225 @@
+"""Pure helpers that turn service output into what the templates show: no I/O, no HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from embargo.match.types import Contribution, Match
+
+SCHEMA_LABELS = {
+    "Person": "person",
+    "Organization": "organization",
+    "Company": "company",
+    "LegalEntity": "legal entity",
+    "Vessel": "vessel",
+    "Airplane": "aircraft",
+}
+FEATURE_LABELS = {
+    "name": "Name",
+    "birth_date": "Birth date",
+    "country": "Country",
+    "identifier": "Identifier",
+    "gender": "Gender",
+    "schema": "Type",
+    "legal_form": "Legal form",
+}
+
+
+def programmes(sanctions: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Every programme of an entity's sanction records, in order, once."""
+    out: list[str] = []
+    for s in sanctions:
+        for p in s.get("programs") or []:
+            if p not in out:
+                out.append(p)
+    return out
+
+
+@dataclass(frozen=True)
+class ExplanationRow:
+    feature: str
+    query_value: str
+    list_value: str
+    similarity: str
+    contribution: str
+    sign: str  # "pos" | "neg" | "zero": how the row is coloured
+    detail: str
+
+
+def explanation_rows(explanation: tuple[Contribution, ...]) -> list[ExplanationRow]:
+    rows = []
+    for c in explanation:
+        sign = "pos" if c.weight > 0 else "neg" if c.weight < 0 else "zero"
+        rows.append(
+            ExplanationRow(
+                feature=FEATURE_LABELS.get(c.feature, c.feature.replace("_", " ").capitalize()),
+                query_value=c.query_value or "—",
+                list_value=c.list_value or "—",
+                similarity=f"{c.similarity:.2f}",
+                contribution=f"{c.weight:+.3f}",
+                sign=sign,
+                detail=c.detail,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class ResultView:
+    entity_id: str
+    caption: str
+    schema: str
+    source: str
+    source_id: str
+    score: float
+    percent: int
+    match: bool
+    programmes: list[str]
+    lists: list[str]
+    rows: list[ExplanationRow]
+
+
+def result_view(m: Match) -> ResultView:
+    e = m.entity
+    sanctions = [{"programs": list(s.programs)} for s in e.sanctions]
+    lists = list(dict.fromkeys(f"{s.authority} {s.list_name}" for s in e.sanctions))
+    return ResultView(
+        entity_id=e.id,
+        caption=e.caption,
+        schema=SCHEMA_LABELS.get(e.schema, e.schema),
+        source=e.source,
+        source_id=e.source_id,
+        score=m.score,
+        percent=max(0, min(100, round(m.score * 100))),
+        match=m.match,
+        programmes=programmes(sanctions),
+        lists=lists,
+        rows=explanation_rows(m.explanation),
+    )
+
+
+def describe(value: Any) -> str:
+    """One value of an entity field (a name, identifier, address, sanction...) as a short phrase."""
+    if isinstance(value, Mapping):
+        if "list_name" in value:
+            progs = ", ".join(value.get("programs") or []) or "no programme"
+            return f"{value.get('authority', '')} {value['list_name']}: {progs}".strip()
+        if "kind" in value and "value" in value:
+            return f"{value['value']} ({value['kind']})"
+        if "type" in value and "value" in value:
+            country = f", {str(value['country']).upper()}" if value.get("country") else ""
+            return f"{value['type'].replace('_', ' ')} {value['value']}{country}"
+        if "full" in value:
+            return str(value["full"])
+        return "; ".join(f"{k}: {describe(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(describe(v) for v in value)
+    if value is None:
+        return "—"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    added: list[str]
+    removed: list[str]
+
+
+def describe_changes(changes: Mapping[str, Any]) -> list[Change]:
+    """``field_changes`` output as rows of added / removed phrases (a new value of a one-value field
+    shows as added, the old one as removed)."""
+    out = []
+    for key, ch in changes.items():
+        if key == "caption":
+            continue  # the primary name change already says it
+        label = key.replace("_", " ")
+        if isinstance(ch, Mapping) and ("added" in ch or "removed" in ch):
+            out.append(
+                Change(
+                    label, [describe(v) for v in ch.get("added", [])], [describe(v) for v in ch["removed"]]
+                )
+            )
+        elif isinstance(ch, Mapping) and ("old" in ch or "new" in ch):
+            old, new = ch.get("old"), ch.get("new")
+            if isinstance(old, Mapping | None) and isinstance(new, Mapping | None) and (old or new):
+                out.extend(describe_changes(_prop_changes(old or {}, new or {})))
+            else:
+                out.append(Change(label, [describe(new)] if new else [], [describe(old)] if old else []))
+        elif isinstance(ch, Mapping):  # per-key old/new (props)
+            for sub, v in ch.items():
+                out.append(
+                    Change(
+                        sub,
+                        [describe(v.get("new"))] if v.get("new") else [],
+                        [describe(v.get("old"))] if v.get("old") else [],
+                    )
+                )
+    return out
+
+
+def _prop_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        k: {"old": old.get(k), "new": new.get(k)}
+        for k in sorted(old.keys() | new.keys())
+        if old.get(k) != new.get(k)
+    }
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One period of an entity's history drawn on the timeline (x and width in percent)."""
+
+    listed: bool
+    x: float
+    width: float
+    start: str
+    end: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    segments: list[Segment]
+    ticks: list[tuple[float, str, bool]]  # (x percent, date, labelled) for each version date
+    start: str
+    end: str
+
+
+def timeline(history: list[Mapping[str, Any]]) -> Timeline:
+    """Periods laid out on a time axis: each runs from its first version's date to the next period's."""
+    if not history:
+        return Timeline([], [], "", "")
+    days = [date.fromisoformat(p["from"]["date"]) for p in history]
+    last = date.fromisoformat(history[-1]["to"]["date"])
+    span = max((last - days[0]).days, 1)
+    pad = max(span * 0.08, 1.0)  # the last period gets some room even when it is a single version
+    total = span + pad
+    segments = []
+    for i, p in enumerate(history):
+        x0 = (days[i] - days[0]).days
+        x1 = (days[i + 1] - days[0]).days if i + 1 < len(history) else total
+        listed = p["status"] == "listed"
+        segments.append(
+            Segment(
+                listed=listed,
+                x=100 * x0 / total,
+                width=max(100 * (x1 - x0) / total, 0.8),
+                start=p["from"]["date"],
+                end=p["to"]["date"],
+                label="listed" if listed else "not listed",
+            )
+        )
+    dates = sorted({p["from"]["date"] for p in history} | {p["to"]["date"] for p in history})
+    ticks: list[tuple[float, str, bool]] = []
+    last_label = -100.0
+    for d in dates:
+        x = 100 * (date.fromisoformat(d) - days[0]).days / total
+        labelled = x - last_label >= 12  # dates closer than that would print over each other
+        if labelled:
+            last_label = x
+        ticks.append((x, d, labelled))
+    return Timeline(segments, ticks, history[0]["from"]["date"], history[-1]["to"]["date"])
