@@ -38,6 +38,7 @@ env = Environment(
 )
 env.globals["schema_label"] = lambda s: views.SCHEMA_LABELS.get(s, s)
 env.filters["describe"] = views.describe
+env.filters["prop_label"] = views.prop_label
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,12 @@ FEATURE_LABELS = {
     "schema": "Type",
     "legal_form": "Legal form",
 }
+
+
+def prop_label(key: str) -> str:
+    """An FtM property name for a reader: ``grossRegisteredTonnage`` -> "Gross registered tonnage"."""
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", key).replace("_", " ").lower()
+    return words[:1].upper() + words[1:]
 
 
 def programmes(sanctions: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -136,7 +143,7 @@ def describe_changes(changes: Mapping[str, Any]) -> list[Change]:
     for key, ch in changes.items():
         if key == "caption":
             continue  # the primary name change already says it
-        label = key.replace("_", " ")
+        label = prop_label(key)
         if isinstance(ch, Mapping) and ("added" in ch or "removed" in ch):
             out.append(
                 Change(
@@ -153,7 +160,7 @@ def describe_changes(changes: Mapping[str, Any]) -> list[Change]:
             for sub, v in ch.items():
                 out.append(
                     Change(
-                        sub,
+                        prop_label(sub),
                         [describe(v.get("new"))] if v.get("new") else [],
                         [describe(v.get("old"))] if v.get("old") else [],
                     )
