@@ -51,9 +51,39 @@ def error_page(message: str, status: int, title: str = "Something is not right")
     return render("error.html", status, title=title, message=message)
 
 
+def store_path(request: Request) -> Path:
+    """The store's path: ``app.state.db``, else the API's context (``app.state.embargo.db``)."""
+    state = request.app.state
+    db = getattr(state, "db", None) or getattr(getattr(state, "embargo", None), "db", None)
+    if db is None:
+        raise RuntimeError("the app does not say where the store is: set app.state.db")
+    return Path(db)
+
+
+class IndexLoading(EmbargoError):
+    """The app's screening index is still being built."""
+
+
+def current_screener(request: Request) -> Screener | None:
+    """The app's screener over the lists in force: ``app.state.screener``, else the API's current index.
+    None when the app keeps none (the page then builds its own)."""
+    state = request.app.state
+    screener = getattr(state, "screener", None)
+    if isinstance(screener, Screener):
+        return screener
+    holder = getattr(getattr(state, "embargo", None), "holder", None)
+    if holder is None:
+        return None
+    snapshot = getattr(holder, "snapshot", None)
+    if snapshot is None:
+        raise IndexLoading("the screening index is being built; try again in a few seconds")
+    found = getattr(snapshot, "screener", None)
+    return found if isinstance(found, Screener) else None
+
+
 @contextmanager
 def service(request: Request) -> Iterator[Service]:
-    svc = Service.open(Path(request.app.state.db))
+    svc = Service.open(store_path(request))
     try:
         yield svc
     finally:
@@ -121,13 +151,16 @@ def search(
             versions = svc.current_versions(as_of=when)
             if when and not versions:
                 raise StoreError(f"no list had been published by {when}: nothing to screen against")
-            screener: Screener | None = None if when else getattr(request.app.state, "screener", None)
+            screener = None if when else current_screener(request)
             if screener is None:
-                screener = past_screeners.get(svc, Path(request.app.state.db), versions)
+                screener = past_screeners.get(svc, store_path(request), versions)
         matches = screener.screen(query, limit=LIMIT)
     except EmbargoError as exc:
         ctx["error"] = str(exc)
-        return render("search.html", 400 if isinstance(exc, QueryError | StoreError) else 500, **ctx)
+        status = (
+            503 if isinstance(exc, IndexLoading) else 400 if isinstance(exc, QueryError | StoreError) else 500
+        )
+        return render("search.html", status, **ctx)
     ctx["results"] = [views.result_view(m) for m in matches]
     ctx["versions"] = versions
     ctx["algorithm"] = screener.algorithm.name

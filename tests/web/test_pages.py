@@ -271,3 +271,22 @@ def test_stylesheet_and_empty_form(client: TestClient) -> None:
     assert 'name="as_of"' in form.text
     assert 'class="error"' not in form.text
     assert 'id="results"' not in form.text
+
+
+def test_the_page_inside_the_api_app(sdn_db: Path) -> None:
+    """The API app includes the router: the page finds the store and the index through the API's context."""
+    from embargo.api.app import create_app
+
+    api = create_app(sdn_db, keys_required=False)
+    with TestClient(api) as c:
+        deadline = time.monotonic() + 30
+        r = c.get("/ui", params={"name": "Dmitri Rogosin"})
+        while r.status_code == 503 and time.monotonic() < deadline:
+            assert "being built" in r.text
+            time.sleep(0.2)
+            r = c.get("/ui", params={"name": "Dmitri Rogosin"})
+        assert r.status_code == 200
+        assert "ROGOZIN, Dmitry Olegovich" in r.text
+        assert '<span class="badge match">MATCH</span>' in r.text
+        assert c.get("/ui/entity/us_ofac_sdn:16649").status_code == 200
+        assert "+397 added" in c.get("/ui/lists/us_ofac_sdn/diff", params={"from": "2022-03-21"}).text
