@@ -367,10 +367,15 @@ def screen_cmd(
 @app.command("screen-file")
 def screen_file_cmd(
     queries: Annotated[
-        Path, typer.Argument(help="JSON lines (yente /match queries) or CSV with named columns.")
+        Path, typer.Argument(help="CSV, TSV, JSON lines (yente /match queries or flat), Parquet or XLSX.")
     ],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="JSON lines out (default: stdout).")
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Output by extension: .jsonl, .csv, .tsv, .parquet, .xlsx (default: stdout).",
+        ),
     ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Screen against the lists as of this date.")
@@ -381,38 +386,66 @@ def screen_file_cmd(
     threshold: Annotated[float | None, typer.Option("--threshold", help="Match threshold 0..1.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many results per query.")] = 10,
     algorithm: Annotated[str | None, typer.Option("--algorithm", help="Scoring algorithm version.")] = None,
+    name_col: Annotated[str | None, typer.Option("--name-col", help="Column with the name.")] = None,
+    type_col: Annotated[str | None, typer.Option("--type-col", help="Column with the type.")] = None,
+    birth_date_col: Annotated[
+        str | None, typer.Option("--birth-date-col", help="Column with the birth date.")
+    ] = None,
+    country_col: Annotated[
+        list[str] | None, typer.Option("--country-col", help="Column with a country (repeatable).")
+    ] = None,
+    id_col: Annotated[str | None, typer.Option("--id-col", help="Column with the row's own id.")] = None,
+    ident_col: Annotated[
+        list[str] | None,
+        typer.Option("--ident-col", help="Column with an identifier: IMO, passport... (repeatable)."),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="YAML file: field: column (name, type, birth_date...).")
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Text encoding of CSV/TSV/JSONL input.")
+    ] = "utf-8",
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Worker processes (default: the CPU count).")
+    ] = None,
+    chunk_size: Annotated[
+        int | None, typer.Option("--chunk-size", help="Rows per chunk (and per checkpoint).")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue an interrupted run from its checkpoint.")
+    ] = False,
+    engine: Annotated[str, typer.Option("--engine", help="local or spark.")] = "local",
+    master: Annotated[str, typer.Option("--master", help="Spark master (with --engine spark).")] = "local[2]",
     db: DbOpt = None,
 ) -> None:
-    """Screen every query of a file; writes one JSON line per query: {query_id, matches: [...]}."""
-    from embargo.service.screening import read_queries
+    """Screen a customer book; JSON lines out are {query_id, matches}, tabular out one row per alert."""
+    from embargo.batch import BatchInterrupted
+    from embargo.batch.command import Request, screen_file, summary_lines
+    from embargo.batch.mapping import Mapping
 
     if as_of is not None:
         _check_date(as_of)
-    all_queries = list(read_queries(queries))  # validate the whole file before any output
-    with service(db) as svc:
-        screener = svc.screener(source, as_of, algorithm)
-    fh = output.open("wb") if output else sys.stdout.buffer
-    alerts = 0
+    cols = Mapping(
+        name=name_col,
+        type=type_col,
+        birth_date=birth_date_col,
+        country=tuple(country_col or ()),
+        id=id_col,
+        identifiers=tuple(ident_col or ()),
+    )
+    req = Request(
+        queries, output, db, as_of, source or [], threshold, limit, algorithm, mapping, cols, encoding,
+        workers, chunk_size, resume, engine, master,
+    )  # fmt: skip
     try:
-        with Progress(
-            TextColumn("[bold]screen"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=not err.is_terminal,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("", total=len(all_queries))
-            for q in all_queries:
-                matches = screener.screen(q, threshold=threshold, limit=limit)
-                alerts += any(m.match for m in matches)
-                fh.write(orjson.dumps({"query_id": q.id, "matches": [m.to_dict() for m in matches]}) + b"\n")
-                progress.advance(task)
-    finally:
-        if output:
-            fh.close()
-    err.print(f"{len(all_queries)} queries screened, {alerts} with a match", highlight=False)
+        summary = screen_file(req, err)
+    except BatchInterrupted as exc:
+        err.print(f"[yellow]{exc}[/]", highlight=False)
+        raise typer.Exit(130) from None
+    for line in summary_lines(summary):
+        err.print(line, highlight=False, soft_wrap=True)
+    if summary["rows_rejected"]:
+        raise typer.Exit(1)
 
 
 # -- HTTP API: serve, keys, audit --------------------------------------------------------------

@@ -1,0 +1,248 @@
+"""Results out: JSON lines in yente's shape, or one row per alert as CSV, TSV, Parquet or XLSX.
+
+:class:`Formatter` runs where the screening runs (a worker process, a Spark executor) and turns
+a chunk of rows and their matches into output bytes (JSON lines, CSV, TSV) or table rows (Parquet,
+XLSX). The sinks run in the parent and only append what the formatter made, so output does not
+depend on where it was computed; byte sinks record their offset and parts sinks their part count
+for ``--resume``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from embargo.batch.errors import BatchError
+from embargo.batch.mapping import Row
+from embargo.match.types import Match
+from embargo.screener import Screener
+
+LEAD_COLUMNS = ["row", "query_id"]
+ALERT_COLUMNS = [
+    "entity_id", "caption", "schema", "source", "list", "source_id", "programmes", "score", "explanation",
+]  # fmt: skip
+TABULAR = ("csv", "tsv", "parquet", "xlsx")
+
+
+def output_columns(input_columns: Sequence[str]) -> list[str]:
+    """Lead columns, the input's columns (renamed ``input_X`` where they clash), the alert columns."""
+    reserved = set(LEAD_COLUMNS) | set(ALERT_COLUMNS)
+    return [*LEAD_COLUMNS, *(f"input_{c}" if c in reserved else c for c in input_columns), *ALERT_COLUMNS]
+
+
+def explain(m: Match) -> str:
+    """A match's explanation as one line: feature: query value ~ list value (+weight)."""
+    parts = []
+    for c in m.explanation:
+        values = f"{c.query_value or ''} ~ {c.list_value or ''}".strip(" ~")
+        parts.append(f"{c.feature}: {values} ({c.weight:+.2f})" + (f" [{c.detail}]" if c.detail else ""))
+    return "; ".join(parts)
+
+
+def alert_values(m: Match) -> tuple[Any, ...]:
+    e = m.entity
+    lists = sorted({s.list_name for s in e.sanctions if s.list_name})
+    programmes = sorted({p for s in e.sanctions for p in s.programs})
+    return (
+        e.id,
+        e.caption,
+        e.schema,
+        e.source,
+        "; ".join(lists),
+        e.source_id,
+        "; ".join(programmes),
+        round(m.score, 4),
+        explain(m),
+    )
+
+
+@dataclass
+class Stats:
+    rows: int = 0
+    rejected: int = 0
+    alerted: int = 0
+    alerts: int = 0
+    per_list: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, other: Stats) -> None:
+        self.rows += other.rows
+        self.rejected += other.rejected
+        self.alerted += other.alerted
+        self.alerts += other.alerts
+        for k, v in other.per_list.items():
+            mine = self.per_list.setdefault(k, {"rows": 0, "alerts": 0})
+            mine["rows"] += v["rows"]
+            mine["alerts"] += v["alerts"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rows_read": self.rows,
+            "rows_rejected": self.rejected,
+            "rows_screened": self.rows - self.rejected,
+            "rows_with_alerts": self.alerted,
+            "alerts": self.alerts,
+            "per_list": dict(sorted(self.per_list.items())),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Stats:
+        return cls(d["rows_read"], d["rows_rejected"], d["rows_with_alerts"], d["alerts"], d["per_list"])
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Screens a chunk of rows and formats the results for one output kind."""
+
+    kind: str  # jsonl | csv | tsv | parquet | xlsx
+    threshold: float | None = None
+    limit: int = 10
+
+    def screen(self, screener: Screener, rows: Sequence[Row]) -> tuple[Any, Stats]:
+        stats = Stats()
+        if self.kind == "jsonl":
+            out = bytearray()
+        else:
+            table: list[tuple[Any, ...]] = []
+        for row in rows:
+            matches = screener.screen(row.query, threshold=self.threshold, limit=self.limit)
+            alerts = [m for m in matches if m.match]
+            stats.alerted += bool(alerts)
+            stats.alerts += len(alerts)
+            for source in dict.fromkeys(m.entity.source for m in alerts):
+                counts = stats.per_list.setdefault(source, {"rows": 0, "alerts": 0})
+                counts["rows"] += 1
+                counts["alerts"] += sum(m.entity.source == source for m in alerts)
+            if self.kind == "jsonl":
+                out += orjson.dumps({"query_id": row.query.id, "matches": [m.to_dict() for m in matches]})
+                out += b"\n"
+            else:
+                lead = (row.line, row.query.id, *row.cells)
+                table.extend((*lead, *alert_values(m)) for m in alerts)
+        if self.kind == "jsonl":
+            return bytes(out), stats
+        if self.kind in ("csv", "tsv"):
+            return csv_bytes(table, self.kind), stats
+        return table, stats
+
+
+def csv_bytes(rows: Sequence[Sequence[Any]], kind: str) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter="\t" if kind == "tsv" else ",", lineterminator="\n")
+    writer.writerows([f"{v:.4f}" if isinstance(v, float) else v for v in r] for r in rows)
+    return buf.getvalue().encode("utf-8", errors="surrogateescape")
+
+
+class ByteSink:
+    """Appends bytes to a file (or stdout); ``state`` is the offset a resumed run truncates to."""
+
+    def __init__(self, path: Path | None, header: bytes = b"", offset: int | None = None) -> None:
+        import sys
+
+        self.path = path
+        if path is None:
+            self.fh: Any = sys.stdout.buffer
+        elif offset is None:
+            self.fh = path.open("wb")
+            self.fh.write(header)
+        else:
+            if not path.exists() or path.stat().st_size < offset:
+                raise BatchError(f"{path}: shorter than the checkpoint says; run without --resume")
+            self.fh = path.open("r+b")
+            self.fh.truncate(offset)
+            self.fh.seek(offset)
+
+    def write(self, payload: bytes) -> None:
+        self.fh.write(payload)
+
+    def state(self) -> dict[str, int]:
+        self.fh.flush()
+        return {"offset": self.fh.tell()} if self.path else {}
+
+    def finish(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.path is not None and not self.fh.closed:
+            self.fh.close()
+        elif self.path is None:
+            self.fh.flush()
+
+
+class PartsSink:
+    """Parquet or XLSX: each chunk a Parquet part beside the output, assembled at the end."""
+
+    def __init__(self, path: Path, kind: str, columns: list[str], parts: int | None = None) -> None:
+        import pyarrow as pa  # type: ignore[import-untyped]
+
+        self.path, self.kind, self.columns = path, kind, columns
+        self.dir = path.with_name(path.name + ".parts")
+        types = {"row": pa.int64(), "score": pa.float64()}
+        self.schema = pa.schema([(c, types.get(c, pa.string())) for c in columns])
+        if parts is None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.parts = 0
+        else:
+            self.parts = parts
+            for p in self.dir.glob("*.parquet"):
+                if int(p.stem) >= parts:
+                    p.unlink()
+        self.dir.mkdir(parents=True, exist_ok=True)
+
+    def write(self, payload: list[tuple[Any, ...]]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+        cols = list(zip(*payload, strict=True)) if payload else [() for _ in self.columns]
+        table = pa.Table.from_arrays(
+            [pa.array(list(c), type=t) for c, t in zip(cols, self.schema.types, strict=True)],
+            schema=self.schema,
+        )
+        tmp = self.dir / f"{self.parts:06d}.tmp"
+        pq.write_table(table, tmp)
+        os.replace(tmp, self.dir / f"{self.parts:06d}.parquet")
+        self.parts += 1
+
+    def state(self) -> dict[str, int]:
+        return {"parts": self.parts}
+
+    def finish(self) -> None:
+        import pyarrow.parquet as pq
+
+        parts = [self.dir / f"{i:06d}.parquet" for i in range(self.parts)]
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        if self.kind == "parquet":
+            with pq.ParquetWriter(tmp, self.schema) as w:
+                for p in parts:
+                    w.write_table(pq.read_table(p, schema=self.schema))
+        else:
+            import openpyxl
+
+            wb = openpyxl.Workbook(write_only=True)
+            ws = wb.create_sheet("alerts")
+            ws.append(self.columns)
+            for p in parts:
+                for rec in pq.read_table(p).to_pylist():
+                    ws.append([rec[c] for c in self.columns])
+            wb.save(tmp)
+        os.replace(tmp, self.path)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def close(self) -> None:
+        pass
+
+
+def open_sink(
+    path: Path | None, kind: str, columns: list[str], state: dict[str, int] | None = None
+) -> ByteSink | PartsSink:
+    if path is None or kind in ("jsonl", "csv", "tsv"):
+        header = b"" if kind == "jsonl" else csv_bytes([columns], kind)
+        return ByteSink(path, header, None if state is None else state["offset"])
+    return PartsSink(path, kind, columns, None if state is None else state["parts"])
