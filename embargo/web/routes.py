@@ -190,7 +190,7 @@ def entity(request: Request, ref: str, as_of: str | None = None) -> HTMLResponse
         view=view,
         e=view["entity"],
         periods=periods,
-        timeline=views.timeline(history),
+        timeline=views.timeline(history, [v["date"] for v in view["versions"]]),
         programmes=views.programmes(view["entity"].get("sanctions", [])),
     )
 

@@ -112,8 +112,11 @@ def describe(value: Any) -> str:
     """One value of an entity field (a name, identifier, address, sanction...) as a short phrase."""
     if isinstance(value, Mapping):
         if "list_name" in value:
-            progs = ", ".join(value.get("programs") or []) or "no programme"
-            return f"{value.get('authority', '')} {value['list_name']}: {progs}".strip()
+            parts = [", ".join(value.get("programs") or []) or "no programme"]
+            parts += value.get("measures") or []
+            if value.get("listing_date"):
+                parts.append(f"listed {value['listing_date']}")
+            return f"{value.get('authority', '')} {value['list_name']}: {' · '.join(parts)}".strip()
         if "kind" in value and "value" in value:
             return f"{value['value']} ({value['kind']})"
         if "type" in value and "value" in value:
@@ -181,6 +184,7 @@ class Segment:
     """One period of an entity's history drawn on the timeline (x and width in percent)."""
 
     listed: bool
+    alt: bool  # a listed period right after another listed one (the record changed): shaded apart
     x: float
     width: float
     start: str
@@ -196,8 +200,9 @@ class Timeline:
     end: str
 
 
-def timeline(history: list[Mapping[str, Any]]) -> Timeline:
-    """Periods laid out on a time axis: each runs from its first version's date to the next period's."""
+def timeline(history: list[Mapping[str, Any]], version_dates: Sequence[str] = ()) -> Timeline:
+    """Periods laid out on a time axis: each runs from its first version's date to the next period's;
+    a tick for each version date (``version_dates``, plus each period's first and last)."""
     if not history:
         return Timeline([], [], "", "")
     days = [date.fromisoformat(p["from"]["date"]) for p in history]
@@ -205,14 +210,16 @@ def timeline(history: list[Mapping[str, Any]]) -> Timeline:
     span = max((last - days[0]).days, 1)
     pad = max(span * 0.08, 1.0)  # the last period gets some room even when it is a single version
     total = span + pad
-    segments = []
+    segments: list[Segment] = []
     for i, p in enumerate(history):
         x0 = (days[i] - days[0]).days
         x1 = (days[i + 1] - days[0]).days if i + 1 < len(history) else total
         listed = p["status"] == "listed"
+        prev = segments[-1] if segments else None
         segments.append(
             Segment(
                 listed=listed,
+                alt=listed and prev is not None and prev.listed and not prev.alt,
                 x=100 * x0 / total,
                 width=max(100 * (x1 - x0) / total, 0.8),
                 start=p["from"]["date"],
@@ -220,7 +227,9 @@ def timeline(history: list[Mapping[str, Any]]) -> Timeline:
                 label="listed" if listed else "not listed",
             )
         )
-    dates = sorted({p["from"]["date"] for p in history} | {p["to"]["date"] for p in history})
+    dates = sorted(
+        {p["from"]["date"] for p in history} | {p["to"]["date"] for p in history} | set(version_dates)
+    )
     ticks: list[tuple[float, str, bool]] = []
     last_label = -100.0
     for d in dates:
