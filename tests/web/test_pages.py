@@ -290,3 +290,11 @@ def test_the_page_inside_the_api_app(sdn_db: Path) -> None:
         assert '<span class="badge match">MATCH</span>' in r.text
         assert c.get("/ui/entity/us_ofac_sdn:16649").status_code == 200
         assert "+397 added" in c.get("/ui/lists/us_ofac_sdn/diff", params={"from": "2022-03-21"}).text
+
+
+def test_a_conflicting_fact_is_shown_as_a_negative_contribution(client: TestClient) -> None:
+    r = client.get("/ui", params={"name": "Dmitry Rogozin", "birth_date": "1990-01-01"})
+    assert r.status_code == 200
+    assert '<tr class="neg">' in r.text
+    assert '<tr class="pos">' in r.text
+    assert "Birth date" in r.text
