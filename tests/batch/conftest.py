@@ -15,11 +15,50 @@ from embargo.service import Service
 ROOT = Path(__file__).resolve().parents[2]
 SDN_DIR = (ROOT.parent / "shared" / "data" / "lists" / "us_ofac_sdn" / "2024-05-02").resolve()
 HEADER = ["customer_id", "full_name", "type", "dob", "nationality", "passport"]
-FIRST = (
-    ["John", "Mary", "Peter", "Anna", "Lukas", "Sophie", "Pierre", "Claire", "Marco", "Giulia", "Hans", "Ingrid", "Olivia", "Noah", "Emma", "Liam"]
-)
-LAST = ["Harris", "Miller", "Dubois", "Schneider", "Rossi", "Bianchi", "Lindqvist", "Novak", "Horvat", "Jensen", "Walsh", "Moreau", "Kowal"]
-FIRMS = ["Bluewater", "Northfield", "Greenleaf", "Silverline", "Oakridge", "Brightpath", "Redstone", "Clearview", "Summit"]
+FIRST = [
+    "John",
+    "Mary",
+    "Peter",
+    "Anna",
+    "Lukas",
+    "Sophie",
+    "Pierre",
+    "Claire",
+    "Marco",
+    "Giulia",
+    "Hans",
+    "Ingrid",
+    "Olivia",
+    "Noah",
+    "Emma",
+    "Liam",
+]
+LAST = [
+    "Harris",
+    "Miller",
+    "Dubois",
+    "Schneider",
+    "Rossi",
+    "Bianchi",
+    "Lindqvist",
+    "Novak",
+    "Horvat",
+    "Jensen",
+    "Walsh",
+    "Moreau",
+    "Kowal",
+]
+FIRMS = [
+    "Bluewater",
+    "Northfield",
+    "Greenleaf",
+    "Silverline",
+    "Oakridge",
+    "Brightpath",
+    "Redstone",
+    "Clearview",
+    "Summit",
+]
 FORMS = ["Ltd", "GmbH", "SARL", "Inc", "Trading", "Logistics", "Consulting"]
 
 

@@ -119,7 +119,7 @@ def test_yente_jsonl_keeps_its_shape(tmp_path: Path, screener: Screener) -> None
     assert lines[0]["matches"][0]["source_id"] == "16649"
     screen_file(src, screener, Options(output=tmp_path / "o.csv"))
     alerts = _read_alerts(tmp_path / "o.csv")
-    assert [(a["query_id"], a["name"], a["schema"], a["source_id"]) for a in alerts][0] == (
+    assert next((a["query_id"], a["name"], a["schema"], a["source_id"]) for a in alerts) == (
         "a",
         "Dmitri Rogosin",
         "Person",
