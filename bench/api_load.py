@@ -1,0 +1,157 @@
+"""HTTP API load: `embargo serve` (uvicorn, 2 workers) driven with one /match query, next to the Python API.
+
+Builds a store from real list files (OFAC SDN 2024-05-02, UN 2026-02-27), starts `embargo serve` on
+127.0.0.1, and drives `POST /match/default` with one query (a person with name and birth date) from a
+bounded async httpx load (default 20 s, 16 requests in flight). Prints req/s, p50, p90, p99 and, from
+the same run, `Screener.screen` throughput in-process, so the HTTP overhead is visible.
+Usage: .venv/bin/python bench/api_load.py [--seconds 20] [--concurrency 16] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from embargo.match.types import Query
+from embargo.screener import Screener
+from embargo.service import Service
+
+ROOT = Path(__file__).resolve().parents[1]
+LISTS = ROOT.parent / "shared" / "data" / "lists"
+FILES = ("us_ofac_sdn/2024-05-02", "un_sc_consolidated/2026-02-27")
+BODY = {
+    "queries": {
+        "q": {"schema": "Person", "properties": {"name": ["Dmitry Rogozin"], "birthDate": ["1963-12-21"]}}
+    }
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
+
+
+async def drive(url: str, seconds: float, concurrency: int) -> tuple[list[float], int, float]:
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=10.0) as client:
+        for _ in range(50):  # warm-up: every worker's caches
+            await client.post("/match/default", json=BODY)
+        end = time.perf_counter() + seconds
+
+        async def one() -> None:
+            nonlocal errors
+            while time.perf_counter() < end:
+                t = time.perf_counter()
+                r = await client.post("/match/default", json=BODY)
+                if r.status_code == 200:
+                    latencies.append(time.perf_counter() - t)
+                else:
+                    errors += 1
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - t0
+    return latencies, errors, elapsed
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise SystemExit(f"embargo serve exited with {proc.returncode}")
+        try:
+            # every worker must be ready, not only the one that answered
+            if all(httpx.get(url + "/readyz", timeout=1.0).status_code == 200 for _ in range(20)):
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("embargo serve did not become ready")
+
+
+def in_process(db: Path, seconds: float) -> tuple[float, float]:
+    screener = Screener.from_store(db)
+    q = Query(names=("Dmitry Rogozin",), schema="Person", birth_dates=("1963-12-21",))
+    for _ in range(100):
+        screener.screen(q, limit=5)
+    times: list[float] = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        t = time.perf_counter()
+        screener.screen(q, limit=5)
+        times.append(time.perf_counter() - t)
+    return len(times) / sum(times), statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "embargo.db"
+        svc = Service.open(db)
+        try:
+            svc.ingest([LISTS / f for f in FILES])
+        finally:
+            svc.close()
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        cmd = [sys.executable, "-m", "embargo.cli.main", "serve", "--db", str(db), "--port", str(port)]
+        cmd += ["--workers", str(args.workers)]
+        proc = subprocess.Popen(cmd, env={**os.environ, "EMBARGO_DB": str(db)}, start_new_session=True)
+        try:
+            wait_ready(url, proc)
+            latencies, errors, elapsed = asyncio.run(drive(url, args.seconds, args.concurrency))
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+        py_rate, py_median = in_process(db, min(args.seconds, 5.0))
+
+    n = len(latencies)
+    rate = n / elapsed
+    print(
+        f"HTTP  POST /match/default, 1 query, {args.workers} workers, {args.concurrency} in flight, {elapsed:.1f} s"
+    )
+    print(f"      {n} requests ({errors} errors): {rate:.0f} req/s")
+    print(
+        f"      latency p50 {pct(latencies, 0.5) * 1e3:.1f} ms, p90 {pct(latencies, 0.9) * 1e3:.1f} ms, "
+        f"p99 {pct(latencies, 0.99) * 1e3:.1f} ms"
+    )
+    print(
+        f"Python Screener.screen (1 process, 1 thread): {py_rate:.0f} queries/s, median {py_median * 1e3:.2f} ms"
+    )
+    per_worker = rate / args.workers
+    print(
+        f"HTTP per worker {per_worker:.0f} req/s vs in-process {py_rate:.0f}/s: "
+        f"~{max(0.0, 1 / per_worker - 1 / py_rate) * 1e3:.2f} ms of HTTP, JSON and audit per request"
+    )
+    print(
+        f"target >= 500 req/s and p99 < 20 ms: {'met' if rate >= 500 and pct(latencies, 0.99) < 0.02 else 'NOT met'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
