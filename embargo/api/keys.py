@@ -1,13 +1,17 @@
 """API keys and the audit log, in the store's SQLite file (own tables, own connection).
 
 A key is ``emb_<id>_<secret>``; only a salted SHA-256 of the secret is kept, so a key is shown once,
-when it is created. The audit log is append-only: SQLite triggers refuse UPDATE and DELETE.
+when it is created. The audit log is append-only: SQLite triggers refuse UPDATE and DELETE. Audit rows
+are queued and written by one thread per process, several per transaction, so requests never wait on
+SQLite's write lock (shared by every worker process); ``flush()`` waits until the queue is written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import queue
 import secrets
 import sqlite3
 import threading
@@ -86,6 +90,8 @@ class KeyStore:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._queue: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self._writer: threading.Thread | None = None
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -96,6 +102,7 @@ class KeyStore:
             raise StoreError(f"{self.path}: cannot open the key and audit tables ({exc})") from exc
 
     def close(self) -> None:
+        self.flush()
         self.conn.close()
 
     # -- keys ------------------------------------------------------------------------------
@@ -172,14 +179,52 @@ class KeyStore:
         def js(v: Any) -> str | None:
             return orjson.dumps(v).decode() if v is not None else None
 
-        with self._lock:
-            self.conn.execute(
-                "INSERT INTO audit_log (at, key_id, method, route, status, query, versions, scores) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (_now(), key_id, method, route, status, js(query), js(versions), js(scores)),
-            )
+        row = (_now(), key_id, method, route, status, js(query), js(versions), js(scores))
+        if self._writer is None:
+            with self._lock:
+                if self._writer is None:
+                    self._writer = threading.Thread(
+                        target=self._write_audit, name="embargo-audit", daemon=True
+                    )
+                    self._writer.start()
+        self._queue.put(row)
+
+    def flush(self) -> None:
+        """Wait until every queued audit row is written."""
+        if self._writer is not None:
+            self._queue.join()
+
+    def _write_audit(self) -> None:
+        # its own connection: waiting for SQLite's write lock must not hold up key checks
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout=30000")
+        while True:
+            rows = [self._queue.get()]
+            while True:
+                try:
+                    rows.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    conn.executemany(
+                        "INSERT INTO audit_log (at, key_id, method, route, status, query, versions, scores) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        rows,
+                    )
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            except Exception:
+                logging.getLogger("embargo.api").exception("audit log: %d rows not written", len(rows))
+            finally:
+                for _ in rows:
+                    self._queue.task_done()
 
     def audit_rows(self, since: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        self.flush()
         sql = "SELECT seq, at, key_id, method, route, status, query, versions, scores FROM audit_log"
         args: list[Any] = []
         if since:

@@ -43,6 +43,7 @@ def test_keys_are_required_once_one_exists(keyed: tuple[TestClient, KeyStore]) -
     keys.revoke(screen_key.id)
     assert client.get("/lists", headers={"X-API-Key": screen_secret}).status_code == 401
 
+    client.app.state.embargo.keys.flush()  # type: ignore[attr-defined]
     rows = [r for r in keys.audit_rows() if r["key_id"] == screen_key.id and r["route"] == "/match/default"]
     assert rows and rows[-1]["status"] == 200
     row = rows[-1]
@@ -57,7 +58,8 @@ def test_keys_are_required_once_one_exists(keyed: tuple[TestClient, KeyStore]) -
     assert any(r["status"] == 401 and r["key_id"] is None for r in keys.audit_rows())
 
 
-def test_audit_log_refuses_update_and_delete(api_db: Path) -> None:
+def test_audit_log_refuses_update_and_delete(api_db: Path, keyed: tuple[TestClient, KeyStore]) -> None:
+    keyed[0].app.state.embargo.keys.flush()  # type: ignore[attr-defined]
     conn = sqlite3.connect(api_db)
     try:
         assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] > 0
