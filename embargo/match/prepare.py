@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from embargo.text.names import analyze_name, is_patronymic, name_tokens
 from embargo.text.phonetic import phonetic_key, token_variants
@@ -122,7 +123,7 @@ def prepare_name(name: str, schema: str | None = None) -> PreparedName:
             roles.append(r)
     syllabic = any(_is_syllabic(ch) for ch in name)
     texts = [t.text for t in tokens]
-    joined = tuple(a + b for a, b in zip(texts, texts[1:], strict=False) if len(a + b) >= 3)
+    joined = tuple(a + b for a, b in pairwise(texts) if len(a + b) >= 3)
     return PreparedName(
         name,
         tuple(tokens),
