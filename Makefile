@@ -14,6 +14,8 @@ run: setup
 	.venv/bin/embargo entity us_ofac_sdn:16649
 	.venv/bin/embargo screen "Dmitri Rogosin"
 	.venv/bin/embargo screen "Рогозин Дмитрий Олегович" --type person --birth-date 1963-12-21
+	@echo "serving the API and the web page: http://127.0.0.1:8000/ui (API docs: /docs); Ctrl-C stops"
+	.venv/bin/embargo serve --host 127.0.0.1 --port 8000
 
 lint: setup
 	.venv/bin/ruff check embargo tests bench
