@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ def test_spark_equals_local_engine(tmp_path: Path, sdn_db: Path, screener: Scree
     pdf = pd.DataFrame(rows)
     pdf.insert(0, "line", range(2, len(rows) + 2))  # the CSV line of each row, as the local engine counts
     df = spark.createDataFrame(pdf)
-    result = screen_dataframe(df, sdn_db, row_col="line").toPandas()
+    result: Any = screen_dataframe(df, sdn_db, row_col="line").toPandas()
     errors = result[result["error"].notna()]
     assert list(errors["row"]) == [5] and "needs a name" in errors["error"].iloc[0]
     alerts = result[result["error"].isna()].sort_values(["row", "rank"])
