@@ -121,7 +121,7 @@ class NameScore:
 _VOWELS = frozenset("aeiouy")
 # token pairs recur across candidates and queries: remember their similarity (per parameter set)
 _MEMO: dict[int, dict[tuple[str, str, bool, bool], tuple[float, str]]] = {}
-_MEMO_MAX = 2_000_000
+_MEMO_MAX = 200_000  # about 40 MB; cleared when full
 
 
 def _drops_vowels(short: str, long: str) -> bool:
