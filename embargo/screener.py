@@ -64,7 +64,9 @@ class Screener:
         cut = algo.threshold if threshold is None else threshold
         pq = PreparedQuery.of(q)
         idx = self.index
-        candidates = idx.candidates(pq.names, limit=CANDIDATES, keep_ratio=KEEP_RATIO) if pq.names else []
+        found = idx.candidate_names(pq.names, limit=CANDIDATES, keep_ratio=KEEP_RATIO) if pq.names else []
+        candidates = [e for e, _ in found]
+        voted = dict(found)
         hits: dict[int, list[tuple[str, str]]] = {}
         for value in q.identifiers:
             for e in idx.by_identifier(value):
@@ -77,7 +79,9 @@ class Screener:
             entity = idx.entities[e]
             if not schema_ok(q.schema, entity.schema):
                 continue
-            names = [(idx.names[n], idx.name_kind[n]) for n in idx.entity_names[e]]
+            # score the names that drew votes (all names for an identifier hit)
+            nids = idx.entity_names[e] if e in hits or e not in voted else voted[e]
+            names = [(idx.names[n], idx.name_kind[n]) for n in nids]
             m = score_entity(algo, pq, entity, names, idx.weight, tuple(hits.get(e, ())))
             if m.score >= cut:
                 m = Match(m.entity, m.score, True, m.algorithm, m.explanation)

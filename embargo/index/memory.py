@@ -174,10 +174,21 @@ class EntityIndex:
         self,
         names: Sequence[PreparedName],
         limit: int = 30,
-        max_postings: int = 20000,
+        max_postings: int | None = None,
         keep_ratio: float = 0.0,
     ) -> list[int]:
-        """Entity indices most likely to match any of the query names, best first.
+        """Entity indices most likely to match any of the query names, best first."""
+        return [e for e, _ in self.candidate_names(names, limit, max_postings, keep_ratio)]
+
+    def candidate_names(
+        self,
+        names: Sequence[PreparedName],
+        limit: int = 30,
+        max_postings: int | None = None,
+        keep_ratio: float = 0.0,
+    ) -> list[tuple[int, tuple[int, ...]]]:
+        """Entity indices most likely to match any of the query names, best first, each with the names
+        of that entity that drew votes (only those are worth scoring).
 
         Name tokens vote through their expansions (weighted by rarity and similarity); the query's
         initials and legal-form words then break ties among names that share a first letter.
@@ -185,6 +196,7 @@ class EntityIndex:
         # a token on more than 1% of the entities (and 2,000) only votes when nothing rarer did
         postings_cap = max_postings if max_postings is not None else max(2000, len(self.entities) // 100)
         scores: dict[int, float] = defaultdict(float)
+        voted: dict[int, set[int]] = defaultdict(set)
         for name in names:
             per_name: dict[int, float] = defaultdict(float)
             best_name: dict[int, int] = {}
@@ -210,6 +222,7 @@ class EntityIndex:
                 for e, (w, nid) in best_for_entity.items():
                     per_name[e] += w
                     best_name[e] = nid
+                    voted[e].add(nid)
             others = [t for t, r in zip(name.tokens, name.roles, strict=True) if r != "name"]
             if others and per_name:
                 for e, nid in best_name.items():
@@ -230,7 +243,7 @@ class EntityIndex:
         if best and keep_ratio > 0:
             floor = best[0][1] * keep_ratio
             best = [kv for kv in best if kv[1] >= floor]
-        return [e for e, _ in best]
+        return [(e, tuple(sorted(voted[e]))) for e, _ in best]
 
     def by_identifier(self, value: str) -> list[int]:
         key = normalize_identifier(value)
