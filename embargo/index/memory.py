@@ -17,6 +17,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from embargo.match.prepare import PreparedName, Token, prepare_name, prepare_token
 from embargo.model import Entity
 
@@ -96,6 +99,22 @@ class EntityIndex:
             if progress and n % 10000 == 0:
                 progress(n)
         self.postings = postings
+        # the same postings as numpy arrays (name ids and their entities), for vectorised voting
+        name_entity_np = (
+            np.frombuffer(self.name_entity, dtype=np.int32)
+            if len(self.name_entity)
+            else np.zeros(0, np.int32)
+        )
+        self.post_nids: list[npt.NDArray[np.int32]] = [np.frombuffer(p, dtype=np.int32) for p in postings]
+        self.post_ents: list[npt.NDArray[np.int32]] = [name_entity_np[a] for a in self.post_nids]
+        self.np_initials = (
+            np.frombuffer(self.name_initials, dtype=np.int64)
+            if len(self.name_initials)
+            else np.zeros(0, np.int64)
+        )
+        self.np_size = (
+            np.frombuffer(self.name_size, dtype=np.int16) if len(self.name_size) else np.zeros(0, np.int16)
+        )
         # document frequency in entities (a token repeated across one entity's aliases counts once)
         n_entities = max(1, len(self.entities))
         self.idf: list[float] = []
@@ -195,55 +214,90 @@ class EntityIndex:
         ``keep_ratio``: drop candidates whose vote is below this share of the best one's."""
         # a token on more than 1% of the entities (and 2,000) only votes when nothing rarer did
         postings_cap = max_postings if max_postings is not None else max(2000, len(self.entities) // 100)
-        scores: dict[int, float] = defaultdict(float)
-        voted: dict[int, set[int]] = defaultdict(set)
+        best_ents: npt.NDArray[np.int64] = np.zeros(0, np.int64)
+        best_scores: npt.NDArray[np.float64] = np.zeros(0, np.float64)
+        token_votes: list[
+            tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]
+        ] = []  # (entities, names) per token
         for name in names:
-            per_name: dict[int, float] = defaultdict(float)
-            best_name: dict[int, int] = {}
             toks = list({t.text: t for t in name.name_tokens()}.values())  # a repeated word votes once
             expansions = sorted(
                 ((tok, self.expand(tok, name.syllabic)) for tok in toks), key=lambda te: _min_df(self, te[1])
             )
+            per_ents: list[npt.NDArray[np.int32]] = []
+            per_ws: list[npt.NDArray[np.float64]] = []
+            per_nids: list[npt.NDArray[np.int32]] = []
             for tok, exp in expansions:
-                best_for_entity: dict[int, tuple[float, int]] = {}
                 own = self.vocab.get(tok.text)
                 cap = self.idf[own] if own is not None else self.max_idf
+                e_parts, n_parts, w_parts = [], [], []
                 for tid, sim in exp.items():
-                    post = self.postings[tid]
-                    if len(post) > postings_cap and per_name:
+                    ents = self.post_ents[tid]
+                    if len(ents) > postings_cap and per_ents:
                         continue
                     # a rare spelling variant counts no more than the query's own token would
                     w = min(self.idf[tid], cap) * sim
-                    for nid in post:
-                        e = self.name_entity[nid]
-                        prev = best_for_entity.get(e)
-                        if prev is None or prev[0] < w:
-                            best_for_entity[e] = (w, nid)
-                for e, (w, nid) in best_for_entity.items():
-                    per_name[e] += w
-                    best_name[e] = nid
-                    voted[e].add(nid)
+                    e_parts.append(ents)
+                    n_parts.append(self.post_nids[tid])
+                    w_parts.append(np.full(len(ents), w))
+                if not e_parts:
+                    continue
+                ents = np.concatenate(e_parts)
+                nids = np.concatenate(n_parts)
+                ws = np.concatenate(w_parts)
+                # each entity's best way of meeting this query token
+                order = np.lexsort((-ws, ents))
+                ents, nids, ws = ents[order], nids[order], ws[order]
+                first = np.ones(len(ents), dtype=bool)
+                first[1:] = ents[1:] != ents[:-1]
+                per_ents.append(ents[first])
+                per_ws.append(ws[first])
+                per_nids.append(nids[first])
+            if not per_ents:
+                continue
+            token_votes.extend(zip(per_ents, per_nids, strict=True))
+            all_e = np.concatenate(per_ents)
+            all_w = np.concatenate(per_ws)
+            all_n = np.concatenate(per_nids)
+            uniq, inverse = np.unique(all_e, return_inverse=True)
+            votes: npt.NDArray[np.float64] = np.bincount(inverse, weights=all_w).astype(np.float64)
+            # the name that carried each entity's last-counted vote: it decides the tie-breaks below
+            name_of = np.empty(len(uniq), dtype=np.int32)
+            name_of[inverse] = all_n
             others = [t for t, r in zip(name.tokens, name.roles, strict=True) if r != "name"]
-            if others and per_name:
-                for e, nid in best_name.items():
-                    mask = self.name_initials[nid]
-                    for t in others:
-                        if mask & _letter_bit(t.text):
-                            per_name[e] += 0.5
+            if others:
+                masks = self.np_initials[name_of]
+                for t in others:
+                    bit = _letter_bit(t.text)
+                    votes = votes + 0.5 * ((masks & bit) != 0)
             # between equal votes, prefer names with fewer words the query lacks
-            n_query = len(toks)
-            for e, nid in best_name.items():
-                extra = self.name_size[nid] - n_query
-                if extra > 0:
-                    per_name[e] /= 1.0 + 0.1 * extra
-            for e, sc in per_name.items():
-                if scores[e] < sc:
-                    scores[e] = sc
-        best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
-        if best and keep_ratio > 0:
-            floor = best[0][1] * keep_ratio
-            best = [kv for kv in best if kv[1] >= floor]
-        return [(e, tuple(sorted(voted[e]))) for e, _ in best]
+            extra = self.np_size[name_of].astype(np.float64) - len(toks)
+            votes = votes / (1.0 + 0.1 * np.clip(extra, 0, None))
+            if len(best_ents) == 0:
+                best_ents, best_scores = uniq.astype(np.int64), votes
+            else:
+                both = np.concatenate([best_ents, uniq.astype(np.int64)])
+                sc = np.concatenate([best_scores, votes])
+                u2, inv2 = np.unique(both, return_inverse=True)
+                mx = np.full(len(u2), -np.inf)
+                np.maximum.at(mx, inv2, sc)
+                best_ents, best_scores = u2, mx
+        if len(best_ents) == 0:
+            return []
+        k = min(limit, len(best_ents))
+        top = np.argpartition(-best_scores, k - 1)[:k]
+        top = top[np.lexsort((best_ents[top], -best_scores[top]))]
+        chosen = [(int(best_ents[i]), float(best_scores[i])) for i in top]
+        if keep_ratio > 0:
+            floor = chosen[0][1] * keep_ratio
+            chosen = [c for c in chosen if c[1] >= floor]
+        wanted = np.array([e for e, _ in chosen], dtype=np.int32)
+        voted: dict[int, set[int]] = defaultdict(set)
+        for ents, nids in token_votes:
+            hit = np.isin(ents, wanted)
+            for e, n in zip(ents[hit].tolist(), nids[hit].tolist(), strict=True):
+                voted[e].add(n)
+        return [(e, tuple(sorted(voted[e]))) for e, _ in chosen]
 
     def by_identifier(self, value: str) -> list[int]:
         key = normalize_identifier(value)
