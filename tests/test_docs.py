@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 
+import embargo.cli.main  # noqa: F401  (registers every command on the app)
 from embargo.api import create_app
-from embargo.cli.main import app as cli_app
+from embargo.cli.base import app as cli_app
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
 
