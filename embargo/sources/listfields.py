@@ -8,6 +8,7 @@ and XLSX reading that turns every library error into :class:`ListFormatError`.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 import zipfile
@@ -451,3 +452,36 @@ def xlsx_rows(path: Path) -> Iterator[tuple[str, list[str | None]]]:
         raise ListFormatError(path, f"corrupted XLSX sheet ({_why(exc)})", f"row {n + 1}") from exc
     finally:
         wb.close()
+
+
+def read_table(
+    path: Path, reader: Iterator[list[str]], what: str, required: Sequence[str], first: str | None = None
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a delimited list file with a header: (line number, column -> cell). Refuses, naming the
+    line, a header without the ``required`` columns (or not starting with ``first``), a row whose field
+    count differs from the header's, broken quoting, and a file with no record."""
+    line = 1
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        missing = [c for c in required if c not in header]
+        if missing or (first is not None and header[:1] != [first]):
+            lacks = ", ".join(missing) or first or ""
+            raise ListFormatError(path, f"not a {what}: header lacks {lacks}", where="line 1")
+        rows = []
+        for row in reader:
+            line = getattr(reader, "line_num", line + 1)
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise ListFormatError(
+                    path,
+                    f"{len(row)} fields where the header has {len(header)}: truncated or corrupted row",
+                    where=f"line {line}",
+                )
+            rows.append((line, dict(zip(header, row, strict=True))))
+    except csv.Error as exc:
+        line = getattr(reader, "line_num", line)
+        raise ListFormatError(path, f"broken CSV quoting: {exc} (truncated?)", where=f"line {line}") from exc
+    if not rows:
+        raise ListFormatError(path, "no records after the header: empty or truncated list")
+    return rows

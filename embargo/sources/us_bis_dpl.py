@@ -38,6 +38,7 @@ import yaml
 from embargo.errors import ListFormatError
 from embargo.model.entity import Address, Entity, Name, Sanction, Schema, make_entity
 from embargo.sources.base import ParsedList, Record, UsageTracker
+from embargo.sources.listfields import read_table
 from embargo.sources.sectors import sectors_for
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_date
@@ -194,31 +195,7 @@ def _line_of(data: bytes, offset: int) -> str:
 
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(read_text(path), newline=""), delimiter="\t", quotechar='"', strict=True)
-    try:
-        header = [h.strip() for h in next(reader, [])]
-        if header[:1] != ["Name"] or set(COLUMNS) - set(header):
-            missing = ", ".join(c for c in COLUMNS if c not in header)
-            raise ListFormatError(
-                path, f"not a BIS Denied Persons List: header lacks {missing}", where="line 1"
-            )
-        rows = []
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise ListFormatError(
-                    path,
-                    f"{len(row)} fields where the header has {len(header)}: truncated or corrupted row",
-                    where=f"line {reader.line_num}",
-                )
-            rows.append((reader.line_num, dict(zip(header, row, strict=True))))
-    except csv.Error as exc:
-        raise ListFormatError(
-            path, f"broken quoting: {exc} (truncated?)", where=f"line {reader.line_num}"
-        ) from exc
-    if not rows:
-        raise ListFormatError(path, "no records after the header: empty or truncated list")
-    return rows
+    return read_table(path, reader, "BIS Denied Persons List", COLUMNS, first="Name")
 
 
 def _date(rec: Record, key: str, line: int, warnings: list[str]) -> str | None:

@@ -49,6 +49,7 @@ from embargo.model.entity import (
     make_entity,
 )
 from embargo.sources.base import ParsedList, Record, UsageTracker
+from embargo.sources.listfields import read_table
 from embargo.sources.sectors import sectors_for
 from embargo.sources.us_bis_dpl import decode_text, drop_subsumed, guess_schema, merge_sanctions, name_key
 from embargo.text.countries import country_code
@@ -119,31 +120,7 @@ def _text(path: Path) -> str:
 
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(_text(path), newline=""), strict=True)
-    try:
-        header = [h.strip() for h in next(reader, [])]
-        missing = [c for c in REQUIRED if c not in header]
-        if missing:
-            raise ListFormatError(
-                path, f"not a Consolidated Screening List: header lacks {', '.join(missing)}", "line 1"
-            )
-        rows = []
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise ListFormatError(
-                    path,
-                    f"{len(row)} fields where the header has {len(header)}: truncated or corrupted row",
-                    where=f"line {reader.line_num}",
-                )
-            rows.append((reader.line_num, dict(zip(header, row, strict=True))))
-    except csv.Error as exc:
-        raise ListFormatError(
-            path, f"broken CSV quoting: {exc} (truncated?)", where=f"line {reader.line_num}"
-        ) from exc
-    if not rows:
-        raise ListFormatError(path, "no records after the header: empty or truncated list")
-    return rows
+    return read_table(path, reader, "Consolidated Screening List", REQUIRED)
 
 
 # -- one party, several rows -----------------------------------------------------------------
