@@ -13,10 +13,23 @@ import uvicorn
 from yente_client import Client, entities
 
 from embargo.api import create_app
+from embargo.api.keys import KeyStore
 
 
 @pytest.fixture(scope="module")
-def base_url(api_db: Path) -> Iterator[str]:
+def api_key(api_db: Path) -> str:
+    """Other tests create keys on the shared store, after which every request needs one: bring our own
+    (yente-client sends it as ``Authorization: ApiKey``, as yente expects)."""
+    store = KeyStore(api_db)
+    try:
+        _key, secret = store.create("screen", label="yente-client test")
+    finally:
+        store.close()
+    return secret
+
+
+@pytest.fixture(scope="module")
+def base_url(api_db: Path, api_key: str) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -27,7 +40,7 @@ def base_url(api_db: Path) -> Iterator[str]:
     thread.start()
     url = f"http://127.0.0.1:{port}"
     try:
-        with Client(base_url=url, timeout=10.0) as client:
+        with Client(base_url=url, api_key=api_key, timeout=10.0) as client:
             deadline = time.monotonic() + 60
             while True:
                 try:
@@ -43,8 +56,8 @@ def base_url(api_db: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def test_yente_client_match_search_catalog(base_url: str) -> None:
-    with Client(base_url=base_url, timeout=10.0) as client:
+def test_yente_client_match_search_catalog(base_url: str, api_key: str) -> None:
+    with Client(base_url=base_url, api_key=api_key, timeout=10.0) as client:
         assert client.healthz().status == "ok"
         entity = entities.Person(name=["Dmitri Rogosin"], birthDate=["1963-12-21"])
         result = client.match(entity, datasets=["default"])
