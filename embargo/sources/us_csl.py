@@ -49,7 +49,7 @@ from embargo.model.entity import (
     make_entity,
 )
 from embargo.sources.base import ParsedList, Record, UsageTracker
-from embargo.sources.listfields import read_table
+from embargo.sources.listfields import EntityBuilder, read_table
 from embargo.sources.sectors import sectors_for
 from embargo.sources.us_bis_dpl import decode_text, drop_subsumed, guess_schema, merge_sanctions, name_key
 from embargo.text.countries import country_code
@@ -127,20 +127,12 @@ def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
 
 
 @dataclass
-class _Party:
-    schemas: set[str] = field(default_factory=set)
-    names: list[Name] = field(default_factory=list)
-    birth_dates: list[str] = field(default_factory=list)
-    birth_places: list[str] = field(default_factory=list)
-    nationalities: list[str] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
-    genders: set[str] = field(default_factory=set)
-    identifiers: list[Identifier] = field(default_factory=list)
-    addresses: list[Address] = field(default_factory=list)
-    sanctions: list[Sanction] = field(default_factory=list)
-    props: dict[str, list[str | None]] = field(default_factory=lambda: defaultdict(list))
+class _Party(EntityBuilder):
+    """What the rows of one party say (the shared builder), plus the schemas the rows suggest."""
 
-    def build(self, source: str, source_id: str) -> Entity:
+    schemas: set[str] = field(default_factory=set)
+
+    def build_party(self, source: str, source_id: str) -> Entity:
         schema: Any = min(self.schemas, key=lambda s: _SCHEMA_RANK.get(s, 9))
         return make_entity(
             source=source,
@@ -177,7 +169,7 @@ def parse(path: Path, source: str) -> ParsedList:
         _map_row(path, rec, line, parties, ctx)
         rec.consume(*SKIPPED)
         tracker.check(rec)
-    entities = [party.build(source, sid) for sid, party in sorted(parties.items())]
+    entities = [party.build_party(source, sid) for sid, party in sorted(parties.items())]
     warnings = ctx.warnings
     warnings += [
         f"unknown list {k!r} in the source column ({n} rows)" for k, n in sorted(ctx.unknown_lists.items())
@@ -226,7 +218,7 @@ def _map_row(path: Path, rec: Record, line: int, parties: dict[str, _Party], ctx
     party = parties[sid]
     party.names.append(Name(primary, "primary"))
     party.names.extend(extra)
-    party.props["notes"].append(note)
+    party.prop("notes", note)
     for alt in _split(rec.text("alt_names")):
         main, more, _ = _split_name(alt, "alias")
         party.names.append(Name(main, "former" if _AKA_HEAD.match(alt) else "alias"))
@@ -250,19 +242,19 @@ def _map_row(path: Path, rec: Record, line: int, parties: dict[str, _Party], ctx
     for key in ("nationalities", "citizenships"):
         for c in _split(rec.text(key)):
             party.nationalities.append(country_code(c) or c.lower())
-    party.props["position"].append(rec.text("title"))
-    party.props["notes"].append(rec.text("remarks"))
-    party.props["endDate"].append(_iso(rec.text("end_date"), "end_date", line, ctx))
+    party.prop("position", rec.text("title"))
+    party.prop("notes", rec.text("remarks"))
+    party.prop("endDate", _iso(rec.text("end_date"), "end_date", line, ctx))
     call_sign = rec.text("call_sign")
     if call_sign:
         party.identifiers.append(Identifier("call_sign", call_sign, None, "Call Sign"))
-    party.props["type"].append(rec.text("vessel_type"))
-    party.props["tonnage"].append(rec.text("gross_tonnage"))
-    party.props["grossRegisteredTonnage"].append(rec.text("gross_registered_tonnage"))
+    party.prop("type", rec.text("vessel_type"))
+    party.prop("tonnage", rec.text("gross_tonnage"))
+    party.prop("grossRegisteredTonnage", rec.text("gross_registered_tonnage"))
     flag = rec.text("vessel_flag")
     if flag and flag.casefold() not in _NO_VALUE:
-        party.props["flag"].append(country_code(flag) or flag)
-    party.props["ownerName"].append(rec.text("vessel_owner"))
+        party.prop("flag", country_code(flag) or flag)
+    party.prop("ownerName", rec.text("vessel_owner"))
 
     measures: list[str] = list(info.get("measures") or ())
     listing_dates: list[str] = []
@@ -417,14 +409,14 @@ def _id_item(item: str, party: _Party, measures: list[str], listing_dates: list[
             value = _imo(value)
         party.identifiers.append(Identifier(_id_type(id_type), value, cc, label))
     elif label in t["prop_labels"]:
-        party.props[t["prop_labels"][label]].append(value)
+        party.prop(t["prop_labels"][label], value)
     elif label in t["date_labels"]:
-        party.props[t["date_labels"][label]].extend(parse_dates(value) or [value])
+        party.prop(t["date_labels"][label], *(parse_dates(value) or [value]))
     elif label in t["country_labels"]:
         if value.casefold() in _NO_VALUE:
             return
         code = country_code(value)
-        party.props[t["country_labels"][label]].append(code or value)
+        party.prop(t["country_labels"][label], code or value)
         if code and t["country_labels"][label] == "jurisdiction":
             party.countries.append(code)
     elif label in t["measure_labels"]:
