@@ -17,6 +17,7 @@ from embargo.fetch import FetchResult, Progress, fetch_all
 from embargo.service.ingest import Candidate, Outcome, discover, ingest_paths, parse_candidate
 from embargo.sources.base import SourceInfo
 from embargo.sources.catalog import SOURCES
+from embargo.sources.ofac.csv_format import COMPANION_FILES
 from embargo.store import Store
 
 _HTML = (b"<!doctype html", b"<html", b"<head", b"<body")
@@ -58,14 +59,8 @@ def validate_download(path: Path, name: str) -> None:
 
 
 def _is_companion(name: str) -> bool:
-    return name.lower() in {
-        "add.csv",
-        "alt.csv",
-        "sdn_comments.csv",
-        "cons_add.csv",
-        "cons_alt.csv",
-        "cons_comments.csv",
-    }
+    """A file that is only read with its main file (OFAC's add/alt/comments CSVs)."""
+    return any(name.lower() in files.values() for files in COMPANION_FILES.values())
 
 
 def sync(
