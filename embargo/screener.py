@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from embargo.index.memory import EntityIndex
@@ -83,10 +84,8 @@ class Screener:
             nids = idx.entity_names[e] if e in hits or e not in voted else voted[e]
             names = [(idx.names[n], idx.name_kind[n]) for n in nids]
             m = score_entity(algo, pq, entity, names, idx.weight, tuple(hits.get(e, ())))
-            if m.score >= cut:
-                m = Match(m.entity, m.score, True, m.algorithm, m.explanation)
-            else:
-                m = Match(m.entity, m.score, False, m.algorithm, m.explanation)
+            if m.match != (m.score >= cut):  # a threshold other than the algorithm's own
+                m = replace(m, match=m.score >= cut)
             results.append(m)
         results.sort(key=lambda m: (-m.score, m.entity.id))
         floor = min(cut, 0.5)

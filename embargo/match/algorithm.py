@@ -173,7 +173,7 @@ def _dob(algo: Algorithm, query: tuple[str, ...], listed: tuple[str, ...]) -> tu
     worst: tuple[float, str, str, str] | None = None
     for q in query:
         for lv in listed:
-            if q == lv or (len(q) == len(lv) == 10 and q == lv):
+            if q == lv:
                 return (algo.dob_exact, q, lv, "same birth date")
             n = min(len(q), len(lv))
             if q[:n] == lv[:n]:
