@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from embargo.match.algorithm import (
     schema_ok,
     score_entity,
 )
+from embargo.match.prepare import PreparedName
 from embargo.match.types import Match, Query
 from embargo.model import Entity
 
@@ -33,6 +34,14 @@ class Screener:
     def __init__(self, entities: Iterable[Entity], algorithm: str = DEFAULT_ALGORITHM) -> None:
         self.algorithm = _algorithm(algorithm)
         self.index = EntityIndex(entities)
+        # token rarity weights looked up once per vocabulary token (scoring asks for them very often)
+        weights = {t: self.index.weight(t) for t in self.index.vocab}
+        unknown = self.index.weight("")
+
+        def rarity(token: str, _get: Callable[[str, float], float] = weights.get) -> float:
+            return _get(token, unknown)
+
+        self.rarity = rarity
 
     @classmethod
     def from_store(
@@ -75,7 +84,7 @@ class Screener:
                 listed = next((i.value for i in ent.identifiers if _same_id(i.value, value)), value)
                 hits.setdefault(e, []).append((value, listed))
         order = list(dict.fromkeys([*hits, *candidates]))
-        results: list[Match] = []
+        scored: list[tuple[float, str, int, list[tuple[PreparedName, str]]]] = []
         for e in order:
             entity = idx.entities[e]
             if not schema_ok(q.schema, entity.schema):
@@ -83,13 +92,20 @@ class Screener:
             # score the names that drew votes (all names for an identifier hit)
             nids = idx.entity_names[e] if e in hits or e not in voted else voted[e]
             names = [(idx.names[n], idx.name_kind[n]) for n in nids]
-            m = score_entity(algo, pq, entity, names, idx.weight, tuple(hits.get(e, ())))
+            m = score_entity(algo, pq, entity, names, self.rarity, tuple(hits.get(e, ())), explain=False)
+            scored.append((m.score, entity.id, e, names))
+        # rank on scores alone, then explain only what is shown
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        floor = min(cut, 0.5)
+        results: list[Match] = []
+        for s, _, e, names in scored[:limit]:
+            if s < floor:
+                break
+            m = score_entity(algo, pq, idx.entities[e], names, self.rarity, tuple(hits.get(e, ())))
             if m.match != (m.score >= cut):  # a threshold other than the algorithm's own
                 m = replace(m, match=m.score >= cut)
             results.append(m)
-        results.sort(key=lambda m: (-m.score, m.entity.id))
-        floor = min(cut, 0.5)
-        return [m for m in results if m.score >= floor][:limit]
+        return results
 
     def screen_many(self, queries: Iterable[Query], **kw: object) -> Iterator[tuple[Query, list[Match]]]:
         for q in queries:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from embargo.match.names import NameParams, NameScore, compare_names
+from embargo.match.names import NameParams, compare_names, name_score
 from embargo.match.prepare import PreparedName, prepare_name
 from embargo.match.types import Contribution, Match, Query
 from embargo.model import Entity
@@ -87,22 +87,25 @@ def score_entity(
     entity_names: list[tuple[PreparedName, str]],
     rarity: Callable[[str], float] | None,
     identifier_hits: tuple[tuple[str, str], ...] = (),
+    explain: bool = True,
 ) -> Match:
-    """Score one candidate and explain it. ``entity_names`` are (prepared name, name kind)."""
-    best: NameScore | None = None
+    """Score one candidate and explain it. ``entity_names`` are (prepared name, name kind).
+    ``explain=False``: the same score, with no explanation (to rank many candidates, then explain few)."""
     best_q: PreparedName | None = None
     best_c: PreparedName | None = None
     best_kind = "primary"
     best_value = -1.0
+    best_score = 0.0
     for qn in pq.names:
         for cn, kind in entity_names:
-            ns = compare_names(qn, cn, algo.names, rarity, entity.schema)
-            value = ns.score * KIND_FACTOR.get(kind, 1.0)
+            s = name_score(qn, cn, algo.names, rarity, entity.schema)
+            value = s * KIND_FACTOR.get(kind, 1.0)
             if value > best_value:
-                best, best_q, best_c, best_kind, best_value = ns, qn, cn, kind, value
+                best_q, best_c, best_kind, best_value, best_score = qn, cn, kind, value, s
     parts: list[Contribution] = []
     score = max(0.0, best_value)
-    if best is not None and best_q is not None and best_c is not None:
+    if explain and best_q is not None and best_c is not None:
+        best = compare_names(best_q, best_c, algo.names, rarity, entity.schema)
         detail = ", ".join(f"{p.query}~{p.listed} {p.how} {p.similarity:.2f}" for p in best.pairs)
         if best.unmatched_query:
             detail += f"; query tokens not found: {' '.join(best.unmatched_query)}"
@@ -110,7 +113,7 @@ def score_entity(
             detail += f"; listed tokens not in query: {' '.join(best.unmatched_list)}"
         if best_kind != "primary":
             detail += f"; {best_kind} name"
-        parts.append(Contribution("name", best_q.original, best_c.original, best.score, score, detail))
+        parts.append(Contribution("name", best_q.original, best_c.original, best_score, score, detail))
     # birth dates
     q_dobs = pq.query.birth_dates
     if q_dobs and entity.birth_dates and entity.schema == "Person":

@@ -188,7 +188,35 @@ def compare_names(
     rarity: Callable[[str], float] | None = None,
     listed_schema: str = "Person",
 ) -> NameScore:
-    """Align tokens greedily (best pairs first) and weigh coverage of both names."""
+    """Align tokens greedily (best pairs first) and weigh coverage of both names; explained."""
+    ns = _compare(q, c, p, rarity, listed_schema, True)
+    assert isinstance(ns, NameScore)
+    return ns
+
+
+def name_score(
+    q: PreparedName,
+    c: PreparedName,
+    p: NameParams,
+    rarity: Callable[[str], float] | None = None,
+    listed_schema: str = "Person",
+) -> float:
+    """The score of :func:`compare_names` alone (the same computation, no explanation built)."""
+    if not q.tokens or not c.tokens:
+        return 0.0
+    score = _compare(q, c, p, rarity, listed_schema, False)
+    assert isinstance(score, float)
+    return score
+
+
+def _compare(
+    q: PreparedName,
+    c: PreparedName,
+    p: NameParams,
+    rarity: Callable[[str], float] | None,
+    listed_schema: str,
+    explain: bool,
+) -> NameScore | float:
     if not q.tokens or not c.tokens:
         return NameScore(0.0, 0.0, 0.0, (), tuple(t.text for t in q.tokens), tuple(t.text for t in c.tokens))
     # two adjacent tokens written as one on the other side: join them (cheap test first)
@@ -225,7 +253,7 @@ def compare_names(
         used_q.add(i)
         used_c.add(j)
         pairs.append((i, j, s, how))
-    role_w = dict(p.role_weight)
+    role_w = _role_weights(p)
     rare = rarity or (lambda _t: 1.0)
     qw = [
         role_w[r] * (rare(t.text) if r == "name" else 1.0) * (p.patronymic_weight if t.patronymic else 1.0)
@@ -279,6 +307,8 @@ def compare_names(
     if _in_order_prefix(q, c):
         score = max(score, p.cut_name)
     score = max(0.0, score)
+    if not explain:
+        return score
     joined = {b: a for a, b in q_joins} | {b: a for a, b in c_joins}
     token_pairs = tuple(
         TokenPair(
@@ -292,3 +322,13 @@ def compare_names(
     un_q = tuple(t.text for i, t in enumerate(qt) if i not in used_q)
     un_c = tuple(t.text for j, t in enumerate(ct) if j not in used_c)
     return NameScore(score, q_cov, c_cov, token_pairs, un_q, un_c)
+
+
+_ROLE_WEIGHTS: dict[int, tuple[NameParams, dict[str, float]]] = {}
+
+
+def _role_weights(p: NameParams) -> dict[str, float]:
+    hit = _ROLE_WEIGHTS.get(id(p))
+    if hit is None or hit[0] is not p:
+        hit = _ROLE_WEIGHTS[id(p)] = (p, dict(p.role_weight))
+    return hit[1]
