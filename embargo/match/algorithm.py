@@ -42,6 +42,7 @@ class Algorithm:
     country_mismatch: float = -0.05
     identifier_floor: float = 0.99  # an exact IMO / passport / registration match is decisive
     org_hint_person: float = -0.25  # the query carries a legal form, the listed party is a person
+    person_hint_other: float = 0.0  # v2: the query has a patronymic, the listed party is no person
     gender_mismatch: float = -0.1
 
 
@@ -55,9 +56,23 @@ ALGORITHMS: dict[str, Algorithm] = {
             "identifiers adjust; an exact identifier is decisive.",
             threshold=0.8,
         ),
+        Algorithm(
+            name="embargo-v2",
+            description="embargo-v1, plus: Arabic-script names meet their romanisations across split or joined "
+            "words, the assimilated article (al-s... / es-s...) and letters romanised several ways (d/dh/z, w/v, "
+            "q/k); a phonetic match needs some letters in common too.",
+            threshold=0.8,
+            person_hint_other=-0.25,
+            names=NameParams(
+                phonetic_min_similarity=0.4,
+                query_weight_other=0.57,
+                abjad_joins=True,
+                abjad_letters=0.85,
+            ),
+        ),
     )
 }
-DEFAULT_ALGORITHM = "embargo-v1"
+DEFAULT_ALGORITHM = "embargo-v2"
 
 
 @dataclass(frozen=True)
@@ -66,12 +81,20 @@ class PreparedQuery:
     names: tuple[PreparedName, ...]
     countries: frozenset[str]
     org_hint: bool
+    person_hint: bool = False  # a patronymic ("Olegovich", "Nikolayevna"): a person's name
 
     @classmethod
     def of(cls, query: Query) -> PreparedQuery:
         names = tuple(prepare_name(n, query.schema) for n in query.names if n and n.strip())
         countries = frozenset(c for c in (country_code(x) for x in query.countries) if c)
-        return cls(query, names, countries, any(n.org_hint for n in names))
+        org = any(n.org_hint for n in names)
+        person = not org and any(_names_person(n) for n in names)
+        return cls(query, names, countries, org, person)
+
+
+def _names_person(name: PreparedName) -> bool:
+    """A patronymic ("Olegovich", "Nikolayevna") after the first word of a name of two to four words."""
+    return 2 <= len(name.tokens) <= 4 and any(t.patronymic for t in name.tokens[1:])
 
 
 def schema_ok(query_schema: str | None, entity_schema: str) -> bool:
@@ -157,6 +180,24 @@ def score_entity(
         parts.append(
             Contribution(
                 "schema", " ".join(forms), "Person", -1.0, algo.org_hint_person, "query names an organisation"
+            )
+        )
+    if (
+        algo.person_hint_other
+        and pq.person_hint
+        and pq.query.schema is None
+        and entity.schema not in ("Person", "LegalEntity")
+    ):
+        score += algo.person_hint_other
+        words = sorted({t.text for n in pq.names if _names_person(n) for t in n.tokens[1:] if t.patronymic})
+        parts.append(
+            Contribution(
+                "schema",
+                " ".join(words),
+                entity.schema,
+                -1.0,
+                algo.person_hint_other,
+                "query names a person (patronymic)",
             )
         )
     for qv, lv in identifier_hits:

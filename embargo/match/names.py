@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from embargo.match.prepare import PreparedName, Token, prepare_token
+from embargo.match.prepare import PreparedName, Token, prepare_token, skeleton
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,10 @@ class NameParams:
     subset_factor: float = 0.95  # person: every listed word found in a longer query name (x list coverage)
     subset_min_letters: int = 8  # ... when the listed words found have at least this many letters
     subset_min_similarity: float = 0.75  # ... and each was found at least this well
+    # --- added in embargo-v2 (the defaults keep embargo-v1's behaviour) ---
+    phonetic_min_similarity: float = 0.0  # v2: a phonetic match needs this much letter similarity too
+    abjad_joins: bool = False  # join "al"+word / two words whose letters, vowels aside, spell a listed word
+    abjad_letters: float = 0.0  # Arabic-script name: consonants equal once d/dh/z, w/v, q/k are folded
     role_weight: tuple[tuple[str, float], ...] = (
         ("name", 1.0),
         ("initial", 0.5),
@@ -59,11 +63,12 @@ class NameParams:
 
 
 def token_similarity(
-    q: Token, c: Token, p: NameParams, last: bool = False, syllabic: bool = False
+    q: Token, c: Token, p: NameParams, last: bool = False, syllabic: bool = False, abjad: bool = False
 ) -> tuple[float, str]:
     """How similar two tokens are, and how they met. ``last``: q ends the query (it may be truncated);
     ``syllabic``: one name was written in Han/Hangul/kana, so a short token is a whole syllable and a
-    one-letter difference is another syllable, not a typo."""
+    one-letter difference is another syllable, not a typo; ``abjad``: one name was written in Arabic
+    script, whose letters several romanisations spell differently (d/dh/z, w/v, q/k)."""
     if q.text == c.text:
         return p.exact, "exact"
     if q.initial or c.initial:
@@ -90,7 +95,11 @@ def token_similarity(
     elif shortest >= 2 and OSA.distance(q.text, c.text, score_cutoff=1) <= 1:
         return (p.short_edit if longest >= 4 else p.tiny_edit), "edit1"
     if q.phonetic and q.phonetic == c.phonetic and shortest >= 4:
-        return p.phonetic + p.phonetic_spread * Levenshtein.normalized_similarity(q.text, c.text), "phonetic"
+        letters = Levenshtein.normalized_similarity(q.text, c.text)
+        if letters >= p.phonetic_min_similarity:
+            return p.phonetic + p.phonetic_spread * letters, "phonetic"
+    if abjad and p.abjad_letters and len(q.text) >= 3 and _abjad_same(q, c):
+        return p.abjad_letters, "arabic letters"
     if (
         (len(q.text) >= 3 or (last and len(q.text) >= 2))
         and len(q.text) < len(c.text)
@@ -120,7 +129,7 @@ class NameScore:
 
 _VOWELS = frozenset("aeiouy")
 # token pairs recur across candidates and queries: remember their similarity (per parameter set)
-_MEMO: dict[int, dict[tuple[str, str, bool, bool], tuple[float, str]]] = {}
+_MEMO: dict[int, dict[tuple[str, str, bool, bool, bool], tuple[float, str]]] = {}
 _MEMO_MAX = 200_000  # about 40 MB; cleared when full
 
 
@@ -135,6 +144,24 @@ def _drops_vowels(short: str, long: str) -> bool:
         elif ch not in _VOWELS:
             return False
     return i == len(short)
+
+
+_ABJAD_FOLD = (("dh", "d"), ("th", "t"), ("z", "d"), ("w", "v"), ("q", "k"))
+
+
+def _abjad_fold(text: str) -> str:
+    for a, b in _ABJAD_FOLD:
+        text = text.replace(a, b)
+    return text
+
+
+def _abjad_same(q: Token, c: Token) -> bool:
+    """Tokens of an Arabic-script name that differ only by how letters romanise (ض d/dh/z, و w/v, ق q/k) and
+    by vowels left unwritten: "fdl" ~ "fazal", "wli" ~ "vali"."""
+    a, b = _abjad_fold(q.text), _abjad_fold(c.text)
+    if a == b or _drops_vowels(a, b):
+        return True
+    return (q.vowelless or c.vowelless) and len(a) >= 3 and skeleton(a) == skeleton(b)
 
 
 def _in_order_prefix(q: PreparedName, c: PreparedName) -> float:
@@ -155,10 +182,25 @@ def _in_order_prefix(q: PreparedName, c: PreparedName) -> float:
     return 1.0
 
 
+_SUN_LETTERS = frozenset("tdrzsnl")  # "al" before these assimilates: al-sa'di -> as-sa'di, essaadi
+_ARTICLES = frozenset({"al", "el"})
+
+
+def _join_forms(x: str, y: str, abjad: bool) -> list[str]:
+    """Ways two adjacent tokens may be written as one: "arlni"+"zadh"; for an Arabic-script name the
+    article assimilated too ("al"+"sdi" -> "ssdi", as in "essaadi")."""
+    forms = [x + y]
+    if abjad and x in _ARTICLES and y[:1] in _SUN_LETTERS:
+        forms.append(y[0] + y)
+    return forms
+
+
 def _join_adjacent(
-    a: list[Token], a_roles: list[str], b: list[Token]
+    a: list[Token], a_roles: list[str], b: list[Token], abjad: bool = False
 ) -> tuple[list[Token], list[str], list[tuple[str, str]]]:
-    """Join two adjacent tokens of ``a`` when together they spell a token of ``b`` ("iv anovich", "ha ssan")."""
+    """Join two adjacent tokens of ``a`` when together they spell a token of ``b`` ("iv anovich", "ha ssan").
+    ``abjad`` (embargo-v2, an Arabic-script name): also when they spell it with vowels left out, or with
+    the article assimilated ("arlni zadh" ~ "arlanizadeh", "al sdi" ~ "essaadi")."""
     targets = {t.text for t in b if len(t.text) >= 3}
     if not targets:
         return a, a_roles, []
@@ -169,7 +211,16 @@ def _join_adjacent(
     while i < len(a):
         if i + 1 < len(a) and a[i].text not in targets and a[i + 1].text not in targets:
             joined = a[i].text + a[i + 1].text
-            if joined in targets:
+            if abjad:
+                joined = next(
+                    (
+                        f
+                        for f in _join_forms(a[i].text, a[i + 1].text, True)
+                        if f in targets or (len(f) >= 4 and any(_drops_vowels(f, t) for t in targets))
+                    ),
+                    "",
+                )
+            if joined in targets or (abjad and joined):
                 out.append(prepare_token(joined))
                 roles.append("name" if "name" in (a_roles[i], a_roles[i + 1]) else a_roles[i])
                 joins.append((f"{a[i].text} {a[i + 1].text}", joined))
@@ -220,8 +271,9 @@ def _compare(
     if not q.tokens or not c.tokens:
         return NameScore(0.0, 0.0, 0.0, (), tuple(t.text for t in q.tokens), tuple(t.text for t in c.tokens))
     # two adjacent tokens written as one on the other side: join them (cheap test first)
-    if any(j in c.texts for j in q.joined):
-        qt, qr, q_joins = _join_adjacent(list(q.tokens), list(q.roles), list(c.tokens))
+    abjad = p.abjad_joins and q.abjad and len(q.tokens) > 1
+    if abjad or any(j in c.texts for j in q.joined):
+        qt, qr, q_joins = _join_adjacent(list(q.tokens), list(q.roles), list(c.tokens), abjad)
     else:
         qt, qr, q_joins = list(q.tokens), list(q.roles), []
     if any(j in q.texts for j in c.joined) or q_joins:
@@ -231,16 +283,17 @@ def _compare(
     last = len(qt) - 1
     cands: list[tuple[float, int, int, str]] = []
     syllabic = q.syllabic or c.syllabic
+    letters = bool(p.abjad_letters) and (q.abjad or c.abjad)
     memo = _MEMO.setdefault(id(p), {})
     if len(memo) > _MEMO_MAX:
         memo.clear()
     for i, a in enumerate(qt):
         is_last = i == last
         for j, b in enumerate(ct):
-            key = (a.text, b.text, is_last, syllabic)
+            key = (a.text, b.text, is_last, syllabic, letters)
             hit = memo.get(key)
             if hit is None:
-                hit = memo[key] = token_similarity(a, b, p, last=is_last, syllabic=syllabic)
+                hit = memo[key] = token_similarity(a, b, p, is_last, syllabic, letters)
             if hit[0] > 0:
                 cands.append((hit[0], i, j, hit[1]))
     cands.sort(key=lambda x: (-x[0], x[1], x[2]))

@@ -90,6 +90,7 @@ class PreparedName:
     syllabic: bool = False  # written in Han, Hangul or kana: each token is a syllable, not typed Latin
     texts: frozenset[str] = frozenset()  # the token texts
     joined: tuple[str, ...] = ()  # each two adjacent tokens written together ("iv anovich" -> "ivanovich")
+    abjad: bool = False  # written in Arabic or Hebrew script: short vowels were never written
 
     @property
     def text(self) -> str:
@@ -122,6 +123,7 @@ def prepare_name(name: str, schema: str | None = None) -> PreparedName:
             tokens.append(prepare_token(text))
             roles.append(r)
     syllabic = any(_is_syllabic(ch) for ch in name)
+    abjad = any(_is_abjad(ch) for ch in name)
     texts = [t.text for t in tokens]
     joined = tuple(a + b for a, b in pairwise(texts) if len(a + b) >= 3)
     return PreparedName(
@@ -133,6 +135,7 @@ def prepare_name(name: str, schema: str | None = None) -> PreparedName:
         syllabic,
         frozenset(texts),
         joined,
+        abjad,
     )
 
 
@@ -145,4 +148,16 @@ def _is_syllabic(ch: str) -> bool:
         or 0xAC00 <= o <= 0xD7AF  # Hangul syllables
         or 0x1100 <= o <= 0x11FF  # Hangul jamo
         or 0xF900 <= o <= 0xFAFF  # CJK compatibility ideographs
+    )
+
+
+def _is_abjad(ch: str) -> bool:
+    """Arabic (with Persian and Urdu letters) and Hebrew: scripts that leave short vowels unwritten."""
+    o = ord(ch)
+    return (
+        0x0590 <= o <= 0x06FF
+        or 0x0750 <= o <= 0x077F
+        or 0x08A0 <= o <= 0x08FF
+        or 0xFB1D <= o <= 0xFDFF
+        or 0xFE70 <= o <= 0xFEFF
     )
