@@ -167,11 +167,10 @@ def _thr(args: argparse.Namespace, screener: Any) -> float:
 
 
 def _run_embargo(screener: Any, cases: list[Case], args: argparse.Namespace) -> tuple[list[Outcome], float]:
-    from embargo import screener as screener_module
     from embargo.match.algorithm import PreparedQuery
     from embargo.match.types import Query
 
-    n_candidates = int(getattr(screener_module, "CANDIDATES", 30))
+    n_candidates = screener.algorithm.candidates
     index = screener.index
     by_key = {(e.source, e.source_id): i for i, e in enumerate(index.entities)}
     outcomes: list[Outcome] = []

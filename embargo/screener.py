@@ -24,9 +24,6 @@ from embargo.match.prepare import PreparedName
 from embargo.match.types import Match, Query
 from embargo.model import Entity
 
-CANDIDATES = 30
-KEEP_RATIO = 0.4  # candidates voted for less than this share of the best one are not scored
-
 
 class Screener:
     """Screens queries against an in-memory index of entities."""
@@ -74,7 +71,11 @@ class Screener:
         cut = algo.threshold if threshold is None else threshold
         pq = PreparedQuery.of(q)
         idx = self.index
-        found = idx.candidate_names(pq.names, limit=CANDIDATES, keep_ratio=KEEP_RATIO) if pq.names else []
+        found = (
+            idx.candidate_names(pq.names, limit=algo.candidates, keep_ratio=algo.keep_ratio)
+            if pq.names
+            else []
+        )
         candidates = [e for e, _ in found]
         voted = dict(found)
         hits: dict[int, list[tuple[str, str]]] = {}

@@ -44,6 +44,9 @@ class Algorithm:
     org_hint_person: float = -0.25  # the query carries a legal form, the listed party is a person
     person_hint_other: float = 0.0  # v2: the query has a patronymic, the listed party is no person
     gender_mismatch: float = -0.1
+    # retrieval: candidates scored per query, and the share of the best candidate's vote one needs
+    candidates: int = 30
+    keep_ratio: float = 0.4
 
 
 ALGORITHMS: dict[str, Algorithm] = {
@@ -63,6 +66,7 @@ ALGORITHMS: dict[str, Algorithm] = {
             "q/k); a phonetic match needs some letters in common too.",
             threshold=0.8,
             person_hint_other=-0.25,
+            keep_ratio=0.4,
             names=NameParams(
                 phonetic_min_similarity=0.4,
                 query_weight_other=0.57,

@@ -9,7 +9,7 @@ by role (legal-form words and particles little) and by rarity.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
@@ -129,8 +129,8 @@ class NameScore:
 
 _VOWELS = frozenset("aeiouy")
 # token pairs recur across candidates and queries: remember their similarity (per parameter set)
-_MEMO: dict[int, dict[tuple[str, str, bool, bool, bool], tuple[float, str]]] = {}
-_MEMO_MAX = 200_000  # about 40 MB; cleared when full
+_MEMO: dict[int, dict[tuple[str, bool, bool, bool], dict[str, tuple[float, str]]]] = {}
+_MEMO_MAX = 50_000  # query tokens remembered (with the listed tokens each met); cleared when full
 
 
 def _drops_vowels(short: str, long: str) -> bool:
@@ -272,14 +272,18 @@ def _compare(
         return NameScore(0.0, 0.0, 0.0, (), tuple(t.text for t in q.tokens), tuple(t.text for t in c.tokens))
     # two adjacent tokens written as one on the other side: join them (cheap test first)
     abjad = p.abjad_joins and q.abjad and len(q.tokens) > 1
+    qt: Sequence[Token]
+    ct: Sequence[Token]
+    qr: Sequence[str]
+    cr: Sequence[str]
     if abjad or any(j in c.texts for j in q.joined):
         qt, qr, q_joins = _join_adjacent(list(q.tokens), list(q.roles), list(c.tokens), abjad)
     else:
-        qt, qr, q_joins = list(q.tokens), list(q.roles), []
+        qt, qr, q_joins = q.tokens, q.roles, []
     if any(j in q.texts for j in c.joined) or q_joins:
-        ct, cr, c_joins = _join_adjacent(list(c.tokens), list(c.roles), qt)
+        ct, cr, c_joins = _join_adjacent(list(c.tokens), list(c.roles), list(qt))
     else:
-        ct, cr, c_joins = list(c.tokens), list(c.roles), []
+        ct, cr, c_joins = c.tokens, c.roles, []
     last = len(qt) - 1
     cands: list[tuple[float, int, int, str]] = []
     syllabic = q.syllabic or c.syllabic
@@ -289,33 +293,28 @@ def _compare(
         memo.clear()
     for i, a in enumerate(qt):
         is_last = i == last
+        # one memo row per query token: the listed tokens it was compared with
+        row = memo.get((a.text, is_last, syllabic, letters))
+        if row is None:
+            row = memo[(a.text, is_last, syllabic, letters)] = {}
         for j, b in enumerate(ct):
-            key = (a.text, b.text, is_last, syllabic, letters)
-            hit = memo.get(key)
+            hit = row.get(b.text)
             if hit is None:
-                hit = memo[key] = token_similarity(a, b, p, is_last, syllabic, letters)
+                hit = row[b.text] = token_similarity(a, b, p, is_last, syllabic, letters)
             if hit[0] > 0:
-                cands.append((hit[0], i, j, hit[1]))
-    cands.sort(key=lambda x: (-x[0], x[1], x[2]))
+                cands.append((-hit[0], i, j, hit[1]))
+    cands.sort()  # best first; (i, j) are unique, so this is the order of (-similarity, i, j)
     used_q: set[int] = set()
     used_c: set[int] = set()
     pairs: list[tuple[int, int, float, str]] = []
-    for s, i, j, how in cands:
+    for neg, i, j, how in cands:
         if i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
-        pairs.append((i, j, s, how))
-    role_w = _role_weights(p)
-    rare = rarity or (lambda _t: 1.0)
-    qw = [
-        role_w[r] * (rare(t.text) if r == "name" else 1.0) * (p.patronymic_weight if t.patronymic else 1.0)
-        for t, r in zip(qt, qr, strict=True)
-    ]
-    cw = [
-        role_w[r] * (rare(t.text) if r == "name" else 1.0) * (p.patronymic_weight if t.patronymic else 1.0)
-        for t, r in zip(ct, cr, strict=True)
-    ]
+        pairs.append((i, j, -neg, how))
+    qw = list(_weights(q, p, rarity) if not q_joins else _token_weights(qt, qr, p, rarity))
+    cw = _weights(c, p, rarity) if not c_joins else _token_weights(ct, cr, p, rarity)
     q_sim = [0.0] * len(qt)
     c_sim = [0.0] * len(ct)
     for i, j, s, _ in pairs:
@@ -385,3 +384,36 @@ def _role_weights(p: NameParams) -> dict[str, float]:
     if hit is None or hit[0] is not p:
         hit = _ROLE_WEIGHTS[id(p)] = (p, dict(p.role_weight))
     return hit[1]
+
+
+def _token_weights(
+    tokens: Sequence[Token], roles: Sequence[str], p: NameParams, rarity: Callable[[str], float] | None
+) -> list[float]:
+    """Per token: its role's weight, times its rarity (name words), halved for a patronymic."""
+    role_w = _role_weights(p)
+    rare = rarity or _flat
+    return [
+        role_w[r] * (rare(t.text) if r == "name" else 1.0) * (p.patronymic_weight if t.patronymic else 1.0)
+        for t, r in zip(tokens, roles, strict=True)
+    ]
+
+
+def _flat(_token: str) -> float:
+    return 1.0
+
+
+# token weights of a prepared name, per (name, parameters, rarity): listed names meet many queries and
+# a query name many candidates. Entries hold their keys, so an id is never reused while cached.
+_WEIGHTS: dict[int, tuple[PreparedName, NameParams, Callable[[str], float] | None, tuple[float, ...]]] = {}
+_WEIGHTS_MAX = 200_000
+
+
+def _weights(name: PreparedName, p: NameParams, rarity: Callable[[str], float] | None) -> tuple[float, ...]:
+    hit = _WEIGHTS.get(id(name))
+    if hit is not None and hit[0] is name and hit[1] is p and hit[2] is rarity:
+        return hit[3]
+    if len(_WEIGHTS) >= _WEIGHTS_MAX:
+        _WEIGHTS.clear()
+    w = tuple(_token_weights(name.tokens, name.roles, p, rarity))
+    _WEIGHTS[id(name)] = (name, p, rarity, w)
+    return w
