@@ -64,8 +64,11 @@ class Screener:
         threshold: float | None = None,
         limit: int = 10,
         algorithm: str | None = None,
+        matches_only: bool = False,
     ) -> list[Match]:
-        """Candidates scored and explained, best first; ``match`` is score >= threshold."""
+        """Candidates scored and explained, best first; ``match`` is score >= threshold.
+        Results down to a score of 0.5 (or the threshold, if lower) are given; ``matches_only``: only
+        the matches (a batch that writes alerts only spares explaining the rest)."""
         q = Query.of(query) if isinstance(query, str) else query
         algo = _algorithm(algorithm) if algorithm else self.algorithm
         cut = algo.threshold if threshold is None else threshold
@@ -97,7 +100,7 @@ class Screener:
             scored.append((m.score, entity.id, e, names))
         # rank on scores alone, then explain only what is shown
         scored.sort(key=lambda x: (-x[0], x[1]))
-        floor = min(cut, 0.5)
+        floor = cut if matches_only else min(cut, 0.5)
         results: list[Match] = []
         for s, _, e, names in scored[:limit]:
             if s < floor:

@@ -112,7 +112,10 @@ class Formatter:
         else:
             table: list[tuple[Any, ...]] = []
         for row in rows:
-            matches = screener.screen(row.query, threshold=self.threshold, limit=self.limit)
+            # only alerts are written to a table: the results below the threshold need no explanation
+            matches = screener.screen(
+                row.query, threshold=self.threshold, limit=self.limit, matches_only=self.kind != "jsonl"
+            )
             alerts = [m for m in matches if m.match]
             stats.alerted += bool(alerts)
             stats.alerts += len(alerts)
