@@ -70,6 +70,7 @@ ALGORITHMS: dict[str, Algorithm] = {
             names=NameParams(
                 phonetic_min_similarity=0.4,
                 query_weight_other=0.57,
+                strict_consonants=True,
                 abjad_joins=True,
                 abjad_letters=0.85,
             ),

@@ -54,6 +54,8 @@ class NameParams:
     phonetic_min_similarity: float = 0.0  # v2: a phonetic match needs this much letter similarity too
     abjad_joins: bool = False  # join "al"+word / two words whose letters, vowels aside, spell a listed word
     abjad_letters: float = 0.0  # Arabic-script name: consonants equal once d/dh/z, w/v, q/k are folded
+    strict_consonants: bool = False  # v2: consonant-only evidence (skeleton, vowels dropped) needs a
+    # query with at most one vowel left, keeps a leading vowel, and never makes an article ("al") a name
     role_weight: tuple[tuple[str, float], ...] = (
         ("name", 1.0),
         ("initial", 0.5),
@@ -81,9 +83,11 @@ def token_similarity(
         return 0.0, ""
     if q.ocr == c.ocr:
         return p.ocr, "ocr"
-    if (q.vowelless or c.vowelless) and q.skeleton == c.skeleton and len(q.skeleton) >= 2:
+    if p.strict_consonants and not _consonants_may_meet(q.text, c.text):
+        pass
+    elif (q.vowelless or c.vowelless) and q.skeleton == c.skeleton and len(q.skeleton) >= 2:
         return (p.skeleton_long if len(q.skeleton) >= 3 else p.skeleton_short), "skeleton"
-    if len(q.text) >= 2 and _drops_vowels(q.text, c.text):
+    elif len(q.text) >= 2 and _drops_vowels(q.text, c.text):
         return (p.skeleton_long if len(q.text) >= 3 else p.skeleton_short), "vowels dropped"
     longest = max(len(q.text), len(c.text))
     shortest = min(len(q.text), len(c.text))
@@ -98,7 +102,13 @@ def token_similarity(
         letters = Levenshtein.normalized_similarity(q.text, c.text)
         if letters >= p.phonetic_min_similarity:
             return p.phonetic + p.phonetic_spread * letters, "phonetic"
-    if abjad and p.abjad_letters and len(q.text) >= 3 and _abjad_same(q, c):
+    if (
+        abjad
+        and p.abjad_letters
+        and len(q.text) >= 3
+        and (not p.strict_consonants or _consonants_may_meet(q.text, c.text))
+        and _abjad_same(q, c)
+    ):
         return p.abjad_letters, "arabic letters"
     if (
         (len(q.text) >= 3 or (last and len(q.text) >= 2))
@@ -162,6 +172,17 @@ def _abjad_same(q: Token, c: Token) -> bool:
     if a == b or _drops_vowels(a, b):
         return True
     return (q.vowelless or c.vowelless) and len(a) >= 3 and skeleton(a) == skeleton(b)
+
+
+def _consonants_may_meet(q: str, c: str) -> bool:
+    """Whether consonant-only evidence may tie query token ``q`` to listed token ``c``: "hsn" ~ "hasan" and
+    "cma" ~ "cima" may; "kara" ~ "kayiira" (the query kept its vowels), "ahmd" ~ "hammud" (a leading vowel
+    is a letter: alif) and "al" ~ "ali" (the article) may not."""
+    if q in _ARTICLES and c not in _ARTICLES:
+        return False
+    if q[0] in _VOWELS and c[0] not in _VOWELS:
+        return False
+    return sum(ch in "aeiou" for ch in q) <= 1
 
 
 def _in_order_prefix(q: PreparedName, c: PreparedName) -> float:
