@@ -26,6 +26,10 @@ from embargo.model import Entity
 _ID_CLEAN = re.compile(r"[^0-9a-z]+")
 MAX_EXPANSIONS = 40
 MAX_PREFIX = 25
+# the query tokens seen last whose expansions and votes are kept: at most this many, with votes for at
+# most VOTES_CACHE entities in all (about 16 + 16 MB); when either is full, the least recently used go
+EXPANSION_CACHE = 10_000
+VOTES_CACHE = 1_000_000
 
 
 def normalize_identifier(value: str) -> str:
@@ -38,6 +42,26 @@ def normalize_identifier(value: str) -> str:
 
 def deletions(text: str) -> list[str]:
     return [text[:i] + text[i + 1 :] for i in range(len(text))]
+
+
+# one query token's votes: entities (ascending, distinct), their weights, the name of each that voted
+_Votes = tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.int32]]
+
+
+@dataclass(slots=True)
+class _Expansion:
+    """A query token's vocabulary tokens as they vote, best weight first (ties in ``expand``'s order),
+    and, once counted, its votes."""
+
+    min_df: int  # fewest postings of any of them (rarer query tokens vote first); 1 << 30 if none
+    weights: tuple[float, ...]  # similarity x rarity, capped at the query token's own rarity
+    sizes: tuple[int, ...]  # postings of each: a token on too many only votes when nothing rarer did
+    largest: int
+    ents: tuple[npt.NDArray[np.int32], ...]  # their ``vote_ents``
+    nids: tuple[npt.NDArray[np.int32], ...]  # their ``vote_nids``
+    votes: _Votes | None = None  # of all of them
+    capped: tuple[int, _Votes | None] | None = None  # (cap, votes of those on at most cap names)
+    counted: int = 0  # entities in the votes kept
 
 
 @dataclass(frozen=True)
@@ -62,6 +86,8 @@ class EntityIndex:
         self.vocab: dict[str, int] = {}
         self.tokens: list[Token] = []
         postings: list[array[int]] = []
+        last_entity = array("i")  # per token: the entity of its last posting
+        repeated: set[int] = set()  # tokens carried by several names of one entity
         self.identifiers: dict[str, list[int]] = defaultdict(list)
         for n, entity in enumerate(entities):
             eidx = len(self.entities)
@@ -90,6 +116,10 @@ class EntityIndex:
                         self.vocab[tok.text] = tid
                         self.tokens.append(tok)
                         postings.append(array("i"))
+                        last_entity.append(-1)
+                    if last_entity[tid] == eidx:
+                        repeated.add(tid)
+                    last_entity[tid] = eidx
                     postings[tid].append(nid)
             self.entity_names.append(tuple(name_ids))
             for ident in entity.identifiers:
@@ -99,14 +129,24 @@ class EntityIndex:
             if progress and n % 10000 == 0:
                 progress(n)
         self.postings = postings
-        # the same postings as numpy arrays (name ids and their entities), for vectorised voting
+        self.post_size: list[int] = [len(p) for p in postings]
+        # what votes, per token: the entities whose names carry it (ascending), each once, with the
+        # first such name (an entity's names are numbered in order, so its postings are adjacent)
         name_entity_np = (
             np.frombuffer(self.name_entity, dtype=np.int32)
             if len(self.name_entity)
             else np.zeros(0, np.int32)
         )
-        self.post_nids: list[npt.NDArray[np.int32]] = [np.frombuffer(p, dtype=np.int32) for p in postings]
-        self.post_ents: list[npt.NDArray[np.int32]] = [name_entity_np[a] for a in self.post_nids]
+        self.vote_ents: list[npt.NDArray[np.int32]] = []
+        self.vote_nids: list[npt.NDArray[np.int32]] = []
+        for tid, post in enumerate(postings):
+            nids = np.frombuffer(post, dtype=np.int32)
+            ents = name_entity_np[nids]
+            if tid in repeated:
+                first = _firsts(ents)
+                ents, nids = ents[first], nids[first]
+            self.vote_ents.append(ents)
+            self.vote_nids.append(nids)
         self.np_initials = (
             np.frombuffer(self.name_initials, dtype=np.int64)
             if len(self.name_initials)
@@ -117,14 +157,7 @@ class EntityIndex:
         )
         # document frequency in entities (a token repeated across one entity's aliases counts once)
         n_entities = max(1, len(self.entities))
-        self.idf: list[float] = []
-        for post in postings:
-            df = (
-                len({self.name_entity[nid] for nid in post})
-                if len(post) < 64
-                else _entity_df(post, self.name_entity)
-            )
-            self.idf.append(math.log(1 + n_entities / df))
+        self.idf: list[float] = [math.log(1 + n_entities / len(ents)) for ents in self.vote_ents]
         self.max_idf = math.log(1 + n_entities)
         self.by_phonetic: dict[str, list[int]] = defaultdict(list)
         self.by_skeleton: dict[str, list[int]] = defaultdict(list)
@@ -141,6 +174,10 @@ class EntityIndex:
                 self.by_phonetic["~" + v].append(tid)
             self.by_phonetic["#" + tok.ocr].append(tid)
         self.sorted_vocab = sorted(self.vocab)
+        # expansions of the query tokens seen lately (batches repeat given names, surnames, legal words)
+        self._expansions: dict[tuple[str, bool], _Expansion] = {}
+        self._cached_votes = 0  # entities in the votes kept with them
+        self._divisors: dict[int, npt.NDArray[np.float64]] = {}
 
     def stats(self) -> IndexStats:
         keys = len(self.vocab) + len(self.by_phonetic) + len(self.by_skeleton) + len(self.by_deletion)
@@ -155,38 +192,46 @@ class EntityIndex:
     def expand(self, tok: Token, syllabic: bool = False) -> dict[int, float]:
         """Vocabulary tokens a query token may stand for, with a rough similarity. ``syllabic``: the name
         was written in Han/Hangul/kana, so a short token is a whole syllable and only meets itself."""
+        # each way in puts a token at its similarity unless the token is in at least that already
         found: dict[int, float] = {}
-
-        def put(tid: int, sim: float) -> None:
-            if found.get(tid, 0.0) < sim:
-                found[tid] = sim
-
-        tid = self.vocab.get(tok.text)
+        get = found.get
+        text = tok.text
+        tid = self.vocab.get(text)
         if tid is not None:
-            put(tid, 1.0)
-        if tok.initial or (syllabic and len(tok.text) <= 4):
+            found[tid] = 1.0
+        if tok.initial or (syllabic and len(text) <= 4):
             return found  # initials only confirm; prefix search on one letter would flood
+        by_phonetic = self.by_phonetic
         for v in tok.variants:
-            for t in self.by_phonetic.get("~" + v, ()):
-                put(t, 0.95)
-        for t in self.by_phonetic.get("#" + tok.ocr, ())[:MAX_EXPANSIONS]:
-            put(t, 0.9)
-        if tok.phonetic and len(tok.text) >= 3:
-            for t in self.by_phonetic.get(tok.phonetic, ())[:MAX_EXPANSIONS]:
-                put(t, 0.9)
-        if len(tok.text) >= 4:
-            for d in {tok.text, *deletions(tok.text)}:
-                for t in self.by_deletion.get(d, ())[:MAX_EXPANSIONS]:
-                    put(t, 0.88)
+            for t in by_phonetic.get("~" + v, ()):
+                if get(t, 0.0) < 0.95:
+                    found[t] = 0.95
+        for t in by_phonetic.get("#" + tok.ocr, ())[:MAX_EXPANSIONS]:
+            if get(t, 0.0) < 0.9:
+                found[t] = 0.9
+        if tok.phonetic and len(text) >= 3:
+            for t in by_phonetic.get(tok.phonetic, ())[:MAX_EXPANSIONS]:
+                if get(t, 0.0) < 0.9:
+                    found[t] = 0.9
+        if len(text) >= 4:
+            by_deletion = self.by_deletion
+            for d in {text, *deletions(text)}:
+                for t in by_deletion.get(d, ())[:MAX_EXPANSIONS]:
+                    if get(t, 0.0) < 0.88:
+                        found[t] = 0.88
         if tok.vowelless and len(tok.skeleton) >= 2:
             for t in self.by_skeleton.get(tok.skeleton, ())[:MAX_EXPANSIONS]:
-                put(t, 0.85)
-        if len(tok.text) >= 3:
-            i = bisect.bisect_left(self.sorted_vocab, tok.text)
-            for word in self.sorted_vocab[i : i + MAX_PREFIX]:
-                if not word.startswith(tok.text):
+                if get(t, 0.0) < 0.85:
+                    found[t] = 0.85
+        if len(text) >= 3:
+            vocab, words = self.vocab, self.sorted_vocab
+            i = bisect.bisect_left(words, text)
+            for word in words[i : i + MAX_PREFIX]:
+                if not word.startswith(text):
                     break
-                put(self.vocab[word], 0.8)
+                t = vocab[word]
+                if get(t, 0.0) < 0.8:
+                    found[t] = 0.8
         return found
 
     def candidates(
@@ -214,56 +259,24 @@ class EntityIndex:
         ``keep_ratio``: drop candidates whose vote is below this share of the best one's."""
         # a token on more than 1% of the entities (and 2,000) only votes when nothing rarer did
         postings_cap = max_postings if max_postings is not None else max(2000, len(self.entities) // 100)
-        best_ents: npt.NDArray[np.int64] = np.zeros(0, np.int64)
+        best_ents: npt.NDArray[np.int32] | None = None
         best_scores: npt.NDArray[np.float64] = np.zeros(0, np.float64)
-        token_votes: list[
-            tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]
-        ] = []  # (entities, names) per token
+        voters: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = []  # per name, by entity
         for name in names:
             toks = list({t.text: t for t in name.name_tokens()}.values())  # a repeated word votes once
+            # rarer tokens vote first (a stable sort: ties keep the query's order)
             expansions = sorted(
-                ((tok, self.expand(tok, name.syllabic)) for tok in toks), key=lambda te: _min_df(self, te[1])
+                ((tok, self._expansion(tok, name.syllabic)) for tok in toks), key=lambda te: te[1].min_df
             )
-            per_ents: list[npt.NDArray[np.int32]] = []
-            per_ws: list[npt.NDArray[np.float64]] = []
-            per_nids: list[npt.NDArray[np.int32]] = []
-            for tok, exp in expansions:
-                own = self.vocab.get(tok.text)
-                cap = self.idf[own] if own is not None else self.max_idf
-                e_parts, n_parts, w_parts = [], [], []
-                for tid, sim in exp.items():
-                    ents = self.post_ents[tid]
-                    if len(ents) > postings_cap and per_ents:
-                        continue
-                    # a rare spelling variant counts no more than the query's own token would
-                    w = min(self.idf[tid], cap) * sim
-                    e_parts.append(ents)
-                    n_parts.append(self.post_nids[tid])
-                    w_parts.append(np.full(len(ents), w))
-                if not e_parts:
-                    continue
-                ents = np.concatenate(e_parts)
-                nids = np.concatenate(n_parts)
-                ws = np.concatenate(w_parts)
-                # each entity's best way of meeting this query token
-                order = np.lexsort((-ws, ents))
-                ents, nids, ws = ents[order], nids[order], ws[order]
-                first = np.ones(len(ents), dtype=bool)
-                first[1:] = ents[1:] != ents[:-1]
-                per_ents.append(ents[first])
-                per_ws.append(ws[first])
-                per_nids.append(nids[first])
-            if not per_ents:
+            per_token: list[_Votes] = []
+            for _, exp in expansions:
+                found = self._token_votes(exp, postings_cap, bool(per_token))
+                if found is not None:
+                    per_token.append(found)
+            if not per_token:
                 continue
-            token_votes.extend(zip(per_ents, per_nids, strict=True))
-            all_e = np.concatenate(per_ents)
-            all_w = np.concatenate(per_ws)
-            all_n = np.concatenate(per_nids)
-            uniq, inverse = np.unique(all_e, return_inverse=True)
-            votes: npt.NDArray[np.float64] = np.bincount(inverse, weights=all_w).astype(np.float64)
-            # the name that carried each entity's last-counted vote: it decides the tie-breaks below
-            name_of = np.empty(len(uniq), dtype=np.int32)
-            name_of[inverse] = all_n
+            uniq, votes, name_of, by_ent, their_names = _tally(per_token)
+            voters.append((by_ent, their_names))
             others = [t for t, r in zip(name.tokens, name.roles, strict=True) if r != "name"]
             if others:
                 masks = self.np_initials[name_of]
@@ -271,33 +284,127 @@ class EntityIndex:
                     bit = _letter_bit(t.text)
                     votes = votes + 0.5 * ((masks & bit) != 0)
             # between equal votes, prefer names with fewer words the query lacks
-            extra = self.np_size[name_of].astype(np.float64) - len(toks)
-            votes = votes / (1.0 + 0.1 * np.clip(extra, 0, None))
-            if len(best_ents) == 0:
-                best_ents, best_scores = uniq.astype(np.int64), votes
-            else:
-                both = np.concatenate([best_ents, uniq.astype(np.int64)])
+            votes = votes / self._extra_words_divisor(len(toks))[self.np_size[name_of]]
+            if best_ents is None:
+                best_ents, best_scores = uniq, votes
+            else:  # an entity's best name counts
+                both = np.concatenate([best_ents, uniq])
                 sc = np.concatenate([best_scores, votes])
                 u2, inv2 = np.unique(both, return_inverse=True)
                 mx = np.full(len(u2), -np.inf)
                 np.maximum.at(mx, inv2, sc)
                 best_ents, best_scores = u2, mx
-        if len(best_ents) == 0:
+        if best_ents is None:
             return []
-        k = min(limit, len(best_ents))
-        top = np.argpartition(-best_scores, k - 1)[:k]
-        top = top[np.lexsort((best_ents[top], -best_scores[top]))]
-        chosen = [(int(best_ents[i]), float(best_scores[i])) for i in top]
+        if len(best_ents) > limit:
+            top = np.argpartition(-best_scores, limit - 1)[:limit]
+            top = top[np.lexsort((best_ents[top], -best_scores[top]))]
+        else:  # all of them: the sort alone (entities are distinct, so the order is the same)
+            top = np.lexsort((best_ents, -best_scores))
+        chosen = list(zip(best_ents[top].tolist(), best_scores[top].tolist(), strict=True))
         if keep_ratio > 0:
             floor = chosen[0][1] * keep_ratio
             chosen = [c for c in chosen if c[1] >= floor]
-        wanted = np.array([e for e, _ in chosen], dtype=np.int32)
-        voted: dict[int, set[int]] = defaultdict(set)
-        for ents, nids in token_votes:
-            hit = np.isin(ents, wanted)
-            for e, n in zip(ents[hit].tolist(), nids[hit].tolist(), strict=True):
+        if not chosen:
+            return []
+        voted: dict[int, set[int]] = {e: set() for e, _ in chosen}
+        wanted = np.array(sorted(voted), dtype=np.int32)
+        for by_ent, their_names in voters:
+            at = np.searchsorted(wanted, by_ent)
+            hit = wanted[np.minimum(at, len(wanted) - 1)] == by_ent
+            for e, n in zip(by_ent[hit].tolist(), their_names[hit].tolist(), strict=True):
                 voted[e].add(n)
         return [(e, tuple(sorted(voted[e]))) for e, _ in chosen]
+
+    def _expansion(self, tok: Token, syllabic: bool) -> _Expansion:
+        """``expand(tok)`` as it votes; kept for the query tokens seen lately."""
+        key = (tok.text, syllabic)
+        expansions = self._expansions
+        cached = expansions.pop(key, None)
+        if cached is not None:
+            expansions[key] = cached  # the most recently used last
+            return cached
+        own = self.vocab.get(tok.text)
+        idf = self.idf
+        cap = idf[own] if own is not None else self.max_idf
+        # a rare spelling variant counts no more than the query's own token would (min(idf, cap))
+        weighted = [
+            ((cap if cap < idf[tid] else idf[tid]) * sim, tid)
+            for tid, sim in self.expand(tok, syllabic).items()
+        ]
+        weighted.sort(key=_first_desc)  # stable: equal weights keep the order of expand
+        weights, tids = zip(*weighted, strict=True) if weighted else ((), ())
+        sizes = tuple(map(self.post_size.__getitem__, tids))
+        exp = _Expansion(
+            min(sizes, default=1 << 30),
+            weights,
+            sizes,
+            max(sizes, default=0),
+            tuple(map(self.vote_ents.__getitem__, tids)),
+            tuple(map(self.vote_nids.__getitem__, tids)),
+        )
+        if len(expansions) >= EXPANSION_CACHE:
+            self._shrink()
+        expansions[key] = exp
+        return exp
+
+    def _token_votes(self, exp: _Expansion, postings_cap: int, rarer_voted: bool) -> _Votes | None:
+        """Each entity's best way of meeting the query token ``exp``; its tokens on more than
+        ``postings_cap`` names left out when a rarer query token voted. Kept with ``exp``."""
+        if not (rarer_voted and exp.largest > postings_cap):
+            if exp.votes is None and exp.ents:
+                exp.votes = _best_per_entity(exp.ents, exp.nids, exp.weights)
+                self._count(exp, exp.votes)
+            return exp.votes
+        if exp.capped is not None and exp.capped[0] == postings_cap:
+            return exp.capped[1]
+        keep = [i for i, size in enumerate(exp.sizes) if size <= postings_cap]
+        found = (
+            _best_per_entity(
+                [exp.ents[i] for i in keep], [exp.nids[i] for i in keep], [exp.weights[i] for i in keep]
+            )
+            if keep
+            else None
+        )
+        exp.capped = (postings_cap, found)
+        self._count(exp, found)
+        return found
+
+    def _count(self, exp: _Expansion, votes: _Votes | None) -> None:
+        if votes is not None:
+            exp.counted += len(votes[0])
+            self._cached_votes += len(votes[0])
+            if self._cached_votes > VOTES_CACHE:
+                self._shrink()
+
+    def _shrink(self) -> None:
+        """Forget the least recently used query tokens: a quarter of them at least, and more until their
+        votes are under 3/4 of ``VOTES_CACHE``."""
+        expansions = self._expansions
+        self._cached_votes = sum(exp.counted for exp in list(expansions.values()))  # exact again
+        keep = len(expansions) * 3 // 4
+        for key in list(expansions):  # least recently used first
+            if len(expansions) <= keep and self._cached_votes <= VOTES_CACHE * 3 // 4:
+                break
+            exp = expansions.pop(key, None)
+            if exp is not None:
+                self._cached_votes -= exp.counted
+        if not expansions:
+            self._cached_votes = 0
+
+    def clear_cache(self) -> None:
+        """Forget the query tokens seen (their expansions and votes are kept to answer the next faster)."""
+        self._expansions.clear()
+        self._cached_votes = 0
+
+    def _extra_words_divisor(self, query_words: int) -> npt.NDArray[np.float64]:
+        """By a listed name's word count: what its vote is divided by, 1 + 0.1 per word the query lacks."""
+        table = self._divisors.get(query_words)
+        if table is None:
+            extra = np.arange(int(self.np_size.max(initial=0)) + 1, dtype=np.float64) - query_words
+            table = 1.0 + 0.1 * np.clip(extra, 0, None)
+            self._divisors[query_words] = table
+        return table
 
     def by_identifier(self, value: str) -> list[int]:
         key = normalize_identifier(value)
@@ -307,14 +414,61 @@ class EntityIndex:
         return prepare_token(text)
 
 
-def _min_df(index: EntityIndex, exp: dict[int, float]) -> int:
-    return min((len(index.postings[t]) for t in exp), default=1 << 30)
+def _firsts(sorted_values: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:
+    """Where each run of equal values in a sorted array starts."""
+    first = np.empty(len(sorted_values), dtype=bool)
+    first[:1] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=first[1:])
+    return first
+
+
+def _best_per_entity(
+    ents: Sequence[npt.NDArray[np.int32]], nids: Sequence[npt.NDArray[np.int32]], weights: Sequence[float]
+) -> _Votes:
+    """Votes of vocabulary tokens given best weight first (each token's entities distinct): each
+    entity's first entry, which is its best (ties: the earlier token)."""
+    if len(ents) == 1:
+        return ents[0], np.full(len(ents[0]), weights[0]), nids[0]
+    all_e = np.concatenate(ents)
+    order = np.argsort(all_e, kind="stable")
+    sorted_e = all_e[order]
+    first = _firsts(sorted_e)
+    pick = order[first]
+    ws = np.repeat(np.asarray(weights, dtype=np.float64), [len(e) for e in ents])
+    return sorted_e[first], ws[pick], np.concatenate(nids)[pick]
+
+
+def _tally(
+    per_token: list[_Votes],
+) -> tuple[
+    npt.NDArray[np.int32],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.int32],
+    npt.NDArray[np.int32],
+    npt.NDArray[np.int32],
+]:
+    """A query name's votes over its tokens' (in voting order): per entity (ascending), the sum of
+    its votes, added in voting order, and the name of its last-counted vote; and every (entity, name)
+    that voted, by entity."""
+    if len(per_token) == 1:
+        ents, ws, nids = per_token[0]
+        return ents, ws, nids, ents, nids  # 0.0 + the one vote is the vote
+    all_e = np.concatenate([v[0] for v in per_token])
+    order = np.argsort(all_e, kind="stable")  # an entity's votes stay in voting order
+    sorted_e = all_e[order]
+    starts = _firsts(sorted_e)
+    group = np.cumsum(starts) - 1
+    votes = np.bincount(group, weights=np.concatenate([v[1] for v in per_token])[order])
+    sorted_n = np.concatenate([v[2] for v in per_token])[order]
+    name_of = np.empty(len(votes), dtype=np.int32)
+    name_of[group] = sorted_n  # the last vote's
+    return sorted_e[starts], votes.astype(np.float64, copy=False), name_of, sorted_e, sorted_n
+
+
+def _first_desc(pair: tuple[float, int]) -> float:
+    return -pair[0]
 
 
 def _letter_bit(text: str) -> int:
     ch = text[:1]
     return 1 << (ord(ch) - 97) if "a" <= ch <= "z" else 1 << 26 if ch else 0
-
-
-def _entity_df(post: array[int], name_entity: array[int]) -> int:
-    return len({name_entity[nid] for nid in post})
