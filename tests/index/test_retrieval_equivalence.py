@@ -1,0 +1,83 @@
+"""Candidate retrieval: the index answers as embargo-v1's retrieval did when it was released.
+
+The released retrieval is the copy in bench/retrieval.py (``V1Retrieval``), run over the same index in
+the same process: a few ties are decided by set iteration order, which differs between processes.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from embargo.index import memory
+from embargo.index.memory import EntityIndex
+from embargo.match.algorithm import PreparedQuery
+from embargo.match.types import Query
+from embargo.model import Entity
+from embargo.service.ingest import discover, parse_candidate
+
+if TYPE_CHECKING:
+    from retrieval import V1Retrieval
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench"
+LISTS = (ROOT.parent / "shared" / "data" / "lists").resolve()
+
+
+@pytest.fixture(scope="module")
+def sdn() -> list[Entity]:
+    (cand,), _ = discover([LISTS / "us_ofac_sdn" / "2024-05-02"])
+    return list(parse_candidate(cand).entities)
+
+
+def _bench_module() -> tuple[type[V1Retrieval], Callable[[str, random.Random], tuple[str, str]]]:
+    """bench/retrieval.py's copy of the released retrieval, and bench/_synthetic.py's misspellings."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from _synthetic import vary
+        from retrieval import V1Retrieval
+    finally:
+        sys.path.remove(str(BENCH))
+    return V1Retrieval, vary
+
+
+@pytest.mark.parametrize("cache", ["default", "tiny"])
+def test_same_candidates_as_released_retrieval(
+    sdn: list[Entity], cache: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if cache == "tiny":  # query tokens forgotten all the time
+        monkeypatch.setattr(memory, "EXPANSION_CACHE", 8)
+        monkeypatch.setattr(memory, "VOTES_CACHE", 2000)
+    reference, vary = _bench_module()
+    index = EntityIndex(sdn)
+    v1 = reference(index)
+    rng = random.Random(7)
+    queries = [vary(rng.choice(e.names).value, rng)[1] for e in rng.sample(sdn, 600)]
+    queries += [
+        "Dmitri Rogosin",
+        "Рогозин Дмитрий Олегович",
+        "KIM JONG UN",
+        "BANK MELLI",
+        "HONG LTD",
+        "ali ali",
+    ]
+    compared = 0
+    for q in queries:
+        names = PreparedQuery.of(Query.of(q)).names
+        if not names:
+            continue
+        compared += 1
+        assert index.candidate_names(names, limit=30, keep_ratio=0.4) == v1.candidate_names(names, 30, 0.4), q
+        assert index.candidates(names, limit=50) == v1.candidates(names, 50), q
+        # the cache answers as the first look did
+        assert index.candidates(names, limit=50) == v1.candidates(names, 50), q
+    assert compared >= 550
+    assert len(index._expansions) <= memory.EXPANSION_CACHE
+    index.clear_cache()
+    names = PreparedQuery.of(Query.of("Dmitri Rogosin")).names
+    assert index.candidate_names(names, limit=30, keep_ratio=0.4) == v1.candidate_names(names, 30, 0.4)
