@@ -10,7 +10,8 @@ vocabulary and the same set iteration order (which decides some ties: compare wi
 2. speed: CPU time (``time.thread_time_ns``) of one pass over all queries, ``--rounds`` times, for the
    copy and for the index's own retrieval: from an empty cache (``clear_cache``, then one pass: query
    tokens that repeat within the pass are found in the cache), warm (the same pass again), and with the
-   cache emptied before every query (no query token ever found in it). Medians and ratios are printed.
+   cache emptied before every query (no query token ever found in it); and ``joined=True`` (opt-in,
+   for a later algorithm) from an empty cache. Medians and ratios are printed.
 
 Lists (default): the dev set's distinct queries over a store of all lists (``--db``, as bench/speed.py).
 Synthetic (``--synthetic N``): N generated entities and 4,000 queries made as bench/speed.py makes them.
@@ -228,6 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     def old(names: Names) -> object:
         return v1.candidate_names(names, 30, 0.4)
 
+    def joined(names: Names) -> object:
+        return index.candidate_names(names, limit=30, keep_ratio=0.4, joined=True)
+
     times: dict[str, list[float]] = defaultdict(list)
     one_pass(old), one_pass(new)  # warm-up
     for _ in range(args.rounds):
@@ -236,6 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         times["new, empty cache"].append(one_pass(new))
         times["new, warm cache"].append(one_pass(new))
         times["new, no cache"].append(one_pass(new, forget=True))
+        index.clear_cache()
+        times["joined, empty"].append(one_pass(joined))
     base = statistics.median(times["v1 (copy)"])
     print(
         f"candidate_names(limit=30, keep_ratio=0.4) over {len(prepared):,} queries, CPU ms (median of {args.rounds}):"

@@ -240,9 +240,11 @@ class EntityIndex:
         limit: int = 30,
         max_postings: int | None = None,
         keep_ratio: float = 0.0,
+        *,
+        joined: bool = False,
     ) -> list[int]:
         """Entity indices most likely to match any of the query names, best first."""
-        return [e for e, _ in self.candidate_names(names, limit, max_postings, keep_ratio)]
+        return [e for e, _ in self.candidate_names(names, limit, max_postings, keep_ratio, joined=joined)]
 
     def candidate_names(
         self,
@@ -250,13 +252,18 @@ class EntityIndex:
         limit: int = 30,
         max_postings: int | None = None,
         keep_ratio: float = 0.0,
+        *,
+        joined: bool = False,
     ) -> list[tuple[int, tuple[int, ...]]]:
         """Entity indices most likely to match any of the query names, best first, each with the names
         of that entity that drew votes (only those are worth scoring).
 
         Name tokens vote through their expansions (weighted by rarity and similarity); the query's
         initials and legal-form words then break ties among names that share a first letter.
-        ``keep_ratio``: drop candidates whose vote is below this share of the best one's."""
+        ``keep_ratio``: drop candidates whose vote is below this share of the best one's.
+        ``joined`` (off in embargo-v1): each two adjacent name words also vote written as one word
+        ("arlni zadh" -> "arlnizadh" ~ "arlanizadeh"); an entity counts the better of that word's vote
+        and the two words' own votes together, through one such pair at most (see ``_pair_gain``)."""
         # a token on more than 1% of the entities (and 2,000) only votes when nothing rarer did
         postings_cap = max_postings if max_postings is not None else max(2000, len(self.entities) // 100)
         best_ents: npt.NDArray[np.int32] | None = None
@@ -269,10 +276,16 @@ class EntityIndex:
                 ((tok, self._expansion(tok, name.syllabic)) for tok in toks), key=lambda te: te[1].min_df
             )
             per_token: list[_Votes] = []
-            for _, exp in expansions:
+            by_text: dict[str, _Votes] = {}
+            for tok, exp in expansions:
                 found = self._token_votes(exp, postings_cap, bool(per_token))
                 if found is not None:
                     per_token.append(found)
+                    by_text[tok.text] = found
+            if joined:
+                gain = self._pair_gain(name, by_text, postings_cap, bool(per_token))
+                if gain is not None:
+                    per_token.append(gain)
             if not per_token:
                 continue
             uniq, votes, name_of, by_ent, their_names = _tally(per_token)
@@ -406,6 +419,39 @@ class EntityIndex:
             self._divisors[query_words] = table
         return table
 
+    def _pair_gain(
+        self, name: PreparedName, by_text: dict[str, _Votes], postings_cap: int, rarer_voted: bool
+    ) -> _Votes | None:
+        """Per entity, what reading two adjacent name words of ``name`` as one word adds to its vote:
+        the joined word's vote less the two words' own, where that is positive (so the entity counts
+        the better of the two readings), through its best pair."""
+        gains: list[_Votes] = []
+        toks, roles = name.tokens, name.roles
+        for i in range(len(toks) - 1):
+            if roles[i] != "name" or roles[i + 1] != "name":
+                continue
+            a, b = toks[i].text, toks[i + 1].text
+            exp = self._expansion(prepare_token(a + b), name.syllabic)
+            found = self._token_votes(exp, postings_cap, rarer_voted)
+            if found is None:
+                continue
+            ents, ws, nids = found
+            gain = ws - _votes_at(by_text.get(a), ents)
+            if b != a:  # a repeated word voted once
+                gain = gain - _votes_at(by_text.get(b), ents)
+            keep = gain > 0
+            if keep.any():
+                gains.append((ents[keep], gain[keep], nids[keep]))
+        if len(gains) <= 1:
+            return gains[0] if gains else None
+        # each entity's best pair: best gain first, then an entity's first entry
+        ents = np.concatenate([g[0] for g in gains])
+        ws = np.concatenate([g[1] for g in gains])
+        nids = np.concatenate([g[2] for g in gains])
+        order = np.lexsort((-ws, ents))
+        pick = order[_firsts(ents[order])]
+        return ents[pick], ws[pick], nids[pick]
+
     def by_identifier(self, value: str) -> list[int]:
         key = normalize_identifier(value)
         return list(self.identifiers.get(key, ())) if len(key) >= 4 else []
@@ -463,6 +509,16 @@ def _tally(
     name_of = np.empty(len(votes), dtype=np.int32)
     name_of[group] = sorted_n  # the last vote's
     return sorted_e[starts], votes.astype(np.float64, copy=False), name_of, sorted_e, sorted_n
+
+
+def _votes_at(votes: _Votes | None, ents: npt.NDArray[np.int32]) -> npt.NDArray[np.float64] | float:
+    """The vote ``votes`` gives each of ``ents`` (0 where none)."""
+    if votes is None:
+        return 0.0
+    have, ws, _ = votes
+    pos = np.searchsorted(have, ents)
+    pos[pos == len(have)] = 0
+    return np.where(have[pos] == ents, ws[pos], 0.0)
 
 
 def _first_desc(pair: tuple[float, int]) -> float:

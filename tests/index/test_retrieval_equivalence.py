@@ -1,4 +1,5 @@
-"""Candidate retrieval: the index answers as embargo-v1's retrieval did when it was released.
+"""Candidate retrieval: the index answers as embargo-v1's retrieval did when it was released, and the
+opt-in ``joined`` reading (for a later algorithm) finds a name written as one word in the list.
 
 The released retrieval is the copy in bench/retrieval.py (``V1Retrieval``), run over the same index in
 the same process: a few ties are decided by set iteration order, which differs between processes.
@@ -18,7 +19,7 @@ from embargo.index import memory
 from embargo.index.memory import EntityIndex
 from embargo.match.algorithm import PreparedQuery
 from embargo.match.types import Query
-from embargo.model import Entity
+from embargo.model import Entity, Name, make_entity
 from embargo.service.ingest import discover, parse_candidate
 
 if TYPE_CHECKING:
@@ -81,3 +82,53 @@ def test_same_candidates_as_released_retrieval(
     index.clear_cache()
     names = PreparedQuery.of(Query.of("Dmitri Rogosin")).names
     assert index.candidate_names(names, limit=30, keep_ratio=0.4) == v1.candidate_names(names, 30, 0.4)
+
+
+def _persons(*rows: tuple[str, str]) -> list[Entity]:
+    return [
+        make_entity(source="us_ofac_sdn", source_id=sid, schema="Person", names=[Name(name)])
+        for sid, name in rows
+    ]
+
+
+# SDN 2024-05-02: three persons named Vali, and two whose surname ends in ZADEH
+ENTITIES = (
+    ("28685", "GHOLIZADEH, Vali"),
+    ("29814", "MOSTAFANEJAD, Vali"),
+    ("16141", "ZIRACCHIAN ZADEH, Mahmoud"),
+    ("21543", "ASGHARZADEH, Abdollah"),
+    ("40420", "ARLANIZADEH, Vali"),
+)
+
+
+def test_joined_words_find_a_name_written_as_one_word() -> None:
+    index = EntityIndex(_persons(*ENTITIES))
+    names = PreparedQuery.of(Query.of("Vali Arlni Zadh")).names
+    arlanizadeh = 4
+
+    plain = index.candidate_names(names, limit=30, keep_ratio=0.4)
+    assert plain == index.candidate_names(names, limit=30, keep_ratio=0.4, joined=False)
+    assert [e for e, _ in plain].index(arlanizadeh) > 0  # "vali" alone: one Vali among three
+
+    joined = index.candidate_names(names, limit=30, keep_ratio=0.4, joined=True)
+    assert joined[0] == (arlanizadeh, index.entity_names[arlanizadeh])  # "arlni"+"zadh" ~ "arlanizadeh"
+    assert index.candidates(names, limit=30, joined=True)[0] == arlanizadeh
+
+
+def test_a_joined_pair_does_not_count_twice() -> None:
+    """An entity listed both ways counts the better reading, not both: it ties with the entity listed
+    with the two words only (ties go to the lower entity index)."""
+    index = EntityIndex(
+        [
+            make_entity(source="t", source_id="0", schema="Person", names=[Name("ABDUL RAHMAN, Ali")]),
+            make_entity(
+                source="t",
+                source_id="1",
+                schema="Person",
+                names=[Name("ABDULRAHMAN, Ali"), Name("ABDUL RAHMAN, Ali", "alias")],
+            ),
+            make_entity(source="t", source_id="2", schema="Person", names=[Name("ABDULRAHMAN, Ali")]),
+        ]
+    )
+    names = PreparedQuery.of(Query.of("Ali Abdul Rahman")).names
+    assert index.candidates(names, joined=True) == index.candidates(names) == [0, 1, 2]
