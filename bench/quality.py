@@ -181,7 +181,8 @@ def _run_embargo(screener: Any, cases: list[Case], args: argparse.Namespace) -> 
         if case.positive and expected is None:
             missing += 1
         pq = PreparedQuery.of(Query.of(case.query))
-        candidates = list(index.candidates(pq.names, limit=n_candidates)) if pq.names else []
+        joined = screener.algorithm.joined_retrieval
+        candidates = list(index.candidates(pq.names, limit=n_candidates, joined=joined)) if pq.names else []
         t0 = time.perf_counter()
         results = screener.screen(case.query, threshold=args.threshold, limit=args.results)
         dt = time.perf_counter() - t0

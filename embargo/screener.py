@@ -75,7 +75,9 @@ class Screener:
         pq = PreparedQuery.of(q)
         idx = self.index
         found = (
-            idx.candidate_names(pq.names, limit=algo.candidates, keep_ratio=algo.keep_ratio)
+            idx.candidate_names(
+                pq.names, limit=algo.candidates, keep_ratio=algo.keep_ratio, joined=algo.joined_retrieval
+            )
             if pq.names
             else []
         )

@@ -47,6 +47,7 @@ class Algorithm:
     # retrieval: candidates scored per query, and the share of the best candidate's vote one needs
     candidates: int = 30
     keep_ratio: float = 0.4
+    joined_retrieval: bool = False  # two adjacent query words also look for a listed word spelling both
 
 
 ALGORITHMS: dict[str, Algorithm] = {
@@ -66,6 +67,7 @@ ALGORITHMS: dict[str, Algorithm] = {
             "q/k); a phonetic match needs some letters in common too.",
             threshold=0.8,
             person_hint_other=-0.25,
+            joined_retrieval=True,
             keep_ratio=0.4,
             names=NameParams(
                 phonetic_min_similarity=0.4,
