@@ -26,10 +26,12 @@ from embargo.model import Entity
 _ID_CLEAN = re.compile(r"[^0-9a-z]+")
 MAX_EXPANSIONS = 40
 MAX_PREFIX = 25
-# the query tokens seen last whose expansions and votes are kept: at most this many, with votes for at
-# most VOTES_CACHE entities in all (about 16 + 16 MB); when either is full, the least recently used go
+# the query tokens seen last whose expansions and votes are kept: at most EXPANSION_CACHE tokens (about
+# 16 MB), with votes for at most VOTES_CACHE entities in all or VOTES_PER_ENTITY per entity of the index
+# if more (16 bytes each: 16 MB; 64 MB for 1M entities); when either is full, the least recently used go
 EXPANSION_CACHE = 10_000
 VOTES_CACHE = 1_000_000
+VOTES_PER_ENTITY = 4
 
 
 def normalize_identifier(value: str) -> str:
@@ -177,6 +179,7 @@ class EntityIndex:
         # expansions of the query tokens seen lately (batches repeat given names, surnames, legal words)
         self._expansions: dict[tuple[str, bool], _Expansion] = {}
         self._cached_votes = 0  # entities in the votes kept with them
+        self._votes_budget = max(VOTES_CACHE, VOTES_PER_ENTITY * len(self.entities))
         self._divisors: dict[int, npt.NDArray[np.float64]] = {}
 
     def stats(self) -> IndexStats:
@@ -321,12 +324,13 @@ class EntityIndex:
         if not chosen:
             return []
         voted: dict[int, set[int]] = {e: set() for e, _ in chosen}
-        wanted = np.array(sorted(voted), dtype=np.int32)
-        for by_ent, their_names in voters:
-            at = np.searchsorted(wanted, by_ent)
-            hit = wanted[np.minimum(at, len(wanted) - 1)] == by_ent
-            for e, n in zip(by_ent[hit].tolist(), their_names[hit].tolist(), strict=True):
-                voted[e].add(n)
+        wanted = sorted(voted)
+        for by_ent, their_names in voters:  # each wanted entity's run in by_ent
+            lo = np.searchsorted(by_ent, wanted, "left").tolist()
+            hi = np.searchsorted(by_ent, wanted, "right").tolist()
+            for e, i, j in zip(wanted, lo, hi, strict=True):
+                if i < j:
+                    voted[e].update(their_names[i:j].tolist())
         return [(e, tuple(sorted(voted[e]))) for e, _ in chosen]
 
     def _expansion(self, tok: Token, syllabic: bool) -> _Expansion:
@@ -387,17 +391,17 @@ class EntityIndex:
         if votes is not None:
             exp.counted += len(votes[0])
             self._cached_votes += len(votes[0])
-            if self._cached_votes > VOTES_CACHE:
+            if self._cached_votes > self._votes_budget:
                 self._shrink()
 
     def _shrink(self) -> None:
         """Forget the least recently used query tokens: a quarter of them at least, and more until their
-        votes are under 3/4 of ``VOTES_CACHE``."""
+        votes are under 3/4 of the budget."""
         expansions = self._expansions
         self._cached_votes = sum(exp.counted for exp in list(expansions.values()))  # exact again
         keep = len(expansions) * 3 // 4
         for key in list(expansions):  # least recently used first
-            if len(expansions) <= keep and self._cached_votes <= VOTES_CACHE * 3 // 4:
+            if len(expansions) <= keep and self._cached_votes <= self._votes_budget * 3 // 4:
                 break
             exp = expansions.pop(key, None)
             if exp is not None:
@@ -460,12 +464,24 @@ class EntityIndex:
         return prepare_token(text)
 
 
-def _firsts(sorted_values: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:
+def _firsts(sorted_values: npt.NDArray[np.int32] | npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
     """Where each run of equal values in a sorted array starts."""
     first = np.empty(len(sorted_values), dtype=bool)
     first[:1] = True
     np.not_equal(sorted_values[1:], sorted_values[:-1], out=first[1:])
     return first
+
+
+def _by_entity(
+    ents: Sequence[npt.NDArray[np.int32]],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The entries of ``ents`` concatenated, ordered by entity and, within one, as given: (entity,
+    position in the concatenation) of each. A sort of unique keys entity << 32 | position: as a stable
+    argsort of the entities, several times faster."""
+    keys = np.left_shift(np.concatenate(ents), 32, dtype=np.int64)
+    keys |= np.arange(len(keys), dtype=np.int64)
+    keys.sort()
+    return keys >> 32, keys & 0xFFFFFFFF
 
 
 def _best_per_entity(
@@ -475,13 +491,11 @@ def _best_per_entity(
     entity's first entry, which is its best (ties: the earlier token)."""
     if len(ents) == 1:
         return ents[0], np.full(len(ents[0]), weights[0]), nids[0]
-    all_e = np.concatenate(ents)
-    order = np.argsort(all_e, kind="stable")
-    sorted_e = all_e[order]
+    sorted_e, at = _by_entity(ents)
     first = _firsts(sorted_e)
-    pick = order[first]
+    pick = at[first]
     ws = np.repeat(np.asarray(weights, dtype=np.float64), [len(e) for e in ents])
-    return sorted_e[first], ws[pick], np.concatenate(nids)[pick]
+    return sorted_e[first].astype(np.int32), ws[pick], np.concatenate(nids)[pick]
 
 
 def _tally(
@@ -499,15 +513,14 @@ def _tally(
     if len(per_token) == 1:
         ents, ws, nids = per_token[0]
         return ents, ws, nids, ents, nids  # 0.0 + the one vote is the vote
-    all_e = np.concatenate([v[0] for v in per_token])
-    order = np.argsort(all_e, kind="stable")  # an entity's votes stay in voting order
-    sorted_e = all_e[order]
-    starts = _firsts(sorted_e)
+    sorted_e64, at = _by_entity([v[0] for v in per_token])  # an entity's votes stay in voting order
+    starts = _firsts(sorted_e64)
     group = np.cumsum(starts) - 1
-    votes = np.bincount(group, weights=np.concatenate([v[1] for v in per_token])[order])
-    sorted_n = np.concatenate([v[2] for v in per_token])[order]
+    votes = np.bincount(group, weights=np.concatenate([v[1] for v in per_token])[at])
+    sorted_n = np.concatenate([v[2] for v in per_token])[at]
     name_of = np.empty(len(votes), dtype=np.int32)
     name_of[group] = sorted_n  # the last vote's
+    sorted_e = sorted_e64.astype(np.int32)
     return sorted_e[starts], votes.astype(np.float64, copy=False), name_of, sorted_e, sorted_n
 
 

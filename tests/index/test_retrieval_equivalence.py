@@ -54,6 +54,7 @@ def test_same_candidates_as_released_retrieval(
     if cache == "tiny":  # query tokens forgotten all the time
         monkeypatch.setattr(memory, "EXPANSION_CACHE", 8)
         monkeypatch.setattr(memory, "VOTES_CACHE", 2000)
+        monkeypatch.setattr(memory, "VOTES_PER_ENTITY", 0)
     reference, vary = _bench_module()
     index = EntityIndex(sdn)
     v1 = reference(index)
