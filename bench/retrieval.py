@@ -77,7 +77,8 @@ class V1Retrieval:
             for t in ix.by_phonetic.get(tok.phonetic, ())[:MAX_EXPANSIONS]:
                 put(t, 0.9)
         if len(tok.text) >= 4:
-            for d in {tok.text, *deletions(tok.text)}:
+            # (as released this iterated a set, whose order changed with the hash seed; fixed order since)
+            for d in dict.fromkeys((tok.text, *deletions(tok.text))):
                 for t in ix.by_deletion.get(d, ())[:MAX_EXPANSIONS]:
                     put(t, 0.88)
         if tok.vowelless and len(tok.skeleton) >= 2:

@@ -218,7 +218,9 @@ class EntityIndex:
                     found[t] = 0.9
         if len(text) >= 4:
             by_deletion = self.by_deletion
-            for d in {text, *deletions(text)}:
+            # in a fixed order (a set's order changes with the process's hash seed, and it decides
+            # between expansions of equal weight)
+            for d in dict.fromkeys((text, *deletions(text))):
                 for t in by_deletion.get(d, ())[:MAX_EXPANSIONS]:
                     if get(t, 0.0) < 0.88:
                         found[t] = 0.88
