@@ -91,6 +91,7 @@ class Screener:
                 hits.setdefault(e, []).append((value, listed))
         order = list(dict.fromkeys([*hits, *candidates]))
         scored: list[tuple[float, str, int, list[tuple[PreparedName, str]]]] = []
+        floor = cut if matches_only else min(cut, 0.5)
         for e in order:
             entity = idx.entities[e]
             if not schema_ok(q.schema, entity.schema):
@@ -98,11 +99,13 @@ class Screener:
             # score the names that drew votes (all names for an identifier hit)
             nids = idx.entity_names[e] if e in hits or e not in voted else voted[e]
             names = [(idx.names[n], idx.name_kind[n]) for n in nids]
-            m = score_entity(algo, pq, entity, names, self.rarity, tuple(hits.get(e, ())), explain=False)
-            scored.append((m.score, entity.id, e, names))
+            m = score_entity(
+                algo, pq, entity, names, self.rarity, tuple(hits.get(e, ())), explain=False, floor=floor
+            )
+            if m.score >= floor:
+                scored.append((m.score, entity.id, e, names))
         # rank on scores alone, then explain only what is shown
         scored.sort(key=lambda x: (-x[0], x[1]))
-        floor = cut if matches_only else min(cut, 0.5)
         results: list[Match] = []
         for s, _, e, names in scored[:limit]:
             if s < floor:

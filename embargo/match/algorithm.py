@@ -118,9 +118,17 @@ def score_entity(
     rarity: Callable[[str], float] | None,
     identifier_hits: tuple[tuple[str, str], ...] = (),
     explain: bool = True,
+    floor: float | None = None,
 ) -> Match:
     """Score one candidate and explain it. ``entity_names`` are (prepared name, name kind).
-    ``explain=False``: the same score, with no explanation (to rank many candidates, then explain few)."""
+    ``explain=False``: the same score, with no explanation (to rank many candidates, then explain few).
+    ``floor`` (with ``explain=False``): the caller drops scores below it; such a score may then be
+    anything below it (names that cannot reach it are not scored in full)."""
+    need = 0.0
+    if floor is not None and not explain and not identifier_hits:
+        # the most the other features can add
+        dob = pq.query.birth_dates and entity.birth_dates and entity.schema == "Person"
+        need = floor - (algo.dob_exact if dob else 0.0) - (algo.country_match if pq.countries else 0.0)
     best_q: PreparedName | None = None
     best_c: PreparedName | None = None
     best_kind = "primary"
@@ -128,8 +136,9 @@ def score_entity(
     best_score = 0.0
     for qn in pq.names:
         for cn, kind in entity_names:
-            s = name_score(qn, cn, algo.names, rarity, entity.schema)
-            value = s * KIND_FACTOR.get(kind, 1.0)
+            factor = KIND_FACTOR.get(kind, 1.0)
+            s = name_score(qn, cn, algo.names, rarity, entity.schema, need / factor if need > 0 else 0.0)
+            value = s * factor
             if value > best_value:
                 best_q, best_c, best_kind, best_value, best_score = qn, cn, kind, value, s
     parts: list[Contribution] = []

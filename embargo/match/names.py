@@ -9,6 +9,7 @@ by role (legal-form words and particles little) and by rarity.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -77,17 +78,21 @@ def token_similarity(
         if q.text[0] == c.text[0]:
             return p.initial, "initial"
         return 0.0, ""
-    if q.variants and c.variants and set(q.variants) & set(c.variants):
+    if q.variants and c.variants and any(v in c.variants for v in q.variants):
         return p.variant, "variant"
     if syllabic and min(len(q.text), len(c.text)) <= 4:
         return 0.0, ""
     if q.ocr == c.ocr:
         return p.ocr, "ocr"
-    if p.strict_consonants and not _consonants_may_meet(q.text, c.text):
-        pass
-    elif (q.vowelless or c.vowelless) and q.skeleton == c.skeleton and len(q.skeleton) >= 2:
-        return (p.skeleton_long if len(q.skeleton) >= 3 else p.skeleton_short), "skeleton"
-    elif len(q.text) >= 2 and _drops_vowels(q.text, c.text):
+    # consonant-only evidence (embargo-v2 asks more of it: see _consonants_may_meet)
+    if (q.vowelless or c.vowelless) and q.skeleton == c.skeleton and len(q.skeleton) >= 2:
+        if not p.strict_consonants or _consonants_may_meet(q.text, c.text):
+            return (p.skeleton_long if len(q.skeleton) >= 3 else p.skeleton_short), "skeleton"
+    elif (
+        len(q.text) >= 2
+        and _drops_vowels(q.text, c.text)
+        and (not p.strict_consonants or _consonants_may_meet(q.text, c.text))
+    ):
         return (p.skeleton_long if len(q.text) >= 3 else p.skeleton_short), "vowels dropped"
     longest = max(len(q.text), len(c.text))
     shortest = min(len(q.text), len(c.text))
@@ -185,6 +190,41 @@ def _consonants_may_meet(q: str, c: str) -> bool:
     return sum(ch in "aeiou" for ch in q) <= 1
 
 
+def _upper_bound(
+    q: PreparedName,
+    c: PreparedName,
+    p: NameParams,
+    rarity: Callable[[str], float] | None,
+    listed_schema: str,
+    cands: list[tuple[float, int, int, str]],
+) -> float:
+    """An upper bound of the score of ``q`` and ``c`` (no joined words) from their token similarities
+    ``cands`` (-similarity, i, j, how): every word met at its best, no penalty. Infinite where a query
+    word may meet a legal-form word (that lowers the word's weight, and the bound would not hold)."""
+    qr, cr = q.roles, c.roles
+    best_q = [0.0] * len(q.tokens)
+    best_c = [0.0] * len(c.tokens)
+    for neg, i, j, _ in cands:
+        if cr[j] != "name" and qr[i] == "name":
+            return math.inf
+        if -neg > best_q[i]:
+            best_q[i] = -neg
+        if -neg > best_c[j]:
+            best_c[j] = -neg
+    qw, cw = _weights(q, p, rarity), _weights(c, p, rarity)
+    q_cov = sum(w * s for w, s in zip(qw, best_q, strict=True)) / (sum(qw) or 1.0)
+    c_cov = sum(w * s for w, s in zip(cw, best_c, strict=True)) / (sum(cw) or 1.0)
+    if listed_schema == "Person":
+        share = p.query_weight_person
+        bound = max(share * q_cov + (1 - share) * c_cov, p.subset_factor * c_cov)
+    else:
+        share = p.query_weight_other
+        bound = share * q_cov + (1 - share) * c_cov
+    if _in_order_prefix(q, c):
+        bound = max(bound, p.cut_name)
+    return bound
+
+
 def _in_order_prefix(q: PreparedName, c: PreparedName) -> float:
     """Similarity when the query is the listed name cut short (a field-length limit): the query's tokens
     are the listed name's first tokens, in order, the last one possibly cut. 0 when it is not."""
@@ -272,11 +312,14 @@ def name_score(
     p: NameParams,
     rarity: Callable[[str], float] | None = None,
     listed_schema: str = "Person",
+    at_least: float = 0.0,
 ) -> float:
-    """The score of :func:`compare_names` alone (the same computation, no explanation built)."""
+    """The score of :func:`compare_names` alone (the same computation, no explanation built).
+    ``at_least``: the caller only needs scores this high; a pair that cannot reach it may return an
+    upper bound of its score instead (below ``at_least``)."""
     if not q.tokens or not c.tokens:
         return 0.0
-    score = _compare(q, c, p, rarity, listed_schema, False)
+    score = _compare(q, c, p, rarity, listed_schema, False, at_least)
     assert isinstance(score, float)
     return score
 
@@ -288,6 +331,7 @@ def _compare(
     rarity: Callable[[str], float] | None,
     listed_schema: str,
     explain: bool,
+    at_least: float = 0.0,
 ) -> NameScore | float:
     if not q.tokens or not c.tokens:
         return NameScore(0.0, 0.0, 0.0, (), tuple(t.text for t in q.tokens), tuple(t.text for t in c.tokens))
@@ -324,6 +368,10 @@ def _compare(
                 hit = row[b.text] = token_similarity(a, b, p, is_last, syllabic, letters)
             if hit[0] > 0:
                 cands.append((-hit[0], i, j, hit[1]))
+    if at_least > 0.0 and not q_joins and not c_joins:
+        bound = _upper_bound(q, c, p, rarity, listed_schema, cands)
+        if bound + 1e-9 < at_least:
+            return bound
     cands.sort()  # best first; (i, j) are unique, so this is the order of (-similarity, i, j)
     used_q: set[int] = set()
     used_c: set[int] = set()
