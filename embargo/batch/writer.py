@@ -14,7 +14,7 @@ import io
 import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,10 @@ class Stats:
         return cls(d["rows_read"], d["rows_rejected"], d["rows_with_alerts"], d["alerts"], d["per_list"])
 
 
+_SEEN: dict[tuple[Any, ...], list[Match]] = {}  # results of the queries screened lately, per process
+_SEEN_MAX = 20_000
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Screens a chunk of rows and formats the results for one output kind."""
@@ -112,10 +116,17 @@ class Formatter:
         else:
             table: list[tuple[Any, ...]] = []
         for row in rows:
-            # only alerts are written to a table: the results below the threshold need no explanation
-            matches = screener.screen(
-                row.query, threshold=self.threshold, limit=self.limit, matches_only=self.kind != "jsonl"
-            )
+            # books repeat parties: the same query (but its id) is screened once per process
+            key = (replace(row.query, id=None), self.threshold, self.limit, self.kind != "jsonl")
+            matches = _SEEN.get(key)
+            if matches is None:
+                # only alerts are written to a table: the results below the threshold need no explanation
+                matches = screener.screen(
+                    row.query, threshold=self.threshold, limit=self.limit, matches_only=self.kind != "jsonl"
+                )
+                if len(_SEEN) >= _SEEN_MAX:
+                    _SEEN.clear()
+                _SEEN[key] = matches
             alerts = [m for m in matches if m.match]
             stats.alerted += bool(alerts)
             stats.alerts += len(alerts)
