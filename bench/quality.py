@@ -181,8 +181,19 @@ def _run_embargo(screener: Any, cases: list[Case], args: argparse.Namespace) -> 
         if case.positive and expected is None:
             missing += 1
         pq = PreparedQuery.of(Query.of(case.query))
-        joined = screener.algorithm.joined_retrieval
-        candidates = list(index.candidates(pq.names, limit=n_candidates, joined=joined)) if pq.names else []
+        algo = screener.algorithm
+        candidates = (
+            list(
+                index.candidates(
+                    pq.names,
+                    limit=n_candidates,
+                    joined=algo.joined_retrieval,
+                    form_words=algo.form_words_vote,
+                )
+            )
+            if pq.names
+            else []
+        )
         t0 = time.perf_counter()
         results = screener.screen(case.query, threshold=args.threshold, limit=args.results)
         dt = time.perf_counter() - t0

@@ -76,7 +76,11 @@ class Screener:
         idx = self.index
         found = (
             idx.candidate_names(
-                pq.names, limit=algo.candidates, keep_ratio=algo.keep_ratio, joined=algo.joined_retrieval
+                pq.names,
+                limit=algo.candidates,
+                keep_ratio=algo.keep_ratio,
+                joined=algo.joined_retrieval,
+                form_words=algo.form_words_vote,
             )
             if pq.names
             else []

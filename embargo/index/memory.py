@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from embargo.match.prepare import PreparedName, Token, prepare_name, prepare_token
 from embargo.model import Entity
+from embargo.text.legal_forms import is_form_word
 
 _ID_CLEAN = re.compile(r"[^0-9a-z]+")
 MAX_EXPANSIONS = 40
@@ -247,9 +248,13 @@ class EntityIndex:
         keep_ratio: float = 0.0,
         *,
         joined: bool = False,
+        form_words: float = 1.0,
     ) -> list[int]:
         """Entity indices most likely to match any of the query names, best first."""
-        return [e for e, _ in self.candidate_names(names, limit, max_postings, keep_ratio, joined=joined)]
+        found = self.candidate_names(
+            names, limit, max_postings, keep_ratio, joined=joined, form_words=form_words
+        )
+        return [e for e, _ in found]
 
     def candidate_names(
         self,
@@ -259,6 +264,7 @@ class EntityIndex:
         keep_ratio: float = 0.0,
         *,
         joined: bool = False,
+        form_words: float = 1.0,
     ) -> list[tuple[int, tuple[int, ...]]]:
         """Entity indices most likely to match any of the query names, best first, each with the names
         of that entity that drew votes (only those are worth scoring).
@@ -268,7 +274,10 @@ class EntityIndex:
         ``keep_ratio``: drop candidates whose vote is below this share of the best one's.
         ``joined`` (off in embargo-v1): each two adjacent name words also vote written as one word
         ("arlni zadh" -> "arlnizadh" ~ "arlanizadeh"); an entity counts the better of that word's vote
-        and the two words' own votes together, through one such pair at most (see ``_pair_gain``)."""
+        and the two words' own votes together, through one such pair at most (see ``_pair_gain``).
+        ``form_words`` (1 in embargo-v1): what the votes of a query word that belongs to a legal form of
+        several words count ("obshchestvo", "liability"), where the form was not recognised as one
+        (misspelt or reordered): such words name no one."""
         # a token on more than 1% of the entities (and 2,000) only votes when nothing rarer did
         postings_cap = max_postings if max_postings is not None else max(2000, len(self.entities) // 100)
         best_ents: npt.NDArray[np.int32] | None = None
@@ -284,6 +293,8 @@ class EntityIndex:
             by_text: dict[str, _Votes] = {}
             for tok, exp in expansions:
                 found = self._token_votes(exp, postings_cap, bool(per_token))
+                if found is not None and form_words != 1.0 and is_form_word(tok.text):
+                    found = (found[0], found[1] * form_words, found[2])  # (the cached votes stay as they are)
                 if found is not None:
                     per_token.append(found)
                     by_text[tok.text] = found

@@ -48,6 +48,7 @@ class Algorithm:
     candidates: int = 30
     keep_ratio: float = 0.4
     joined_retrieval: bool = False  # two adjacent query words also look for a listed word spelling both
+    form_words_vote: float = 1.0  # what a word of an unrecognised legal form counts in retrieval
 
 
 ALGORITHMS: dict[str, Algorithm] = {
@@ -68,7 +69,8 @@ ALGORITHMS: dict[str, Algorithm] = {
             threshold=0.8,
             person_hint_other=-0.25,
             joined_retrieval=True,
-            keep_ratio=0.4,
+            form_words_vote=0.2,
+            keep_ratio=0.6,
             names=NameParams(
                 phonetic_min_similarity=0.4,
                 query_weight_other=0.57,

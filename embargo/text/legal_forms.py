@@ -87,6 +87,26 @@ def _table() -> dict[str, tuple[_Form, ...]]:
     return {k: tuple(sorted(v, key=lambda f: -len(f.forms))) for k, v in table.items()}
 
 
+@lru_cache(maxsize=1)
+def _form_word_keys() -> frozenset[str]:
+    """The words of the table's forms of several words ("obshchestvo", "liability"), as match keys."""
+    return frozenset(
+        key
+        for entries in _table().values()
+        for entry in entries
+        if len(entry.forms) > 1
+        for key in entry.forms
+        if len(key) >= 4
+    )
+
+
+def is_form_word(token: str) -> bool:
+    """Whether ``token`` is (or, five letters or more, sounds like) a word of a legal form of several words:
+    "obshchestvo", "ogranichennoy", "liability", "company". Such a word identifies no one, even where the
+    whole form was not recognised (misspelt, reordered)."""
+    return len(token) >= 4 and _match_form(token) in _form_word_keys()
+
+
 def _rigour(tokens: Sequence[str], taken: list[bool]) -> list[tuple[int, int, str]]:
     try:
         from rigour.names.org_types import extract_org_types

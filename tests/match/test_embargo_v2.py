@@ -80,3 +80,14 @@ def test_the_known_cases_hold(sdn: Screener, query: str) -> None:
     sid, _, match, _ = _top(sdn, query, "embargo-v2")
     assert sid == "16649" and match
     assert not _top(sdn, "BELLETECH CORP", "embargo-v2")[2]
+
+
+def test_words_of_an_unrecognised_legal_form_vote_little(sdn: Screener) -> None:
+    # "S" left out: the Russian LLC form is not recognised, its words are taken as name words; they
+    # must not out-vote the one word that names the company
+    query = "OBSHCHESTVO OGRANICHENNOY OTVETSTVENNOSTYU UKON"
+    sid, score, match, _ = _top(sdn, query, "embargo-v2")
+    assert sid == "47614" and match, score
+    from embargo.text.legal_forms import is_form_word
+
+    assert [is_form_word(w) for w in query.lower().split()] == [True, True, True, False]
