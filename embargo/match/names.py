@@ -10,6 +10,7 @@ by role (legal-form words and particles little) and by rarity.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -150,8 +151,8 @@ _MEMO_MAX = 50_000  # query tokens remembered (with the listed tokens each met);
 
 def _drops_vowels(short: str, long: str) -> bool:
     """``short`` is ``long`` with some of its vowels left out ("mra" / "maria", "dvlpmnt" / "development")."""
-    if len(short) >= len(long):
-        return False
+    if len(short) >= len(long) or (short[:1] != long[:1] and long[:1] not in _VOWELS):
+        return False  # (the loop below would stop at the first letter)
     i = 0
     for ch in long:
         if i < len(short) and ch == short[i]:
@@ -212,8 +213,8 @@ def _upper_bound(
         if -neg > best_c[j]:
             best_c[j] = -neg
     qw, cw = _weights(q, p, rarity), _weights(c, p, rarity)
-    q_cov = sum(w * s for w, s in zip(qw, best_q, strict=True)) / (sum(qw) or 1.0)
-    c_cov = sum(w * s for w, s in zip(cw, best_c, strict=True)) / (sum(cw) or 1.0)
+    q_cov = sum(map(operator.mul, qw, best_q)) / (sum(qw) or 1.0)
+    c_cov = sum(map(operator.mul, cw, best_c)) / (sum(cw) or 1.0)
     if listed_schema == "Person":
         share = p.query_weight_person
         bound = max(share * q_cov + (1 - share) * c_cov, p.subset_factor * c_cov)

@@ -272,6 +272,7 @@ def fold_clean(text: str) -> str:
     return " ".join(o for o in out if o)
 
 
+@lru_cache(maxsize=1 << 15)  # names are folded more than once (tokens, then legal forms, roles)
 def ascii_fold(text: str) -> str:
     """Any script to lower-case ASCII Latin (see the module doc for the romanisation of each script)."""
     return fold_clean(clean(text))
