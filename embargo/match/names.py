@@ -213,8 +213,8 @@ def _upper_bound(
         if -neg > best_c[j]:
             best_c[j] = -neg
     qw, cw = _weights(q, p, rarity), _weights(c, p, rarity)
-    q_cov = sum(map(operator.mul, qw, best_q)) / (sum(qw) or 1.0)
-    c_cov = sum(map(operator.mul, cw, best_c)) / (sum(cw) or 1.0)
+    q_cov: float = sum(map(operator.mul, qw, best_q)) / (sum(qw) or 1.0)
+    c_cov: float = sum(map(operator.mul, cw, best_c)) / (sum(cw) or 1.0)
     if listed_schema == "Person":
         share = p.query_weight_person
         bound = max(share * q_cov + (1 - share) * c_cov, p.subset_factor * c_cov)
