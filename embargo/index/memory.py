@@ -448,6 +448,8 @@ class EntityIndex:
             if roles[i] != "name" or roles[i + 1] != "name":
                 continue
             a, b = toks[i].text, toks[i + 1].text
+            if a == b:
+                continue  # a doubled word ("Ko Ko") is a name of its own, not one word split in two
             exp = self._expansion(prepare_token(a + b), name.syllabic)
             found = self._token_votes(exp, postings_cap, rarer_voted)
             if found is None:
