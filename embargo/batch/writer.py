@@ -10,6 +10,7 @@ for ``--resume``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import shutil
@@ -22,7 +23,7 @@ import orjson
 
 from embargo.batch.errors import BatchError
 from embargo.batch.mapping import Row
-from embargo.match.types import Match
+from embargo.match.types import Match, Query
 from embargo.screener import Screener
 
 LEAD_COLUMNS = ["row", "query_id"]
@@ -97,8 +98,15 @@ class Stats:
         return cls(d["rows_read"], d["rows_rejected"], d["rows_with_alerts"], d["alerts"], d["per_list"])
 
 
-_SEEN: dict[tuple[Any, ...], list[Match]] = {}  # results of the queries screened lately, per process
-_SEEN_MAX = 20_000
+# results of the queries screened in this process, by a digest of the query (without its id): about
+# 150 bytes a query without results, so the cap bounds memory (~75 MB) whatever the book's size
+_SEEN: dict[bytes, tuple[Match, ...]] = {}
+_SEEN_MAX = 500_000
+_NONE: tuple[Match, ...] = ()
+
+
+def _query_key(query: Query, *options: object) -> bytes:
+    return hashlib.blake2b(repr((replace(query, id=None), options)).encode(), digest_size=16).digest()
 
 
 @dataclass(frozen=True)
@@ -117,16 +125,18 @@ class Formatter:
             table: list[tuple[Any, ...]] = []
         for row in rows:
             # books repeat parties: the same query (but its id) is screened once per process
-            key = (replace(row.query, id=None), self.threshold, self.limit, self.kind != "jsonl")
-            matches = _SEEN.get(key)
-            if matches is None:
+            key = _query_key(row.query, self.threshold, self.limit, self.kind != "jsonl")
+            seen = _SEEN.get(key)
+            if seen is None:
                 # only alerts are written to a table: the results below the threshold need no explanation
                 matches = screener.screen(
                     row.query, threshold=self.threshold, limit=self.limit, matches_only=self.kind != "jsonl"
                 )
                 if len(_SEEN) >= _SEEN_MAX:
                     _SEEN.clear()
-                _SEEN[key] = matches
+                _SEEN[key] = tuple(matches) if matches else _NONE
+            else:
+                matches = list(seen)
             alerts = [m for m in matches if m.match]
             stats.alerted += bool(alerts)
             stats.alerts += len(alerts)
