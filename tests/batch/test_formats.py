@@ -146,3 +146,22 @@ def test_mapping_by_flags_and_yaml(tmp_path: Path, screener: Screener) -> None:
     guessed.write_text("company,date_of_birth,passport_number\nBanco Nacional de Cuba,,\n", encoding="utf-8")
     screen_file(guessed, screener, Options(output=tmp_path / "g.csv"))
     assert _read_alerts(tmp_path / "g.csv")[0]["source_id"] == "306"
+
+
+def test_a_repeated_party_is_reported_on_each_of_its_rows(tmp_path: Path, screener: Screener) -> None:
+    """A query seen before is answered from memory: every repeat still gets its own alert rows, equal to
+    the first's but for the row and its id."""
+    rows = book_rows(60, 6, seed=4)
+    listed = [r for r in rows if r["customer_id"].startswith("L")]
+    repeats = [{**r, "customer_id": f"R{i}-{r['customer_id']}"} for i, r in enumerate(listed * 2)]
+    src = write_csv(tmp_path / "book.csv", rows + repeats)
+    out = tmp_path / "out.csv"
+    screen_file(src, screener, Options(output=out, workers=1, chunk_size=17))
+    alerts = _read_alerts(out)
+    by_id: dict[str, list[tuple[str, str]]] = {}
+    for a in alerts:
+        by_id.setdefault(a["query_id"], []).append((a["entity_id"], a["score"]))
+    for i, r in enumerate(listed * 2):
+        original = by_id.get(r["customer_id"])
+        assert original, r["full_name"]
+        assert by_id.get(f"R{i}-{r['customer_id']}") == original
