@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,14 +31,8 @@ class Screener:
     def __init__(self, entities: Iterable[Entity], algorithm: str = DEFAULT_ALGORITHM) -> None:
         self.algorithm = _algorithm(algorithm)
         self.index = EntityIndex(entities)
-        # token rarity weights looked up once per vocabulary token (scoring asks for them very often)
-        weights = {t: self.index.weight(t) for t in self.index.vocab}
-        unknown = self.index.weight("")
-
-        def rarity(token: str, _get: Callable[[str, float], float] = weights.get) -> float:
-            return _get(token, unknown)
-
-        self.rarity = rarity
+        # one bound method for every call: scoring keeps per-name weights for the rarity function it is given
+        self.rarity = self.index.weight
 
     @classmethod
     def from_store(
@@ -111,9 +105,7 @@ class Screener:
         # rank on scores alone, then explain only what is shown
         scored.sort(key=lambda x: (-x[0], x[1]))
         results: list[Match] = []
-        for s, _, e, names in scored[:limit]:
-            if s < floor:
-                break
+        for _, _, e, names in scored[:limit]:
             m = score_entity(algo, pq, idx.entities[e], names, self.rarity, tuple(hits.get(e, ())))
             if m.match != (m.score >= cut):  # a threshold other than the algorithm's own
                 m = replace(m, match=m.score >= cut)

@@ -162,6 +162,9 @@ class EntityIndex:
         n_entities = max(1, len(self.entities))
         self.idf: list[float] = [math.log(1 + n_entities / len(ents)) for ents in self.vote_ents]
         self.max_idf = math.log(1 + n_entities)
+        # rarity weights, looked up once per vocabulary token (scoring asks for them very often)
+        self._weights = {t: self._rarity(self.idf[tid]) for t, tid in self.vocab.items()}
+        self._unknown_weight = self._rarity(self.max_idf)
         self.by_phonetic: dict[str, list[int]] = defaultdict(list)
         self.by_skeleton: dict[str, list[int]] = defaultdict(list)
         self.by_deletion: dict[str, list[int]] = defaultdict(list)
@@ -189,8 +192,9 @@ class EntityIndex:
 
     def weight(self, token: str) -> float:
         """Rarity weight in [0.3, 1]: a common token ('mohammad', 'trading') counts less."""
-        tid = self.vocab.get(token)
-        idf = self.idf[tid] if tid is not None else self.max_idf
+        return self._weights.get(token, self._unknown_weight)
+
+    def _rarity(self, idf: float) -> float:
         return 0.3 + 0.7 * min(1.0, idf / (0.6 * self.max_idf))
 
     def expand(self, tok: Token, syllabic: bool = False) -> dict[int, float]:

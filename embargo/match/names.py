@@ -248,11 +248,11 @@ _SUN_LETTERS = frozenset("tdrzsnl")  # "al" before these assimilates: al-sa'di -
 _ARTICLES = frozenset({"al", "el"})
 
 
-def _join_forms(x: str, y: str, abjad: bool) -> list[str]:
-    """Ways two adjacent tokens may be written as one: "arlni"+"zadh"; for an Arabic-script name the
-    article assimilated too ("al"+"sdi" -> "ssdi", as in "essaadi")."""
+def _join_forms(x: str, y: str) -> list[str]:
+    """Ways two adjacent tokens of an Arabic-script name may be written as one: "arlni"+"zadh", and with
+    the article assimilated ("al"+"sdi" -> "ssdi", as in "essaadi")."""
     forms = [x + y]
-    if abjad and x in _ARTICLES and y[:1] in _SUN_LETTERS:
+    if x in _ARTICLES and y[:1] in _SUN_LETTERS:
         forms.append(y[0] + y)
     return forms
 
@@ -277,7 +277,7 @@ def _join_adjacent(
                 joined = next(
                     (
                         f
-                        for f in _join_forms(a[i].text, a[i + 1].text, True)
+                        for f in _join_forms(a[i].text, a[i + 1].text)
                         if f in targets or (len(f) >= 4 and any(_drops_vowels(f, t) for t in targets))
                     ),
                     "",
