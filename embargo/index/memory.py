@@ -479,9 +479,6 @@ class EntityIndex:
         key = normalize_identifier(value)
         return list(self.identifiers.get(key, ())) if len(key) >= 4 else []
 
-    def prepare_query_token(self, text: str) -> Token:
-        return prepare_token(text)
-
 
 def _firsts(sorted_values: npt.NDArray[np.int32] | npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
     """Where each run of equal values in a sorted array starts."""
