@@ -19,3 +19,5 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 export UV_PYTHON_DOWNLOADS=never
 uv sync --frozen --python python3.11 --quiet
+# The screening core compiled to C (mypyc; a no-op when already built from these sources)
+.venv/bin/python scripts/build_native.py

@@ -16,10 +16,12 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from embargo._native import reduce_frozen
 from embargo.match.prepare import PreparedName, Token, prepare_name, prepare_token
 from embargo.model import Entity
 from embargo.text.legal_forms import is_form_word
@@ -73,6 +75,9 @@ class IndexStats:
     names: int
     tokens: int
     keys: int
+
+    def __reduce__(self) -> tuple[type[IndexStats], tuple[Any, ...]]:
+        return reduce_frozen(self)
 
 
 class EntityIndex:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from embargo._native import reduce_frozen
 from embargo.match.names import NameParams, compare_names, name_score
 from embargo.match.prepare import PreparedName, prepare_name
 from embargo.match.types import Contribution, Match, Query
@@ -49,6 +51,9 @@ class Algorithm:
     keep_ratio: float = 0.4
     joined_retrieval: bool = False  # two adjacent query words also look for a listed word spelling both
     form_words_vote: float = 1.0  # what a word of an unrecognised legal form counts in retrieval
+
+    def __reduce__(self) -> tuple[type[Algorithm], tuple[Any, ...]]:
+        return reduce_frozen(self)
 
 
 ALGORITHMS: dict[str, Algorithm] = {
@@ -99,6 +104,9 @@ class PreparedQuery:
         org = any(n.org_hint for n in names)
         person = not org and any(_names_person(n) for n in names)
         return cls(query, names, countries, org, person)
+
+    def __reduce__(self) -> tuple[type[PreparedQuery], tuple[Any, ...]]:
+        return reduce_frozen(self)
 
 
 def _names_person(name: PreparedName) -> bool:

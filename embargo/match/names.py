@@ -13,9 +13,11 @@ import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from embargo._native import reduce_frozen
 from embargo.match.prepare import PreparedName, Token, prepare_token, skeleton
 
 
@@ -64,6 +66,9 @@ class NameParams:
         ("legal", 0.2),
         ("stop", 0.3),
     )
+
+    def __reduce__(self) -> tuple[type[NameParams], tuple[Any, ...]]:
+        return reduce_frozen(self)
 
 
 def token_similarity(
@@ -132,6 +137,9 @@ class TokenPair:
     similarity: float
     how: str
 
+    def __reduce__(self) -> tuple[type[TokenPair], tuple[Any, ...]]:
+        return reduce_frozen(self)
+
 
 @dataclass(frozen=True)
 class NameScore:
@@ -141,6 +149,9 @@ class NameScore:
     pairs: tuple[TokenPair, ...]
     unmatched_query: tuple[str, ...]
     unmatched_list: tuple[str, ...]
+
+    def __reduce__(self) -> tuple[type[NameScore], tuple[Any, ...]]:
+        return reduce_frozen(self)
 
 
 _VOWELS = frozenset("aeiouy")
@@ -213,8 +224,8 @@ def _upper_bound(
         if -neg > best_c[j]:
             best_c[j] = -neg
     qw, cw = _weights(q, p, rarity), _weights(c, p, rarity)
-    q_cov: float = sum(map(operator.mul, qw, best_q)) / (sum(qw) or 1.0)
-    c_cov: float = sum(map(operator.mul, cw, best_c)) / (sum(cw) or 1.0)
+    q_cov: float = sum(map(operator.mul, qw, best_q), 0.0) / (sum(qw, 0.0) or 1.0)
+    c_cov: float = sum(map(operator.mul, cw, best_c), 0.0) / (sum(cw, 0.0) or 1.0)
     if listed_schema == "Person":
         share = p.query_weight_person
         bound = max(share * q_cov + (1 - share) * c_cov, p.subset_factor * c_cov)
@@ -393,8 +404,8 @@ def _compare(
         # a query word matched to a listed legal-form word weighs no more than that word
         if cr[j] != "name" and qr[i] == "name":
             qw[i] = min(qw[i], cw[j])
-    q_cov = sum(w * s for w, s in zip(qw, q_sim, strict=True)) / (sum(qw) or 1.0)
-    c_cov = sum(w * s for w, s in zip(cw, c_sim, strict=True)) / (sum(cw) or 1.0)
+    q_cov = sum((w * s for w, s in zip(qw, q_sim, strict=True)), 0.0) / (sum(qw, 0.0) or 1.0)
+    c_cov = sum((w * s for w, s in zip(cw, c_sim, strict=True)), 0.0) / (sum(cw, 0.0) or 1.0)
     # a query of nothing but legal-form words and particles identifies no one
     if not any(r == "name" for r in qr) or not any(
         qr[i] == "name" or cr[j] == "name" for i, j, _, _ in pairs
@@ -403,12 +414,15 @@ def _compare(
     share = p.query_weight_person if listed_schema == "Person" else p.query_weight_other
     score = share * q_cov + (1 - share) * c_cov
     # words one side has and the other lacks: evidence of a different party
-    q_total, c_total = sum(qw) or 1.0, sum(cw) or 1.0
+    q_total, c_total = sum(qw, 0.0) or 1.0, sum(cw, 0.0) or 1.0
     uq = (
-        sum(qw[i] for i in range(len(qt)) if i not in used_q and qr[i] == "name" and not qt[i].patronymic)
+        sum(
+            (qw[i] for i in range(len(qt)) if i not in used_q and qr[i] == "name" and not qt[i].patronymic),
+            0.0,
+        )
         / q_total
     )
-    uc = sum(cw[j] for j in range(len(ct)) if j not in used_c and cr[j] == "name") / c_total
+    uc = sum((cw[j] for j in range(len(ct)) if j not in used_c and cr[j] == "name"), 0.0) / c_total
     if listed_schema == "Person":
         found = [(ct[j].text, sim) for _, j, sim, _ in pairs if cr[j] == "name"]
         if (

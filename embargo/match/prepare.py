@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from typing import Any
 
+from embargo._native import reduce_frozen
 from embargo.text.names import analyze_name, is_patronymic, name_tokens
 from embargo.text.phonetic import phonetic_key, token_variants
 
@@ -66,6 +68,9 @@ class Token:
     def initial(self) -> bool:
         return len(self.text) == 1
 
+    def __reduce__(self) -> tuple[type[Token], tuple[Any, ...]]:
+        return reduce_frozen(self)
+
 
 @lru_cache(maxsize=300_000)
 def prepare_token(text: str) -> Token:
@@ -98,6 +103,9 @@ class PreparedName:
 
     def name_tokens(self) -> list[Token]:
         return [t for t, r in zip(self.tokens, self.roles, strict=True) if r == "name"]
+
+    def __reduce__(self) -> tuple[type[PreparedName], tuple[Any, ...]]:
+        return reduce_frozen(self)
 
 
 @lru_cache(maxsize=100_000)

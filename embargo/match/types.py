@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from embargo._native import reduce_frozen
 from embargo.model import Entity
 
 
@@ -28,6 +29,9 @@ class Query:
     def of(cls, name: str, **kw: Any) -> Query:
         return cls(names=(name,), **kw)
 
+    def __reduce__(self) -> tuple[type[Query], tuple[Any, ...]]:
+        return reduce_frozen(self)
+
 
 @dataclass(frozen=True)
 class Contribution:
@@ -50,6 +54,9 @@ class Contribution:
             "detail": self.detail,
         }
 
+    def __reduce__(self) -> tuple[type[Contribution], tuple[Any, ...]]:
+        return reduce_frozen(self)
+
 
 @dataclass(frozen=True)
 class Match:
@@ -71,3 +78,6 @@ class Match:
             "algorithm": self.algorithm,
             "explanation": [c.to_dict() for c in self.explanation],
         }
+
+    def __reduce__(self) -> tuple[type[Match], tuple[Any, ...]]:
+        return reduce_frozen(self)

@@ -1,0 +1,133 @@
+"""The screening core compiled to C by mypyc, used when it was built from the sources as they are now.
+
+``scripts/build_native.py`` (run by ``scripts/setup.sh``) compiles the modules in ``MODULES`` into
+``.native/`` beside the package and writes a manifest of the sources' digests. ``install()`` (called
+when ``embargo`` is imported) puts a finder in front of the import system that loads those compiled
+modules, but only if every source still has the digest it was compiled from: a module edited since
+its build runs interpreted, as written, with a warning, never as stale machine code. The compiled
+and interpreted modules give the same results (``tests/test_native.py`` checks it); the compiled
+ones are about 1.5x faster. ``EMBARGO_NATIVE=0`` turns them off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import json
+import os
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+MODULES: tuple[str, ...] = (
+    "embargo.match.types",
+    "embargo.match.prepare",
+    "embargo.match.names",
+    "embargo.match.algorithm",
+    "embargo.index.memory",
+    "embargo.screener",
+)
+GROUP = "embargo_native"  # mypyc's shared library of the group: GROUP + "__mypyc"
+
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+BUILD = ROOT / ".native"
+MANIFEST = BUILD / "manifest.json"
+
+
+def source(module: str) -> Path:
+    return ROOT.joinpath(*module.split(".")).with_suffix(".py")
+
+
+def digests(modules: Sequence[str] = MODULES) -> dict[str, str]:
+    """The SHA-256 of each module's source, with the interpreter's version (an ABI change is a rebuild)."""
+    out = {m: hashlib.sha256(source(m).read_bytes()).hexdigest() for m in modules}
+    out["python"] = sys.version
+    return out
+
+
+def status() -> str:
+    """'compiled' (in use), 'off' (EMBARGO_NATIVE=0), 'absent' (never built) or 'stale: <modules>'."""
+    if os.environ.get("EMBARGO_NATIVE", "1") == "0":
+        return "off"
+    if not MANIFEST.is_file():
+        return "absent"
+    try:
+        built = json.loads(MANIFEST.read_text())
+    except (OSError, ValueError):
+        return "absent"
+    now = digests()
+    changed = [m for m in now if built.get(m) != now[m]]
+    return f"stale: {', '.join(changed)}" if changed else "compiled"
+
+
+def _extension(name: str) -> Path | None:
+    base = BUILD.joinpath(*name.split("."))
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = base.with_name(base.name + suffix)
+        if path.is_file():
+            return path
+    return None
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    """Finds the compiled modules (and their group's shared library) in ``.native/``."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in self.names:
+            return None
+        ext = _extension(fullname)
+        if ext is None:
+            return None
+        loader = importlib.machinery.ExtensionFileLoader(fullname, str(ext))
+        return importlib.util.spec_from_file_location(fullname, ext, loader=loader)
+
+
+_installed = False
+
+
+def install() -> str:
+    """Use the compiled modules if they are current; return ``status()``. Idempotent."""
+    global _installed
+    state = status()
+    if _installed or state != "compiled":
+        if state.startswith("stale"):
+            warnings.warn(
+                f"embargo's compiled core is older than its sources ({state[7:]}); running them interpreted "
+                "(slower, same results). Run `make setup` to compile again.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        return state
+    names = {*MODULES, f"{GROUP}__mypyc"}
+    if all(_extension(n) is not None for n in names):
+        sys.meta_path.insert(0, _Finder(names))
+        _installed = True
+        return state
+    return "absent"
+
+
+def active() -> bool:
+    """True if the compiled modules are the ones imported."""
+    mod = sys.modules.get("embargo.match.names")
+    return mod is not None and not (mod.__file__ or "").endswith(".py")
+
+
+def reduce_frozen(obj: Any) -> tuple[type[Any], tuple[Any, ...]]:
+    """``__reduce__`` for a frozen dataclass: rebuilt by its constructor.
+
+    Compiled, a frozen dataclass pickles by setting its attributes one by one, which its frozen
+    ``__setattr__`` refuses; through the constructor it pickles the same compiled or not.
+    """
+    return type(obj), tuple(getattr(obj, f.name) for f in dataclasses.fields(obj) if f.init)
