@@ -30,6 +30,7 @@ import orjson
 from _common import SDN_2024
 from _synthetic import NameFactory, vary
 
+from embargo import _native
 from embargo.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,6 +136,7 @@ def main() -> None:
     ap.add_argument("--no-spark", action="store_true")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
+    print(f"compiled core: {_native.status()}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         db = work / "sdn.db"
@@ -182,7 +184,8 @@ def main() -> None:
                 f"{verdict} 1M rows in < {target:.0f} min on this machine: best run ~{best} min", flush=True
             )
     if args.json:
-        args.json.write_bytes(orjson.dumps({"rows": args.rows, "runs": results}, option=orjson.OPT_INDENT_2))
+        report = {"rows": args.rows, "compiled_core": _native.status(), "runs": results}
+        args.json.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from embargo import _native
 from embargo.model import Entity
 
 NK_CANDIDATES = 50  # what yente sends a matcher per query (its default candidate count)
@@ -94,10 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     load = os.getloadavg()
     console.print(
         f"{os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
-        "(other work on the machine shows in wall times, not in CPU times)",
+        "(other work on the machine shows in wall times, not in CPU times); "
+        f"compiled core: {_native.status()}",
         highlight=False,
     )
     report = _synthetic(args, console) if args.synthetic else _lists(args, console)
+    report["compiled_core"] = _native.status()
     _print_report(console, report)
     if args.json:
         args.json.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY))

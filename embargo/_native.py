@@ -26,6 +26,11 @@ from types import ModuleType
 from typing import Any
 
 MODULES: tuple[str, ...] = (
+    "embargo.text.normalize",
+    "embargo.text.translit",
+    "embargo.text.phonetic",
+    "embargo.text.names",
+    "embargo.text.legal_forms",
     "embargo.match.types",
     "embargo.match.prepare",
     "embargo.match.names",
