@@ -7,7 +7,8 @@ Errors::
 
     EmbargoError
      └── BatchError            one line: empty file, wrong encoding, missing column, unknown format
-          └── BatchInterrupted Ctrl-C; the message says to run again with --resume
+          ├── BatchInterrupted Ctrl-C; the message says to run again with --resume
+          └── WorkerLost       a worker process died (killed, out of memory); the same, at once
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import islice
@@ -36,6 +38,10 @@ Engine = Callable[[Iterator["Chunk"], Formatter], Results]
 
 class BatchInterrupted(BatchError):
     """Ctrl-C: the output stops at the last complete chunk."""
+
+
+class WorkerLost(BatchError):
+    """A worker process died: the output stops at the last complete chunk."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,10 @@ def _quiet() -> None:
 
 
 def local_engine(screener: Screener, workers: int) -> Engine:
-    """Screening in this process (workers <= 1) or in forked worker processes."""
+    """Screening in this process (workers <= 1) or in forked worker processes.
+
+    A worker that dies (killed, out of memory) ends the run with :class:`WorkerLost` at once; the
+    output stops at the last chunk written, as after Ctrl-C, and ``--resume`` carries on."""
 
     def run(source: Iterator[Chunk], fmt: Formatter) -> Results:
         global _STATE
@@ -129,20 +138,25 @@ def local_engine(screener: Screener, workers: int) -> Engine:
             return
         gc.collect()
         gc.freeze()  # the index stays in shared pages: the collector does not touch them in the workers
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet)
+        pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet
+        )
         try:
-            pending: deque[tuple[Chunk, Any]] = deque()
+            pending: deque[tuple[Chunk, Future[tuple[Any, Stats]]]] = deque()
             for c in source:
-                pending.append((c, pool.apply_async(_work, (c.rows,))))
+                pending.append((c, pool.submit(_work, c.rows)))
                 if len(pending) >= 2 * workers:
                     done, res = pending.popleft()
-                    yield (done, *res.get())
+                    yield (done, *res.result())
             while pending:
                 done, res = pending.popleft()
-                yield (done, *res.get())
+                yield (done, *res.result())
+        except BrokenProcessPool:
+            raise WorkerLost("a worker process ended abruptly (killed, or out of memory?)") from None
         finally:
-            pool.terminate()
-            pool.join()
+            for proc in list(pool._processes.values()):  # (no public way to stop them before 3.14)
+                proc.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
             gc.unfreeze()
 
     return run
@@ -225,6 +239,9 @@ def run(
         raise BatchInterrupted(
             f"interrupted after {done} rows; run the same command with --resume to continue"
         ) from None
+    except WorkerLost as exc:
+        hint = "; run the same command with --resume to continue" if ck else ""
+        raise WorkerLost(f"{exc} after {done} rows{hint}") from None
     finally:
         sink.close()
         if rejects:

@@ -85,3 +85,43 @@ def test_ctrl_c_stops_cleanly_with_a_hint(tmp_path: Path, sdn_db: Path) -> None:
     assert resumed.returncode == 0, resumed.stderr
     ids = [json.loads(line)["query_id"] for line in out.read_text().splitlines()]
     assert ids == [r["customer_id"] for r in book_rows(2500, 50, seed=4)]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:  # (state, ppid, ...)
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_killed_worker_ends_the_run_at_once_and_resume_completes_it(tmp_path: Path, sdn_db: Path) -> None:
+    """A worker killed (as by the out-of-memory killer) does not leave the run waiting forever for its chunk."""
+    rows = book_rows(2500, 50, seed=5)
+    src = write_csv(tmp_path / "book.csv", rows)
+    ref, out = tmp_path / "ref.csv", tmp_path / "out.csv"
+    assert _screen(src, ref, sdn_db, "--workers", "1").returncode == 0
+    proc = _start(src, out, sdn_db)
+    _wait_for_rows(out.with_name(out.name + ".checkpoint.json"), 200, proc)
+    workers = _children(proc.pid)
+    assert len(workers) >= 2, workers
+    os.kill(workers[0], signal.SIGKILL)
+    try:
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    text = stderr.decode()
+    assert proc.returncode not in (0, None), text
+    assert "worker process ended abruptly" in text and "--resume" in text and "Traceback" not in text
+    deadline = time.monotonic() + 10  # and the other workers were stopped, not left behind
+    while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{w}").exists() for w in workers)
+    resumed = _screen(src, out, sdn_db, "--resume", "--workers", "2")
+    assert resumed.returncode == 0, resumed.stderr
+    assert out.read_bytes() == ref.read_bytes()
