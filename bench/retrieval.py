@@ -168,7 +168,11 @@ class V1Retrieval:
         if len(best_ents) == 0:
             return []
         k = min(limit, len(best_ents))
-        top = np.argpartition(-best_scores, k - 1)[:k]
+        # as released, np.argpartition chose between candidates tied at the cut, and numpy's choice
+        # depends on the CPU (AVX-512 or not); the tie goes to the lower position now, as in the index
+        kth = np.partition(best_scores, len(best_scores) - k)[len(best_scores) - k]
+        above = np.flatnonzero(best_scores > kth)
+        top = np.concatenate([above, np.flatnonzero(best_scores == kth)[: k - len(above)]])
         top = top[np.lexsort((best_ents[top], -best_scores[top]))]
         chosen = [(int(best_ents[i]), float(best_scores[i])) for i in top]
         if keep_ratio > 0:
