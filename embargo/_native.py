@@ -1,7 +1,8 @@
 """The screening core compiled to C by mypyc, used when it was built from the sources as they are now.
 
 ``scripts/build_native.py`` (run by ``scripts/setup.sh``) compiles the modules in ``MODULES`` into
-``.native/`` beside the package and writes a manifest of the sources' digests. ``install()`` (called
+``.native/`` beside the package, with the C extensions of ``EXTENSIONS`` (hand-written C where numpy's
+cost per call outweighed the work), and writes a manifest of the sources' digests. ``install()`` (called
 when ``embargo`` is imported) puts a finder in front of the import system that loads those compiled
 modules, but only if every source still has the digest it was compiled from: a module edited since
 its build runs interpreted, as written, with a warning, never as stale machine code. The compiled
@@ -38,6 +39,8 @@ MODULES: tuple[str, ...] = (
     "embargo.index.memory",
     "embargo.screener",
 )
+# C extensions built beside them: module -> its C source (see each source for what it does)
+EXTENSIONS: dict[str, str] = {"embargo.index._rank": "embargo/index/_rank.c"}
 GROUP = "embargo_native"  # mypyc's shared library of the group: GROUP + "__mypyc"
 
 PACKAGE = Path(__file__).resolve().parent
@@ -53,6 +56,8 @@ def source(module: str) -> Path:
 def digests(modules: Sequence[str] = MODULES) -> dict[str, str]:
     """The SHA-256 of each module's source, with the interpreter's version (an ABI change is a rebuild)."""
     out = {m: hashlib.sha256(source(m).read_bytes()).hexdigest() for m in modules}
+    for m, c in EXTENSIONS.items():
+        out[m] = hashlib.sha256((ROOT / c).read_bytes()).hexdigest()
     out["python"] = sys.version
     return out
 
@@ -115,7 +120,7 @@ def install() -> str:
                 stacklevel=2,
             )
         return state
-    names = {*MODULES, f"{GROUP}__mypyc"}
+    names = {*MODULES, *EXTENSIONS, f"{GROUP}__mypyc"}
     if all(_extension(n) is not None for n in names):
         sys.meta_path.insert(0, _Finder(names))
         _installed = True

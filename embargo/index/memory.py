@@ -10,6 +10,7 @@ Identifiers (IMO, passport, tax id ...) are exact keys after normalisation.
 from __future__ import annotations
 
 import bisect
+import importlib
 import math
 import re
 from array import array
@@ -25,6 +26,17 @@ from embargo._native import reduce_frozen
 from embargo.match.prepare import PreparedName, Token, prepare_name, prepare_token
 from embargo.model import Entity
 from embargo.text.legal_forms import is_form_word
+
+
+def _load_compiled_rank() -> Any:
+    """The candidate ranking in C (``_rank.c``), built with the compiled core (see ``embargo._native``)."""
+    try:
+        return importlib.import_module("embargo.index._rank")
+    except ImportError:
+        return None
+
+
+_compiled_rank: Any = _load_compiled_rank()  # None: numpy's (EntityIndex._rank)
 
 _ID_CLEAN = re.compile(r"[^0-9a-z]+")
 MAX_EXPANSIONS = 40
@@ -190,6 +202,7 @@ class EntityIndex:
         self._cached_votes = 0  # entities in the votes kept with them
         self._votes_budget = max(VOTES_CACHE, VOTES_PER_ENTITY * len(self.entities))
         self._divisors: dict[int, npt.NDArray[np.float64]] = {}
+        self._scratch: Any = None  # the compiled ranking's work arrays, made on first use
 
     def stats(self) -> IndexStats:
         keys = len(self.vocab) + len(self.by_phonetic) + len(self.by_skeleton) + len(self.by_deletion)
@@ -289,9 +302,7 @@ class EntityIndex:
         (misspelt or reordered): such words name no one."""
         # a token on more than 1% of the entities (and 2,000) only votes when nothing rarer did
         postings_cap = max_postings if max_postings is not None else max(2000, len(self.entities) // 100)
-        best_ents: npt.NDArray[np.int32] | None = None
-        best_scores: npt.NDArray[np.float64] = np.zeros(0, np.float64)
-        voters: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = []  # per name, by entity
+        voting: list[tuple[list[_Votes], list[int], npt.NDArray[np.float64]]] = []
         for name in names:
             toks = list({t.text: t for t in name.name_tokens()}.values())  # a repeated word votes once
             # rarer tokens vote first (a stable sort: ties keep the query's order)
@@ -311,18 +322,47 @@ class EntityIndex:
                 gain = self._pair_gain(name, by_text, postings_cap, bool(per_token))
                 if gain is not None:
                     per_token.append(gain)
-            if not per_token:
-                continue
+            if per_token:
+                # the query's initials and legal-form words; between equal votes, prefer names with fewer
+                # words the query lacks
+                bits = [
+                    _letter_bit(t.text) for t, r in zip(name.tokens, name.roles, strict=True) if r != "name"
+                ]
+                voting.append((per_token, bits, self._extra_words_divisor(len(toks))))
+        if not voting:
+            return []
+        if _compiled_rank is not None:
+            if self._scratch is None:
+                self._scratch = _compiled_rank.Scratch(len(self.entities))
+            ranked: list[tuple[int, tuple[int, ...]]] = _compiled_rank.rank(
+                self._scratch, voting, self.name_initials, self.name_size, limit, keep_ratio
+            )
+            return ranked
+        return self._rank(voting, limit, keep_ratio)
+
+    def _rank(
+        self,
+        voting: list[tuple[list[_Votes], list[int], npt.NDArray[np.float64]]],
+        limit: int,
+        keep_ratio: float,
+    ) -> list[tuple[int, tuple[int, ...]]]:
+        """The candidates from the votes of each query name: per name, an entity's votes add up in voting
+        order, then 0.5 for each of the query's initials and legal-form words (``bits``) that a token of
+        its last-counted name starts with, and the sum is divided by ``divisor`` (by that name's size).
+        An entity's best name counts. The ``limit`` best (ties: the lower entity), less those under
+        ``keep_ratio`` of the best, each with its names that voted. The compiled core does the same in
+        C (``_rank.c``), one vote at a time; ``tests/index`` checks that both agree."""
+        best_ents: npt.NDArray[np.int32] | None = None
+        best_scores: npt.NDArray[np.float64] = np.zeros(0, np.float64)
+        voters: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = []  # per name, by entity
+        for per_token, bits, divisor in voting:
             uniq, votes, name_of, by_ent, their_names = _tally(per_token)
             voters.append((by_ent, their_names))
-            others = [t for t, r in zip(name.tokens, name.roles, strict=True) if r != "name"]
-            if others:
+            if bits:
                 masks = self.np_initials[name_of]
-                for t in others:
-                    bit = _letter_bit(t.text)
+                for bit in bits:
                     votes = votes + 0.5 * ((masks & bit) != 0)
-            # between equal votes, prefer names with fewer words the query lacks
-            votes = votes / self._extra_words_divisor(len(toks))[self.np_size[name_of]]
+            votes = votes / divisor[self.np_size[name_of]]
             if best_ents is None:
                 best_ents, best_scores = uniq, votes
             else:  # an entity's best name counts
@@ -332,8 +372,7 @@ class EntityIndex:
                 mx = np.full(len(u2), -np.inf)
                 np.maximum.at(mx, inv2, sc)
                 best_ents, best_scores = u2, mx
-        if best_ents is None:
-            return []
+        assert best_ents is not None
         if len(best_ents) > limit:
             top = _top(best_scores, limit)
             top = top[np.lexsort((best_ents[top], -best_scores[top]))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import sys
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,6 +86,57 @@ def test_same_candidates_as_released_retrieval(
     index.clear_cache()
     names = PreparedQuery.of(Query.of("Dmitri Rogosin")).names
     assert index.candidate_names(names, limit=30, keep_ratio=0.4) == v1.candidate_names(names, 30, 0.4)
+
+
+def test_compiled_ranking_equals_numpy_ranking(sdn: list[Entity], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled core ranks candidates in C (``_rank.c``); without it numpy does (``EntityIndex._rank``):
+    the same candidates, in the same order, with the same voted names, whatever the limit and ratio."""
+    if memory._compiled_rank is None:
+        pytest.skip("no compiled core: the numpy ranking is the only one")
+    _, vary = _bench_module()
+    index = EntityIndex(sdn)
+    rng = random.Random(11)
+    queries = [vary(rng.choice(e.names).value, rng)[1] for e in rng.sample(sdn, 700)]
+    queries += ["Mohammad Ali", "BANK MELLI IRAN", "A. Ahmad Abdullah", "FU YUAN YU 783", "ali ali", "Ко Ко"]
+    queries += ["Рогозин Дмитрий Олегович", "金正恩", "محمد علي", "OOO AO PJSC", "X"]
+    answers = []
+    for ranking in (memory._compiled_rank, None):
+        monkeypatch.setattr(memory, "_compiled_rank", ranking)
+        got = []
+        for q in queries:
+            names = PreparedQuery.of(Query.of(q)).names
+            got.append(index.candidate_names(names, limit=30, keep_ratio=0.6, joined=True, form_words=0.2))
+            got.append(index.candidate_names(names, limit=50))
+            got.append(index.candidate_names(names, limit=3, keep_ratio=0.9))
+        answers.append(got)
+    assert sum(len(a) == 50 for a in answers[1]) >= 100  # the cut at 50 is met, ties and all
+    asked = [q for q in queries for _ in range(3)]
+    diff = [q for q, a, b in zip(asked, *answers, strict=True) if a != b]
+    assert not diff, diff[:5]
+
+
+def test_compiled_ranking_refuses_bad_input() -> None:
+    """Arrays of the wrong type or length, or an entity out of range: an error, not a crash."""
+    if memory._compiled_rank is None:
+        pytest.skip("no compiled core")
+    rank = memory._compiled_rank
+    scratch = rank.Scratch(10)
+    initials, sizes = array("q", [1, 2, 4]), array("h", [1, 2, 3])
+    divisor = np.ones(5)
+    ok = (np.array([1, 2], np.int32), np.array([0.5, 0.7]), np.array([0, 2], np.int32))
+    assert rank.rank(scratch, [([ok], [], divisor)], initials, sizes, 5, 0.0) == [(2, (2,)), (1, (0,))]
+    bad = [
+        (np.array([1, 2], np.int64), ok[1], ok[2]),  # wrong integer size
+        (ok[0], np.array([0.5]), ok[2]),  # lengths differ
+        (np.array([1, 20], np.int32), ok[1], ok[2]),  # entity out of range
+        (ok[0], ok[1], np.array([0, 9], np.int32)),  # name out of range
+    ]
+    for votes in bad:
+        with pytest.raises((TypeError, ValueError)):
+            rank.rank(scratch, [([votes], [], divisor)], initials, sizes, 5, 0.0)
+    with pytest.raises(TypeError):
+        rank.rank(scratch, [[[ok], [], divisor]], initials, sizes, 5, 0.0)  # a list, not a tuple
+    assert rank.rank(scratch, [([ok], [], divisor)], initials, sizes, 5, 0.0) == [(2, (2,)), (1, (0,))]
 
 
 def _persons(*rows: tuple[str, str]) -> list[Entity]:
