@@ -8,6 +8,7 @@ that already took the old snapshot finishes with it.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -73,6 +74,16 @@ class Snapshot:
         ]
 
 
+def _settle_heap() -> None:
+    """After a swap: one full collection (the old snapshot's cycles, if it had any), then what is left is kept
+    out of later ones (``gc.freeze``). An index is millions of long-lived objects: a full collection walks
+    them all (0.6 s over all lists, measured as the extra time of a round of 3,942 screenings that met one)
+    and lands on whichever request triggers it; this way one is paid per reload, in the reload thread."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 class IndexHolder:
     """The current snapshot (None until the first build) and past-date snapshots on demand."""
 
@@ -102,6 +113,8 @@ class IndexHolder:
                 self.error = None
                 with self._as_of_lock:
                     self._as_of.clear()
+                del snap
+                _settle_heap()
             except Exception as exc:  # keep serving the old snapshot; /readyz reports the failure
                 self.error = f"{type(exc).__name__}: {exc}"
             finally:

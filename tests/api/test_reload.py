@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable
@@ -61,5 +62,7 @@ def test_reload_swaps_the_index_while_requests_continue(
             assert statuses and set(statuses) == {200}
             assert seen == {"2025-12-10", "2026-02-27"}  # answered by the old index, then the new one
             assert client.get("/readyz").json()["built_at"] == new.built_at
+            # the new index is kept out of the collector's full collections (they would walk all of it)
+            assert gc.get_freeze_count() >= len(new.entities)
     finally:
         svc.close()
