@@ -53,28 +53,33 @@ def source(module: str) -> Path:
     return ROOT.joinpath(*module.split(".")).with_suffix(".py")
 
 
-def digests(modules: Sequence[str] = MODULES) -> dict[str, str]:
-    """The SHA-256 of each module's source, with the interpreter's version (an ABI change is a rebuild)."""
-    out = {m: hashlib.sha256(source(m).read_bytes()).hexdigest() for m in modules}
+def digests() -> dict[str, str]:
+    """The SHA-256 of each compiled source, with the interpreter's version (an ABI change is a rebuild)."""
+    out = {m: hashlib.sha256(source(m).read_bytes()).hexdigest() for m in MODULES}
     for m, c in EXTENSIONS.items():
         out[m] = hashlib.sha256((ROOT / c).read_bytes()).hexdigest()
     out["python"] = sys.version
     return out
 
 
+def changed() -> list[str] | None:
+    """What changed since the build (modules, "python"): empty if nothing did, None if there is no build."""
+    try:
+        built = json.loads(MANIFEST.read_text())
+    except (OSError, ValueError):
+        return None
+    now = digests()
+    return sorted(k for k in now.keys() | built.keys() if built.get(k) != now.get(k))
+
+
 def status() -> str:
     """'compiled' (in use), 'off' (EMBARGO_NATIVE=0), 'absent' (never built) or 'stale: <modules>'."""
     if os.environ.get("EMBARGO_NATIVE", "1") == "0":
         return "off"
-    if not MANIFEST.is_file():
+    since = changed()
+    if since is None:
         return "absent"
-    try:
-        built = json.loads(MANIFEST.read_text())
-    except (OSError, ValueError):
-        return "absent"
-    now = digests()
-    changed = [m for m in now if built.get(m) != now[m]]
-    return f"stale: {', '.join(changed)}" if changed else "compiled"
+    return f"stale: {', '.join(since)}" if since else "compiled"
 
 
 def _extension(name: str) -> Path | None:

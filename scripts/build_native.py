@@ -23,14 +23,10 @@ from embargo import _native  # noqa: E402
 
 def main() -> int:
     force = "--force" in sys.argv[1:]
+    if not force and _native.changed() == []:
+        print("compiled core: up to date")
+        return 0
     want = _native.digests()
-    if not force and _native.MANIFEST.is_file():
-        try:
-            if json.loads(_native.MANIFEST.read_text()) == want:
-                print("compiled core: up to date")
-                return 0
-        except ValueError:
-            pass
     if shutil.which(os.environ.get("CC", "cc")) is None and shutil.which("gcc") is None:
         print("compiled core: no C compiler found; embargo runs interpreted (same results, slower)")
         return 0
