@@ -224,10 +224,12 @@ def _upper_bound(
     rarity: Callable[[str], float] | None,
     listed_schema: str,
     cands: list[tuple[float, int, int, str]],
+    prefix: float,
 ) -> float:
     """An upper bound of the score of ``q`` and ``c`` (no joined words) from their token similarities
-    ``cands`` (-similarity, i, j, how): every word met at its best, no penalty. Infinite where a query
-    word may meet a legal-form word (that lowers the word's weight, and the bound would not hold)."""
+    ``cands`` (-similarity, i, j, how) and ``_in_order_prefix(q, c)``: every word met at its best, no
+    penalty. Infinite where a query word may meet a legal-form word (that lowers the word's weight, and
+    the bound would not hold)."""
     qr, cr = q.roles, c.roles
     best_q = [0.0] * len(q.tokens)
     best_c = [0.0] * len(c.tokens)
@@ -247,7 +249,7 @@ def _upper_bound(
     else:
         share = p.query_weight_other
         bound = share * q_cov + (1 - share) * c_cov
-    if _in_order_prefix(q, c):
+    if prefix:
         bound = max(bound, p.cut_name)
     return bound
 
@@ -396,8 +398,9 @@ def _compare(
                 met = row[b.text] = _Met(sim, how) if sim > 0 else _APART
             if met.similarity > 0:
                 cands.append((-met.similarity, i, j, met.how))
+    prefix = _in_order_prefix(q, c)
     if at_least > 0.0 and not q_joins and not c_joins:
-        bound = _upper_bound(q, c, p, rarity, listed_schema, cands)
+        bound = _upper_bound(q, c, p, rarity, listed_schema, cands, prefix)
         if bound + 1e-9 < at_least:
             return bound
     cands.sort()  # best first; (i, j) are unique, so this is the order of (-similarity, i, j)
@@ -420,8 +423,9 @@ def _compare(
         # a query word matched to a listed legal-form word weighs no more than that word
         if cr[j] != "name" and qr[i] == "name":
             qw[i] = min(qw[i], cw[j])
-    q_cov = sum((w * s for w, s in zip(qw, q_sim, strict=True)), 0.0) / (sum(qw, 0.0) or 1.0)
-    c_cov = sum((w * s for w, s in zip(cw, c_sim, strict=True)), 0.0) / (sum(cw, 0.0) or 1.0)
+    q_total, c_total = sum(qw, 0.0) or 1.0, sum(cw, 0.0) or 1.0
+    q_cov = sum((w * s for w, s in zip(qw, q_sim, strict=True)), 0.0) / q_total
+    c_cov = sum((w * s for w, s in zip(cw, c_sim, strict=True)), 0.0) / c_total
     # a query of nothing but legal-form words and particles identifies no one
     if not any(r == "name" for r in qr) or not any(
         qr[i] == "name" or cr[j] == "name" for i, j, _, _ in pairs
@@ -430,7 +434,6 @@ def _compare(
     share = p.query_weight_person if listed_schema == "Person" else p.query_weight_other
     score = share * q_cov + (1 - share) * c_cov
     # words one side has and the other lacks: evidence of a different party
-    q_total, c_total = sum(qw, 0.0) or 1.0, sum(cw, 0.0) or 1.0
     uq = (
         sum(
             (qw[i] for i in range(len(qt)) if i not in used_q and qr[i] == "name" and not qt[i].patronymic),
@@ -456,7 +459,7 @@ def _compare(
     lc = any(j not in used_c and cr[j] == "legal" for j in range(len(ct)))
     if lq and lc:
         score -= p.legal_conflict_penalty
-    if _in_order_prefix(q, c):
+    if prefix:
         score = max(score, p.cut_name)
     score = max(0.0, score)
     if not explain:
