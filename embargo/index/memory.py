@@ -67,6 +67,8 @@ def deletions(text: str) -> list[str]:
 
 # one query token's votes: entities (ascending, distinct), their weights, the name of each that voted
 _Votes = tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.int32]]
+# per query name: its tokens' votes, the letter bits of its other words, the divisor by listed name size
+_Voting = list[tuple[list[_Votes], list[int], npt.NDArray[np.float64]]]
 
 
 @dataclass(slots=True)
@@ -306,7 +308,7 @@ class EntityIndex:
         (misspelt or reordered): such words name no one."""
         # a token on more than 1% of the entities (and 2,000) only votes when nothing rarer did
         postings_cap = max_postings if max_postings is not None else max(2000, len(self.entities) // 100)
-        voting: list[tuple[list[_Votes], list[int], npt.NDArray[np.float64]]] = []
+        voting: _Voting = []
         entries = 0
         for name in names:
             toks = list({t.text: t for t in name.name_tokens()}.values())  # a repeated word votes once
@@ -348,7 +350,7 @@ class EntityIndex:
 
     def _rank(
         self,
-        voting: list[tuple[list[_Votes], list[int], npt.NDArray[np.float64]]],
+        voting: _Voting,
         limit: int,
         keep_ratio: float,
     ) -> list[tuple[int, tuple[int, ...]]]:
