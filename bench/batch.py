@@ -136,7 +136,8 @@ def main() -> None:
     ap.add_argument("--no-spark", action="store_true")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    print(f"compiled core: {_native.status()}")
+    compiled = _native.status()
+    print(f"compiled core: {compiled}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         db = work / "sdn.db"
@@ -184,7 +185,7 @@ def main() -> None:
                 f"{verdict} 1M rows in < {target:.0f} min on this machine: best run ~{best} min", flush=True
             )
     if args.json:
-        report = {"rows": args.rows, "compiled_core": _native.status(), "runs": results}
+        report = {"rows": args.rows, "compiled_core": compiled, "runs": results}
         args.json.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
 
 

@@ -96,14 +96,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = Console(width=max(Console().width, 120))
     load = os.getloadavg()
+    compiled = _native.status()
     console.print(
         f"{os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
         "(other work on the machine shows in wall times, not in CPU times); "
-        f"compiled core: {_native.status()}",
+        f"compiled core: {compiled}",
         highlight=False,
     )
     report = _synthetic(args, console) if args.synthetic else _lists(args, console)
-    report["compiled_core"] = _native.status()
+    report["compiled_core"] = compiled
     _print_report(console, report)
     if args.json:
         args.json.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY))
