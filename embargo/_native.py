@@ -40,7 +40,10 @@ MODULES: tuple[str, ...] = (
     "embargo.screener",
 )
 # C extensions built beside them: module -> its C source (see each source for what it does)
-EXTENSIONS: dict[str, str] = {"embargo.index._rank": "embargo/index/_rank.c"}
+EXTENSIONS: dict[str, str] = {
+    "embargo.index._rank": "embargo/index/_rank.c",
+    "embargo.index._votes": "embargo/index/_votes.c",
+}
 GROUP = "embargo_native"  # mypyc's shared library of the group: GROUP + "__mypyc"
 
 PACKAGE = Path(__file__).resolve().parent

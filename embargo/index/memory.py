@@ -28,15 +28,18 @@ from embargo.model import Entity
 from embargo.text.legal_forms import is_form_word
 
 
-def _load_compiled_rank() -> Any:
-    """The candidate ranking in C (``_rank.c``), built with the compiled core (see ``embargo._native``)."""
+def _load_compiled(name: str) -> Any:
+    """A C module of the compiled core (see ``embargo._native``), or None."""
     try:
-        return importlib.import_module("embargo.index._rank")
+        return importlib.import_module(f"embargo.index.{name}")
     except ImportError:
         return None
 
 
-_compiled_rank: Any = _load_compiled_rank()  # None: numpy's (EntityIndex._rank)
+_compiled_rank: Any = _load_compiled("_rank")  # the candidate ranking; None: numpy's (EntityIndex._rank)
+# a query token's expansion and votes (_votes.c); None: Python's (_expansion_fields, _best_per_entity,
+# _pair_gains)
+_compiled_votes: Any = _load_compiled("_votes")
 
 _ID_CLEAN = re.compile(r"[^0-9a-z]+")
 MAX_EXPANSIONS = 40
@@ -67,6 +70,15 @@ def deletions(text: str) -> list[str]:
 
 # one query token's votes: entities (ascending, distinct), their weights, the name of each that voted
 _Votes = tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.int32]]
+# _Expansion's fields from min_df to nids
+_ExpansionFields = tuple[
+    int,
+    tuple[float, ...],
+    tuple[int, ...],
+    int,
+    tuple[npt.NDArray[np.int32], ...],
+    tuple[npt.NDArray[np.int32], ...],
+]
 # per query name: its tokens' votes, the letter bits of its other words, the divisor by listed name size
 _Voting = list[tuple[list[_Votes], list[int], npt.NDArray[np.float64]]]
 
@@ -209,6 +221,7 @@ class EntityIndex:
         self._votes_budget = max(VOTES_CACHE, VOTES_PER_ENTITY * len(self.entities))
         self._divisors: dict[int, npt.NDArray[np.float64]] = {}
         self._scratch: Any = None  # the compiled ranking's work arrays, made on first use
+        self._tables: Any = None  # the compiled expansion's view of the tables above, made on first use
 
     def stats(self) -> IndexStats:
         keys = len(self.vocab) + len(self.by_phonetic) + len(self.by_skeleton) + len(self.by_deletion)
@@ -410,6 +423,43 @@ class EntityIndex:
         if cached is not None:
             expansions[key] = cached  # the most recently used last
             return cached
+        if _compiled_votes is not None:
+            if self._tables is None:
+                self._tables = _compiled_votes.Tables(
+                    self.vocab,
+                    self.by_phonetic,
+                    self.by_deletion,
+                    self.by_skeleton,
+                    self.sorted_vocab,
+                    self.idf,
+                    self.post_size,
+                    self.vote_ents,
+                    self.vote_nids,
+                    self.max_idf,
+                    MAX_EXPANSIONS,
+                    MAX_PREFIX,
+                )
+            fields: _ExpansionFields = _compiled_votes.expansion(
+                self._tables,
+                tok.text,
+                tok.variants,
+                tok.ocr,
+                tok.phonetic,
+                tok.skeleton,
+                tok.vowelless,
+                tok.initial,
+                syllabic,
+            )
+        else:
+            fields = self._expansion_fields(tok, syllabic)
+        exp = _Expansion(*fields)
+        if len(expansions) >= EXPANSION_CACHE:
+            self._shrink()
+        expansions[key] = exp
+        return exp
+
+    def _expansion_fields(self, tok: Token, syllabic: bool) -> _ExpansionFields:
+        """The fields of ``_expansion(tok)``, computed in Python (``_votes.c`` does the same in C)."""
         own = self.vocab.get(tok.text)
         idf = self.idf
         cap = idf[own] if own is not None else self.max_idf
@@ -421,7 +471,7 @@ class EntityIndex:
         weighted.sort(key=_first_desc)  # stable: equal weights keep the order of expand
         weights, tids = zip(*weighted, strict=True) if weighted else ((), ())
         sizes = tuple(map(self.post_size.__getitem__, tids))
-        exp = _Expansion(
+        return (
             min(sizes, default=1 << 30),
             weights,
             sizes,
@@ -429,24 +479,20 @@ class EntityIndex:
             tuple(map(self.vote_ents.__getitem__, tids)),
             tuple(map(self.vote_nids.__getitem__, tids)),
         )
-        if len(expansions) >= EXPANSION_CACHE:
-            self._shrink()
-        expansions[key] = exp
-        return exp
 
     def _token_votes(self, exp: _Expansion, postings_cap: int, rarer_voted: bool) -> _Votes | None:
         """Each entity's best way of meeting the query token ``exp``; its tokens on more than
         ``postings_cap`` names left out when a rarer query token voted. Kept with ``exp``."""
         if not (rarer_voted and exp.largest > postings_cap):
             if exp.votes is None and exp.ents:
-                exp.votes = _best_per_entity(exp.ents, exp.nids, exp.weights)
+                exp.votes = best_per_entity(exp.ents, exp.nids, exp.weights)
                 self._count(exp, exp.votes)
             return exp.votes
         if exp.capped is not None and exp.capped[0] == postings_cap:
             return exp.capped[1]
         keep = [i for i, size in enumerate(exp.sizes) if size <= postings_cap]
         found = (
-            _best_per_entity(
+            best_per_entity(
                 [exp.ents[i] for i in keep], [exp.nids[i] for i in keep], [exp.weights[i] for i in keep]
             )
             if keep
@@ -498,7 +544,7 @@ class EntityIndex:
         """Per entity, what reading two adjacent name words of ``name`` as one word adds to its vote:
         the joined word's vote less the two words' own, where that is positive (so the entity counts
         the better of the two readings), through its best pair."""
-        gains: list[_Votes] = []
+        pairs: list[tuple[_Votes, _Votes | None, _Votes | None]] = []
         toks, roles = name.tokens, name.roles
         for i in range(len(toks) - 1):
             if roles[i] != "name" or roles[i + 1] != "name":
@@ -508,24 +554,9 @@ class EntityIndex:
                 continue  # a doubled word ("Ko Ko") is a name of its own, not one word split in two
             exp = self._expansion(prepare_token(a + b), name.syllabic)
             found = self._token_votes(exp, postings_cap, rarer_voted)
-            if found is None:
-                continue
-            ents, ws, nids = found
-            gain = ws - _votes_at(by_text.get(a), ents)
-            if b != a:  # a repeated word voted once
-                gain = gain - _votes_at(by_text.get(b), ents)
-            keep = gain > 0
-            if keep.any():
-                gains.append((ents[keep], gain[keep], nids[keep]))
-        if len(gains) <= 1:
-            return gains[0] if gains else None
-        # each entity's best pair: best gain first, then an entity's first entry
-        ents = np.concatenate([g[0] for g in gains])
-        ws = np.concatenate([g[1] for g in gains])
-        nids = np.concatenate([g[2] for g in gains])
-        order = np.lexsort((-ws, ents))
-        pick = order[_firsts(ents[order])]
-        return ents[pick], ws[pick], nids[pick]
+            if found is not None:
+                pairs.append((found, by_text.get(a), by_text.get(b)))
+        return pair_gains(pairs) if pairs else None
 
     def by_identifier(self, value: str) -> list[int]:
         key = normalize_identifier(value)
@@ -602,6 +633,26 @@ def _tally(
     return sorted_e[starts], votes.astype(np.float64, copy=False), name_of, sorted_e, sorted_n
 
 
+def _pair_gains(pairs: list[tuple[_Votes, _Votes | None, _Votes | None]]) -> _Votes | None:
+    """Per entity, the best of the gains ``joined - first - second`` of ``pairs`` (each: the votes of two
+    words read as one, and of each word), where positive: the highest, ties to the earlier pair."""
+    gains: list[_Votes] = []
+    for (ents, ws, nids), first, second in pairs:
+        gain = ws - _votes_at(first, ents) - _votes_at(second, ents)
+        keep = gain > 0
+        if keep.any():
+            gains.append((ents[keep], gain[keep], nids[keep]))
+    if len(gains) <= 1:
+        return gains[0] if gains else None
+    # each entity's best pair: best gain first, then an entity's first entry
+    ents = np.concatenate([g[0] for g in gains])
+    ws = np.concatenate([g[1] for g in gains])
+    nids = np.concatenate([g[2] for g in gains])
+    order = np.lexsort((-ws, ents))
+    pick = order[_firsts(ents[order])]
+    return ents[pick], ws[pick], nids[pick]
+
+
 def _votes_at(votes: _Votes | None, ents: npt.NDArray[np.int32]) -> npt.NDArray[np.float64] | float:
     """The vote ``votes`` gives each of ``ents`` (0 where none)."""
     if votes is None:
@@ -610,6 +661,15 @@ def _votes_at(votes: _Votes | None, ents: npt.NDArray[np.int32]) -> npt.NDArray[
     pos = np.searchsorted(have, ents)
     pos[pos == len(have)] = 0
     return np.where(have[pos] == ents, ws[pos], 0.0)
+
+
+# in C when the compiled core is in use (the same results: tests/index)
+best_per_entity: Callable[
+    [Sequence[npt.NDArray[np.int32]], Sequence[npt.NDArray[np.int32]], Sequence[float]], _Votes
+] = _compiled_votes.best_per_entity if _compiled_votes is not None else _best_per_entity
+pair_gains: Callable[[list[tuple[_Votes, _Votes | None, _Votes | None]]], _Votes | None] = (
+    _compiled_votes.pair_gains if _compiled_votes is not None else _pair_gains
+)
 
 
 def _first_desc(pair: tuple[float, int]) -> float:

@@ -8,6 +8,7 @@ the process's hash seed; the order is fixed now, and a test runs the retrieval u
 
 from __future__ import annotations
 
+import itertools
 import random
 import sys
 from array import array
@@ -21,6 +22,7 @@ import pytest
 from embargo.index import memory
 from embargo.index.memory import EntityIndex
 from embargo.match.algorithm import PreparedQuery
+from embargo.match.prepare import prepare_token
 from embargo.match.types import Query
 from embargo.model import Entity, Name, make_entity
 from embargo.service.ingest import discover, parse_candidate
@@ -140,6 +142,131 @@ def test_compiled_ranking_refuses_bad_input() -> None:
     assert rank.rank(scratch, [([ok], [], divisor)], initials, sizes, 5, 0.0) == [(2, (2,)), (1, (0,))]
 
 
+def test_compiled_expansion_and_votes_equal_python(
+    sdn: list[Entity], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled core expands a query token and counts its votes in C (``_votes.c``); without it Python and
+    numpy do: the same vocabulary tokens with the same weights in the same order, the same votes, and so
+    the same candidates (adjacent words read as one included)."""
+    votes = memory._compiled_votes
+    if votes is None:
+        pytest.skip("no compiled core: Python's expansion is the only one")
+    _, vary = _bench_module()
+    rng = random.Random(5)
+    queries = [vary(rng.choice(e.names).value, rng)[1] for e in rng.sample(sdn, 700)]
+    queries += [
+        "Mohammad Ali",
+        "BANK MELLI IRAN",
+        "arlni zadh",
+        "ali ali",
+        "Ко Ко",
+        "金正恩",
+        "محمد علي",
+        "X",
+    ]
+    queries += ["Ünal Çelik", "Ǆuro Đukić", "bankmelli", "mohammadali"]  # letters beyond Latin-1 and none
+    index = EntityIndex(sdn)
+    tables = votes.Tables(
+        index.vocab, index.by_phonetic, index.by_deletion, index.by_skeleton, index.sorted_vocab, index.idf,
+        index.post_size, index.vote_ents, index.vote_nids, index.max_idf, memory.MAX_EXPANSIONS, memory.MAX_PREFIX,
+    )  # fmt: skip
+    tokens = 0
+    for q in queries:
+        for name in PreparedQuery.of(Query.of(q)).names:
+            texts = [t.text for t in name.tokens]
+            joined = [prepare_token(a + b) for a, b in itertools.pairwise(texts)]
+            for tok in [*name.tokens, *joined]:
+                c = votes.expansion(
+                    tables, tok.text, tok.variants, tok.ocr, tok.phonetic, tok.skeleton, tok.vowelless,
+                    tok.initial, name.syllabic,
+                )  # fmt: skip
+                py = index._expansion_fields(tok, name.syllabic)
+                assert c[:4] == py[:4], tok.text
+                assert all(a is b for a, b in zip(c[4] + c[5], py[4] + py[5], strict=True)), tok.text
+                if c[4]:
+                    got = votes.best_per_entity(c[4], c[5], c[1])
+                    want: tuple[np.ndarray, ...] = memory._best_per_entity(py[4], py[5], py[1])
+                    for a, b in zip(got, want, strict=True):
+                        assert a.dtype == b.dtype and np.array_equal(a, b), tok.text
+                tokens += 1
+    assert tokens > 2000
+    answers = []
+    for compiled in (True, False):
+        monkeypatch.setattr(memory, "_compiled_votes", votes if compiled else None)
+        monkeypatch.setattr(
+            memory, "best_per_entity", votes.best_per_entity if compiled else memory._best_per_entity
+        )
+        monkeypatch.setattr(memory, "pair_gains", votes.pair_gains if compiled else memory._pair_gains)
+        index.clear_cache()
+        index._tables = None
+        got = []
+        for q in queries:
+            names = PreparedQuery.of(Query.of(q)).names
+            got.append(index.candidate_names(names, limit=30, keep_ratio=0.6, joined=True, form_words=0.2))
+            got.append(index.candidate_names(names, limit=50, max_postings=20, joined=True))  # capped votes
+        answers.append(got)
+    diff = [q for q, a, b in zip([q for q in queries for _ in range(2)], *answers, strict=True) if a != b]
+    assert not diff, diff[:5]
+
+
+def test_compiled_pair_gains_equal_numpy() -> None:
+    """Each entity's best gain over several pairs (ties to the earlier pair), pairs that gain nothing, and
+    words with no votes of their own: the same in C and numpy."""
+    votes = memory._compiled_votes
+    if votes is None:
+        pytest.skip("no compiled core")
+    rng = np.random.default_rng(3)
+
+    def some(n: int, weights: list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ents = np.sort(rng.choice(60, size=n, replace=False)).astype(np.int32)
+        return ents, rng.choice(np.array(weights), size=n), rng.integers(0, 500, size=n, dtype=np.int32)
+
+    for _ in range(300):
+        pairs = [
+            (some(int(rng.integers(1, 40)), [0.5, 1.0, 1.5]),
+             some(int(rng.integers(1, 40)), [0.5, 1.0]) if rng.random() < 0.7 else None,
+             some(int(rng.integers(1, 40)), [0.25, 0.5]) if rng.random() < 0.7 else None)
+            for _ in range(int(rng.integers(1, 4)))
+        ]  # fmt: skip
+        got, want = votes.pair_gains(pairs), memory._pair_gains(pairs)
+        if want is None:
+            assert got is None
+            continue
+        assert got is not None
+        for a, b in zip(got, tuple[np.ndarray, ...](want), strict=True):
+            assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_compiled_votes_refuse_bad_input() -> None:
+    """Wrong types, unsorted or mismatched arrays, a table that names a token the index lacks: an error."""
+    votes = memory._compiled_votes
+    if votes is None:
+        pytest.skip("no compiled core")
+    ents, nids = np.array([1, 3], np.int32), np.array([0, 1], np.int32)
+    with pytest.raises(TypeError):
+        votes.best_per_entity([ents.astype(np.int64)], [nids], [1.0])
+    with pytest.raises(ValueError):
+        votes.best_per_entity([ents], [nids[:1]], [1.0])
+    with pytest.raises(ValueError):
+        votes.best_per_entity([ents, ents], [nids], [1.0])
+    ok = (ents, np.array([0.5, 0.7]), nids)
+    with pytest.raises(ValueError):
+        votes.pair_gains([((ents[::-1].copy(), ok[1], nids), None, None)])
+    with pytest.raises(TypeError):
+        votes.pair_gains([(ok, [1, 2], None)])
+    with pytest.raises(TypeError):
+        votes.Tables({}, {}, {}, {}, [], [1.0], [1], [ents], "not a list", 1.0, 40, 25)
+    with pytest.raises(ValueError):
+        votes.Tables({}, {}, {}, {}, [], [1.0], [1, 2], [ents], [nids], 1.0, 40, 25)
+    tables = votes.Tables(
+        {"abcd": 0}, {"#abcd": [7]}, {}, {}, ["abcd"], [1.0], [2], [ents], [nids], 1.0, 40, 25
+    )
+    with pytest.raises(IndexError):  # token 7 of an index of one
+        votes.expansion(tables, "abcd", (), "abcd", "", "bcd", False, False, False)
+    fields = votes.expansion(tables, "abc", (), "abc", "", "bc", False, False, False)  # a prefix of "abcd"
+    assert fields[:4] == (2, (0.8,), (2,), 2) and fields[4][0] is ents
+
+
 def _persons(*rows: tuple[str, str]) -> list[Entity]:
     return [
         make_entity(source="us_ofac_sdn", source_id=sid, schema="Person", names=[Name(name)])
@@ -194,6 +321,7 @@ _SEEDED = """
 import hashlib, json, sys
 from embargo.index.memory import EntityIndex
 from embargo.match.algorithm import PreparedQuery
+from embargo.match.prepare import prepare_token
 from embargo.match.types import Query
 from embargo.service.ingest import discover, parse_candidate
 from pathlib import Path

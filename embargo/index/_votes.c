@@ -1,0 +1,631 @@
+/* The per-token steps of EntityIndex.candidate_names in C: what a query token expands to, and each
+ * entity's best vote through it. The same steps in Python (memory.py: EntityIndex.expand and _expansion,
+ * _best_per_entity, _pair_gains) stay the reference; tests/index checks that both agree. A query token
+ * expands through a dozen dictionary lookups and votes through a few numpy calls on small arrays: the
+ * calls cost more than the work.
+ *
+ * Tables(vocab, by_phonetic, by_deletion, by_skeleton, sorted_vocab, idf, post_size, vote_ents, vote_nids,
+ *        max_idf, max_expansions, max_prefix): an index's lookup tables (referenced, not copied, except
+ *        idf and post_size) and a per-token work array. The GIL is held throughout: one call at a time.
+ * expansion(tables, text, variants, ocr, phonetic, skeleton, vowelless, initial, syllabic)
+ *        -> (min_df, weights, sizes, largest, ents, nids): the fields of memory._Expansion
+ * best_per_entity(ents, nids, weights) -> (ents int32, weights float64, names int32)
+ * pair_gains([(votes, votes of the first word or None, votes of the second or None), ...]) -> votes or None
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *vocab, *by_phonetic, *by_deletion, *by_skeleton, *sorted_vocab, *vote_ents, *vote_nids;
+    double *idf;
+    int32_t *post_size;
+    Py_ssize_t n_tokens;
+    double max_idf;
+    Py_ssize_t max_expansions, max_prefix;
+    uint32_t *seen; /* per token: the call that found it */
+    uint32_t gen;
+} Tables;
+
+static void tables_dealloc(Tables *self) {
+    Py_XDECREF(self->vocab);
+    Py_XDECREF(self->by_phonetic);
+    Py_XDECREF(self->by_deletion);
+    Py_XDECREF(self->by_skeleton);
+    Py_XDECREF(self->sorted_vocab);
+    Py_XDECREF(self->vote_ents);
+    Py_XDECREF(self->vote_nids);
+    free(self->idf);
+    free(self->post_size);
+    free(self->seen);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int tables_init(Tables *self, PyObject *args, PyObject *kw) {
+    PyObject *vocab, *by_phonetic, *by_deletion, *by_skeleton, *sorted_vocab, *idf, *post_size, *vote_ents,
+        *vote_nids;
+    double max_idf;
+    Py_ssize_t max_expansions, max_prefix;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!O!O!dnn", &PyDict_Type, &vocab, &PyDict_Type, &by_phonetic,
+                          &PyDict_Type, &by_deletion, &PyDict_Type, &by_skeleton, &PyList_Type, &sorted_vocab,
+                          &PyList_Type, &idf, &PyList_Type, &post_size, &PyList_Type, &vote_ents, &PyList_Type,
+                          &vote_nids, &max_idf, &max_expansions, &max_prefix))
+        return -1;
+    Py_ssize_t n = PyList_GET_SIZE(idf);
+    if (PyList_GET_SIZE(post_size) != n || PyList_GET_SIZE(vote_ents) != n || PyList_GET_SIZE(vote_nids) != n) {
+        PyErr_SetString(PyExc_ValueError, "Tables: idf, post_size, vote_ents and vote_nids differ in length");
+        return -1;
+    }
+    if (self->idf) { /* __init__ called again */
+        PyErr_SetString(PyExc_RuntimeError, "Tables: already initialised");
+        return -1;
+    }
+    size_t m = (size_t)n + 1;
+    self->idf = malloc(m * sizeof(double));
+    self->post_size = malloc(m * sizeof(int32_t));
+    self->seen = calloc(m, sizeof(uint32_t));
+    if (!self->idf || !self->post_size || !self->seen) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double d = PyFloat_AsDouble(PyList_GET_ITEM(idf, i));
+        long s = PyLong_AsLong(PyList_GET_ITEM(post_size, i));
+        if ((d == -1.0 || s == -1) && PyErr_Occurred()) return -1;
+        self->idf[i] = d;
+        self->post_size[i] = (int32_t)s;
+    }
+    PyObject *refs[] = {vocab, by_phonetic, by_deletion, by_skeleton, sorted_vocab, vote_ents, vote_nids};
+    for (int i = 0; i < 7; i++) Py_INCREF(refs[i]);
+    self->vocab = vocab;
+    self->by_phonetic = by_phonetic;
+    self->by_deletion = by_deletion;
+    self->by_skeleton = by_skeleton;
+    self->sorted_vocab = sorted_vocab;
+    self->vote_ents = vote_ents;
+    self->vote_nids = vote_nids;
+    self->n_tokens = n;
+    self->max_idf = max_idf;
+    self->max_expansions = max_expansions;
+    self->max_prefix = max_prefix;
+    self->gen = 0;
+    return 0;
+}
+
+static PyTypeObject TablesType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "embargo.index._votes.Tables",
+    .tp_basicsize = sizeof(Tables),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)tables_init,
+    .tp_dealloc = (destructor)tables_dealloc,
+    .tp_doc = "An index's lookup tables, for expansion() (see the module's source).",
+};
+
+/* --- expansion ---------------------------------------------------------------------------------- */
+
+typedef struct {
+    int32_t *tid;
+    double *sim;
+    Py_ssize_t len, cap;
+} Found;
+
+/* put token t at similarity sim unless it was found already (the ways in are tried best first) */
+static int found_add(Tables *t, Found *f, PyObject *item, double sim) {
+    long v = PyLong_AsLong(item);
+    if (v == -1 && PyErr_Occurred()) return -1;
+    if (v < 0 || v >= t->n_tokens) {
+        PyErr_Format(PyExc_IndexError, "expansion: token %ld out of range", v);
+        return -1;
+    }
+    if (t->seen[v] == t->gen) return 0;
+    t->seen[v] = t->gen;
+    if (f->len == f->cap) {
+        Py_ssize_t cap = f->cap ? f->cap * 2 : 64;
+        int32_t *tid = realloc(f->tid, (size_t)cap * sizeof(int32_t));
+        if (!tid) return (PyErr_NoMemory(), -1);
+        f->tid = tid;
+        double *s = realloc(f->sim, (size_t)cap * sizeof(double));
+        if (!s) return (PyErr_NoMemory(), -1);
+        f->sim = s;
+        f->cap = cap;
+    }
+    f->tid[f->len] = (int32_t)v;
+    f->sim[f->len] = sim;
+    f->len++;
+    return 0;
+}
+
+/* the tokens table[key] lists (at most `most`; all if most < 0) */
+static int add_listed(Tables *t, Found *f, PyObject *table, PyObject *key, Py_ssize_t most, double sim) {
+    PyObject *lst = PyDict_GetItemWithError(table, key); /* borrowed */
+    if (!lst) return PyErr_Occurred() ? -1 : 0;
+    if (!PyList_Check(lst)) {
+        PyErr_SetString(PyExc_TypeError, "expansion: a table's value is not a list");
+        return -1;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(lst);
+    if (most >= 0 && n > most) n = most;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (found_add(t, f, PyList_GET_ITEM(lst, i), sim) < 0) return -1;
+    return 0;
+}
+
+static int add_prefixed(Tables *t, Found *f, PyObject *table, const char *prefix, PyObject *text,
+                        Py_ssize_t most, double sim) {
+    PyObject *key = PyUnicode_FromFormat("%s%U", prefix, text);
+    if (!key) return -1;
+    int r = add_listed(t, f, table, key, most, sim);
+    Py_DECREF(key);
+    return r;
+}
+
+typedef struct {
+    double w;
+    Py_ssize_t at;
+} Weighted;
+
+/* higher weight first, then the order found (Python's stable sort by -weight) */
+static int cmp_weighted(const void *a, const void *b) {
+    const Weighted *x = a, *y = b;
+    if (x->w != y->w) return x->w > y->w ? -1 : 1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+static int expand(Tables *t, Found *f, PyObject *text, PyObject *variants, PyObject *ocr, PyObject *phonetic,
+                  PyObject *skeleton, int vowelless, int initial, int syllabic) {
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    PyObject *own = PyDict_GetItemWithError(t->vocab, text);
+    if (own && found_add(t, f, own, 1.0) < 0) return -1;
+    if (!own && PyErr_Occurred()) return -1;
+    if (initial || (syllabic && len <= 4)) return 0;
+    Py_ssize_t nv = PyTuple_GET_SIZE(variants);
+    for (Py_ssize_t i = 0; i < nv; i++)
+        if (add_prefixed(t, f, t->by_phonetic, "~", PyTuple_GET_ITEM(variants, i), -1, 0.95) < 0) return -1;
+    if (add_prefixed(t, f, t->by_phonetic, "#", ocr, t->max_expansions, 0.9) < 0) return -1;
+    if (PyUnicode_GET_LENGTH(phonetic) > 0 && len >= 3)
+        if (add_listed(t, f, t->by_phonetic, phonetic, t->max_expansions, 0.9) < 0) return -1;
+    if (len >= 4) {
+        if (add_listed(t, f, t->by_deletion, text, t->max_expansions, 0.88) < 0) return -1;
+        Py_UCS4 *buf = PyUnicode_AsUCS4Copy(text);
+        if (!buf) return -1;
+        for (Py_ssize_t i = 0; i < len; i++) { /* the text less its i-th letter */
+            Py_UCS4 *d = PyMem_Malloc((size_t)len * sizeof(Py_UCS4));
+            if (!d) {
+                PyMem_Free(buf);
+                PyErr_NoMemory();
+                return -1;
+            }
+            memcpy(d, buf, (size_t)i * sizeof(Py_UCS4));
+            memcpy(d + i, buf + i + 1, (size_t)(len - i - 1) * sizeof(Py_UCS4));
+            PyObject *key = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, d, len - 1); /* canonical */
+            PyMem_Free(d);
+            int r = key ? add_listed(t, f, t->by_deletion, key, t->max_expansions, 0.88) : -1;
+            Py_XDECREF(key);
+            if (r < 0) {
+                PyMem_Free(buf);
+                return -1;
+            }
+        }
+        PyMem_Free(buf);
+    }
+    if (vowelless && PyUnicode_GET_LENGTH(skeleton) >= 2)
+        if (add_listed(t, f, t->by_skeleton, skeleton, t->max_expansions, 0.85) < 0) return -1;
+    if (len >= 3) { /* vocabulary words the text begins (bisect_left, then in order) */
+        PyObject *words = t->sorted_vocab;
+        Py_ssize_t lo = 0, hi = PyList_GET_SIZE(words);
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            int c = PyUnicode_Compare(PyList_GET_ITEM(words, mid), text);
+            if (c == -1 && PyErr_Occurred()) return -1;
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        Py_ssize_t end = lo + t->max_prefix;
+        if (end > PyList_GET_SIZE(words)) end = PyList_GET_SIZE(words);
+        for (Py_ssize_t i = lo; i < end; i++) {
+            PyObject *word = PyList_GET_ITEM(words, i);
+            Py_ssize_t m = PyUnicode_Tailmatch(word, text, 0, PY_SSIZE_T_MAX, -1);
+            if (m < 0) return -1;
+            if (!m) break;
+            PyObject *tid = PyDict_GetItemWithError(t->vocab, word);
+            if (!tid) {
+                if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "expansion: a sorted word not in vocab");
+                return -1;
+            }
+            if (found_add(t, f, tid, 0.8) < 0) return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *expansion(PyObject *mod, PyObject *args) {
+    Tables *t;
+    PyObject *text, *variants, *ocr, *phonetic, *skeleton;
+    int vowelless, initial, syllabic;
+    if (!PyArg_ParseTuple(args, "O!UO!UUUppp", &TablesType, &t, &text, &PyTuple_Type, &variants, &ocr, &phonetic,
+                          &skeleton, &vowelless, &initial, &syllabic))
+        return NULL;
+    if (!t->seen) {
+        PyErr_SetString(PyExc_RuntimeError, "expansion: Tables not initialised");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(variants); i++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(variants, i))) {
+            PyErr_SetString(PyExc_TypeError, "expansion: variants must be strings");
+            return NULL;
+        }
+    if (++t->gen == 0) { /* wrapped: forget every stamp */
+        memset(t->seen, 0, ((size_t)t->n_tokens + 1) * sizeof(uint32_t));
+        t->gen = 1;
+    }
+    Found f = {NULL, NULL, 0, 0};
+    Weighted *order = NULL;
+    PyObject *weights = NULL, *sizes = NULL, *ents = NULL, *nids = NULL, *result = NULL;
+    if (expand(t, &f, text, variants, ocr, phonetic, skeleton, vowelless, initial, syllabic) < 0) goto done;
+    /* a rare spelling variant counts no more than the query's own token would */
+    PyObject *own = PyDict_GetItemWithError(t->vocab, text);
+    if (!own && PyErr_Occurred()) goto done;
+    double cap = t->max_idf;
+    if (own) {
+        long o = PyLong_AsLong(own);
+        if (o == -1 && PyErr_Occurred()) goto done;
+        if (o < 0 || o >= t->n_tokens) {
+            PyErr_SetString(PyExc_IndexError, "expansion: token out of range");
+            goto done;
+        }
+        cap = t->idf[o];
+    }
+    order = malloc(((size_t)f.len + 1) * sizeof(Weighted));
+    if (!order) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < f.len; i++) {
+        double idf = t->idf[f.tid[i]];
+        order[i].w = (cap < idf ? cap : idf) * f.sim[i];
+        order[i].at = i;
+    }
+    qsort(order, (size_t)f.len, sizeof(Weighted), cmp_weighted);
+    weights = PyTuple_New(f.len);
+    sizes = PyTuple_New(f.len);
+    ents = PyTuple_New(f.len);
+    nids = PyTuple_New(f.len);
+    if (!weights || !sizes || !ents || !nids) goto done;
+    long min_df = 1L << 30, largest = 0;
+    for (Py_ssize_t i = 0; i < f.len; i++) {
+        int32_t tid = f.tid[order[i].at];
+        long size = t->post_size[tid];
+        if (size < min_df) min_df = size;
+        if (size > largest) largest = size;
+        PyObject *w = PyFloat_FromDouble(order[i].w), *s = PyLong_FromLong(size);
+        if (!w || !s) {
+            Py_XDECREF(w);
+            Py_XDECREF(s);
+            goto done;
+        }
+        PyTuple_SET_ITEM(weights, i, w);
+        PyTuple_SET_ITEM(sizes, i, s);
+        PyObject *e = PyList_GET_ITEM(t->vote_ents, tid), *n = PyList_GET_ITEM(t->vote_nids, tid);
+        Py_INCREF(e);
+        Py_INCREF(n);
+        PyTuple_SET_ITEM(ents, i, e);
+        PyTuple_SET_ITEM(nids, i, n);
+    }
+    result = Py_BuildValue("(lOOlOO)", min_df, weights, sizes, largest, ents, nids);
+done:
+    Py_XDECREF(weights);
+    Py_XDECREF(sizes);
+    Py_XDECREF(ents);
+    Py_XDECREF(nids);
+    free(order);
+    free(f.tid);
+    free(f.sim);
+    return result;
+}
+
+/* --- votes -------------------------------------------------------------------------------------- */
+
+/* a contiguous 1-d numpy array of the given type (borrowed data; the array itself is kept alive by the
+ * caller's reference) */
+static int arr(PyObject *obj, int type, const char *what, void **data, Py_ssize_t *len) {
+    if (!PyArray_Check(obj) || PyArray_TYPE((PyArrayObject *)obj) != type || PyArray_NDIM((PyArrayObject *)obj) != 1 ||
+        !PyArray_IS_C_CONTIGUOUS((PyArrayObject *)obj)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a contiguous 1-d array of %s", what,
+                     type == NPY_INT32 ? "int32" : "float64");
+        return -1;
+    }
+    *data = PyArray_DATA((PyArrayObject *)obj);
+    *len = PyArray_DIM((PyArrayObject *)obj, 0);
+    return 0;
+}
+
+/* (ents, weights, names) arrays of n entries copied from C */
+static PyObject *votes(const int32_t *e, const double *w, const int32_t *nid, Py_ssize_t n) {
+    npy_intp dim = n;
+    PyObject *ea = PyArray_SimpleNew(1, &dim, NPY_INT32);
+    PyObject *wa = PyArray_SimpleNew(1, &dim, NPY_FLOAT64);
+    PyObject *na = PyArray_SimpleNew(1, &dim, NPY_INT32);
+    if (!ea || !wa || !na) {
+        Py_XDECREF(ea);
+        Py_XDECREF(wa);
+        Py_XDECREF(na);
+        return NULL;
+    }
+    if (n) {
+        memcpy(PyArray_DATA((PyArrayObject *)ea), e, (size_t)n * sizeof(int32_t));
+        memcpy(PyArray_DATA((PyArrayObject *)wa), w, (size_t)n * sizeof(double));
+        memcpy(PyArray_DATA((PyArrayObject *)na), nid, (size_t)n * sizeof(int32_t));
+    }
+    return Py_BuildValue("(NNN)", ea, wa, na);
+}
+
+typedef struct {
+    int32_t ent;
+    int32_t k; /* which array */
+} Head;
+
+static int head_less(const Head *a, const Head *b) { return a->ent < b->ent || (a->ent == b->ent && a->k < b->k); }
+
+static void sift_down(Head *h, Py_ssize_t n, Py_ssize_t i) {
+    for (;;) {
+        Py_ssize_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && head_less(&h[l], &h[m])) m = l;
+        if (r < n && head_less(&h[r], &h[m])) m = r;
+        if (m == i) return;
+        Head tmp = h[i];
+        h[i] = h[m];
+        h[m] = tmp;
+        i = m;
+    }
+}
+
+static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
+    PyObject *ents_seq, *nids_seq, *weights_seq;
+    if (!PyArg_ParseTuple(args, "OOO", &ents_seq, &nids_seq, &weights_seq)) return NULL;
+    PyObject *es = PySequence_Fast(ents_seq, "best_per_entity: ents must be a sequence");
+    PyObject *ns = es ? PySequence_Fast(nids_seq, "best_per_entity: nids must be a sequence") : NULL;
+    PyObject *ws = ns ? PySequence_Fast(weights_seq, "best_per_entity: weights must be a sequence") : NULL;
+    PyObject *result = NULL;
+    const int32_t **e = NULL, **nid = NULL;
+    Py_ssize_t *len = NULL, *pos = NULL;
+    double *w = NULL;
+    Head *heap = NULL;
+    int32_t *oe = NULL, *on = NULL;
+    double *ow = NULL;
+    if (!ws) goto done;
+    Py_ssize_t k = PySequence_Fast_GET_SIZE(es);
+    if (PySequence_Fast_GET_SIZE(ns) != k || PySequence_Fast_GET_SIZE(ws) != k) {
+        PyErr_SetString(PyExc_ValueError, "best_per_entity: ents, nids and weights differ in length");
+        goto done;
+    }
+    size_t m = (size_t)k + 1;
+    e = malloc(m * sizeof(*e));
+    nid = malloc(m * sizeof(*nid));
+    len = malloc(m * sizeof(*len));
+    pos = calloc(m, sizeof(*pos));
+    w = malloc(m * sizeof(*w));
+    heap = malloc(m * sizeof(*heap));
+    if (!e || !nid || !len || !pos || !w || !heap) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t total = 0, n_heap = 0;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        Py_ssize_t nl;
+        if (arr(PySequence_Fast_GET_ITEM(es, i), NPY_INT32, "best_per_entity: ents", (void **)&e[i], &len[i]) < 0 ||
+            arr(PySequence_Fast_GET_ITEM(ns, i), NPY_INT32, "best_per_entity: nids", (void **)&nid[i], &nl) < 0)
+            goto done;
+        if (nl != len[i]) {
+            PyErr_SetString(PyExc_ValueError, "best_per_entity: an ents and its nids differ in length");
+            goto done;
+        }
+        w[i] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(ws, i));
+        if (w[i] == -1.0 && PyErr_Occurred()) goto done;
+        total += len[i];
+        if (len[i]) heap[n_heap++] = (Head){e[i][0], (int32_t)i};
+    }
+    oe = malloc(((size_t)total + 1) * sizeof(int32_t));
+    on = malloc(((size_t)total + 1) * sizeof(int32_t));
+    ow = malloc(((size_t)total + 1) * sizeof(double));
+    if (!oe || !on || !ow) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = n_heap / 2; i-- > 0;) sift_down(heap, n_heap, i);
+    Py_ssize_t out = 0;
+    while (n_heap) { /* entities in ascending order; an entity's first array (its best weight) first */
+        Head h = heap[0];
+        Py_ssize_t p = pos[h.k];
+        if (!out || oe[out - 1] != h.ent) {
+            if (out && oe[out - 1] > h.ent) {
+                PyErr_SetString(PyExc_ValueError, "best_per_entity: an ents array is not ascending");
+                goto done;
+            }
+            oe[out] = h.ent;
+            ow[out] = w[h.k];
+            on[out] = nid[h.k][p];
+            out++;
+        }
+        pos[h.k] = ++p;
+        if (p < len[h.k])
+            heap[0].ent = e[h.k][p];
+        else
+            heap[0] = heap[--n_heap];
+        sift_down(heap, n_heap, 0);
+    }
+    result = votes(oe, ow, on, out);
+done:
+    Py_XDECREF(es);
+    Py_XDECREF(ns);
+    Py_XDECREF(ws);
+    free(e);
+    free(nid);
+    free(len);
+    free(pos);
+    free(w);
+    free(heap);
+    free(oe);
+    free(on);
+    free(ow);
+    return result;
+}
+
+typedef struct {
+    int32_t ent, nid;
+    double gain;
+    Py_ssize_t at;
+} Gain;
+
+/* by entity, then the higher gain, then the earlier entry */
+static int cmp_gain(const void *a, const void *b) {
+    const Gain *x = a, *y = b;
+    if (x->ent != y->ent) return x->ent < y->ent ? -1 : 1;
+    if (x->gain != y->gain) return x->gain > y->gain ? -1 : 1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/* the votes (ents, weights, names) of a votes tuple */
+static int votes_arrays(PyObject *v, const int32_t **e, const double **w, const int32_t **nid, Py_ssize_t *n) {
+    if (!PyTuple_Check(v) || PyTuple_GET_SIZE(v) != 3) {
+        PyErr_SetString(PyExc_TypeError, "pair_gains: votes must be a tuple of three arrays");
+        return -1;
+    }
+    Py_ssize_t nw, nn;
+    if (arr(PyTuple_GET_ITEM(v, 0), NPY_INT32, "pair_gains: entities", (void **)e, n) < 0 ||
+        arr(PyTuple_GET_ITEM(v, 1), NPY_FLOAT64, "pair_gains: weights", (void **)w, &nw) < 0 ||
+        arr(PyTuple_GET_ITEM(v, 2), NPY_INT32, "pair_gains: names", (void **)nid, &nn) < 0)
+        return -1;
+    if (nw != *n || nn != *n) {
+        PyErr_SetString(PyExc_ValueError, "pair_gains: the arrays of a votes tuple differ in length");
+        return -1;
+    }
+    return 0;
+}
+
+/* what `other` (ascending entities, or None) gives each of ents (ascending), 0 where nothing; out[i] */
+static int subtract(PyObject *other, const int32_t *ents, double *gain, Py_ssize_t n) {
+    if (other == Py_None) {
+        for (Py_ssize_t i = 0; i < n; i++) gain[i] = gain[i] - 0.0;
+        return 0;
+    }
+    const int32_t *oe, *on;
+    const double *ow;
+    Py_ssize_t m;
+    if (votes_arrays(other, &oe, &ow, &on, &m) < 0) return -1;
+    Py_ssize_t j = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        while (j < m && oe[j] < ents[i]) j++;
+        gain[i] = gain[i] - (j < m && oe[j] == ents[i] ? ow[j] : 0.0);
+    }
+    return 0;
+}
+
+static PyObject *pair_gains(PyObject *mod, PyObject *args) {
+    PyObject *items;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &items)) return NULL;
+    Gain *all = NULL;
+    double *gain = NULL;
+    Py_ssize_t n_all = 0, cap_all = 0, groups = 0;
+    PyObject *result = NULL;
+    for (Py_ssize_t g = 0; g < PyList_GET_SIZE(items); g++) {
+        PyObject *item = PyList_GET_ITEM(items, g);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3) {
+            PyErr_SetString(PyExc_TypeError, "pair_gains: expected (votes, votes or None, votes or None)");
+            goto done;
+        }
+        const int32_t *e, *nid;
+        const double *w;
+        Py_ssize_t n;
+        if (votes_arrays(PyTuple_GET_ITEM(item, 0), &e, &w, &nid, &n) < 0) goto done;
+        for (Py_ssize_t i = 1; i < n; i++)
+            if (e[i - 1] >= e[i]) {
+                PyErr_SetString(PyExc_ValueError, "pair_gains: entities not ascending");
+                goto done;
+            }
+        free(gain);
+        gain = malloc(((size_t)n + 1) * sizeof(double));
+        if (!gain) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        memcpy(gain, w, (size_t)n * sizeof(double));
+        if (subtract(PyTuple_GET_ITEM(item, 1), e, gain, n) < 0 || subtract(PyTuple_GET_ITEM(item, 2), e, gain, n) < 0)
+            goto done;
+        Py_ssize_t before = n_all;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (!(gain[i] > 0)) continue;
+            if (n_all == cap_all) {
+                Py_ssize_t cap = cap_all ? cap_all * 2 : 256;
+                Gain *a = realloc(all, (size_t)cap * sizeof(Gain));
+                if (!a) {
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                all = a;
+                cap_all = cap;
+            }
+            all[n_all] = (Gain){e[i], nid[i], gain[i], n_all};
+            n_all++;
+        }
+        if (n_all > before) groups++;
+    }
+    if (!n_all) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    if (groups > 1) qsort(all, (size_t)n_all, sizeof(Gain), cmp_gain); /* each entity's best pair first */
+    int32_t *oe = malloc((size_t)n_all * sizeof(int32_t)), *on = malloc((size_t)n_all * sizeof(int32_t));
+    double *ow = malloc((size_t)n_all * sizeof(double));
+    if (!oe || !on || !ow) {
+        PyErr_NoMemory();
+    } else {
+        Py_ssize_t out = 0;
+        for (Py_ssize_t i = 0; i < n_all; i++) {
+            if (out && oe[out - 1] == all[i].ent) continue;
+            oe[out] = all[i].ent;
+            ow[out] = all[i].gain;
+            on[out] = all[i].nid;
+            out++;
+        }
+        result = votes(oe, ow, on, out);
+    }
+    free(oe);
+    free(on);
+    free(ow);
+done:
+    free(all);
+    free(gain);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"expansion", expansion, METH_VARARGS, "What a query token expands to (see the module's source)."},
+    {"best_per_entity", best_per_entity, METH_VARARGS, "Each entity's best vote through a token's expansion."},
+    {"pair_gains", pair_gains, METH_VARARGS, "Each entity's gain from its best pair of words read as one."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "embargo.index._votes", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__votes(void) {
+    import_array();
+    if (PyType_Ready(&TablesType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    Py_INCREF(&TablesType);
+    if (PyModule_AddObject(m, "Tables", (PyObject *)&TablesType) < 0) {
+        Py_DECREF(&TablesType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
