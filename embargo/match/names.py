@@ -10,7 +10,6 @@ by role (legal-form words and particles little) and by rarity.
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -155,8 +154,6 @@ class NameScore:
 
 
 _VOWELS = frozenset("aeiouy")
-# token pairs recur across candidates and queries: remember their similarity (per parameter set)
-_MEMO: dict[int, dict[tuple[str, bool, bool, bool], dict[str, _Met]]] = {}
 _MEMO_MAX = 50_000  # query tokens remembered (with the listed tokens each met); cleared when full
 
 
@@ -173,6 +170,30 @@ class _Met:
 
 
 _APART = _Met(0.0, "")
+
+
+class _Memo:
+    """Token pairs recur across candidates and queries: their similarity, remembered per parameter set.
+    A row per query token and way of comparing (``_flags``): the listed tokens it met, by text."""
+
+    __slots__ = ("rows", "size")
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, dict[str, _Met]]] = [{} for _ in range(8)]
+        self.size = 0  # rows in all
+
+    def clear(self) -> None:
+        for table in self.rows:
+            table.clear()
+        self.size = 0
+
+
+_MEMO: dict[int, _Memo] = {}
+
+
+def _flags(last: bool, syllabic: bool, letters: bool) -> int:
+    """The arguments of ``token_similarity`` besides the two tokens, as an index of ``_Memo.rows``."""
+    return (1 if last else 0) | (2 if syllabic else 0) | (4 if letters else 0)
 
 
 def _drops_vowels(short: str, long: str) -> bool:
@@ -236,13 +257,13 @@ def _upper_bound(
     for neg, i, j, _ in cands:
         if cr[j] != "name" and qr[i] == "name":
             return math.inf
-        if -neg > best_q[i]:
-            best_q[i] = -neg
-        if -neg > best_c[j]:
-            best_c[j] = -neg
-    qw, cw = _weights(q, p, rarity), _weights(c, p, rarity)
-    q_cov: float = sum(map(operator.mul, qw, best_q), 0.0) / (sum(qw, 0.0) or 1.0)
-    c_cov: float = sum(map(operator.mul, cw, best_c), 0.0) / (sum(cw, 0.0) or 1.0)
+        sim = -neg
+        if sim > best_q[i]:
+            best_q[i] = sim
+        if sim > best_c[j]:
+            best_c[j] = sim
+    q_cov = _coverage(_weights(q, p, rarity), best_q)
+    c_cov = _coverage(_weights(c, p, rarity), best_c)
     if listed_schema == "Person":
         share = p.query_weight_person
         bound = max(share * q_cov + (1 - share) * c_cov, p.subset_factor * c_cov)
@@ -252,6 +273,22 @@ def _upper_bound(
     if prefix:
         bound = max(bound, p.cut_name)
     return bound
+
+
+def _sum(weights: Sequence[float]) -> float:
+    """``sum(weights, 0.0)``, written out (compiled, a loop over floats beats the builtin's generic one)."""
+    total = 0.0
+    for w in weights:
+        total += w
+    return total
+
+
+def _coverage(weights: Sequence[float], sims: list[float]) -> float:
+    """How much of a name its tokens' similarities cover, weighted: sum(w x s) / sum(w), in token order."""
+    covered = 0.0
+    for k in range(len(sims)):
+        covered += weights[k] * sims[k]
+    return covered / (_sum(weights) or 1.0)
 
 
 def _in_order_prefix(q: PreparedName, c: PreparedName) -> float:
@@ -382,15 +419,20 @@ def _compare(
     cands: list[tuple[float, int, int, str]] = []
     syllabic = q.syllabic or c.syllabic
     letters = bool(p.abjad_letters) and (q.abjad or c.abjad)
-    memo = _MEMO.setdefault(id(p), {})
-    if len(memo) > _MEMO_MAX:
+    memo = _MEMO.get(id(p))
+    if memo is None:
+        memo = _MEMO[id(p)] = _Memo()
+    if memo.size > _MEMO_MAX:
         memo.clear()
+    flags = _flags(False, syllabic, letters)
     for i, a in enumerate(qt):
         is_last = i == last
         # one memo row per query token: the listed tokens it was compared with
-        row = memo.get((a.text, is_last, syllabic, letters))
+        table = memo.rows[flags | 1 if is_last else flags]
+        row = table.get(a.text)
         if row is None:
-            row = memo[(a.text, is_last, syllabic, letters)] = {}
+            row = table[a.text] = {}
+            memo.size += 1
         for j, b in enumerate(ct):
             met = row.get(b.text)
             if met is None:
@@ -423,9 +465,8 @@ def _compare(
         # a query word matched to a listed legal-form word weighs no more than that word
         if cr[j] != "name" and qr[i] == "name":
             qw[i] = min(qw[i], cw[j])
-    q_total, c_total = sum(qw, 0.0) or 1.0, sum(cw, 0.0) or 1.0
-    q_cov = sum((w * s for w, s in zip(qw, q_sim, strict=True)), 0.0) / q_total
-    c_cov = sum((w * s for w, s in zip(cw, c_sim, strict=True)), 0.0) / c_total
+    q_total, c_total = _sum(qw) or 1.0, _sum(cw) or 1.0
+    q_cov, c_cov = _coverage(qw, q_sim), _coverage(cw, c_sim)
     # a query of nothing but legal-form words and particles identifies no one
     if not any(r == "name" for r in qr) or not any(
         qr[i] == "name" or cr[j] == "name" for i, j, _, _ in pairs
@@ -434,14 +475,9 @@ def _compare(
     share = p.query_weight_person if listed_schema == "Person" else p.query_weight_other
     score = share * q_cov + (1 - share) * c_cov
     # words one side has and the other lacks: evidence of a different party
-    uq = (
-        sum(
-            (qw[i] for i in range(len(qt)) if i not in used_q and qr[i] == "name" and not qt[i].patronymic),
-            0.0,
-        )
-        / q_total
-    )
-    uc = sum((cw[j] for j in range(len(ct)) if j not in used_c and cr[j] == "name"), 0.0) / c_total
+    uq = _sum([qw[i] for i in range(len(qt)) if i not in used_q and qr[i] == "name" and not qt[i].patronymic])
+    uc = _sum([cw[j] for j in range(len(ct)) if j not in used_c and cr[j] == "name"])
+    uq, uc = uq / q_total, uc / c_total
     if listed_schema == "Person":
         found = [(ct[j].text, sim) for _, j, sim, _ in pairs if cr[j] == "name"]
         if (
