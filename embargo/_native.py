@@ -43,6 +43,7 @@ MODULES: tuple[str, ...] = (
 EXTENSIONS: dict[str, str] = {
     "embargo.index._rank": "embargo/index/_rank.c",
     "embargo.index._votes": "embargo/index/_votes.c",
+    "embargo.match._align": "embargo/match/_align.c",
 }
 GROUP = "embargo_native"  # mypyc's shared library of the group: GROUP + "__mypyc"
 

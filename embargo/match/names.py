@@ -9,6 +9,7 @@ by role (legal-form words and particles little) and by rarity.
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -385,9 +386,85 @@ def name_score(
     upper bound of its score instead (below ``at_least``)."""
     if not q.tokens or not c.tokens:
         return 0.0
+    if _align is not None and not _joins(q, c, p):
+        aligned: float = _align.score(
+            _align_params(p),
+            _view(q, p, rarity),
+            _view(c, p, rarity),
+            q.tokens,
+            c.tokens,
+            listed_schema == "Person",
+            at_least,
+        )
+        return aligned
     score = _compare(q, c, p, rarity, listed_schema, False, at_least)
     assert isinstance(score, float)
     return score
+
+
+def _joins(q: PreparedName, c: PreparedName, p: NameParams) -> bool:
+    """Whether ``_compare`` may read two adjacent words of one name as one word of the other."""
+    if p.abjad_joins and q.abjad and len(q.tokens) > 1:
+        return True
+    return any(j in c.texts for j in q.joined) or any(j in q.texts for j in c.joined)
+
+
+def _load_align() -> Any:
+    """``_align.c``, the score of two names without joined words in C, built with the compiled core (see
+    ``embargo._native``); None: ``_compare`` scores every pair."""
+    try:
+        return importlib.import_module("embargo.match._align")
+    except ImportError:
+        return None
+
+
+_align: Any = _load_align()
+_ALIGN_PARAMS: dict[int, tuple[NameParams, Any]] = {}
+
+
+def _align_params(p: NameParams) -> Any:
+    """``_align.Params`` of ``p`` (made once; it keeps the compiled scoring's memo)."""
+    hit = _ALIGN_PARAMS.get(id(p))
+    if hit is None or hit[0] is not p:
+        params = _align.Params(
+            p,
+            token_similarity,
+            p.query_weight_person,
+            p.query_weight_other,
+            p.subset_factor,
+            p.subset_min_similarity,
+            p.subset_min_letters,
+            p.conflict_penalty,
+            p.extra_word_penalty,
+            p.legal_conflict_penalty,
+            p.cut_name,
+            bool(p.abjad_letters),
+            _MEMO_MAX,
+        )
+        hit = _ALIGN_PARAMS[id(p)] = (p, params)
+    return hit[1]
+
+
+# a prepared name as _align reads it, per (name, parameters, rarity), kept as _WEIGHTS is
+_VIEWS: dict[int, tuple[PreparedName, NameParams, Callable[[str], float] | None, Any]] = {}
+
+
+def _view(name: PreparedName, p: NameParams, rarity: Callable[[str], float] | None) -> Any:
+    hit = _VIEWS.get(id(name))
+    if hit is not None and hit[0] is name and hit[1] is p and hit[2] is rarity:
+        return hit[3]
+    if len(_VIEWS) >= _WEIGHTS_MAX:
+        _VIEWS.clear()
+    view = _align.View(
+        tuple([t.text for t in name.tokens]),
+        name.roles,
+        tuple([t.patronymic for t in name.tokens]),
+        _weights(name, p, rarity),
+        name.syllabic,
+        name.abjad,
+    )
+    _VIEWS[id(name)] = (name, p, rarity, view)
+    return view
 
 
 def _compare(

@@ -1,0 +1,427 @@
+/* The score of two names in C: names._compare without its explanation, for the common case where no
+ * two adjacent words are read as one (names.name_score decides; everything else stays in Python).
+ * Scoring a query meets ~17 listed names a query, most of them only to be found below the floor
+ * through the upper bound. The steps, the order of every floating-point operation and the results are
+ * those of names._compare and names._upper_bound; tests/match checks that both agree.
+ *
+ * Params(p, token_similarity, query_weight_person, query_weight_other, subset_factor, subset_min_letters,
+ *        subset_min_similarity, conflict_penalty, extra_word_penalty, legal_conflict_penalty, cut_name,
+ *        letters, memo_max): one parameter set's constants, and its memo of token similarities
+ *        (query token -> listed token -> similarity, one table per way of comparing).
+ * View(texts, roles, patronymic, weights, syllabic, abjad): one prepared name as the scoring reads it.
+ * score(params, query view, listed view, query tokens, listed tokens, person, at_least) -> float
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ROLE_NAME = 0, ROLE_INITIAL = 1, ROLE_LEGAL = 2, ROLE_OTHER = 3 };
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *p, *similarity;
+    double query_weight_person, query_weight_other, subset_factor, subset_min_similarity, conflict_penalty,
+        extra_word_penalty, legal_conflict_penalty, cut_name;
+    long subset_min_letters;
+    int letters;
+    PyObject *rows[8]; /* by _flags(last, syllabic, letters): query token text -> {listed text: similarity} */
+    Py_ssize_t size, max;
+} Params;
+
+static PyObject *ZERO; /* the similarity of tokens that do not meet, shared */
+
+static void params_dealloc(Params *self) {
+    Py_XDECREF(self->p);
+    Py_XDECREF(self->similarity);
+    for (int i = 0; i < 8; i++) Py_XDECREF(self->rows[i]);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int params_init(Params *self, PyObject *args, PyObject *kw) {
+    PyObject *p, *similarity;
+    int letters;
+    if (self->p) {
+        PyErr_SetString(PyExc_RuntimeError, "Params: already initialised");
+        return -1;
+    }
+    if (!PyArg_ParseTuple(args, "OOddddlddddpn", &p, &similarity, &self->query_weight_person,
+                          &self->query_weight_other, &self->subset_factor, &self->subset_min_similarity,
+                          &self->subset_min_letters, &self->conflict_penalty, &self->extra_word_penalty,
+                          &self->legal_conflict_penalty, &self->cut_name, &letters, &self->max))
+        return -1;
+    if (!PyCallable_Check(similarity)) {
+        PyErr_SetString(PyExc_TypeError, "Params: token_similarity must be callable");
+        return -1;
+    }
+    for (int i = 0; i < 8; i++)
+        if (!(self->rows[i] = PyDict_New())) return -1;
+    self->letters = letters;
+    self->size = 0;
+    Py_INCREF(p);
+    Py_INCREF(similarity);
+    self->p = p;
+    self->similarity = similarity;
+    return 0;
+}
+
+static PyObject *params_memo_size(Params *self, PyObject *unused) { return PyLong_FromSsize_t(self->size); }
+
+static PyMethodDef params_methods[] = {
+    {"memo_size", (PyCFunction)params_memo_size, METH_NOARGS, "Query tokens in the memo."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ParamsType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "embargo.match._align.Params",
+    .tp_basicsize = sizeof(Params),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)params_init,
+    .tp_dealloc = (destructor)params_dealloc,
+    .tp_methods = params_methods,
+    .tp_doc = "One parameter set of the name scoring, with its memo (see the module's source).",
+};
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t n;
+    PyObject **texts;
+    Py_ssize_t *lengths;
+    unsigned char *roles, *patronymic;
+    double *weights;
+    int syllabic, abjad, any_name;
+} View;
+
+static void view_dealloc(View *self) {
+    for (Py_ssize_t i = 0; self->texts && i < self->n; i++) Py_XDECREF(self->texts[i]);
+    free(self->texts);
+    free(self->lengths);
+    free(self->roles);
+    free(self->patronymic);
+    free(self->weights);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int view_init(View *self, PyObject *args, PyObject *kw) {
+    PyObject *texts, *roles, *patronymic, *weights;
+    int syllabic, abjad;
+    if (self->texts) {
+        PyErr_SetString(PyExc_RuntimeError, "View: already initialised");
+        return -1;
+    }
+    if (!PyArg_ParseTuple(args, "O!O!O!O!pp", &PyTuple_Type, &texts, &PyTuple_Type, &roles, &PyTuple_Type,
+                          &patronymic, &PyTuple_Type, &weights, &syllabic, &abjad))
+        return -1;
+    Py_ssize_t n = PyTuple_GET_SIZE(texts);
+    if (PyTuple_GET_SIZE(roles) != n || PyTuple_GET_SIZE(patronymic) != n || PyTuple_GET_SIZE(weights) != n) {
+        PyErr_SetString(PyExc_ValueError, "View: texts, roles, patronymic and weights differ in length");
+        return -1;
+    }
+    size_t m = (size_t)n + 1;
+    self->texts = calloc(m, sizeof(PyObject *));
+    self->lengths = malloc(m * sizeof(Py_ssize_t));
+    self->roles = malloc(m);
+    self->patronymic = malloc(m);
+    self->weights = malloc(m * sizeof(double));
+    if (!self->texts || !self->lengths || !self->roles || !self->patronymic || !self->weights) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->any_name = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t = PyTuple_GET_ITEM(texts, i), *r = PyTuple_GET_ITEM(roles, i);
+        if (!PyUnicode_Check(t) || !PyUnicode_Check(r)) {
+            PyErr_SetString(PyExc_TypeError, "View: texts and roles must be strings");
+            return -1;
+        }
+        int pat = PyObject_IsTrue(PyTuple_GET_ITEM(patronymic, i));
+        double w = PyFloat_AsDouble(PyTuple_GET_ITEM(weights, i));
+        if (pat < 0 || (w == -1.0 && PyErr_Occurred())) return -1;
+        Py_INCREF(t);
+        self->texts[i] = t;
+        self->n = i + 1; /* what dealloc releases */
+        self->lengths[i] = PyUnicode_GET_LENGTH(t);
+        self->roles[i] = PyUnicode_CompareWithASCIIString(r, "name") == 0      ? ROLE_NAME
+                         : PyUnicode_CompareWithASCIIString(r, "initial") == 0 ? ROLE_INITIAL
+                         : PyUnicode_CompareWithASCIIString(r, "legal") == 0   ? ROLE_LEGAL
+                                                                               : ROLE_OTHER;
+        if (self->roles[i] == ROLE_NAME) self->any_name = 1;
+        self->patronymic[i] = (unsigned char)pat;
+        self->weights[i] = w;
+    }
+    self->n = n;
+    self->syllabic = syllabic;
+    self->abjad = abjad;
+    return 0;
+}
+
+static PyTypeObject ViewType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "embargo.match._align.View",
+    .tp_basicsize = sizeof(View),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)view_init,
+    .tp_dealloc = (destructor)view_dealloc,
+    .tp_doc = "A prepared name as the scoring reads it (see the module's source).",
+};
+
+typedef struct {
+    double sim;
+    int32_t i, j;
+} Cand;
+
+/* Python's sort of (-similarity, i, j): the most similar first, then by query token, then listed token */
+static int cmp_cand(const void *a, const void *b) {
+    const Cand *x = a, *y = b;
+    if (x->sim != y->sim) return x->sim > y->sim ? -1 : 1;
+    if (x->i != y->i) return x->i < y->i ? -1 : 1;
+    return (x->j > y->j) - (x->j < y->j);
+}
+
+/* names._in_order_prefix: 1 when the query is the listed name's first words, the last one possibly cut */
+static int in_order_prefix(View *q, View *c) {
+    if (q->n < 2 || q->n >= c->n) return 0;
+    Py_ssize_t letters = 0;
+    for (Py_ssize_t k = 0; k < q->n; k++) {
+        PyObject *a = q->texts[k], *b = c->texts[k];
+        letters += q->lengths[k];
+        if (PyUnicode_Compare(a, b) == 0) continue;
+        if (PyErr_Occurred()) return -1;
+        if (k == q->n - 1 && q->lengths[k] >= 1) {
+            Py_ssize_t m = PyUnicode_Tailmatch(b, a, 0, PY_SSIZE_T_MAX, -1);
+            if (m < 0) return -1;
+            if (m) continue;
+        }
+        return 0;
+    }
+    if (!q->any_name || letters < 12) return 0;
+    return 1;
+}
+
+/* the listed tokens query token i met: its memo row (borrowed from the memo) */
+static PyObject *memo_row(Params *P, int flags, PyObject *text) {
+    PyObject *table = P->rows[flags];
+    PyObject *row = PyDict_GetItemWithError(table, text);
+    if (row || PyErr_Occurred()) return row;
+    row = PyDict_New();
+    if (!row) return NULL;
+    int r = PyDict_SetItem(table, text, row);
+    Py_DECREF(row); /* the table holds it */
+    if (r < 0) return NULL;
+    P->size++;
+    return row;
+}
+
+static double coverage(const double *w, const double *s, Py_ssize_t n) {
+    double covered = 0.0, total = 0.0;
+    for (Py_ssize_t k = 0; k < n; k++) covered += w[k] * s[k];
+    for (Py_ssize_t k = 0; k < n; k++) total += w[k];
+    return covered / (total != 0.0 ? total : 1.0);
+}
+
+static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "score: expected 7 arguments");
+        return NULL;
+    }
+    if (!PyObject_TypeCheck(args[0], &ParamsType) || !PyObject_TypeCheck(args[1], &ViewType) ||
+        !PyObject_TypeCheck(args[2], &ViewType) || !PyTuple_Check(args[3]) || !PyTuple_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "score: expected (Params, View, View, tuple, tuple, bool, float)");
+        return NULL;
+    }
+    Params *P = (Params *)args[0];
+    View *q = (View *)args[1], *c = (View *)args[2];
+    PyObject *qtokens = args[3], *ctokens = args[4];
+    int person = PyObject_IsTrue(args[5]);
+    double at_least = PyFloat_AsDouble(args[6]);
+    if (person < 0 || (at_least == -1.0 && PyErr_Occurred())) return NULL;
+    if (!P->p) {
+        PyErr_SetString(PyExc_RuntimeError, "score: Params not initialised");
+        return NULL;
+    }
+    Py_ssize_t nq = q->n, nc = c->n;
+    if (PyTuple_GET_SIZE(qtokens) != nq || PyTuple_GET_SIZE(ctokens) != nc) {
+        PyErr_SetString(PyExc_ValueError, "score: the tokens and the views differ in length");
+        return NULL;
+    }
+    if (!nq || !nc) return PyFloat_FromDouble(0.0);
+
+    /* work arrays: candidates (nq x nc at most), per token similarities, weights, used flags */
+    size_t cells = (size_t)nq * (size_t)nc;
+    Cand *cands = malloc(cells * sizeof(Cand));
+    double *q_sim = calloc((size_t)nq, sizeof(double)), *c_sim = calloc((size_t)nc, sizeof(double));
+    double *qw = malloc((size_t)nq * sizeof(double));
+    unsigned char *used_q = calloc((size_t)nq, 1), *used_c = calloc((size_t)nc, 1);
+    PyObject *result = NULL;
+    if (!cands || !q_sim || !c_sim || !qw || !used_q || !used_c) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int syllabic = q->syllabic || c->syllabic;
+    int letters = P->letters && (q->abjad || c->abjad);
+    if (P->size > P->max) {
+        for (int k = 0; k < 8; k++) PyDict_Clear(P->rows[k]);
+        P->size = 0;
+    }
+    int flags = (syllabic ? 2 : 0) | (letters ? 4 : 0);
+    Py_ssize_t n_cands = 0;
+    int legal_hit = 0; /* a query name word may meet a listed legal-form word: no bound */
+    for (Py_ssize_t i = 0; i < nq; i++) {
+        int last = i == nq - 1;
+        PyObject *row = memo_row(P, flags | (last ? 1 : 0), q->texts[i]);
+        if (!row) goto done;
+        Py_INCREF(row);
+        for (Py_ssize_t j = 0; j < nc; j++) {
+            PyObject *met = PyDict_GetItemWithError(row, c->texts[j]);
+            if (!met) {
+                if (PyErr_Occurred()) {
+                    Py_DECREF(row);
+                    goto done;
+                }
+                PyObject *call[6] = {PyTuple_GET_ITEM(qtokens, i), PyTuple_GET_ITEM(ctokens, j), P->p,
+                                     last ? Py_True : Py_False, syllabic ? Py_True : Py_False,
+                                     letters ? Py_True : Py_False};
+                PyObject *got = PyObject_Vectorcall(P->similarity, call, 6, NULL);
+                double s = -1.0;
+                if (got && PyTuple_Check(got) && PyTuple_GET_SIZE(got) == 2)
+                    s = PyFloat_AsDouble(PyTuple_GET_ITEM(got, 0));
+                else if (got)
+                    PyErr_SetString(PyExc_TypeError, "score: token_similarity must return (float, str)");
+                Py_XDECREF(got);
+                if (PyErr_Occurred()) {
+                    Py_DECREF(row);
+                    goto done;
+                }
+                met = s > 0 ? PyFloat_FromDouble(s) : Py_NewRef(ZERO);
+                if (!met || PyDict_SetItem(row, c->texts[j], met) < 0) {
+                    Py_XDECREF(met);
+                    Py_DECREF(row);
+                    goto done;
+                }
+                Py_DECREF(met); /* the row holds it */
+            }
+            if (!PyFloat_Check(met)) {
+                Py_DECREF(row);
+                PyErr_SetString(PyExc_TypeError, "score: a memo entry is not a float");
+                goto done;
+            }
+            double s = PyFloat_AS_DOUBLE(met);
+            if (s > 0) {
+                cands[n_cands++] = (Cand){s, (int32_t)i, (int32_t)j};
+                if (c->roles[j] != ROLE_NAME && q->roles[i] == ROLE_NAME) legal_hit = 1;
+            }
+        }
+        Py_DECREF(row);
+    }
+    int prefix = in_order_prefix(q, c);
+    if (prefix < 0) goto done;
+    double share = person ? P->query_weight_person : P->query_weight_other;
+    if (at_least > 0.0) { /* names._upper_bound: every word met at its best, no penalty */
+        double bound = INFINITY;
+        if (!legal_hit) {
+            for (Py_ssize_t k = 0; k < n_cands; k++) {
+                Cand *x = &cands[k];
+                if (x->sim > q_sim[x->i]) q_sim[x->i] = x->sim;
+                if (x->sim > c_sim[x->j]) c_sim[x->j] = x->sim;
+            }
+            double q_cov = coverage(q->weights, q_sim, nq), c_cov = coverage(c->weights, c_sim, nc);
+            bound = share * q_cov + (1 - share) * c_cov;
+            if (person && P->subset_factor * c_cov > bound) bound = P->subset_factor * c_cov;
+            if (prefix && P->cut_name > bound) bound = P->cut_name;
+        }
+        if (bound + 1e-9 < at_least) {
+            result = PyFloat_FromDouble(bound);
+            goto done;
+        }
+        memset(q_sim, 0, (size_t)nq * sizeof(double));
+        memset(c_sim, 0, (size_t)nc * sizeof(double));
+    }
+    qsort(cands, (size_t)n_cands, sizeof(Cand), cmp_cand); /* best first; each token paired once */
+    memcpy(qw, q->weights, (size_t)nq * sizeof(double));
+    const double *cw = c->weights;
+    int name_pair = 0;
+    Py_ssize_t found = 0, found_letters = 0;
+    double found_min = INFINITY;
+    for (Py_ssize_t k = 0; k < n_cands; k++) {
+        Cand *x = &cands[k];
+        if (used_q[x->i] || used_c[x->j]) continue;
+        used_q[x->i] = used_c[x->j] = 1;
+        q_sim[x->i] = x->sim;
+        c_sim[x->j] = x->sim;
+        unsigned char qr = q->roles[x->i], cr = c->roles[x->j];
+        if (cr != ROLE_NAME && qr == ROLE_NAME && cw[x->j] < qw[x->i])
+            qw[x->i] = cw[x->j]; /* a query word matched to a listed legal-form word weighs no more */
+        if (qr == ROLE_NAME || cr == ROLE_NAME) name_pair = 1;
+        if (cr == ROLE_NAME) { /* listed name words found (for the subset rule) */
+            found++;
+            found_letters += c->lengths[x->j];
+            if (x->sim < found_min) found_min = x->sim;
+        }
+    }
+    double q_total = 0.0, c_total = 0.0;
+    for (Py_ssize_t i = 0; i < nq; i++) q_total += qw[i];
+    for (Py_ssize_t j = 0; j < nc; j++) c_total += cw[j];
+    if (q_total == 0.0) q_total = 1.0;
+    if (c_total == 0.0) c_total = 1.0;
+    double q_cov = coverage(qw, q_sim, nq), c_cov = coverage(cw, c_sim, nc);
+    if (!q->any_name || !name_pair) q_cov *= 0.5; /* nothing but legal-form words and particles */
+    double s = share * q_cov + (1 - share) * c_cov;
+    /* words one side has and the other lacks: evidence of a different party */
+    double uq = 0.0, uc = 0.0;
+    for (Py_ssize_t i = 0; i < nq; i++)
+        if (!used_q[i] && q->roles[i] == ROLE_NAME && !q->patronymic[i]) uq += qw[i];
+    for (Py_ssize_t j = 0; j < nc; j++)
+        if (!used_c[j] && c->roles[j] == ROLE_NAME) uc += cw[j];
+    uq /= q_total;
+    uc /= c_total;
+    if (person) {
+        if (uc == 0 && found >= 2 && found_letters >= P->subset_min_letters && found_min >= P->subset_min_similarity &&
+            P->subset_factor * c_cov > s)
+            s = P->subset_factor * c_cov;
+        s -= P->conflict_penalty * (uc < uq ? uc : uq);
+    } else {
+        s -= P->extra_word_penalty * uq;
+    }
+    int lq = 0, lc = 0;
+    for (Py_ssize_t i = 0; i < nq; i++)
+        if (!used_q[i] && q->roles[i] == ROLE_LEGAL) lq = 1;
+    for (Py_ssize_t j = 0; j < nc; j++)
+        if (!used_c[j] && c->roles[j] == ROLE_LEGAL) lc = 1;
+    if (lq && lc) s -= P->legal_conflict_penalty;
+    if (prefix && P->cut_name > s) s = P->cut_name;
+    result = PyFloat_FromDouble(s > 0.0 ? s : 0.0);
+done:
+    free(cands);
+    free(q_sim);
+    free(c_sim);
+    free(qw);
+    free(used_q);
+    free(used_c);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"score", (PyCFunction)(void (*)(void))score, METH_FASTCALL, "The score of two names (see the module's source)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "embargo.match._align", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__align(void) {
+    if (PyType_Ready(&ParamsType) < 0 || PyType_Ready(&ViewType) < 0) return NULL;
+    ZERO = PyFloat_FromDouble(0.0);
+    if (!ZERO) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    Py_INCREF(&ParamsType);
+    Py_INCREF(&ViewType);
+    if (PyModule_AddObject(m, "Params", (PyObject *)&ParamsType) < 0 ||
+        PyModule_AddObject(m, "View", (PyObject *)&ViewType) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,84 @@
+"""The compiled core scores two names in C (``_align.c``) unless adjacent words may be read as one; the
+Python of ``names._compare`` stays the reference. Both must give the same float, bit for bit: the full
+score, and the upper bound returned for a pair that cannot reach the floor asked for."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from embargo.index.memory import EntityIndex
+from embargo.match import names
+from embargo.match.algorithm import ALGORITHMS, PreparedQuery
+from embargo.match.types import Query
+from embargo.service.ingest import discover, parse_candidate
+
+ROOT = Path(__file__).resolve().parents[2]
+LISTS = (ROOT.parent / "shared" / "data" / "lists").resolve()
+
+
+def test_compiled_score_equals_python_compare() -> None:
+    if names._align is None:
+        pytest.skip("no compiled core: _compare scores every pair")
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from _synthetic import vary
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    (cand,), _ = discover([LISTS / "us_ofac_sdn" / "2024-05-02"])
+    entities = list(parse_candidate(cand).entities)
+    index = EntityIndex(entities)
+    rng = random.Random(17)
+    queries = [vary(rng.choice(e.names).value, rng)[1] for e in rng.sample(entities, 400)]
+    queries += ["Dmitri Rogosin", "ROGOZIN D.O.", "Рогозин Дмитрий Олегович", "BANK MELLI IRAN PJSC"]
+    queries += ["OOO AO", "Mohammed bin Salman Al Saud", "金正恩", "Kim Jong Un", "SUN SHIP LTD"]
+    compared = bounded = 0
+    for algorithm in ("embargo-v1", "embargo-v2"):
+        p = ALGORITHMS[algorithm].names
+        for q in queries:
+            for qn in PreparedQuery.of(Query.of(q)).names:
+                for e in index.candidates([qn], limit=12):
+                    for nid in index.entity_names[e]:
+                        cn = index.names[nid]
+                        if names._joins(qn, cn, p):
+                            continue
+                        for rarity in (index.weight, None):
+                            for schema in ("Person", "Organization"):
+                                for at_least in (0.0, 0.5, 0.8, 0.95):
+                                    want = names._compare(qn, cn, p, rarity, schema, False, at_least)
+                                    got = names.name_score(qn, cn, p, rarity, schema, at_least)
+                                    assert got == want, (algorithm, q, cn.original, schema, at_least)
+                                    compared += 1
+                                    bounded += at_least > 0 and got < at_least
+    assert compared > 20_000 and bounded > 5_000
+
+
+def test_compiled_score_refuses_bad_input() -> None:
+    """Wrong argument types, views that do not fit their tokens, a similarity of the wrong shape: an error."""
+    align = names._align
+    if align is None:
+        pytest.skip("no compiled core")
+    p = ALGORITHMS["embargo-v2"].names
+    q = PreparedQuery.of(Query.of("Ivan Petrov")).names[0]
+    params, view = names._align_params(p), names._view(q, p, None)
+    assert align.score(params, view, view, q.tokens, q.tokens, True, 0.0) == 1.0
+    with pytest.raises(TypeError):
+        align.score(params, view, view, q.tokens, q.tokens, True)
+    with pytest.raises(TypeError):
+        align.score(view, view, view, q.tokens, q.tokens, True, 0.0)
+    with pytest.raises(ValueError):
+        align.score(params, view, view, q.tokens[:1], q.tokens, True, 0.0)
+    with pytest.raises(ValueError):
+        align.View(("a", "b"), ("name",), (False, False), (1.0, 1.0), False, False)
+    with pytest.raises(TypeError):
+        align.View(("a",), ("name",), (False,), ("heavy",), False, False)
+
+    def odd(*args: object) -> object:
+        return 0.5
+
+    odd_params = align.Params(p, odd, 0.6, 0.55, 0.95, 0.75, 8, 0.6, 0.5, 0.06, 0.85, False, 100)
+    with pytest.raises(TypeError):
+        align.score(odd_params, view, view, q.tokens, q.tokens, True, 0.0)
