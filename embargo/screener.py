@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from embargo.index.memory import EntityIndex
 from embargo.match.algorithm import (
@@ -88,7 +89,7 @@ class Screener:
                 listed = next((i.value for i in ent.identifiers if _same_id(i.value, value)), value)
                 hits.setdefault(e, []).append((value, listed))
         order = list(dict.fromkeys([*hits, *candidates]))
-        scored: list[tuple[float, str, int, list[tuple[PreparedName, str]]]] = []
+        scored: list[tuple[float, str, int, list[tuple[PreparedName, str]], list[Any]]] = []
         floor = cut if matches_only else min(cut, 0.5)
         for e in order:
             entity = idx.entities[e]
@@ -97,16 +98,27 @@ class Screener:
             # score the names that drew votes (all names for an identifier hit)
             nids = idx.entity_names[e] if e in hits or e not in voted else voted[e]
             names = [(idx.names[n], idx.name_kind[n]) for n in nids]
+            views = [idx.name_view(n) for n in nids]
             m = score_entity(
-                algo, pq, entity, names, self.rarity, tuple(hits.get(e, ())), explain=False, floor=floor
+                algo,
+                pq,
+                entity,
+                names,
+                self.rarity,
+                tuple(hits.get(e, ())),
+                explain=False,
+                floor=floor,
+                views=views,
             )
             if m.score >= floor:
-                scored.append((m.score, entity.id, e, names))
+                scored.append((m.score, entity.id, e, names, views))
         # rank on scores alone, then explain only what is shown
         scored.sort(key=lambda x: (-x[0], x[1]))
         results: list[Match] = []
-        for _, _, e, names in scored[:limit]:
-            m = score_entity(algo, pq, idx.entities[e], names, self.rarity, tuple(hits.get(e, ())))
+        for _, _, e, names, views in scored[:limit]:
+            m = score_entity(
+                algo, pq, idx.entities[e], names, self.rarity, tuple(hits.get(e, ())), views=views
+            )
             if m.match != (m.score >= cut):  # a threshold other than the algorithm's own
                 m = replace(m, match=m.score >= cut)
             results.append(m)

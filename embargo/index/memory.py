@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from embargo._native import reduce_frozen
+from embargo.match.names import name_view
 from embargo.match.prepare import PreparedName, Token, prepare_name, prepare_token
 from embargo.model import Entity
 from embargo.text.legal_forms import is_form_word
@@ -222,10 +223,20 @@ class EntityIndex:
         self._divisors: dict[int, npt.NDArray[np.float64]] = {}
         self._scratch: Any = None  # the compiled ranking's work arrays, made on first use
         self._tables: Any = None  # the compiled expansion's view of the tables above, made on first use
+        # per name: how the compiled scoring reads it (names.name_view), made on first use
+        self._views: list[Any] = [None] * len(self.names)
 
     def stats(self) -> IndexStats:
         keys = len(self.vocab) + len(self.by_phonetic) + len(self.by_skeleton) + len(self.by_deletion)
         return IndexStats(len(self.entities), len(self.names), len(self.vocab), keys)
+
+    def name_view(self, nid: int) -> Any:
+        """Name ``nid`` as the compiled scoring reads it, with the rarity of its words here (None without
+        the compiled core)."""
+        view = self._views[nid]
+        if view is None:
+            view = self._views[nid] = name_view(self.names[nid], self.weight)
+        return view
 
     def weight(self, token: str) -> float:
         """Rarity weight in [0.3, 1]: a common token ('mohammad', 'trading') counts less."""

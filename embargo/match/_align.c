@@ -4,12 +4,15 @@
  * through the upper bound. The steps, the order of every floating-point operation and the results are
  * those of names._compare and names._upper_bound; tests/match checks that both agree.
  *
- * Params(p, token_similarity, query_weight_person, query_weight_other, subset_factor, subset_min_letters,
- *        subset_min_similarity, conflict_penalty, extra_word_penalty, legal_conflict_penalty, cut_name,
- *        letters, memo_max): one parameter set's constants, and its memo of token similarities
- *        (query token -> listed token -> similarity, one table per way of comparing).
- * View(texts, roles, patronymic, weights, syllabic, abjad): one prepared name as the scoring reads it.
- * score(params, query view, listed view, query tokens, listed tokens, person, at_least) -> float
+ * Params(p, token_similarity, query_weight_person, query_weight_other, subset_factor, subset_min_similarity,
+ *        subset_min_letters, conflict_penalty, extra_word_penalty, legal_conflict_penalty, cut_name, letters,
+ *        memo_max, (weight of a name word, an initial, a legal-form word, a stopword), patronymic_weight):
+ *        one parameter set's constants, and its memo of how tokens met (query token -> listed token -> Met,
+ *        one table per way of comparing).
+ * View(texts, roles, patronymic, rarity, syllabic, abjad): one prepared name as the scoring reads it, with
+ *        the rarity of each of its words in one index (names._token_weights makes its weights of them).
+ * score(params, query view, listed view, query tokens, listed tokens, person, at_least, explain)
+ *        -> the score; explained: (score, query coverage, listed coverage, ((i, j, similarity, how), ...))
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -18,20 +21,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ROLE_NAME = 0, ROLE_INITIAL = 1, ROLE_LEGAL = 2, ROLE_OTHER = 3 };
+enum { ROLE_NAME = 0, ROLE_INITIAL = 1, ROLE_LEGAL = 2, ROLE_STOP = 3 };
+
+/* how two tokens met: a memo entry (a small object: the memo holds millions) */
+typedef struct {
+    PyObject_HEAD
+    double similarity;
+    PyObject *how;
+} Met;
+
+static void met_dealloc(Met *self) {
+    Py_XDECREF(self->how);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject MetType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "embargo.match._align.Met",
+    .tp_basicsize = sizeof(Met),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_dealloc = (destructor)met_dealloc,
+    .tp_doc = "How two tokens met (a memo entry).",
+};
+
+static Met *APART; /* tokens that do not meet, shared */
+
+static Met *met_new(double similarity, PyObject *how) {
+    Met *m = PyObject_New(Met, &MetType);
+    if (!m) return NULL;
+    m->similarity = similarity;
+    Py_INCREF(how);
+    m->how = how;
+    return m;
+}
 
 typedef struct {
     PyObject_HEAD
     PyObject *p, *similarity;
     double query_weight_person, query_weight_other, subset_factor, subset_min_similarity, conflict_penalty,
-        extra_word_penalty, legal_conflict_penalty, cut_name;
+        extra_word_penalty, legal_conflict_penalty, cut_name, patronymic_weight;
+    double role_weight[4]; /* by ROLE_ */
     long subset_min_letters;
     int letters;
-    PyObject *rows[8]; /* by _flags(last, syllabic, letters): query token text -> {listed text: similarity} */
+    PyObject *rows[8]; /* by _flags(last, syllabic, letters): query token text -> {listed text: Met} */
     Py_ssize_t size, max;
 } Params;
-
-static PyObject *ZERO; /* the similarity of tokens that do not meet, shared */
 
 static void params_dealloc(Params *self) {
     Py_XDECREF(self->p);
@@ -47,10 +80,12 @@ static int params_init(Params *self, PyObject *args, PyObject *kw) {
         PyErr_SetString(PyExc_RuntimeError, "Params: already initialised");
         return -1;
     }
-    if (!PyArg_ParseTuple(args, "OOddddlddddpn", &p, &similarity, &self->query_weight_person,
+    if (!PyArg_ParseTuple(args, "OOddddlddddpn(dddd)d", &p, &similarity, &self->query_weight_person,
                           &self->query_weight_other, &self->subset_factor, &self->subset_min_similarity,
                           &self->subset_min_letters, &self->conflict_penalty, &self->extra_word_penalty,
-                          &self->legal_conflict_penalty, &self->cut_name, &letters, &self->max))
+                          &self->legal_conflict_penalty, &self->cut_name, &letters, &self->max,
+                          &self->role_weight[ROLE_NAME], &self->role_weight[ROLE_INITIAL],
+                          &self->role_weight[ROLE_LEGAL], &self->role_weight[ROLE_STOP], &self->patronymic_weight))
         return -1;
     if (!PyCallable_Check(similarity)) {
         PyErr_SetString(PyExc_TypeError, "Params: token_similarity must be callable");
@@ -91,7 +126,7 @@ typedef struct {
     PyObject **texts;
     Py_ssize_t *lengths;
     unsigned char *roles, *patronymic;
-    double *weights;
+    double *rarity;
     int syllabic, abjad, any_name;
 } View;
 
@@ -101,23 +136,23 @@ static void view_dealloc(View *self) {
     free(self->lengths);
     free(self->roles);
     free(self->patronymic);
-    free(self->weights);
+    free(self->rarity);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 static int view_init(View *self, PyObject *args, PyObject *kw) {
-    PyObject *texts, *roles, *patronymic, *weights;
+    PyObject *texts, *roles, *patronymic, *rarity;
     int syllabic, abjad;
     if (self->texts) {
         PyErr_SetString(PyExc_RuntimeError, "View: already initialised");
         return -1;
     }
     if (!PyArg_ParseTuple(args, "O!O!O!O!pp", &PyTuple_Type, &texts, &PyTuple_Type, &roles, &PyTuple_Type,
-                          &patronymic, &PyTuple_Type, &weights, &syllabic, &abjad))
+                          &patronymic, &PyTuple_Type, &rarity, &syllabic, &abjad))
         return -1;
     Py_ssize_t n = PyTuple_GET_SIZE(texts);
-    if (PyTuple_GET_SIZE(roles) != n || PyTuple_GET_SIZE(patronymic) != n || PyTuple_GET_SIZE(weights) != n) {
-        PyErr_SetString(PyExc_ValueError, "View: texts, roles, patronymic and weights differ in length");
+    if (PyTuple_GET_SIZE(roles) != n || PyTuple_GET_SIZE(patronymic) != n || PyTuple_GET_SIZE(rarity) != n) {
+        PyErr_SetString(PyExc_ValueError, "View: texts, roles, patronymic and rarity differ in length");
         return -1;
     }
     size_t m = (size_t)n + 1;
@@ -125,8 +160,8 @@ static int view_init(View *self, PyObject *args, PyObject *kw) {
     self->lengths = malloc(m * sizeof(Py_ssize_t));
     self->roles = malloc(m);
     self->patronymic = malloc(m);
-    self->weights = malloc(m * sizeof(double));
-    if (!self->texts || !self->lengths || !self->roles || !self->patronymic || !self->weights) {
+    self->rarity = malloc(m * sizeof(double));
+    if (!self->texts || !self->lengths || !self->roles || !self->patronymic || !self->rarity) {
         PyErr_NoMemory();
         return -1;
     }
@@ -138,19 +173,27 @@ static int view_init(View *self, PyObject *args, PyObject *kw) {
             return -1;
         }
         int pat = PyObject_IsTrue(PyTuple_GET_ITEM(patronymic, i));
-        double w = PyFloat_AsDouble(PyTuple_GET_ITEM(weights, i));
+        double w = PyFloat_AsDouble(PyTuple_GET_ITEM(rarity, i));
         if (pat < 0 || (w == -1.0 && PyErr_Occurred())) return -1;
         Py_INCREF(t);
         self->texts[i] = t;
         self->n = i + 1; /* what dealloc releases */
         self->lengths[i] = PyUnicode_GET_LENGTH(t);
-        self->roles[i] = PyUnicode_CompareWithASCIIString(r, "name") == 0      ? ROLE_NAME
-                         : PyUnicode_CompareWithASCIIString(r, "initial") == 0 ? ROLE_INITIAL
-                         : PyUnicode_CompareWithASCIIString(r, "legal") == 0   ? ROLE_LEGAL
-                                                                               : ROLE_OTHER;
+        if (PyUnicode_CompareWithASCIIString(r, "name") == 0)
+            self->roles[i] = ROLE_NAME;
+        else if (PyUnicode_CompareWithASCIIString(r, "initial") == 0)
+            self->roles[i] = ROLE_INITIAL;
+        else if (PyUnicode_CompareWithASCIIString(r, "legal") == 0)
+            self->roles[i] = ROLE_LEGAL;
+        else if (PyUnicode_CompareWithASCIIString(r, "stop") == 0)
+            self->roles[i] = ROLE_STOP;
+        else {
+            PyErr_Format(PyExc_ValueError, "View: unknown role %R", r);
+            return -1;
+        }
         if (self->roles[i] == ROLE_NAME) self->any_name = 1;
         self->patronymic[i] = (unsigned char)pat;
-        self->weights[i] = w;
+        self->rarity[i] = w;
     }
     self->n = n;
     self->syllabic = syllabic;
@@ -171,6 +214,7 @@ static PyTypeObject ViewType = {
 typedef struct {
     double sim;
     int32_t i, j;
+    PyObject *how; /* borrowed from the memo */
 } Cand;
 
 /* Python's sort of (-similarity, i, j): the most similar first, then by query token, then listed token */
@@ -222,14 +266,51 @@ static double coverage(const double *w, const double *s, Py_ssize_t n) {
     return covered / (total != 0.0 ? total : 1.0);
 }
 
+/* names._token_weights: the role's weight, times the rarity (name words), halved for a patronymic */
+static void weights(const Params *P, const View *v, double *w) {
+    for (Py_ssize_t k = 0; k < v->n; k++)
+        w[k] = P->role_weight[v->roles[k]] * (v->roles[k] == ROLE_NAME ? v->rarity[k] : 1.0) *
+               (v->patronymic[k] ? P->patronymic_weight : 1.0);
+}
+
+/* how query token i met listed token j, from the memo or token_similarity (a borrowed reference) */
+static Met *met_of(Params *P, PyObject *row, View *c, Py_ssize_t j, PyObject *qtoken, PyObject *ctoken, int last,
+                   int syllabic, int letters) {
+    PyObject *met = PyDict_GetItemWithError(row, c->texts[j]);
+    if (met) {
+        if (Py_TYPE(met) != &MetType) {
+            PyErr_SetString(PyExc_TypeError, "score: a memo entry is not a Met");
+            return NULL;
+        }
+        return (Met *)met;
+    }
+    if (PyErr_Occurred()) return NULL;
+    PyObject *call[6] = {qtoken, ctoken, P->p, last ? Py_True : Py_False, syllabic ? Py_True : Py_False,
+                         letters ? Py_True : Py_False};
+    PyObject *got = PyObject_Vectorcall(P->similarity, call, 6, NULL);
+    if (!got) return NULL;
+    Met *m = NULL;
+    if (!PyTuple_Check(got) || PyTuple_GET_SIZE(got) != 2 || !PyUnicode_Check(PyTuple_GET_ITEM(got, 1))) {
+        PyErr_SetString(PyExc_TypeError, "score: token_similarity must return (float, str)");
+    } else {
+        double sim = PyFloat_AsDouble(PyTuple_GET_ITEM(got, 0));
+        if (!(sim == -1.0 && PyErr_Occurred())) m = sim > 0 ? met_new(sim, PyTuple_GET_ITEM(got, 1)) : (Met *)Py_NewRef(APART);
+    }
+    Py_DECREF(got);
+    if (!m) return NULL;
+    int r = PyDict_SetItem(row, c->texts[j], (PyObject *)m);
+    Py_DECREF(m); /* the row holds it */
+    return r < 0 ? NULL : m;
+}
+
 static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 7) {
-        PyErr_SetString(PyExc_TypeError, "score: expected 7 arguments");
+    if (nargs != 8) {
+        PyErr_SetString(PyExc_TypeError, "score: expected 8 arguments");
         return NULL;
     }
     if (!PyObject_TypeCheck(args[0], &ParamsType) || !PyObject_TypeCheck(args[1], &ViewType) ||
         !PyObject_TypeCheck(args[2], &ViewType) || !PyTuple_Check(args[3]) || !PyTuple_Check(args[4])) {
-        PyErr_SetString(PyExc_TypeError, "score: expected (Params, View, View, tuple, tuple, bool, float)");
+        PyErr_SetString(PyExc_TypeError, "score: expected (Params, View, View, tuple, tuple, bool, float, bool)");
         return NULL;
     }
     Params *P = (Params *)args[0];
@@ -237,7 +318,8 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
     PyObject *qtokens = args[3], *ctokens = args[4];
     int person = PyObject_IsTrue(args[5]);
     double at_least = PyFloat_AsDouble(args[6]);
-    if (person < 0 || (at_least == -1.0 && PyErr_Occurred())) return NULL;
+    int explain = PyObject_IsTrue(args[7]);
+    if (person < 0 || explain < 0 || (at_least == -1.0 && PyErr_Occurred())) return NULL;
     if (!P->p) {
         PyErr_SetString(PyExc_RuntimeError, "score: Params not initialised");
         return NULL;
@@ -247,16 +329,19 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
         PyErr_SetString(PyExc_ValueError, "score: the tokens and the views differ in length");
         return NULL;
     }
-    if (!nq || !nc) return PyFloat_FromDouble(0.0);
+    if (!nq || !nc) {
+        PyErr_SetString(PyExc_ValueError, "score: a name without tokens");
+        return NULL;
+    }
 
-    /* work arrays: candidates (nq x nc at most), per token similarities, weights, used flags */
+    /* work arrays: candidates (nq x nc at most), per token similarities and weights, used flags */
     size_t cells = (size_t)nq * (size_t)nc;
     Cand *cands = malloc(cells * sizeof(Cand));
     double *q_sim = calloc((size_t)nq, sizeof(double)), *c_sim = calloc((size_t)nc, sizeof(double));
-    double *qw = malloc((size_t)nq * sizeof(double));
+    double *qw = malloc((size_t)nq * sizeof(double)), *cw = malloc((size_t)nc * sizeof(double));
     unsigned char *used_q = calloc((size_t)nq, 1), *used_c = calloc((size_t)nc, 1);
-    PyObject *result = NULL;
-    if (!cands || !q_sim || !c_sim || !qw || !used_q || !used_c) {
+    PyObject *result = NULL, *pairs = NULL;
+    if (!cands || !q_sim || !c_sim || !qw || !cw || !used_q || !used_c) {
         PyErr_NoMemory();
         goto done;
     }
@@ -275,42 +360,14 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
         if (!row) goto done;
         Py_INCREF(row);
         for (Py_ssize_t j = 0; j < nc; j++) {
-            PyObject *met = PyDict_GetItemWithError(row, c->texts[j]);
+            Met *met = met_of(P, row, c, j, PyTuple_GET_ITEM(qtokens, i), PyTuple_GET_ITEM(ctokens, j), last,
+                              syllabic, letters);
             if (!met) {
-                if (PyErr_Occurred()) {
-                    Py_DECREF(row);
-                    goto done;
-                }
-                PyObject *call[6] = {PyTuple_GET_ITEM(qtokens, i), PyTuple_GET_ITEM(ctokens, j), P->p,
-                                     last ? Py_True : Py_False, syllabic ? Py_True : Py_False,
-                                     letters ? Py_True : Py_False};
-                PyObject *got = PyObject_Vectorcall(P->similarity, call, 6, NULL);
-                double s = -1.0;
-                if (got && PyTuple_Check(got) && PyTuple_GET_SIZE(got) == 2)
-                    s = PyFloat_AsDouble(PyTuple_GET_ITEM(got, 0));
-                else if (got)
-                    PyErr_SetString(PyExc_TypeError, "score: token_similarity must return (float, str)");
-                Py_XDECREF(got);
-                if (PyErr_Occurred()) {
-                    Py_DECREF(row);
-                    goto done;
-                }
-                met = s > 0 ? PyFloat_FromDouble(s) : Py_NewRef(ZERO);
-                if (!met || PyDict_SetItem(row, c->texts[j], met) < 0) {
-                    Py_XDECREF(met);
-                    Py_DECREF(row);
-                    goto done;
-                }
-                Py_DECREF(met); /* the row holds it */
-            }
-            if (!PyFloat_Check(met)) {
                 Py_DECREF(row);
-                PyErr_SetString(PyExc_TypeError, "score: a memo entry is not a float");
                 goto done;
             }
-            double s = PyFloat_AS_DOUBLE(met);
-            if (s > 0) {
-                cands[n_cands++] = (Cand){s, (int32_t)i, (int32_t)j};
+            if (met->similarity > 0) {
+                cands[n_cands++] = (Cand){met->similarity, (int32_t)i, (int32_t)j, met->how};
                 if (c->roles[j] != ROLE_NAME && q->roles[i] == ROLE_NAME) legal_hit = 1;
             }
         }
@@ -318,6 +375,8 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
     }
     int prefix = in_order_prefix(q, c);
     if (prefix < 0) goto done;
+    weights(P, q, qw);
+    weights(P, c, cw);
     double share = person ? P->query_weight_person : P->query_weight_other;
     if (at_least > 0.0) { /* names._upper_bound: every word met at its best, no penalty */
         double bound = INFINITY;
@@ -327,7 +386,7 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
                 if (x->sim > q_sim[x->i]) q_sim[x->i] = x->sim;
                 if (x->sim > c_sim[x->j]) c_sim[x->j] = x->sim;
             }
-            double q_cov = coverage(q->weights, q_sim, nq), c_cov = coverage(c->weights, c_sim, nc);
+            double q_cov = coverage(qw, q_sim, nq), c_cov = coverage(cw, c_sim, nc);
             bound = share * q_cov + (1 - share) * c_cov;
             if (person && P->subset_factor * c_cov > bound) bound = P->subset_factor * c_cov;
             if (prefix && P->cut_name > bound) bound = P->cut_name;
@@ -340,8 +399,7 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
         memset(c_sim, 0, (size_t)nc * sizeof(double));
     }
     qsort(cands, (size_t)n_cands, sizeof(Cand), cmp_cand); /* best first; each token paired once */
-    memcpy(qw, q->weights, (size_t)nq * sizeof(double));
-    const double *cw = c->weights;
+    if (explain && !(pairs = PyList_New(0))) goto done;
     int name_pair = 0;
     Py_ssize_t found = 0, found_letters = 0;
     double found_min = INFINITY;
@@ -359,6 +417,12 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
             found++;
             found_letters += c->lengths[x->j];
             if (x->sim < found_min) found_min = x->sim;
+        }
+        if (explain) {
+            PyObject *pair = Py_BuildValue("(iidO)", x->i, x->j, x->sim, x->how);
+            int r = pair ? PyList_Append(pairs, pair) : -1;
+            Py_XDECREF(pair);
+            if (r < 0) goto done;
         }
     }
     double q_total = 0.0, c_total = 0.0;
@@ -392,12 +456,15 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
         if (!used_c[j] && c->roles[j] == ROLE_LEGAL) lc = 1;
     if (lq && lc) s -= P->legal_conflict_penalty;
     if (prefix && P->cut_name > s) s = P->cut_name;
-    result = PyFloat_FromDouble(s > 0.0 ? s : 0.0);
+    if (s <= 0.0) s = 0.0;
+    result = explain ? Py_BuildValue("(dddN)", s, q_cov, c_cov, PyList_AsTuple(pairs)) : PyFloat_FromDouble(s);
 done:
+    Py_XDECREF(pairs);
     free(cands);
     free(q_sim);
     free(c_sim);
     free(qw);
+    free(cw);
     free(used_q);
     free(used_c);
     return result;
@@ -412,8 +479,12 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "embargo.match._align
 
 PyMODINIT_FUNC PyInit__align(void) {
     if (PyType_Ready(&ParamsType) < 0 || PyType_Ready(&ViewType) < 0) return NULL;
-    ZERO = PyFloat_FromDouble(0.0);
-    if (!ZERO) return NULL;
+    if (PyType_Ready(&MetType) < 0) return NULL;
+    PyObject *empty = PyUnicode_FromString("");
+    if (!empty) return NULL;
+    APART = met_new(0.0, empty);
+    Py_DECREF(empty);
+    if (!APART) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
     Py_INCREF(&ParamsType);

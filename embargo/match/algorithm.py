@@ -9,7 +9,7 @@ new ``NameParams``/comparison version too.)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,11 +129,13 @@ def score_entity(
     identifier_hits: tuple[tuple[str, str], ...] = (),
     explain: bool = True,
     floor: float | None = None,
+    views: Sequence[Any] | None = None,
 ) -> Match:
     """Score one candidate and explain it. ``entity_names`` are (prepared name, name kind).
     ``explain=False``: the same score, with no explanation (to rank many candidates, then explain few).
     ``floor`` (with ``explain=False``): the caller drops scores below it; such a score may then be
-    anything below it (names that cannot reach it are not scored in full)."""
+    anything below it (names that cannot reach it are not scored in full). ``views``: the index's
+    ``name_view`` of each of ``entity_names``, if it keeps them (the same score, sooner)."""
     need = 0.0
     if floor is not None and not explain and not identifier_hits:
         # the most the other features can add
@@ -144,17 +146,22 @@ def score_entity(
     best_kind = "primary"
     best_value = -1.0
     best_score = 0.0
+    best_view: Any = None
     for qn in pq.names:
-        for cn, kind in entity_names:
+        for k, (cn, kind) in enumerate(entity_names):
             factor = KIND_FACTOR.get(kind, 1.0)
-            s = name_score(qn, cn, algo.names, rarity, entity.schema, need / factor if need > 0 else 0.0)
+            view = views[k] if views is not None else None
+            s = name_score(
+                qn, cn, algo.names, rarity, entity.schema, need / factor if need > 0 else 0.0, view
+            )
             value = s * factor
             if value > best_value:
                 best_q, best_c, best_kind, best_value, best_score = qn, cn, kind, value, s
+                best_view = view
     parts: list[Contribution] = []
     score = max(0.0, best_value)
     if explain and best_q is not None and best_c is not None:
-        best = compare_names(best_q, best_c, algo.names, rarity, entity.schema)
+        best = compare_names(best_q, best_c, algo.names, rarity, entity.schema, best_view)
         detail = ", ".join(f"{p.query}~{p.listed} {p.how} {p.similarity:.2f}" for p in best.pairs)
         if best.unmatched_query:
             detail += f"; query tokens not found: {' '.join(best.unmatched_query)}"

@@ -366,8 +366,30 @@ def compare_names(
     p: NameParams,
     rarity: Callable[[str], float] | None = None,
     listed_schema: str = "Person",
+    listed_view: Any = None,
 ) -> NameScore:
-    """Align tokens greedily (best pairs first) and weigh coverage of both names; explained."""
+    """Align tokens greedily (best pairs first) and weigh coverage of both names; explained.
+    ``listed_view``: ``name_view(c, rarity)``, if the caller keeps it."""
+    if _align is not None and q.tokens and c.tokens and not _joins(q, c, p):
+        score, q_cov, c_cov, met = _align.score(
+            _align_params(p),
+            _view(q, rarity),
+            listed_view if listed_view is not None else _view(c, rarity),
+            q.tokens,
+            c.tokens,
+            listed_schema == "Person",
+            0.0,
+            True,
+        )
+        used_q, used_c = {m[0] for m in met}, {m[1] for m in met}
+        return NameScore(
+            score,
+            q_cov,
+            c_cov,
+            tuple([TokenPair(q.tokens[i].text, c.tokens[j].text, s, how) for i, j, s, how in sorted(met)]),
+            tuple([t.text for i, t in enumerate(q.tokens) if i not in used_q]),
+            tuple([t.text for j, t in enumerate(c.tokens) if j not in used_c]),
+        )
     ns = _compare(q, c, p, rarity, listed_schema, True)
     assert isinstance(ns, NameScore)
     return ns
@@ -380,21 +402,23 @@ def name_score(
     rarity: Callable[[str], float] | None = None,
     listed_schema: str = "Person",
     at_least: float = 0.0,
+    listed_view: Any = None,
 ) -> float:
     """The score of :func:`compare_names` alone (the same computation, no explanation built).
     ``at_least``: the caller only needs scores this high; a pair that cannot reach it may return an
-    upper bound of its score instead (below ``at_least``)."""
+    upper bound of its score instead (below ``at_least``). ``listed_view``: as for compare_names."""
     if not q.tokens or not c.tokens:
         return 0.0
     if _align is not None and not _joins(q, c, p):
         aligned: float = _align.score(
             _align_params(p),
-            _view(q, p, rarity),
-            _view(c, p, rarity),
+            _view(q, rarity),
+            listed_view if listed_view is not None else _view(c, rarity),
             q.tokens,
             c.tokens,
             listed_schema == "Person",
             at_least,
+            False,
         )
         return aligned
     score = _compare(q, c, p, rarity, listed_schema, False, at_least)
@@ -426,6 +450,7 @@ def _align_params(p: NameParams) -> Any:
     """``_align.Params`` of ``p`` (made once; it keeps the compiled scoring's memo)."""
     hit = _ALIGN_PARAMS.get(id(p))
     if hit is None or hit[0] is not p:
+        role_w = _role_weights(p)
         params = _align.Params(
             p,
             token_similarity,
@@ -440,30 +465,41 @@ def _align_params(p: NameParams) -> Any:
             p.cut_name,
             bool(p.abjad_letters),
             _MEMO_MAX,
+            (role_w["name"], role_w["initial"], role_w["legal"], role_w["stop"]),
+            p.patronymic_weight,
         )
         hit = _ALIGN_PARAMS[id(p)] = (p, params)
     return hit[1]
 
 
-# a prepared name as _align reads it, per (name, parameters, rarity), kept as _WEIGHTS is
-_VIEWS: dict[int, tuple[PreparedName, NameParams, Callable[[str], float] | None, Any]] = {}
-
-
-def _view(name: PreparedName, p: NameParams, rarity: Callable[[str], float] | None) -> Any:
-    hit = _VIEWS.get(id(name))
-    if hit is not None and hit[0] is name and hit[1] is p and hit[2] is rarity:
-        return hit[3]
-    if len(_VIEWS) >= _WEIGHTS_MAX:
-        _VIEWS.clear()
-    view = _align.View(
+def name_view(name: PreparedName, rarity: Callable[[str], float] | None) -> Any:
+    """``name`` as the compiled scoring reads it, with the ``rarity`` of its words (None without the
+    compiled core). An index keeps its listed names' views: scoring a name then starts from it."""
+    if _align is None:
+        return None
+    rare = rarity or _flat
+    return _align.View(
         tuple([t.text for t in name.tokens]),
         name.roles,
         tuple([t.patronymic for t in name.tokens]),
-        _weights(name, p, rarity),
+        tuple([rare(t.text) if r == "name" else 1.0 for t, r in zip(name.tokens, name.roles, strict=True)]),
         name.syllabic,
         name.abjad,
     )
-    _VIEWS[id(name)] = (name, p, rarity, view)
+
+
+# views of the names scored lately (query names, listed names whose index keeps none), as _WEIGHTS
+_VIEWS: dict[int, tuple[PreparedName, Callable[[str], float] | None, Any]] = {}
+
+
+def _view(name: PreparedName, rarity: Callable[[str], float] | None) -> Any:
+    hit = _VIEWS.get(id(name))
+    if hit is not None and hit[0] is name and hit[1] is rarity:
+        return hit[2]
+    if len(_VIEWS) >= _WEIGHTS_MAX:
+        _VIEWS.clear()
+    view = name_view(name, rarity)
+    _VIEWS[id(name)] = (name, rarity, view)
     return view
 
 

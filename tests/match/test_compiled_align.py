@@ -1,6 +1,6 @@
 """The compiled core scores two names in C (``_align.c``) unless adjacent words may be read as one; the
 Python of ``names._compare`` stays the reference. Both must give the same float, bit for bit: the full
-score, and the upper bound returned for a pair that cannot reach the floor asked for."""
+score, the upper bound returned for a pair that cannot reach the floor asked for, and the explanation."""
 
 from __future__ import annotations
 
@@ -46,11 +46,15 @@ def test_compiled_score_equals_python_compare() -> None:
                         if names._joins(qn, cn, p):
                             continue
                         for rarity in (index.weight, None):
+                            view = names.name_view(cn, rarity)
                             for schema in ("Person", "Organization"):
+                                explained = names.compare_names(qn, cn, p, rarity, schema, view)
+                                assert explained == names._compare(qn, cn, p, rarity, schema, True)
                                 for at_least in (0.0, 0.5, 0.8, 0.95):
                                     want = names._compare(qn, cn, p, rarity, schema, False, at_least)
-                                    got = names.name_score(qn, cn, p, rarity, schema, at_least)
+                                    got = names.name_score(qn, cn, p, rarity, schema, at_least, view)
                                     assert got == want, (algorithm, q, cn.original, schema, at_least)
+                                    assert got == names.name_score(qn, cn, p, rarity, schema, at_least)
                                     compared += 1
                                     bounded += at_least > 0 and got < at_least
     assert compared > 20_000 and bounded > 5_000
@@ -63,22 +67,26 @@ def test_compiled_score_refuses_bad_input() -> None:
         pytest.skip("no compiled core")
     p = ALGORITHMS["embargo-v2"].names
     q = PreparedQuery.of(Query.of("Ivan Petrov")).names[0]
-    params, view = names._align_params(p), names._view(q, p, None)
-    assert align.score(params, view, view, q.tokens, q.tokens, True, 0.0) == 1.0
+    params, view = names._align_params(p), names.name_view(q, None)
+    assert align.score(params, view, view, q.tokens, q.tokens, True, 0.0, False) == 1.0
     with pytest.raises(TypeError):
-        align.score(params, view, view, q.tokens, q.tokens, True)
+        align.score(params, view, view, q.tokens, q.tokens, True, 0.0)
     with pytest.raises(TypeError):
-        align.score(view, view, view, q.tokens, q.tokens, True, 0.0)
+        align.score(view, view, view, q.tokens, q.tokens, True, 0.0, False)
     with pytest.raises(ValueError):
-        align.score(params, view, view, q.tokens[:1], q.tokens, True, 0.0)
+        align.score(params, view, view, q.tokens[:1], q.tokens, True, 0.0, False)
     with pytest.raises(ValueError):
         align.View(("a", "b"), ("name",), (False, False), (1.0, 1.0), False, False)
     with pytest.raises(TypeError):
         align.View(("a",), ("name",), (False,), ("heavy",), False, False)
+    with pytest.raises(ValueError):
+        align.View(("a",), ("boss",), (False,), (1.0,), False, False)
 
     def odd(*args: object) -> object:
         return 0.5
 
-    odd_params = align.Params(p, odd, 0.6, 0.55, 0.95, 0.75, 8, 0.6, 0.5, 0.06, 0.85, False, 100)
+    odd_params = align.Params(
+        p, odd, 0.6, 0.55, 0.95, 0.75, 8, 0.6, 0.5, 0.06, 0.85, False, 100, (1.0, 0.5, 0.2, 0.3), 0.5
+    )
     with pytest.raises(TypeError):
-        align.score(odd_params, view, view, q.tokens, q.tokens, True, 0.0)
+        align.score(odd_params, view, view, q.tokens, q.tokens, True, 0.0, False)
