@@ -18,6 +18,7 @@ from embargo.match.algorithm import (
     DEFAULT_ALGORITHM,
     Algorithm,
     PreparedQuery,
+    entity_score,
     schema_ok,
     score_entity,
 )
@@ -99,19 +100,11 @@ class Screener:
             nids = idx.entity_names[e] if e in hits or e not in voted else voted[e]
             names = [(idx.names[n], idx.name_kind[n]) for n in nids]
             views = [idx.name_view(n) for n in nids]
-            m = score_entity(
-                algo,
-                pq,
-                entity,
-                names,
-                self.rarity,
-                tuple(hits.get(e, ())),
-                explain=False,
-                floor=floor,
-                views=views,
+            score = entity_score(
+                algo, pq, entity, names, self.rarity, tuple(hits.get(e, ())), floor=floor, views=views
             )
-            if m.score >= floor:
-                scored.append((m.score, entity.id, e, names, views))
+            if score >= floor:
+                scored.append((score, entity.id, e, names, views))
         # rank on scores alone, then explain only what is shown
         scored.sort(key=lambda x: (-x[0], x[1]))
         results: list[Match] = []

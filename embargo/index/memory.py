@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from embargo._native import reduce_frozen
-from embargo.match.names import name_view
+from embargo.match.names import listed_view
 from embargo.match.prepare import PreparedName, Token, prepare_name, prepare_token
 from embargo.model import Entity
 from embargo.text.legal_forms import is_form_word
@@ -235,7 +235,7 @@ class EntityIndex:
         the compiled core)."""
         view = self._views[nid]
         if view is None:
-            view = self._views[nid] = name_view(self.names[nid], self.weight)
+            view = self._views[nid] = listed_view(self.names[nid], self._weights, self._unknown_weight)
         return view
 
     def weight(self, token: str) -> float:

@@ -6,13 +6,16 @@
  *
  * Params(p, token_similarity, query_weight_person, query_weight_other, subset_factor, subset_min_similarity,
  *        subset_min_letters, conflict_penalty, extra_word_penalty, legal_conflict_penalty, cut_name, letters,
- *        memo_max, (weight of a name word, an initial, a legal-form word, a stopword), patronymic_weight):
+ *        memo_max, (weight of a name word, an initial, a legal-form word, a stopword), patronymic_weight,
+ *        abjad_joins):
  *        one parameter set's constants, and its memo of how tokens met (query token -> listed token -> Met,
  *        one table per way of comparing).
- * View(texts, roles, patronymic, rarity, syllabic, abjad): one prepared name as the scoring reads it, with
- *        the rarity of each of its words in one index (names._token_weights makes its weights of them).
+ * View(texts, roles, patronymic, rarity, syllabic, abjad, joined): one prepared name as the scoring reads it,
+ *        with the rarity of each of its words in one index (names._token_weights makes its weights of them).
+ * view_of(name, rarity dict, unknown rarity): the View of a PreparedName, read from it in C.
  * score(params, query view, listed view, query tokens, listed tokens, person, at_least, explain)
- *        -> the score; explained: (score, query coverage, listed coverage, ((i, j, similarity, how), ...))
+ *        -> the score; explained: (score, query coverage, listed coverage, ((i, j, similarity, how), ...));
+ *        None where words may be read as one (names._joins): names._compare scores those.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -61,7 +64,7 @@ typedef struct {
         extra_word_penalty, legal_conflict_penalty, cut_name, patronymic_weight;
     double role_weight[4]; /* by ROLE_ */
     long subset_min_letters;
-    int letters;
+    int letters, abjad_joins;
     PyObject *rows[8]; /* by _flags(last, syllabic, letters): query token text -> {listed text: Met} */
     Py_ssize_t size, max;
 } Params;
@@ -80,13 +83,16 @@ static int params_init(Params *self, PyObject *args, PyObject *kw) {
         PyErr_SetString(PyExc_RuntimeError, "Params: already initialised");
         return -1;
     }
-    if (!PyArg_ParseTuple(args, "OOddddlddddpn(dddd)d", &p, &similarity, &self->query_weight_person,
+    int abjad_joins;
+    if (!PyArg_ParseTuple(args, "OOddddlddddpn(dddd)dp", &p, &similarity, &self->query_weight_person,
                           &self->query_weight_other, &self->subset_factor, &self->subset_min_similarity,
                           &self->subset_min_letters, &self->conflict_penalty, &self->extra_word_penalty,
                           &self->legal_conflict_penalty, &self->cut_name, &letters, &self->max,
                           &self->role_weight[ROLE_NAME], &self->role_weight[ROLE_INITIAL],
-                          &self->role_weight[ROLE_LEGAL], &self->role_weight[ROLE_STOP], &self->patronymic_weight))
+                          &self->role_weight[ROLE_LEGAL], &self->role_weight[ROLE_STOP], &self->patronymic_weight,
+                          &abjad_joins))
         return -1;
+    self->abjad_joins = abjad_joins;
     if (!PyCallable_Check(similarity)) {
         PyErr_SetString(PyExc_TypeError, "Params: token_similarity must be callable");
         return -1;
@@ -127,6 +133,7 @@ typedef struct {
     Py_ssize_t *lengths;
     unsigned char *roles, *patronymic;
     double *rarity;
+    PyObject *joined; /* tuple: each two adjacent texts written together */
     int syllabic, abjad, any_name;
 } View;
 
@@ -137,24 +144,40 @@ static void view_dealloc(View *self) {
     free(self->roles);
     free(self->patronymic);
     free(self->rarity);
+    Py_XDECREF(self->joined);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-static int view_init(View *self, PyObject *args, PyObject *kw) {
-    PyObject *texts, *roles, *patronymic, *rarity;
-    int syllabic, abjad;
+static int role_code(PyObject *r, unsigned char *code) {
+    if (!PyUnicode_Check(r)) {
+        PyErr_SetString(PyExc_TypeError, "View: a role must be a string");
+        return -1;
+    }
+    static const char *names[] = {"name", "initial", "legal", "stop"};
+    for (unsigned char k = 0; k < 4; k++)
+        if (PyUnicode_CompareWithASCIIString(r, names[k]) == 0) {
+            *code = k;
+            return 0;
+        }
+    PyErr_Format(PyExc_ValueError, "View: unknown role %R", r);
+    return -1;
+}
+
+/* the arrays of a view of n tokens */
+static int view_alloc(View *self, Py_ssize_t n, PyObject *joined) {
     if (self->texts) {
         PyErr_SetString(PyExc_RuntimeError, "View: already initialised");
         return -1;
     }
-    if (!PyArg_ParseTuple(args, "O!O!O!O!pp", &PyTuple_Type, &texts, &PyTuple_Type, &roles, &PyTuple_Type,
-                          &patronymic, &PyTuple_Type, &rarity, &syllabic, &abjad))
-        return -1;
-    Py_ssize_t n = PyTuple_GET_SIZE(texts);
-    if (PyTuple_GET_SIZE(roles) != n || PyTuple_GET_SIZE(patronymic) != n || PyTuple_GET_SIZE(rarity) != n) {
-        PyErr_SetString(PyExc_ValueError, "View: texts, roles, patronymic and rarity differ in length");
+    if (!PyTuple_Check(joined)) {
+        PyErr_SetString(PyExc_TypeError, "View: joined must be a tuple");
         return -1;
     }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(joined); k++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(joined, k))) {
+            PyErr_SetString(PyExc_TypeError, "View: joined must hold strings");
+            return -1;
+        }
     size_t m = (size_t)n + 1;
     self->texts = calloc(m, sizeof(PyObject *));
     self->lengths = malloc(m * sizeof(Py_ssize_t));
@@ -165,41 +188,89 @@ static int view_init(View *self, PyObject *args, PyObject *kw) {
         PyErr_NoMemory();
         return -1;
     }
+    Py_INCREF(joined);
+    self->joined = joined;
+    self->n = 0;
     self->any_name = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *t = PyTuple_GET_ITEM(texts, i), *r = PyTuple_GET_ITEM(roles, i);
-        if (!PyUnicode_Check(t) || !PyUnicode_Check(r)) {
-            PyErr_SetString(PyExc_TypeError, "View: texts and roles must be strings");
-            return -1;
-        }
-        int pat = PyObject_IsTrue(PyTuple_GET_ITEM(patronymic, i));
-        double w = PyFloat_AsDouble(PyTuple_GET_ITEM(rarity, i));
-        if (pat < 0 || (w == -1.0 && PyErr_Occurred())) return -1;
-        Py_INCREF(t);
-        self->texts[i] = t;
-        self->n = i + 1; /* what dealloc releases */
-        self->lengths[i] = PyUnicode_GET_LENGTH(t);
-        if (PyUnicode_CompareWithASCIIString(r, "name") == 0)
-            self->roles[i] = ROLE_NAME;
-        else if (PyUnicode_CompareWithASCIIString(r, "initial") == 0)
-            self->roles[i] = ROLE_INITIAL;
-        else if (PyUnicode_CompareWithASCIIString(r, "legal") == 0)
-            self->roles[i] = ROLE_LEGAL;
-        else if (PyUnicode_CompareWithASCIIString(r, "stop") == 0)
-            self->roles[i] = ROLE_STOP;
-        else {
-            PyErr_Format(PyExc_ValueError, "View: unknown role %R", r);
-            return -1;
-        }
-        if (self->roles[i] == ROLE_NAME) self->any_name = 1;
-        self->patronymic[i] = (unsigned char)pat;
-        self->rarity[i] = w;
+    return 0;
+}
+
+/* token k of a view being filled */
+static int view_set(View *self, Py_ssize_t k, PyObject *text, PyObject *role, int patronymic, double rarity) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "View: a text must be a string");
+        return -1;
     }
-    self->n = n;
+    if (role_code(role, &self->roles[k]) < 0) return -1;
+    Py_INCREF(text);
+    self->texts[k] = text;
+    self->n = k + 1; /* what dealloc releases */
+    self->lengths[k] = PyUnicode_GET_LENGTH(text);
+    if (self->roles[k] == ROLE_NAME) self->any_name = 1;
+    self->patronymic[k] = (unsigned char)patronymic;
+    self->rarity[k] = rarity;
+    return 0;
+}
+
+static int view_init(View *self, PyObject *args, PyObject *kw) {
+    PyObject *texts, *roles, *patronymic, *rarity, *joined;
+    int syllabic, abjad;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!ppO", &PyTuple_Type, &texts, &PyTuple_Type, &roles, &PyTuple_Type,
+                          &patronymic, &PyTuple_Type, &rarity, &syllabic, &abjad, &joined))
+        return -1;
+    Py_ssize_t n = PyTuple_GET_SIZE(texts);
+    if (PyTuple_GET_SIZE(roles) != n || PyTuple_GET_SIZE(patronymic) != n || PyTuple_GET_SIZE(rarity) != n) {
+        PyErr_SetString(PyExc_ValueError, "View: texts, roles, patronymic and rarity differ in length");
+        return -1;
+    }
+    if (view_alloc(self, n, joined) < 0) return -1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int pat = PyObject_IsTrue(PyTuple_GET_ITEM(patronymic, k));
+        double w = PyFloat_AsDouble(PyTuple_GET_ITEM(rarity, k));
+        if (pat < 0 || (w == -1.0 && PyErr_Occurred())) return -1;
+        if (view_set(self, k, PyTuple_GET_ITEM(texts, k), PyTuple_GET_ITEM(roles, k), pat, w) < 0) return -1;
+    }
     self->syllabic = syllabic;
     self->abjad = abjad;
     return 0;
 }
+
+/* View.fields(): what it holds, as the View() arguments that would make it (to compare two views) */
+static PyObject *view_fields(View *self, PyObject *unused) {
+    static const char *names[] = {"name", "initial", "legal", "stop"};
+    if (!self->joined) {
+        PyErr_SetString(PyExc_RuntimeError, "View: not initialised");
+        return NULL;
+    }
+    PyObject *texts = PyTuple_New(self->n), *roles = PyTuple_New(self->n), *pat = PyTuple_New(self->n),
+             *rarity = PyTuple_New(self->n);
+    if (!texts || !roles || !pat || !rarity) goto fail;
+    for (Py_ssize_t k = 0; k < self->n; k++) {
+        PyObject *role = PyUnicode_FromString(names[self->roles[k]]), *w = PyFloat_FromDouble(self->rarity[k]);
+        if (!role || !w) {
+            Py_XDECREF(role);
+            Py_XDECREF(w);
+            goto fail;
+        }
+        PyTuple_SET_ITEM(texts, k, Py_NewRef(self->texts[k]));
+        PyTuple_SET_ITEM(roles, k, role);
+        PyTuple_SET_ITEM(pat, k, PyBool_FromLong(self->patronymic[k]));
+        PyTuple_SET_ITEM(rarity, k, w);
+    }
+    return Py_BuildValue("(NNNNOOO)", texts, roles, pat, rarity, self->syllabic ? Py_True : Py_False,
+                         self->abjad ? Py_True : Py_False, self->joined);
+fail:
+    Py_XDECREF(texts);
+    Py_XDECREF(roles);
+    Py_XDECREF(pat);
+    Py_XDECREF(rarity);
+    return NULL;
+}
+
+static PyMethodDef view_methods[] = {
+    {"fields", (PyCFunction)view_fields, METH_NOARGS, "The View() arguments that would make this view."},
+    {NULL, NULL, 0, NULL},
+};
 
 static PyTypeObject ViewType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "embargo.match._align.View",
@@ -208,8 +279,97 @@ static PyTypeObject ViewType = {
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)view_init,
     .tp_dealloc = (destructor)view_dealloc,
+    .tp_methods = view_methods,
     .tp_doc = "A prepared name as the scoring reads it (see the module's source).",
 };
+
+static PyObject *S_TOKENS, *S_ROLES, *S_SYLLABIC, *S_ABJAD, *S_JOINED, *S_TEXT, *S_PATRONYMIC;
+
+/* an attribute that must be a tuple (a new reference) */
+static PyObject *tuple_attr(PyObject *obj, PyObject *name) {
+    PyObject *v = PyObject_GetAttr(obj, name);
+    if (v && !PyTuple_Check(v)) {
+        PyErr_Format(PyExc_TypeError, "view_of: %U must be a tuple", name);
+        Py_CLEAR(v);
+    }
+    return v;
+}
+
+static int bool_attr(PyObject *obj, PyObject *name) {
+    PyObject *v = PyObject_GetAttr(obj, name);
+    if (!v) return -1;
+    int r = PyObject_IsTrue(v);
+    Py_DECREF(v);
+    return r;
+}
+
+/* view_of(name, rarity, unknown): the View of a PreparedName, its name words' rarity looked up in the dict
+ * rarity (unknown where absent), as names.name_view makes it with rarity.get(word, unknown) */
+static PyObject *view_of(PyObject *mod, PyObject *args) {
+    PyObject *name, *rarity;
+    double unknown;
+    if (!PyArg_ParseTuple(args, "OO!d", &name, &PyDict_Type, &rarity, &unknown)) return NULL;
+    PyObject *tokens = tuple_attr(name, S_TOKENS), *roles = tokens ? tuple_attr(name, S_ROLES) : NULL;
+    PyObject *joined = roles ? tuple_attr(name, S_JOINED) : NULL;
+    View *v = NULL;
+    if (!joined) goto fail;
+    Py_ssize_t n = PyTuple_GET_SIZE(tokens);
+    if (PyTuple_GET_SIZE(roles) != n) {
+        PyErr_SetString(PyExc_ValueError, "view_of: tokens and roles differ in length");
+        goto fail;
+    }
+    int syllabic = bool_attr(name, S_SYLLABIC), abjad = bool_attr(name, S_ABJAD);
+    if (syllabic < 0 || abjad < 0) goto fail;
+    v = (View *)PyType_GenericNew(&ViewType, NULL, NULL);
+    if (!v || view_alloc(v, n, joined) < 0) goto fail;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *tok = PyTuple_GET_ITEM(tokens, k), *role = PyTuple_GET_ITEM(roles, k);
+        PyObject *text = PyObject_GetAttr(tok, S_TEXT);
+        int pat = text ? bool_attr(tok, S_PATRONYMIC) : -1;
+        double w = 1.0;
+        if (pat >= 0 && PyUnicode_Check(role) && PyUnicode_CompareWithASCIIString(role, "name") == 0) {
+            PyObject *got = PyDict_GetItemWithError(rarity, text);
+            if (got)
+                w = PyFloat_AsDouble(got);
+            else if (!PyErr_Occurred())
+                w = unknown;
+        }
+        int r = (pat < 0 || PyErr_Occurred()) ? -1 : view_set(v, k, text, role, pat, w);
+        Py_XDECREF(text);
+        if (r < 0) goto fail;
+    }
+    v->syllabic = syllabic;
+    v->abjad = abjad;
+    Py_DECREF(tokens);
+    Py_DECREF(roles);
+    Py_DECREF(joined);
+    return (PyObject *)v;
+fail:
+    Py_XDECREF(v);
+    Py_XDECREF(tokens);
+    Py_XDECREF(roles);
+    Py_XDECREF(joined);
+    return NULL;
+}
+
+/* a == b for two strings (lengths first) */
+static int same_text(PyObject *a, PyObject *b) {
+    if (a == b) return 1;
+    if (PyUnicode_GET_LENGTH(a) != PyUnicode_GET_LENGTH(b)) return 0;
+    return PyUnicode_Compare(a, b) == 0;
+}
+
+/* names._joins: whether two adjacent words of one name may be read as one word of the other */
+static int joins(const Params *P, const View *q, const View *c) {
+    if (P->abjad_joins && q->abjad && q->n > 1) return 1;
+    for (int side = 0; side < 2; side++) {
+        const View *a = side ? c : q, *b = side ? q : c;
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(a->joined); k++)
+            for (Py_ssize_t t = 0; t < b->n; t++)
+                if (same_text(PyTuple_GET_ITEM(a->joined, k), b->texts[t])) return 1;
+    }
+    return 0;
+}
 
 typedef struct {
     double sim;
@@ -333,6 +493,7 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
         PyErr_SetString(PyExc_ValueError, "score: a name without tokens");
         return NULL;
     }
+    if (joins(P, q, c)) Py_RETURN_NONE; /* names._compare reads them */
 
     /* work arrays: candidates (nq x nc at most), per token similarities and weights, used flags */
     size_t cells = (size_t)nq * (size_t)nc;
@@ -472,6 +633,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"score", (PyCFunction)(void (*)(void))score, METH_FASTCALL, "The score of two names (see the module's source)."},
+    {"view_of", view_of, METH_VARARGS, "The View of a prepared name (see the module's source)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -480,6 +642,11 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "embargo.match._align
 PyMODINIT_FUNC PyInit__align(void) {
     if (PyType_Ready(&ParamsType) < 0 || PyType_Ready(&ViewType) < 0) return NULL;
     if (PyType_Ready(&MetType) < 0) return NULL;
+    if (!(S_TOKENS = PyUnicode_InternFromString("tokens")) || !(S_ROLES = PyUnicode_InternFromString("roles")) ||
+        !(S_SYLLABIC = PyUnicode_InternFromString("syllabic")) || !(S_ABJAD = PyUnicode_InternFromString("abjad")) ||
+        !(S_JOINED = PyUnicode_InternFromString("joined")) || !(S_TEXT = PyUnicode_InternFromString("text")) ||
+        !(S_PATRONYMIC = PyUnicode_InternFromString("patronymic")))
+        return NULL;
     PyObject *empty = PyUnicode_FromString("");
     if (!empty) return NULL;
     APART = met_new(0.0, empty);

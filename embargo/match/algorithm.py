@@ -136,6 +136,37 @@ def score_entity(
     ``floor`` (with ``explain=False``): the caller drops scores below it; such a score may then be
     anything below it (names that cannot reach it are not scored in full). ``views``: the index's
     ``name_view`` of each of ``entity_names``, if it keeps them (the same score, sooner)."""
+    score, parts = _score_entity(
+        algo, pq, entity, entity_names, rarity, identifier_hits, explain, floor, views
+    )
+    return Match(entity, score, score >= algo.threshold, algo.name, parts)
+
+
+def entity_score(
+    algo: Algorithm,
+    pq: PreparedQuery,
+    entity: Entity,
+    entity_names: list[tuple[PreparedName, str]],
+    rarity: Callable[[str], float] | None,
+    identifier_hits: tuple[tuple[str, str], ...] = (),
+    floor: float | None = None,
+    views: Sequence[Any] | None = None,
+) -> float:
+    """``score_entity(..., explain=False).score``, without making the Match (to rank many candidates)."""
+    return _score_entity(algo, pq, entity, entity_names, rarity, identifier_hits, False, floor, views)[0]
+
+
+def _score_entity(
+    algo: Algorithm,
+    pq: PreparedQuery,
+    entity: Entity,
+    entity_names: list[tuple[PreparedName, str]],
+    rarity: Callable[[str], float] | None,
+    identifier_hits: tuple[tuple[str, str], ...],
+    explain: bool,
+    floor: float | None,
+    views: Sequence[Any] | None,
+) -> tuple[float, tuple[Contribution, ...]]:
     need = 0.0
     if floor is not None and not explain and not identifier_hits:
         # the most the other features can add
@@ -241,8 +272,7 @@ def score_entity(
                 )
             )
             score = algo.identifier_floor
-    score = min(1.0, max(0.0, score))
-    return Match(entity, score, score >= algo.threshold, algo.name, tuple(parts))
+    return min(1.0, max(0.0, score)), tuple(parts)
 
 
 def _dob(algo: Algorithm, query: tuple[str, ...], listed: tuple[str, ...]) -> tuple[float, str, str, str]:

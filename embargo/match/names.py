@@ -370,8 +370,9 @@ def compare_names(
 ) -> NameScore:
     """Align tokens greedily (best pairs first) and weigh coverage of both names; explained.
     ``listed_view``: ``name_view(c, rarity)``, if the caller keeps it."""
-    if _align is not None and q.tokens and c.tokens and not _joins(q, c, p):
-        score, q_cov, c_cov, met = _align.score(
+    aligned: Any = None
+    if _align is not None and q.tokens and c.tokens:
+        aligned = _align.score(
             _align_params(p),
             _view(q, rarity),
             listed_view if listed_view is not None else _view(c, rarity),
@@ -381,6 +382,8 @@ def compare_names(
             0.0,
             True,
         )
+    if aligned is not None:
+        score, q_cov, c_cov, met = aligned
         used_q, used_c = {m[0] for m in met}, {m[1] for m in met}
         return NameScore(
             score,
@@ -409,8 +412,8 @@ def name_score(
     upper bound of its score instead (below ``at_least``). ``listed_view``: as for compare_names."""
     if not q.tokens or not c.tokens:
         return 0.0
-    if _align is not None and not _joins(q, c, p):
-        aligned: float = _align.score(
+    if _align is not None:
+        aligned: float | None = _align.score(
             _align_params(p),
             _view(q, rarity),
             listed_view if listed_view is not None else _view(c, rarity),
@@ -420,22 +423,16 @@ def name_score(
             at_least,
             False,
         )
-        return aligned
+        if aligned is not None:
+            return aligned
     score = _compare(q, c, p, rarity, listed_schema, False, at_least)
     assert isinstance(score, float)
     return score
 
 
-def _joins(q: PreparedName, c: PreparedName, p: NameParams) -> bool:
-    """Whether ``_compare`` may read two adjacent words of one name as one word of the other."""
-    if p.abjad_joins and q.abjad and len(q.tokens) > 1:
-        return True
-    return any(j in c.texts for j in q.joined) or any(j in q.texts for j in c.joined)
-
-
 def _load_align() -> Any:
-    """``_align.c``, the score of two names without joined words in C, built with the compiled core (see
-    ``embargo._native``); None: ``_compare`` scores every pair."""
+    """``_align.c``, the score of two names in C where no two adjacent words may be read as one, built with
+    the compiled core (see ``embargo._native``); None: ``_compare`` scores every pair."""
     try:
         return importlib.import_module("embargo.match._align")
     except ImportError:
@@ -467,6 +464,7 @@ def _align_params(p: NameParams) -> Any:
             _MEMO_MAX,
             (role_w["name"], role_w["initial"], role_w["legal"], role_w["stop"]),
             p.patronymic_weight,
+            p.abjad_joins,
         )
         hit = _ALIGN_PARAMS[id(p)] = (p, params)
     return hit[1]
@@ -485,7 +483,14 @@ def name_view(name: PreparedName, rarity: Callable[[str], float] | None) -> Any:
         tuple([rare(t.text) if r == "name" else 1.0 for t, r in zip(name.tokens, name.roles, strict=True)]),
         name.syllabic,
         name.abjad,
+        name.joined,
     )
+
+
+def listed_view(name: PreparedName, rarity: dict[str, float], unknown: float) -> Any:
+    """``name_view(name, lambda w: rarity.get(w, unknown))``, read from ``name`` in C: an index's view of
+    one of its names (None without the compiled core)."""
+    return _align.view_of(name, rarity, unknown) if _align is not None else None
 
 
 # views of the names scored lately (query names, listed names whose index keeps none), as _WEIGHTS
