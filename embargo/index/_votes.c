@@ -31,7 +31,60 @@ typedef struct {
     Py_ssize_t max_expansions, max_prefix;
     uint32_t *seen; /* per token: the call that found it */
     uint32_t gen;
+    /* a Bloom filter of by_deletion's keys: most deletions of a query token are no key, and the filter
+     * answers that without making the string and looking it up (two bits a key, 16 bits a key) */
+    uint64_t *filter, filter_mask;
+    int32_t *sorted_tids; /* the token of each word of sorted_vocab */
 } Tables;
+
+/* FNV-1a over the code points of s less its skip-th (none if skip < 0), then mixed (splitmix64) */
+static uint64_t key_hash(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t skip) {
+    uint64_t h = 1469598103934665603ULL;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (i != skip) {
+            h ^= s[i];
+            h *= 1099511628211ULL;
+        }
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    return h;
+}
+
+static void filter_add(Tables *t, uint64_t h) {
+    uint64_t a = h & t->filter_mask, b = (h >> 32) & t->filter_mask;
+    t->filter[a >> 6] |= 1ULL << (a & 63);
+    t->filter[b >> 6] |= 1ULL << (b & 63);
+}
+
+/* 0: certainly not a key of by_deletion */
+static int filter_may(const Tables *t, uint64_t h) {
+    uint64_t a = h & t->filter_mask, b = (h >> 32) & t->filter_mask;
+    return (t->filter[a >> 6] >> (a & 63) & 1) && (t->filter[b >> 6] >> (b & 63) & 1);
+}
+
+static int filter_build(Tables *t, PyObject *by_deletion) {
+    uint64_t bits = 64;
+    while (bits < 16 * (uint64_t)PyDict_GET_SIZE(by_deletion)) bits <<= 1;
+    t->filter = calloc(bits / 64, sizeof(uint64_t));
+    if (!t->filter) return (PyErr_NoMemory(), -1);
+    t->filter_mask = bits - 1;
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(by_deletion, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "Tables: a key of by_deletion is not a string");
+            return -1;
+        }
+        Py_UCS4 *buf = PyUnicode_AsUCS4Copy(key);
+        if (!buf) return -1;
+        filter_add(t, key_hash(buf, PyUnicode_GET_LENGTH(key), -1));
+        PyMem_Free(buf);
+    }
+    return 0;
+}
 
 static void tables_dealloc(Tables *self) {
     Py_XDECREF(self->vocab);
@@ -44,6 +97,8 @@ static void tables_dealloc(Tables *self) {
     free(self->idf);
     free(self->post_size);
     free(self->seen);
+    free(self->filter);
+    free(self->sorted_tids);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -95,7 +150,19 @@ static int tables_init(Tables *self, PyObject *args, PyObject *kw) {
     self->max_expansions = max_expansions;
     self->max_prefix = max_prefix;
     self->gen = 0;
-    return 0;
+    Py_ssize_t nw = PyList_GET_SIZE(sorted_vocab);
+    if (!(self->sorted_tids = malloc(((size_t)nw + 1) * sizeof(int32_t)))) return (PyErr_NoMemory(), -1);
+    for (Py_ssize_t i = 0; i < nw; i++) {
+        PyObject *word = PyList_GET_ITEM(sorted_vocab, i);
+        PyObject *tid = PyUnicode_Check(word) ? PyDict_GetItemWithError(vocab, word) : NULL;
+        long v = tid ? PyLong_AsLong(tid) : -1;
+        if (v < 0 || v >= n) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "Tables: a sorted word is not in vocab");
+            return -1;
+        }
+        self->sorted_tids[i] = (int32_t)v;
+    }
+    return filter_build(self, by_deletion);
 }
 
 static PyTypeObject TablesType = {
@@ -116,10 +183,8 @@ typedef struct {
     Py_ssize_t len, cap;
 } Found;
 
-/* put token t at similarity sim unless it was found already (the ways in are tried best first) */
-static int found_add(Tables *t, Found *f, PyObject *item, double sim) {
-    long v = PyLong_AsLong(item);
-    if (v == -1 && PyErr_Occurred()) return -1;
+/* put token v at similarity sim unless it was found already (the ways in are tried best first) */
+static int found_tid(Tables *t, Found *f, long v, double sim) {
     if (v < 0 || v >= t->n_tokens) {
         PyErr_Format(PyExc_IndexError, "expansion: token %ld out of range", v);
         return -1;
@@ -140,6 +205,12 @@ static int found_add(Tables *t, Found *f, PyObject *item, double sim) {
     f->sim[f->len] = sim;
     f->len++;
     return 0;
+}
+
+static int found_add(Tables *t, Found *f, PyObject *item, double sim) {
+    long v = PyLong_AsLong(item);
+    if (v == -1 && PyErr_Occurred()) return -1;
+    return found_tid(t, f, v, sim);
 }
 
 /* the tokens table[key] lists (at most `most`; all if most < 0) */
@@ -192,10 +263,15 @@ static int expand(Tables *t, Found *f, PyObject *text, PyObject *variants, PyObj
     if (PyUnicode_GET_LENGTH(phonetic) > 0 && len >= 3)
         if (add_listed(t, f, t->by_phonetic, phonetic, t->max_expansions, 0.9) < 0) return -1;
     if (len >= 4) {
-        if (add_listed(t, f, t->by_deletion, text, t->max_expansions, 0.88) < 0) return -1;
         Py_UCS4 *buf = PyUnicode_AsUCS4Copy(text);
         if (!buf) return -1;
+        if (filter_may(t, key_hash(buf, len, -1)) &&
+            add_listed(t, f, t->by_deletion, text, t->max_expansions, 0.88) < 0) {
+            PyMem_Free(buf);
+            return -1;
+        }
         for (Py_ssize_t i = 0; i < len; i++) { /* the text less its i-th letter */
+            if (!filter_may(t, key_hash(buf, len, i))) continue;
             Py_UCS4 *d = PyMem_Malloc((size_t)len * sizeof(Py_UCS4));
             if (!d) {
                 PyMem_Free(buf);
@@ -236,12 +312,7 @@ static int expand(Tables *t, Found *f, PyObject *text, PyObject *variants, PyObj
             Py_ssize_t m = PyUnicode_Tailmatch(word, text, 0, PY_SSIZE_T_MAX, -1);
             if (m < 0) return -1;
             if (!m) break;
-            PyObject *tid = PyDict_GetItemWithError(t->vocab, word);
-            if (!tid) {
-                if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "expansion: a sorted word not in vocab");
-                return -1;
-            }
-            if (found_add(t, f, tid, 0.8) < 0) return -1;
+            if (found_tid(t, f, t->sorted_tids[i], 0.8) < 0) return -1;
         }
     }
     return 0;
