@@ -44,6 +44,7 @@ EXTENSIONS: dict[str, str] = {
     "embargo.index._rank": "embargo/index/_rank.c",
     "embargo.index._votes": "embargo/index/_votes.c",
     "embargo.match._align": "embargo/match/_align.c",
+    "embargo.text._phonetic": "embargo/text/_phonetic.c",
 }
 GROUP = "embargo_native"  # mypyc's shared library of the group: GROUP + "__mypyc"
 

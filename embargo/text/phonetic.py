@@ -44,7 +44,9 @@ given names and Korean surnames that the key alone does not join, such as *Lee* 
 
 from __future__ import annotations
 
+import importlib
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from embargo.text._data import load
@@ -73,8 +75,8 @@ def _group(m: re.Match[str]) -> str:
     return _GROUPS[m.group()]
 
 
-@lru_cache(maxsize=1 << 18)
-def _key(token: str) -> str:
+def _key_py(token: str) -> str:
+    """The key of a lower-case ASCII token (``_phonetic.c`` computes the same in C)."""
     s = _NOT_ALNUM.sub("", token)
     if not s:
         return ""
@@ -89,6 +91,18 @@ def _key(token: str) -> str:
         return ""
     lead = "a" if out[0] == "*" else ""
     return lead + "".join(ch for ch in out if ch != "*")
+
+
+def _load_compiled() -> Callable[[str], str] | None:
+    """``_phonetic.c``'s key, built with the compiled core (see ``embargo._native``); None: ``_key_py``."""
+    try:
+        key: Callable[[str], str] = importlib.import_module("embargo.text._phonetic").key
+    except ImportError:
+        return None
+    return key
+
+
+_key = lru_cache(maxsize=1 << 18)(_load_compiled() or _key_py)
 
 
 def phonetic_key(token: str) -> str:
