@@ -218,7 +218,8 @@ class EntityIndex:
             self.by_phonetic["#" + tok.ocr].append(tid)
         self.sorted_vocab = sorted(self.vocab)
         # expansions of the query tokens seen lately (batches repeat given names, surnames, legal words)
-        self._expansions: dict[tuple[str, bool], _Expansion] = {}
+        # (by token text; "\x00" + text for a syllabic name's: tokens are lower-case ASCII letters and digits)
+        self._expansions: dict[str, _Expansion] = {}
         self._cached_votes = 0  # entities in the votes kept with them
         self._votes_budget = max(VOTES_CACHE, VOTES_PER_ENTITY * len(self.entities))
         self._divisors: dict[int, npt.NDArray[np.float64]] = {}
@@ -433,7 +434,7 @@ class EntityIndex:
 
     def _expansion(self, tok: Token, syllabic: bool) -> _Expansion:
         """``expand(tok)`` as it votes; kept for the query tokens seen lately."""
-        key = (tok.text, syllabic)
+        key = "\x00" + tok.text if syllabic else tok.text
         expansions = self._expansions
         cached = expansions.pop(key, None)
         if cached is not None:

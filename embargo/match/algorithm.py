@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from embargo._native import reduce_frozen
-from embargo.match.names import NameParams, compare_names, name_score
+from embargo.match.names import NameParams, explain_names, name_score
 from embargo.match.prepare import PreparedName, prepare_name
 from embargo.match.types import Contribution, Match, Query
 from embargo.model import Entity
@@ -192,12 +192,14 @@ def _score_entity(
     parts: list[Contribution] = []
     score = max(0.0, best_value)
     if explain and best_q is not None and best_c is not None:
-        best = compare_names(best_q, best_c, algo.names, rarity, entity.schema, best_view)
-        detail = ", ".join(f"{p.query}~{p.listed} {p.how} {p.similarity:.2f}" for p in best.pairs)
-        if best.unmatched_query:
-            detail += f"; query tokens not found: {' '.join(best.unmatched_query)}"
-        if best.unmatched_list:
-            detail += f"; listed tokens not in query: {' '.join(best.unmatched_list)}"
+        _, _, _, pairs, un_q, un_c = explain_names(
+            best_q, best_c, algo.names, rarity, entity.schema, best_view
+        )
+        detail = ", ".join([f"{q}~{lt} {how} {sim:.2f}" for q, lt, sim, how in pairs])
+        if un_q:
+            detail += f"; query tokens not found: {' '.join(un_q)}"
+        if un_c:
+            detail += f"; listed tokens not in query: {' '.join(un_c)}"
         if best_kind != "primary":
             detail += f"; {best_kind} name"
         parts.append(Contribution("name", best_q.original, best_c.original, best_score, score, detail))

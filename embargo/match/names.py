@@ -370,6 +370,24 @@ def compare_names(
 ) -> NameScore:
     """Align tokens greedily (best pairs first) and weigh coverage of both names; explained.
     ``listed_view``: ``name_view(c, rarity)``, if the caller keeps it."""
+    score, q_cov, c_cov, pairs, un_q, un_c = explain_names(q, c, p, rarity, listed_schema, listed_view)
+    return NameScore(score, q_cov, c_cov, tuple([TokenPair(*t) for t in pairs]), un_q, un_c)
+
+
+# compare_names as plain values: score, coverages, pairs (query token, listed token, similarity, how) in
+# query order, the tokens of either name left unmatched
+Explained = tuple[float, float, float, list[tuple[str, str, float, str]], tuple[str, ...], tuple[str, ...]]
+
+
+def explain_names(
+    q: PreparedName,
+    c: PreparedName,
+    p: NameParams,
+    rarity: Callable[[str], float] | None = None,
+    listed_schema: str = "Person",
+    listed_view: Any = None,
+) -> Explained:
+    """:func:`compare_names` without making its objects (an explanation's text needs only the values)."""
     aligned: Any = None
     if _align is not None and q.tokens and c.tokens:
         aligned = _align.score(
@@ -385,17 +403,18 @@ def compare_names(
     if aligned is not None:
         score, q_cov, c_cov, met = aligned
         used_q, used_c = {m[0] for m in met}, {m[1] for m in met}
-        return NameScore(
+        return (
             score,
             q_cov,
             c_cov,
-            tuple([TokenPair(q.tokens[i].text, c.tokens[j].text, s, how) for i, j, s, how in sorted(met)]),
+            [(q.tokens[i].text, c.tokens[j].text, sim, how) for i, j, sim, how in sorted(met)],
             tuple([t.text for i, t in enumerate(q.tokens) if i not in used_q]),
             tuple([t.text for j, t in enumerate(c.tokens) if j not in used_c]),
         )
     ns = _compare(q, c, p, rarity, listed_schema, True)
     assert isinstance(ns, NameScore)
-    return ns
+    pairs = [(t.query, t.listed, t.similarity, t.how) for t in ns.pairs]
+    return ns.score, ns.query_coverage, ns.list_coverage, pairs, ns.unmatched_query, ns.unmatched_list
 
 
 def name_score(
