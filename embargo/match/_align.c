@@ -13,9 +13,10 @@
  * View(texts, roles, patronymic, rarity, syllabic, abjad, joined): one prepared name as the scoring reads it,
  *        with the rarity of each of its words in one index (names._token_weights makes its weights of them).
  * view_of(name, rarity dict, unknown rarity): the View of a PreparedName, read from it in C.
- * score(params, query view, listed view, query tokens, listed tokens, person, at_least, explain)
+ * score(params, query view, listed view, query tokens, listed tokens, person, at_least, explain, may_join)
  *        -> the score; explained: (score, query coverage, listed coverage, ((i, j, similarity, how), ...));
- *        None where words may be read as one (names._joins): names._compare scores those.
+ *        if may_join, None where adjacent words may be read as one (names._join_step decides whether they
+ *        are: names._compare scores those that are).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -134,8 +135,16 @@ typedef struct {
     unsigned char *roles, *patronymic;
     double *rarity;
     PyObject *joined; /* tuple: each two adjacent texts written together */
+    uint64_t text_bits, joined_bits; /* a bit per text, per joined text, by its hash: joins() tests these first */
     int syllabic, abjad, any_name;
 } View;
+
+static int hash_bit(PyObject *text, uint64_t *bits) {
+    Py_hash_t h = PyObject_Hash(text);
+    if (h == -1) return -1;
+    *bits |= 1ULL << ((uint64_t)h & 63);
+    return 0;
+}
 
 static void view_dealloc(View *self) {
     for (Py_ssize_t i = 0; self->texts && i < self->n; i++) Py_XDECREF(self->texts[i]);
@@ -188,6 +197,9 @@ static int view_alloc(View *self, Py_ssize_t n, PyObject *joined) {
         PyErr_NoMemory();
         return -1;
     }
+    self->joined_bits = self->text_bits = 0;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(joined); k++)
+        if (hash_bit(PyTuple_GET_ITEM(joined, k), &self->joined_bits) < 0) return -1;
     Py_INCREF(joined);
     self->joined = joined;
     self->n = 0;
@@ -201,7 +213,7 @@ static int view_set(View *self, Py_ssize_t k, PyObject *text, PyObject *role, in
         PyErr_SetString(PyExc_TypeError, "View: a text must be a string");
         return -1;
     }
-    if (role_code(role, &self->roles[k]) < 0) return -1;
+    if (role_code(role, &self->roles[k]) < 0 || hash_bit(text, &self->text_bits) < 0) return -1;
     Py_INCREF(text);
     self->texts[k] = text;
     self->n = k + 1; /* what dealloc releases */
@@ -362,6 +374,7 @@ static int same_text(PyObject *a, PyObject *b) {
 /* names._joins: whether two adjacent words of one name may be read as one word of the other */
 static int joins(const Params *P, const View *q, const View *c) {
     if (P->abjad_joins && q->abjad && q->n > 1) return 1;
+    if (!(q->joined_bits & c->text_bits) && !(c->joined_bits & q->text_bits)) return 0; /* no text in common */
     for (int side = 0; side < 2; side++) {
         const View *a = side ? c : q, *b = side ? q : c;
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(a->joined); k++)
@@ -464,13 +477,13 @@ static Met *met_of(Params *P, PyObject *row, View *c, Py_ssize_t j, PyObject *qt
 }
 
 static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 8) {
-        PyErr_SetString(PyExc_TypeError, "score: expected 8 arguments");
+    if (nargs != 9) {
+        PyErr_SetString(PyExc_TypeError, "score: expected 9 arguments");
         return NULL;
     }
     if (!PyObject_TypeCheck(args[0], &ParamsType) || !PyObject_TypeCheck(args[1], &ViewType) ||
         !PyObject_TypeCheck(args[2], &ViewType) || !PyTuple_Check(args[3]) || !PyTuple_Check(args[4])) {
-        PyErr_SetString(PyExc_TypeError, "score: expected (Params, View, View, tuple, tuple, bool, float, bool)");
+        PyErr_SetString(PyExc_TypeError, "score: expected (Params, View, View, tuple, tuple, bool, float, bool, bool)");
         return NULL;
     }
     Params *P = (Params *)args[0];
@@ -478,8 +491,8 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
     PyObject *qtokens = args[3], *ctokens = args[4];
     int person = PyObject_IsTrue(args[5]);
     double at_least = PyFloat_AsDouble(args[6]);
-    int explain = PyObject_IsTrue(args[7]);
-    if (person < 0 || explain < 0 || (at_least == -1.0 && PyErr_Occurred())) return NULL;
+    int explain = PyObject_IsTrue(args[7]), may_join = PyObject_IsTrue(args[8]);
+    if (person < 0 || explain < 0 || may_join < 0 || (at_least == -1.0 && PyErr_Occurred())) return NULL;
     if (!P->p) {
         PyErr_SetString(PyExc_RuntimeError, "score: Params not initialised");
         return NULL;
@@ -493,7 +506,7 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
         PyErr_SetString(PyExc_ValueError, "score: a name without tokens");
         return NULL;
     }
-    if (joins(P, q, c)) Py_RETURN_NONE; /* names._compare reads them */
+    if (may_join && joins(P, q, c)) Py_RETURN_NONE; /* names._compare reads them */
 
     /* work arrays: candidates (nq x nc at most), per token similarities and weights, used flags */
     size_t cells = (size_t)nq * (size_t)nc;

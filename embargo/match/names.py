@@ -389,17 +389,13 @@ def explain_names(
 ) -> Explained:
     """:func:`compare_names` without making its objects (an explanation's text needs only the values)."""
     aligned: Any = None
+    joined: _Joined | None = None
     if _align is not None and q.tokens and c.tokens:
-        aligned = _align.score(
-            _align_params(p),
-            _view(q, rarity),
-            listed_view if listed_view is not None else _view(c, rarity),
-            q.tokens,
-            c.tokens,
-            listed_schema == "Person",
-            0.0,
-            True,
-        )
+        aligned = _aligned(q, c, p, rarity, listed_schema, 0.0, True, listed_view, True)
+        if aligned is None:  # adjacent words may be read as one: are they?
+            joined = _join_step(q, c, p)
+            if not joined[2] and not joined[5]:
+                aligned = _aligned(q, c, p, rarity, listed_schema, 0.0, True, listed_view, False)
     if aligned is not None:
         score, q_cov, c_cov, met = aligned
         used_q, used_c = {m[0] for m in met}, {m[1] for m in met}
@@ -411,7 +407,7 @@ def explain_names(
             tuple([t.text for i, t in enumerate(q.tokens) if i not in used_q]),
             tuple([t.text for j, t in enumerate(c.tokens) if j not in used_c]),
         )
-    ns = _compare(q, c, p, rarity, listed_schema, True)
+    ns = _compare(q, c, p, rarity, listed_schema, True, 0.0, joined)
     assert isinstance(ns, NameScore)
     pairs = [(t.query, t.listed, t.similarity, t.how) for t in ns.pairs]
     return ns.score, ns.query_coverage, ns.list_coverage, pairs, ns.unmatched_query, ns.unmatched_list
@@ -431,22 +427,44 @@ def name_score(
     upper bound of its score instead (below ``at_least``). ``listed_view``: as for compare_names."""
     if not q.tokens or not c.tokens:
         return 0.0
+    joined: _Joined | None = None
     if _align is not None:
-        aligned: float | None = _align.score(
-            _align_params(p),
-            _view(q, rarity),
-            listed_view if listed_view is not None else _view(c, rarity),
-            q.tokens,
-            c.tokens,
-            listed_schema == "Person",
-            at_least,
-            False,
-        )
+        aligned: float | None = _aligned(q, c, p, rarity, listed_schema, at_least, False, listed_view, True)
         if aligned is not None:
             return aligned
-    score = _compare(q, c, p, rarity, listed_schema, False, at_least)
+        joined = _join_step(q, c, p)  # adjacent words may be read as one: are they?
+        if not joined[2] and not joined[5]:
+            unjoined: float = _aligned(q, c, p, rarity, listed_schema, at_least, False, listed_view, False)
+            return unjoined
+    score = _compare(q, c, p, rarity, listed_schema, False, at_least, joined)
     assert isinstance(score, float)
     return score
+
+
+def _aligned(
+    q: PreparedName,
+    c: PreparedName,
+    p: NameParams,
+    rarity: Callable[[str], float] | None,
+    listed_schema: str,
+    at_least: float,
+    explain: bool,
+    listed_view: Any,
+    may_join: bool,
+) -> Any:
+    """``_align.score`` of two names; None if ``may_join`` and adjacent words may be read as one (``_compare``
+    then joins them; where it joins none, the same score is this one's without ``may_join``)."""
+    return _align.score(
+        _align_params(p),
+        _view(q, rarity),
+        listed_view if listed_view is not None else _view(c, rarity),
+        q.tokens,
+        c.tokens,
+        listed_schema == "Person",
+        at_least,
+        explain,
+        may_join,
+    )
 
 
 def _load_align() -> Any:
@@ -527,18 +545,19 @@ def _view(name: PreparedName, rarity: Callable[[str], float] | None) -> Any:
     return view
 
 
-def _compare(
-    q: PreparedName,
-    c: PreparedName,
-    p: NameParams,
-    rarity: Callable[[str], float] | None,
-    listed_schema: str,
-    explain: bool,
-    at_least: float = 0.0,
-) -> NameScore | float:
-    if not q.tokens or not c.tokens:
-        return NameScore(0.0, 0.0, 0.0, (), tuple(t.text for t in q.tokens), tuple(t.text for t in c.tokens))
-    # two adjacent tokens written as one on the other side: join them (cheap test first)
+# both names' tokens and roles once adjacent words read as one were joined, with the joins of each side
+_Joined = tuple[
+    Sequence[Token],
+    Sequence[str],
+    list[tuple[str, str]],
+    Sequence[Token],
+    Sequence[str],
+    list[tuple[str, str]],
+]
+
+
+def _join_step(q: PreparedName, c: PreparedName, p: NameParams) -> _Joined:
+    """Two adjacent tokens written as one on the other side: join them (cheap test first)."""
     abjad = p.abjad_joins and q.abjad and len(q.tokens) > 1
     qt: Sequence[Token]
     ct: Sequence[Token]
@@ -552,6 +571,23 @@ def _compare(
         ct, cr, c_joins = _join_adjacent(list(c.tokens), list(c.roles), list(qt))
     else:
         ct, cr, c_joins = c.tokens, c.roles, []
+    return qt, qr, q_joins, ct, cr, c_joins
+
+
+def _compare(
+    q: PreparedName,
+    c: PreparedName,
+    p: NameParams,
+    rarity: Callable[[str], float] | None,
+    listed_schema: str,
+    explain: bool,
+    at_least: float = 0.0,
+    step: _Joined | None = None,
+) -> NameScore | float:
+    """``step``: ``_join_step(q, c, p)``, if the caller made it."""
+    if not q.tokens or not c.tokens:
+        return NameScore(0.0, 0.0, 0.0, (), tuple(t.text for t in q.tokens), tuple(t.text for t in c.tokens))
+    qt, qr, q_joins, ct, cr, c_joins = step if step is not None else _join_step(q, c, p)
     last = len(qt) - 1
     cands: list[tuple[float, int, int, str]] = []
     syllabic = q.syllabic or c.syllabic

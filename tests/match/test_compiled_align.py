@@ -46,9 +46,8 @@ def test_compiled_score_equals_python_compare() -> None:
                         cn = index.names[nid]
                         if names._align.score(names._align_params(p), names.name_view(qn, None),
                                               names.name_view(cn, None), qn.tokens, cn.tokens, True, 0.0,
-                                              False) is None:  # fmt: skip
-                            joined += 1  # adjacent words may be read as one: _compare scores it
-                            continue
+                                              False, True) is None:  # fmt: skip
+                            joined += 1  # words may be read as one: scored in C only if none are
                         assert index.name_view(nid).fields() == names.name_view(cn, index.weight).fields()
                         for rarity in (index.weight, None):
                             view = index.name_view(nid) if rarity else names.name_view(cn, rarity)
@@ -73,13 +72,13 @@ def test_compiled_score_refuses_bad_input() -> None:
     p = ALGORITHMS["embargo-v2"].names
     q = PreparedQuery.of(Query.of("Ivan Petrov")).names[0]
     params, view = names._align_params(p), names.name_view(q, None)
-    assert align.score(params, view, view, q.tokens, q.tokens, True, 0.0, False) == 1.0
+    assert align.score(params, view, view, q.tokens, q.tokens, True, 0.0, False, True) == 1.0
     with pytest.raises(TypeError):
         align.score(params, view, view, q.tokens, q.tokens, True, 0.0)
     with pytest.raises(TypeError):
-        align.score(view, view, view, q.tokens, q.tokens, True, 0.0, False)
+        align.score(view, view, view, q.tokens, q.tokens, True, 0.0, False, True)
     with pytest.raises(ValueError):
-        align.score(params, view, view, q.tokens[:1], q.tokens, True, 0.0, False)
+        align.score(params, view, view, q.tokens[:1], q.tokens, True, 0.0, False, True)
     with pytest.raises(ValueError):
         align.View(("a", "b"), ("name",), (False, False), (1.0, 1.0), False, False, ())
     with pytest.raises(TypeError):
@@ -98,4 +97,4 @@ def test_compiled_score_refuses_bad_input() -> None:
         p, odd, 0.6, 0.55, 0.95, 0.75, 8, 0.6, 0.5, 0.06, 0.85, False, 100, (1.0, 0.5, 0.2, 0.3), 0.5, False
     )
     with pytest.raises(TypeError):
-        align.score(odd_params, view, view, q.tokens, q.tokens, True, 0.0, False)
+        align.score(odd_params, view, view, q.tokens, q.tokens, True, 0.0, False, True)
