@@ -58,34 +58,41 @@ static Met *met_new(double similarity, PyObject *how) {
     return m;
 }
 
+/* names.NameParams' constants of token_similarity */
+typedef struct {
+    double exact, variant, ocr, edit_cost, short_edit, tiny_edit, phonetic, phonetic_spread, skeleton_long,
+        skeleton_short, prefix, initial, phonetic_min_similarity, abjad_letters;
+    int strict_consonants;
+} TokenParams;
+
 typedef struct {
     PyObject_HEAD
-    PyObject *p, *similarity;
+    TokenParams t;
     double query_weight_person, query_weight_other, subset_factor, subset_min_similarity, conflict_penalty,
         extra_word_penalty, legal_conflict_penalty, cut_name, patronymic_weight;
     double role_weight[4]; /* by ROLE_ */
     long subset_min_letters;
-    int letters, abjad_joins;
+    int letters, abjad_joins, ready;
     PyObject *rows[8]; /* by _flags(last, syllabic, letters): query token text -> {listed text: Met} */
     Py_ssize_t size, max;
 } Params;
 
 static void params_dealloc(Params *self) {
-    Py_XDECREF(self->p);
-    Py_XDECREF(self->similarity);
     for (int i = 0; i < 8; i++) Py_XDECREF(self->rows[i]);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 static int params_init(Params *self, PyObject *args, PyObject *kw) {
-    PyObject *p, *similarity;
-    int letters;
-    if (self->p) {
+    int letters, abjad_joins, strict;
+    TokenParams *t = &self->t;
+    if (self->ready) {
         PyErr_SetString(PyExc_RuntimeError, "Params: already initialised");
         return -1;
     }
-    int abjad_joins;
-    if (!PyArg_ParseTuple(args, "OOddddlddddpn(dddd)dp", &p, &similarity, &self->query_weight_person,
+    if (!PyArg_ParseTuple(args, "(ddddddddddddddp)ddddlddddpn(dddd)dp", &t->exact, &t->variant, &t->ocr,
+                          &t->edit_cost, &t->short_edit, &t->tiny_edit, &t->phonetic, &t->phonetic_spread,
+                          &t->skeleton_long, &t->skeleton_short, &t->prefix, &t->initial,
+                          &t->phonetic_min_similarity, &t->abjad_letters, &strict, &self->query_weight_person,
                           &self->query_weight_other, &self->subset_factor, &self->subset_min_similarity,
                           &self->subset_min_letters, &self->conflict_penalty, &self->extra_word_penalty,
                           &self->legal_conflict_penalty, &self->cut_name, &letters, &self->max,
@@ -93,19 +100,13 @@ static int params_init(Params *self, PyObject *args, PyObject *kw) {
                           &self->role_weight[ROLE_LEGAL], &self->role_weight[ROLE_STOP], &self->patronymic_weight,
                           &abjad_joins))
         return -1;
+    t->strict_consonants = strict;
     self->abjad_joins = abjad_joins;
-    if (!PyCallable_Check(similarity)) {
-        PyErr_SetString(PyExc_TypeError, "Params: token_similarity must be callable");
-        return -1;
-    }
     for (int i = 0; i < 8; i++)
         if (!(self->rows[i] = PyDict_New())) return -1;
     self->letters = letters;
     self->size = 0;
-    Py_INCREF(p);
-    Py_INCREF(similarity);
-    self->p = p;
-    self->similarity = similarity;
+    self->ready = 1;
     return 0;
 }
 
@@ -127,9 +128,16 @@ static PyTypeObject ParamsType = {
     .tp_doc = "One parameter set of the name scoring, with its memo (see the module's source).",
 };
 
+/* a token of a view: its Token (held) and what token_similarity reads of it (the Token holds those) */
+typedef struct {
+    PyObject *token, *ocr, *skeleton, *phonetic, *variants;
+    int vowelless;
+} Tok;
+
 typedef struct {
     PyObject_HEAD
     Py_ssize_t n;
+    Tok *toks;
     PyObject **texts;
     Py_ssize_t *lengths;
     unsigned char *roles, *patronymic;
@@ -147,8 +155,12 @@ static int hash_bit(PyObject *text, uint64_t *bits) {
 }
 
 static void view_dealloc(View *self) {
-    for (Py_ssize_t i = 0; self->texts && i < self->n; i++) Py_XDECREF(self->texts[i]);
+    for (Py_ssize_t i = 0; self->texts && i < self->n; i++) {
+        Py_XDECREF(self->texts[i]);
+        Py_XDECREF(self->toks[i].token);
+    }
     free(self->texts);
+    free(self->toks);
     free(self->lengths);
     free(self->roles);
     free(self->patronymic);
@@ -189,11 +201,12 @@ static int view_alloc(View *self, Py_ssize_t n, PyObject *joined) {
         }
     size_t m = (size_t)n + 1;
     self->texts = calloc(m, sizeof(PyObject *));
+    self->toks = calloc(m, sizeof(Tok));
     self->lengths = malloc(m * sizeof(Py_ssize_t));
     self->roles = malloc(m);
     self->patronymic = malloc(m);
     self->rarity = malloc(m * sizeof(double));
-    if (!self->texts || !self->lengths || !self->roles || !self->patronymic || !self->rarity) {
+    if (!self->texts || !self->toks || !self->lengths || !self->roles || !self->patronymic || !self->rarity) {
         PyErr_NoMemory();
         return -1;
     }
@@ -207,13 +220,50 @@ static int view_alloc(View *self, Py_ssize_t n, PyObject *joined) {
     return 0;
 }
 
-/* token k of a view being filled */
-static int view_set(View *self, Py_ssize_t k, PyObject *text, PyObject *role, int patronymic, double rarity) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "View: a text must be a string");
-        return -1;
+static PyObject *S_TOKENS, *S_ROLES, *S_SYLLABIC, *S_ABJAD, *S_JOINED, *S_TEXT, *S_PATRONYMIC, *S_OCR, *S_SKELETON,
+    *S_PHONETIC, *S_VARIANTS, *S_VOWELLESS;
+
+/* an attribute of a Token held elsewhere: borrowed (the Token keeps it), of the type asked for */
+static PyObject *held_attr(PyObject *obj, PyObject *name, PyTypeObject *type) {
+    PyObject *v = PyObject_GetAttr(obj, name);
+    if (!v) return NULL;
+    if (!PyObject_TypeCheck(v, type)) {
+        PyErr_Format(PyExc_TypeError, "View: a token's %U is not a %s", name, type->tp_name);
+        Py_DECREF(v);
+        return NULL;
     }
+    Py_DECREF(v); /* the Token, which the view holds, keeps it */
+    return v;
+}
+
+static int bool_attr(PyObject *obj, PyObject *name) {
+    PyObject *v = PyObject_GetAttr(obj, name);
+    if (!v) return -1;
+    int r = PyObject_IsTrue(v);
+    Py_DECREF(v);
+    return r;
+}
+
+/* token k of a view being filled, from its Token */
+static int view_set(View *self, Py_ssize_t k, PyObject *token, PyObject *role, double rarity) {
+    Tok *t = &self->toks[k];
+    PyObject *text = held_attr(token, S_TEXT, &PyUnicode_Type);
+    if (!text || !(t->ocr = held_attr(token, S_OCR, &PyUnicode_Type)) ||
+        !(t->skeleton = held_attr(token, S_SKELETON, &PyUnicode_Type)) ||
+        !(t->phonetic = held_attr(token, S_PHONETIC, &PyUnicode_Type)) ||
+        !(t->variants = held_attr(token, S_VARIANTS, &PyTuple_Type)))
+        return -1;
+    for (Py_ssize_t v = 0; v < PyTuple_GET_SIZE(t->variants); v++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(t->variants, v))) {
+            PyErr_SetString(PyExc_TypeError, "View: a token's variants must be strings");
+            return -1;
+        }
+    int patronymic = bool_attr(token, S_PATRONYMIC), vowelless = bool_attr(token, S_VOWELLESS);
+    if (patronymic < 0 || vowelless < 0) return -1;
     if (role_code(role, &self->roles[k]) < 0 || hash_bit(text, &self->text_bits) < 0) return -1;
+    Py_INCREF(token);
+    t->token = token;
+    t->vowelless = vowelless;
     Py_INCREF(text);
     self->texts[k] = text;
     self->n = k + 1; /* what dealloc releases */
@@ -225,22 +275,21 @@ static int view_set(View *self, Py_ssize_t k, PyObject *text, PyObject *role, in
 }
 
 static int view_init(View *self, PyObject *args, PyObject *kw) {
-    PyObject *texts, *roles, *patronymic, *rarity, *joined;
+    PyObject *tokens, *roles, *rarity, *joined;
     int syllabic, abjad;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!ppO", &PyTuple_Type, &texts, &PyTuple_Type, &roles, &PyTuple_Type,
-                          &patronymic, &PyTuple_Type, &rarity, &syllabic, &abjad, &joined))
+    if (!PyArg_ParseTuple(args, "O!O!O!ppO", &PyTuple_Type, &tokens, &PyTuple_Type, &roles, &PyTuple_Type, &rarity,
+                          &syllabic, &abjad, &joined))
         return -1;
-    Py_ssize_t n = PyTuple_GET_SIZE(texts);
-    if (PyTuple_GET_SIZE(roles) != n || PyTuple_GET_SIZE(patronymic) != n || PyTuple_GET_SIZE(rarity) != n) {
-        PyErr_SetString(PyExc_ValueError, "View: texts, roles, patronymic and rarity differ in length");
+    Py_ssize_t n = PyTuple_GET_SIZE(tokens);
+    if (PyTuple_GET_SIZE(roles) != n || PyTuple_GET_SIZE(rarity) != n) {
+        PyErr_SetString(PyExc_ValueError, "View: tokens, roles and rarity differ in length");
         return -1;
     }
     if (view_alloc(self, n, joined) < 0) return -1;
     for (Py_ssize_t k = 0; k < n; k++) {
-        int pat = PyObject_IsTrue(PyTuple_GET_ITEM(patronymic, k));
         double w = PyFloat_AsDouble(PyTuple_GET_ITEM(rarity, k));
-        if (pat < 0 || (w == -1.0 && PyErr_Occurred())) return -1;
-        if (view_set(self, k, PyTuple_GET_ITEM(texts, k), PyTuple_GET_ITEM(roles, k), pat, w) < 0) return -1;
+        if (w == -1.0 && PyErr_Occurred()) return -1;
+        if (view_set(self, k, PyTuple_GET_ITEM(tokens, k), PyTuple_GET_ITEM(roles, k), w) < 0) return -1;
     }
     self->syllabic = syllabic;
     self->abjad = abjad;
@@ -295,8 +344,6 @@ static PyTypeObject ViewType = {
     .tp_doc = "A prepared name as the scoring reads it (see the module's source).",
 };
 
-static PyObject *S_TOKENS, *S_ROLES, *S_SYLLABIC, *S_ABJAD, *S_JOINED, *S_TEXT, *S_PATRONYMIC;
-
 /* an attribute that must be a tuple (a new reference) */
 static PyObject *tuple_attr(PyObject *obj, PyObject *name) {
     PyObject *v = PyObject_GetAttr(obj, name);
@@ -307,13 +354,6 @@ static PyObject *tuple_attr(PyObject *obj, PyObject *name) {
     return v;
 }
 
-static int bool_attr(PyObject *obj, PyObject *name) {
-    PyObject *v = PyObject_GetAttr(obj, name);
-    if (!v) return -1;
-    int r = PyObject_IsTrue(v);
-    Py_DECREF(v);
-    return r;
-}
 
 /* view_of(name, rarity, unknown): the View of a PreparedName, its name words' rarity looked up in the dict
  * rarity (unknown where absent), as names.name_view makes it with rarity.get(word, unknown) */
@@ -337,16 +377,15 @@ static PyObject *view_of(PyObject *mod, PyObject *args) {
     for (Py_ssize_t k = 0; k < n; k++) {
         PyObject *tok = PyTuple_GET_ITEM(tokens, k), *role = PyTuple_GET_ITEM(roles, k);
         PyObject *text = PyObject_GetAttr(tok, S_TEXT);
-        int pat = text ? bool_attr(tok, S_PATRONYMIC) : -1;
         double w = 1.0;
-        if (pat >= 0 && PyUnicode_Check(role) && PyUnicode_CompareWithASCIIString(role, "name") == 0) {
+        if (text && PyUnicode_Check(role) && PyUnicode_CompareWithASCIIString(role, "name") == 0) {
             PyObject *got = PyDict_GetItemWithError(rarity, text);
             if (got)
                 w = PyFloat_AsDouble(got);
             else if (!PyErr_Occurred())
                 w = unknown;
         }
-        int r = (pat < 0 || PyErr_Occurred()) ? -1 : view_set(v, k, text, role, pat, w);
+        int r = (!text || PyErr_Occurred()) ? -1 : view_set(v, k, tok, role, w);
         Py_XDECREF(text);
         if (r < 0) goto fail;
     }
@@ -446,9 +485,245 @@ static void weights(const Params *P, const View *v, double *w) {
                (v->patronymic[k] ? P->patronymic_weight : 1.0);
 }
 
+/* --- names.token_similarity ---------------------------------------------------------------------- */
+
+enum { H_NONE, H_EXACT, H_INITIAL, H_VARIANT, H_OCR, H_SKELETON, H_VOWELS, H_EDIT1, H_EDIT2, H_EDIT3, H_PHONETIC,
+       H_ARABIC, H_PREFIX, N_HOW };
+static PyObject *HOW[N_HOW]; /* how two tokens met, as names.token_similarity says it */
+
+/* a token's letters as code points: in buf if they fit, else allocated (free with ucs_free) */
+typedef struct {
+    Py_UCS4 *s;
+    Py_ssize_t n;
+    Py_UCS4 buf[48];
+} Ucs;
+
+static int ucs_of(PyObject *text, Ucs *u) {
+    u->n = PyUnicode_GET_LENGTH(text);
+    u->s = u->n <= 48 ? u->buf : PyMem_Malloc((size_t)u->n * sizeof(Py_UCS4));
+    if (!u->s) return (PyErr_NoMemory(), -1);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < u->n; i++) u->s[i] = PyUnicode_READ(kind, data, i);
+    return 0;
+}
+
+static void ucs_free(Ucs *u) {
+    if (u->s && u->s != u->buf) PyMem_Free(u->s);
+    u->s = NULL;
+}
+
+static int vowel(Py_UCS4 ch) { return ch == 'a' || ch == 'e' || ch == 'i' || ch == 'o' || ch == 'u' || ch == 'y'; }
+
+static int same(const Py_UCS4 *a, Py_ssize_t na, const Py_UCS4 *b, Py_ssize_t nb) {
+    return na == nb && memcmp(a, b, (size_t)na * sizeof(Py_UCS4)) == 0;
+}
+
+/* rapidfuzz's OSA.distance (edits, and swaps of two adjacent letters), or Levenshtein.distance (no swaps) */
+static Py_ssize_t edit_distance(const Py_UCS4 *a, Py_ssize_t na, const Py_UCS4 *b, Py_ssize_t nb, int swaps) {
+    Py_ssize_t stack[3 * 49], *mem = (nb + 1) <= 49 ? stack : PyMem_Malloc(3 * (size_t)(nb + 1) * sizeof(Py_ssize_t));
+    if (!mem) return -1;
+    Py_ssize_t *prev2 = mem, *prev = mem + nb + 1, *cur = mem + 2 * (nb + 1);
+    for (Py_ssize_t j = 0; j <= nb; j++) prev[j] = j;
+    for (Py_ssize_t i = 1; i <= na; i++) {
+        cur[0] = i;
+        for (Py_ssize_t j = 1; j <= nb; j++) {
+            Py_ssize_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            Py_ssize_t d = prev[j] + 1;
+            if (cur[j - 1] + 1 < d) d = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < d) d = prev[j - 1] + cost;
+            if (swaps && i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < d)
+                d = prev2[j - 2] + 1;
+            cur[j] = d;
+        }
+        Py_ssize_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    Py_ssize_t d = prev[nb];
+    if (mem != stack) PyMem_Free(mem);
+    return d;
+}
+
+/* names._drops_vowels: short is long with some of its vowels left out */
+static int drops_vowels(const Py_UCS4 *sh, Py_ssize_t ns, const Py_UCS4 *lg, Py_ssize_t nl) {
+    if (ns >= nl || (!(ns > 0 && sh[0] == lg[0]) && !vowel(lg[0]))) return 0;
+    Py_ssize_t i = 0;
+    for (Py_ssize_t k = 0; k < nl; k++) {
+        if (i < ns && lg[k] == sh[i])
+            i++;
+        else if (!vowel(lg[k]))
+            return 0;
+    }
+    return i == ns;
+}
+
+/* names._consonants_may_meet */
+static int consonants_may_meet(const Ucs *q, const Ucs *c) {
+    int q_article = q->n == 2 && (q->s[0] == 'a' || q->s[0] == 'e') && q->s[1] == 'l';
+    int c_article = c->n == 2 && (c->s[0] == 'a' || c->s[0] == 'e') && c->s[1] == 'l';
+    if (q_article && !c_article) return 0;
+    if (vowel(q->s[0]) && !vowel(c->s[0])) return 0;
+    int vowels = 0;
+    for (Py_ssize_t i = 0; i < q->n; i++) vowels += q->s[i] != 'y' && vowel(q->s[i]);
+    return vowels <= 1;
+}
+
+/* names._abjad_fold, in place: dh>d, th>t, z>d, w>v, q>k, one after the other */
+static void abjad_fold(Py_UCS4 *s, Py_ssize_t *n) {
+    static const char *from[] = {"dh", "th", "z", "w", "q"}, to[] = {'d', 't', 'd', 'v', 'k'};
+    for (int r = 0; r < 5; r++) {
+        Py_ssize_t m = 0, len = (Py_ssize_t)strlen(from[r]);
+        for (Py_ssize_t i = 0; i < *n;) {
+            if (i + len <= *n && s[i] == (Py_UCS4)from[r][0] && (len == 1 || s[i + 1] == (Py_UCS4)from[r][1])) {
+                s[m++] = (Py_UCS4)to[r];
+                i += len;
+            } else {
+                s[m++] = s[i++];
+            }
+        }
+        *n = m;
+    }
+}
+
+/* prepare.skeleton, in place: vowels dropped, doubled letters once; the first letter if nothing is left */
+static void skeleton_of(Py_UCS4 *s, Py_ssize_t *n) {
+    Py_UCS4 first = *n ? s[0] : 0;
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < *n; i++) {
+        if (vowel(s[i])) continue;
+        if (!m || s[i] != s[m - 1]) s[m++] = s[i];
+    }
+    if (!m && *n) s[m++] = first;
+    *n = m;
+}
+
+/* names._abjad_same */
+static int abjad_same(const Ucs *q, const Ucs *c, int vowelless) {
+    Py_UCS4 *a = PyMem_Malloc(((size_t)q->n + 1) * sizeof(Py_UCS4)), *b = PyMem_Malloc(((size_t)c->n + 1) * sizeof(Py_UCS4));
+    int r = -1;
+    if (!a || !b) {
+        PyErr_NoMemory();
+    } else {
+        Py_ssize_t na = q->n, nb = c->n;
+        memcpy(a, q->s, (size_t)na * sizeof(Py_UCS4));
+        memcpy(b, c->s, (size_t)nb * sizeof(Py_UCS4));
+        abjad_fold(a, &na);
+        abjad_fold(b, &nb);
+        if (same(a, na, b, nb) || drops_vowels(a, na, b, nb)) {
+            r = 1;
+        } else if (vowelless && na >= 3) {
+            skeleton_of(a, &na);
+            skeleton_of(b, &nb);
+            r = same(a, na, b, nb);
+        } else {
+            r = 0;
+        }
+    }
+    PyMem_Free(a);
+    PyMem_Free(b);
+    return r;
+}
+
+static int text_eq(PyObject *a, PyObject *b) {
+    return a == b || (PyUnicode_GET_LENGTH(a) == PyUnicode_GET_LENGTH(b) && PyUnicode_Compare(a, b) == 0);
+}
+
+/* names.token_similarity of query token a and listed token b: the similarity, and how (an index of HOW) */
+static int similarity(const TokenParams *p, const Tok *a, PyObject *at, const Tok *b, PyObject *bt, int last,
+                      int syllabic, int abjad, double *sim, int *how) {
+    *sim = 0.0;
+    *how = H_NONE;
+    if (text_eq(at, bt)) return (*sim = p->exact, *how = H_EXACT, 0);
+    Ucs q = {0}, c = {0};
+    int r = 0;
+    if (ucs_of(at, &q) < 0 || ucs_of(bt, &c) < 0) {
+        r = -1;
+        goto done;
+    }
+    if (q.n == 1 || c.n == 1) { /* an initial */
+        if (q.n && c.n && q.s[0] == c.s[0]) *sim = p->initial, *how = H_INITIAL;
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(a->variants); i++)
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(b->variants); j++)
+            if (text_eq(PyTuple_GET_ITEM(a->variants, i), PyTuple_GET_ITEM(b->variants, j))) {
+                *sim = p->variant, *how = H_VARIANT;
+                goto done;
+            }
+    Py_ssize_t longest = q.n > c.n ? q.n : c.n, shortest = q.n < c.n ? q.n : c.n;
+    if (syllabic && shortest <= 4) goto done;
+    if (text_eq(a->ocr, b->ocr)) {
+        *sim = p->ocr, *how = H_OCR;
+        goto done;
+    }
+    /* consonant-only evidence */
+    if ((a->vowelless || b->vowelless) && text_eq(a->skeleton, b->skeleton) && PyUnicode_GET_LENGTH(a->skeleton) >= 2) {
+        if (!p->strict_consonants || consonants_may_meet(&q, &c)) {
+            *sim = PyUnicode_GET_LENGTH(a->skeleton) >= 3 ? p->skeleton_long : p->skeleton_short, *how = H_SKELETON;
+            goto done;
+        }
+    } else if (q.n >= 2 && drops_vowels(q.s, q.n, c.s, c.n) && (!p->strict_consonants || consonants_may_meet(&q, &c))) {
+        *sim = q.n >= 3 ? p->skeleton_long : p->skeleton_short, *how = H_VOWELS;
+        goto done;
+    }
+    if (longest >= 6) {
+        Py_ssize_t allowed = longest <= 8 ? 1 : longest <= 13 ? 2 : 3;
+        Py_ssize_t d = edit_distance(q.s, q.n, c.s, c.n, 1);
+        if (d < 0) {
+            r = (PyErr_NoMemory(), -1);
+            goto done;
+        }
+        if (d <= allowed) {
+            *sim = 1.0 - p->edit_cost * (double)d / (double)longest, *how = H_EDIT1 + (int)d - 1;
+            goto done;
+        }
+    } else if (shortest >= 2) {
+        Py_ssize_t d = edit_distance(q.s, q.n, c.s, c.n, 1);
+        if (d < 0) {
+            r = (PyErr_NoMemory(), -1);
+            goto done;
+        }
+        if (d <= 1) {
+            *sim = longest >= 4 ? p->short_edit : p->tiny_edit, *how = H_EDIT1;
+            goto done;
+        }
+    }
+    if (PyUnicode_GET_LENGTH(a->phonetic) > 0 && text_eq(a->phonetic, b->phonetic) && shortest >= 4) {
+        Py_ssize_t d = edit_distance(q.s, q.n, c.s, c.n, 0);
+        if (d < 0) {
+            r = (PyErr_NoMemory(), -1);
+            goto done;
+        }
+        double letters = 1.0 - (double)d / (double)longest; /* Levenshtein.normalized_similarity */
+        if (letters >= p->phonetic_min_similarity) {
+            *sim = p->phonetic + p->phonetic_spread * letters, *how = H_PHONETIC;
+            goto done;
+        }
+    }
+    if (abjad && p->abjad_letters != 0.0 && q.n >= 3 && (!p->strict_consonants || consonants_may_meet(&q, &c))) {
+        int same_letters = abjad_same(&q, &c, a->vowelless || b->vowelless);
+        if (same_letters < 0) {
+            r = -1;
+            goto done;
+        }
+        if (same_letters) {
+            *sim = p->abjad_letters, *how = H_ARABIC;
+            goto done;
+        }
+    }
+    if ((q.n >= 3 || (last && q.n >= 2)) && q.n < c.n && memcmp(c.s, q.s, (size_t)q.n * sizeof(Py_UCS4)) == 0)
+        *sim = p->prefix, *how = H_PREFIX;
+done:
+    ucs_free(&q);
+    ucs_free(&c);
+    return r;
+}
+
 /* how query token i met listed token j, from the memo or token_similarity (a borrowed reference) */
-static Met *met_of(Params *P, PyObject *row, View *c, Py_ssize_t j, PyObject *qtoken, PyObject *ctoken, int last,
-                   int syllabic, int letters) {
+static Met *met_of(Params *P, PyObject *row, View *q, Py_ssize_t i, View *c, Py_ssize_t j, int last, int syllabic,
+                   int letters) {
     PyObject *met = PyDict_GetItemWithError(row, c->texts[j]);
     if (met) {
         if (Py_TYPE(met) != &MetType) {
@@ -458,22 +733,36 @@ static Met *met_of(Params *P, PyObject *row, View *c, Py_ssize_t j, PyObject *qt
         return (Met *)met;
     }
     if (PyErr_Occurred()) return NULL;
-    PyObject *call[6] = {qtoken, ctoken, P->p, last ? Py_True : Py_False, syllabic ? Py_True : Py_False,
-                         letters ? Py_True : Py_False};
-    PyObject *got = PyObject_Vectorcall(P->similarity, call, 6, NULL);
-    if (!got) return NULL;
-    Met *m = NULL;
-    if (!PyTuple_Check(got) || PyTuple_GET_SIZE(got) != 2 || !PyUnicode_Check(PyTuple_GET_ITEM(got, 1))) {
-        PyErr_SetString(PyExc_TypeError, "score: token_similarity must return (float, str)");
-    } else {
-        double sim = PyFloat_AsDouble(PyTuple_GET_ITEM(got, 0));
-        if (!(sim == -1.0 && PyErr_Occurred())) m = sim > 0 ? met_new(sim, PyTuple_GET_ITEM(got, 1)) : (Met *)Py_NewRef(APART);
-    }
-    Py_DECREF(got);
+    double sim;
+    int how;
+    if (similarity(&P->t, &q->toks[i], q->texts[i], &c->toks[j], c->texts[j], last, syllabic, letters, &sim, &how) < 0)
+        return NULL;
+    Met *m = sim > 0 ? met_new(sim, HOW[how]) : (Met *)Py_NewRef(APART);
     if (!m) return NULL;
     int r = PyDict_SetItem(row, c->texts[j], (PyObject *)m);
     Py_DECREF(m); /* the row holds it */
     return r < 0 ? NULL : m;
+}
+
+/* similarity(params, query view, i, listed view, j, last, syllabic, abjad) -> (similarity, how), as
+ * names.token_similarity(query token i, listed token j, ...): for tests */
+static PyObject *similarity_of(PyObject *mod, PyObject *args) {
+    Params *P;
+    View *q, *c;
+    Py_ssize_t i, j;
+    int last, syllabic, abjad;
+    if (!PyArg_ParseTuple(args, "O!O!nO!nppp", &ParamsType, &P, &ViewType, &q, &i, &ViewType, &c, &j, &last,
+                          &syllabic, &abjad))
+        return NULL;
+    if (!P->ready || i < 0 || i >= q->n || j < 0 || j >= c->n) {
+        PyErr_SetString(PyExc_IndexError, "similarity: no such token (or Params not initialised)");
+        return NULL;
+    }
+    double sim;
+    int how;
+    if (similarity(&P->t, &q->toks[i], q->texts[i], &c->toks[j], c->texts[j], last, syllabic, abjad, &sim, &how) < 0)
+        return NULL;
+    return Py_BuildValue("(dO)", sim, HOW[how]);
 }
 
 static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
@@ -493,7 +782,7 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
     double at_least = PyFloat_AsDouble(args[6]);
     int explain = PyObject_IsTrue(args[7]), may_join = PyObject_IsTrue(args[8]);
     if (person < 0 || explain < 0 || may_join < 0 || (at_least == -1.0 && PyErr_Occurred())) return NULL;
-    if (!P->p) {
+    if (!P->ready) {
         PyErr_SetString(PyExc_RuntimeError, "score: Params not initialised");
         return NULL;
     }
@@ -534,8 +823,7 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
         if (!row) goto done;
         Py_INCREF(row);
         for (Py_ssize_t j = 0; j < nc; j++) {
-            Met *met = met_of(P, row, c, j, PyTuple_GET_ITEM(qtokens, i), PyTuple_GET_ITEM(ctokens, j), last,
-                              syllabic, letters);
+            Met *met = met_of(P, row, q, i, c, j, last, syllabic, letters);
             if (!met) {
                 Py_DECREF(row);
                 goto done;
@@ -647,6 +935,7 @@ done:
 static PyMethodDef methods[] = {
     {"score", (PyCFunction)(void (*)(void))score, METH_FASTCALL, "The score of two names (see the module's source)."},
     {"view_of", view_of, METH_VARARGS, "The View of a prepared name (see the module's source)."},
+    {"similarity", similarity_of, METH_VARARGS, "How two tokens of two views meet (see the module's source)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -658,8 +947,16 @@ PyMODINIT_FUNC PyInit__align(void) {
     if (!(S_TOKENS = PyUnicode_InternFromString("tokens")) || !(S_ROLES = PyUnicode_InternFromString("roles")) ||
         !(S_SYLLABIC = PyUnicode_InternFromString("syllabic")) || !(S_ABJAD = PyUnicode_InternFromString("abjad")) ||
         !(S_JOINED = PyUnicode_InternFromString("joined")) || !(S_TEXT = PyUnicode_InternFromString("text")) ||
-        !(S_PATRONYMIC = PyUnicode_InternFromString("patronymic")))
+        !(S_PATRONYMIC = PyUnicode_InternFromString("patronymic")) || !(S_OCR = PyUnicode_InternFromString("ocr")) ||
+        !(S_SKELETON = PyUnicode_InternFromString("skeleton")) ||
+        !(S_PHONETIC = PyUnicode_InternFromString("phonetic")) ||
+        !(S_VARIANTS = PyUnicode_InternFromString("variants")) ||
+        !(S_VOWELLESS = PyUnicode_InternFromString("vowelless")))
         return NULL;
+    static const char *hows[N_HOW] = {"", "exact", "initial", "variant", "ocr", "skeleton", "vowels dropped",
+                                      "edit1", "edit2", "edit3", "phonetic", "arabic letters", "prefix"};
+    for (int k = 0; k < N_HOW; k++)
+        if (!(HOW[k] = PyUnicode_InternFromString(hows[k]))) return NULL;
     PyObject *empty = PyUnicode_FromString("");
     if (!empty) return NULL;
     APART = met_new(0.0, empty);

@@ -486,8 +486,23 @@ def _align_params(p: NameParams) -> Any:
     if hit is None or hit[0] is not p:
         role_w = _role_weights(p)
         params = _align.Params(
-            p,
-            token_similarity,
+            (
+                p.exact,
+                p.variant,
+                p.ocr,
+                p.edit_cost,
+                p.short_edit,
+                p.tiny_edit,
+                p.phonetic,
+                p.phonetic_spread,
+                p.skeleton_long,
+                p.skeleton_short,
+                p.prefix,
+                p.initial,
+                p.phonetic_min_similarity,
+                p.abjad_letters,
+                p.strict_consonants,
+            ),
             p.query_weight_person,
             p.query_weight_other,
             p.subset_factor,
@@ -514,9 +529,8 @@ def name_view(name: PreparedName, rarity: Callable[[str], float] | None) -> Any:
         return None
     rare = rarity or _flat
     return _align.View(
-        tuple([t.text for t in name.tokens]),
+        name.tokens,
         name.roles,
-        tuple([t.patronymic for t in name.tokens]),
         tuple([rare(t.text) if r == "name" else 1.0 for t, r in zip(name.tokens, name.roles, strict=True)]),
         name.syllabic,
         name.abjad,

@@ -64,8 +64,51 @@ def test_compiled_score_equals_python_compare() -> None:
     assert compared > 20_000 and bounded > 5_000 and joined > 5
 
 
+def test_compiled_token_similarity_equals_python() -> None:
+    """How two tokens meet, in C and in ``names.token_similarity``: the same similarity (bit for bit) and the
+    same way, for every pair of tokens of the queries and their candidates, under each algorithm and each
+    way of comparing (last query token, syllables, Arabic letters)."""
+    if names._align is None:
+        pytest.skip("no compiled core")
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from _synthetic import vary
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    (cand,), _ = discover([LISTS / "un_sc_consolidated" / "2026-02-27"])
+    entities = list(parse_candidate(cand).entities)
+    index = EntityIndex(entities)
+    rng = random.Random(23)
+    queries = [vary(rng.choice(e.names).value, rng)[1] for e in rng.sample(entities, 300)]
+    queries += ["Hsn Mhmd", "Abdul Rahman Al Sadi", "Muammar Qadhafi", "Kim Jong Un", "金正恩", "al sdi"]
+    pairs = set()
+    for q in queries:
+        for qn in PreparedQuery.of(Query.of(q)).names:
+            for e in index.candidates([qn], limit=10):
+                for nid in index.entity_names[e]:
+                    pairs.add((qn, index.names[nid]))
+    compared = met = 0
+    for algorithm in ("embargo-v1", "embargo-v2"):
+        p = ALGORITHMS[algorithm].names
+        params = names._align_params(p)
+        for qn, cn in pairs:
+            qv, cv = names.name_view(qn, None), names.name_view(cn, None)
+            for i, a in enumerate(qn.tokens):
+                for j, b in enumerate(cn.tokens):
+                    for last, syllabic, abjad in (
+                        (False, False, False),
+                        (True, False, False),
+                        (True, True, True),
+                    ):
+                        got = names._align.similarity(params, qv, i, cv, j, last, syllabic, abjad)
+                        assert got == names.token_similarity(a, b, p, last, syllabic, abjad), (a.text, b.text)
+                        compared += 1
+                        met += got[0] > 0
+    assert compared > 50_000 and met > 5_000
+
+
 def test_compiled_score_refuses_bad_input() -> None:
-    """Wrong argument types, views that do not fit their tokens, a similarity of the wrong shape: an error."""
+    """Wrong argument types, views that do not fit their tokens, tokens that are not tokens: an error."""
     align = names._align
     if align is None:
         pytest.skip("no compiled core")
@@ -80,21 +123,16 @@ def test_compiled_score_refuses_bad_input() -> None:
     with pytest.raises(ValueError):
         align.score(params, view, view, q.tokens[:1], q.tokens, True, 0.0, False, True)
     with pytest.raises(ValueError):
-        align.View(("a", "b"), ("name",), (False, False), (1.0, 1.0), False, False, ())
+        align.View(q.tokens, ("name",), (1.0, 1.0), False, False, ())
     with pytest.raises(TypeError):
-        align.View(("a",), ("name",), (False,), ("heavy",), False, False, ())
+        align.View(q.tokens[:1], ("name",), ("heavy",), False, False, ())
     with pytest.raises(ValueError):
-        align.View(("a",), ("boss",), (False,), (1.0,), False, False, ())
+        align.View(q.tokens[:1], ("boss",), (1.0,), False, False, ())
+    with pytest.raises(AttributeError):
+        align.View(("ivan",), ("name",), (1.0,), False, False, ())
     with pytest.raises(TypeError):
-        align.View(("a",), ("name",), (False,), (1.0,), False, False, ("ab", 3))
+        align.View(q.tokens[:1], ("name",), (1.0,), False, False, ("ab", 3))
     with pytest.raises(AttributeError):
         align.view_of("not a name", {}, 1.0)
-
-    def odd(*args: object) -> object:
-        return 0.5
-
-    odd_params = align.Params(
-        p, odd, 0.6, 0.55, 0.95, 0.75, 8, 0.6, 0.5, 0.06, 0.85, False, 100, (1.0, 0.5, 0.2, 0.3), 0.5, False
-    )
-    with pytest.raises(TypeError):
-        align.score(odd_params, view, view, q.tokens, q.tokens, True, 0.0, False, True)
+    with pytest.raises(IndexError):
+        align.similarity(params, view, 5, view, 0, False, False, False)
