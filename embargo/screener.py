@@ -22,6 +22,7 @@ from embargo.match.algorithm import (
     schema_ok,
     score_entity,
 )
+from embargo.match.names import name_view
 from embargo.match.prepare import PreparedName
 from embargo.match.types import Match, Query
 from embargo.model import Entity
@@ -91,6 +92,7 @@ class Screener:
                 hits.setdefault(e, []).append((value, listed))
         order = list(dict.fromkeys([*hits, *candidates]))
         scored: list[tuple[float, str, int, list[tuple[PreparedName, str]], list[Any]]] = []
+        query_views = [name_view(n, self.rarity) for n in pq.names]  # how the compiled scoring reads them
         floor = cut if matches_only else min(cut, 0.5)
         for e in order:
             entity = idx.entities[e]
@@ -101,7 +103,15 @@ class Screener:
             names = [(idx.names[n], idx.name_kind[n]) for n in nids]
             views = [idx.name_view(n) for n in nids]
             score = entity_score(
-                algo, pq, entity, names, self.rarity, tuple(hits.get(e, ())), floor=floor, views=views
+                algo,
+                pq,
+                entity,
+                names,
+                self.rarity,
+                tuple(hits.get(e, ())),
+                floor=floor,
+                views=views,
+                query_views=query_views,
             )
             if score >= floor:
                 scored.append((score, entity.id, e, names, views))
@@ -110,7 +120,14 @@ class Screener:
         results: list[Match] = []
         for _, _, e, names, views in scored[:limit]:
             m = score_entity(
-                algo, pq, idx.entities[e], names, self.rarity, tuple(hits.get(e, ())), views=views
+                algo,
+                pq,
+                idx.entities[e],
+                names,
+                self.rarity,
+                tuple(hits.get(e, ())),
+                views=views,
+                query_views=query_views,
             )
             if m.match != (m.score >= cut):  # a threshold other than the algorithm's own
                 m = replace(m, match=m.score >= cut)

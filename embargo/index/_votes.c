@@ -511,8 +511,37 @@ static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    for (Py_ssize_t i = n_heap / 2; i-- > 0;) sift_down(heap, n_heap, i);
     Py_ssize_t out = 0;
+    if (k == 1) { /* as _best_per_entity: the one token's votes as they are */
+        memcpy(oe, e[0], (size_t)len[0] * sizeof(int32_t));
+        memcpy(on, nid[0], (size_t)len[0] * sizeof(int32_t));
+        for (Py_ssize_t i = 0; i < len[0]; i++) ow[i] = w[0];
+        result = votes(oe, ow, on, len[0]);
+        goto done;
+    }
+    if (k == 2) { /* a merge of two ascending arrays: the first's entry where both have an entity */
+        Py_ssize_t i = 0, j = 0;
+        while (i < len[0] || j < len[1]) {
+            int from0 = j >= len[1] || (i < len[0] && e[0][i] <= e[1][j]);
+            int32_t ent = from0 ? e[0][i] : e[1][j];
+            if (out && oe[out - 1] >= ent) {
+                PyErr_SetString(PyExc_ValueError, "best_per_entity: an ents array is not ascending");
+                goto done;
+            }
+            oe[out] = ent;
+            ow[out] = from0 ? w[0] : w[1];
+            on[out] = from0 ? nid[0][i] : nid[1][j];
+            out++;
+            if (from0 && j < len[1] && e[1][j] == ent) j++;
+            if (from0)
+                i++;
+            else
+                j++;
+        }
+        result = votes(oe, ow, on, out);
+        goto done;
+    }
+    for (Py_ssize_t i = n_heap / 2; i-- > 0;) sift_down(heap, n_heap, i);
     while (n_heap) { /* entities in ascending order; an entity's first array (its best weight) first */
         Head h = heap[0];
         Py_ssize_t p = pos[h.k];

@@ -130,14 +130,16 @@ def score_entity(
     explain: bool = True,
     floor: float | None = None,
     views: Sequence[Any] | None = None,
+    query_views: Sequence[Any] | None = None,
 ) -> Match:
     """Score one candidate and explain it. ``entity_names`` are (prepared name, name kind).
     ``explain=False``: the same score, with no explanation (to rank many candidates, then explain few).
     ``floor`` (with ``explain=False``): the caller drops scores below it; such a score may then be
     anything below it (names that cannot reach it are not scored in full). ``views``: the index's
-    ``name_view`` of each of ``entity_names``, if it keeps them (the same score, sooner)."""
+    ``name_view`` of each of ``entity_names``, if it keeps them (the same score, sooner); ``query_views``:
+    those of ``pq.names``, if the caller made them once for all candidates."""
     score, parts = _score_entity(
-        algo, pq, entity, entity_names, rarity, identifier_hits, explain, floor, views
+        algo, pq, entity, entity_names, rarity, identifier_hits, explain, floor, views, query_views
     )
     return Match(entity, score, score >= algo.threshold, algo.name, parts)
 
@@ -151,9 +153,12 @@ def entity_score(
     identifier_hits: tuple[tuple[str, str], ...] = (),
     floor: float | None = None,
     views: Sequence[Any] | None = None,
+    query_views: Sequence[Any] | None = None,
 ) -> float:
     """``score_entity(..., explain=False).score``, without making the Match (to rank many candidates)."""
-    return _score_entity(algo, pq, entity, entity_names, rarity, identifier_hits, False, floor, views)[0]
+    return _score_entity(
+        algo, pq, entity, entity_names, rarity, identifier_hits, False, floor, views, query_views
+    )[0]
 
 
 def _score_entity(
@@ -166,6 +171,7 @@ def _score_entity(
     explain: bool,
     floor: float | None,
     views: Sequence[Any] | None,
+    query_views: Sequence[Any] | None,
 ) -> tuple[float, tuple[Contribution, ...]]:
     need = 0.0
     if floor is not None and not explain and not identifier_hits:
@@ -178,22 +184,31 @@ def _score_entity(
     best_value = -1.0
     best_score = 0.0
     best_view: Any = None
-    for qn in pq.names:
+    best_query_view: Any = None
+    for n, qn in enumerate(pq.names):
+        query_view = query_views[n] if query_views is not None else None
         for k, (cn, kind) in enumerate(entity_names):
             factor = KIND_FACTOR.get(kind, 1.0)
             view = views[k] if views is not None else None
             s = name_score(
-                qn, cn, algo.names, rarity, entity.schema, need / factor if need > 0 else 0.0, view
+                qn,
+                cn,
+                algo.names,
+                rarity,
+                entity.schema,
+                need / factor if need > 0 else 0.0,
+                view,
+                query_view,
             )
             value = s * factor
             if value > best_value:
                 best_q, best_c, best_kind, best_value, best_score = qn, cn, kind, value, s
-                best_view = view
+                best_view, best_query_view = view, query_view
     parts: list[Contribution] = []
     score = max(0.0, best_value)
     if explain and best_q is not None and best_c is not None:
         _, _, _, pairs, un_q, un_c = explain_names(
-            best_q, best_c, algo.names, rarity, entity.schema, best_view
+            best_q, best_c, algo.names, rarity, entity.schema, best_view, best_query_view
         )
         detail = ", ".join([f"{q}~{lt} {how} {sim:.2f}" for q, lt, sim, how in pairs])
         if un_q:

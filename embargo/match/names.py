@@ -386,16 +386,17 @@ def explain_names(
     rarity: Callable[[str], float] | None = None,
     listed_schema: str = "Person",
     listed_view: Any = None,
+    query_view: Any = None,
 ) -> Explained:
     """:func:`compare_names` without making its objects (an explanation's text needs only the values)."""
     aligned: Any = None
     joined: _Joined | None = None
     if _align is not None and q.tokens and c.tokens:
-        aligned = _aligned(q, c, p, rarity, listed_schema, 0.0, True, listed_view, True)
+        aligned = _aligned(q, c, p, rarity, listed_schema, 0.0, True, listed_view, True, query_view)
         if aligned is None:  # adjacent words may be read as one: are they?
             joined = _join_step(q, c, p)
             if not joined[2] and not joined[5]:
-                aligned = _aligned(q, c, p, rarity, listed_schema, 0.0, True, listed_view, False)
+                aligned = _aligned(q, c, p, rarity, listed_schema, 0.0, True, listed_view, False, query_view)
     if aligned is not None:
         score, q_cov, c_cov, met = aligned
         used_q, used_c = {m[0] for m in met}, {m[1] for m in met}
@@ -421,20 +422,26 @@ def name_score(
     listed_schema: str = "Person",
     at_least: float = 0.0,
     listed_view: Any = None,
+    query_view: Any = None,
 ) -> float:
     """The score of :func:`compare_names` alone (the same computation, no explanation built).
     ``at_least``: the caller only needs scores this high; a pair that cannot reach it may return an
-    upper bound of its score instead (below ``at_least``). ``listed_view``: as for compare_names."""
+    upper bound of its score instead (below ``at_least``). ``listed_view``, ``query_view``: ``name_view`` of
+    ``c`` and ``q`` (with ``rarity``), if the caller keeps them."""
     if not q.tokens or not c.tokens:
         return 0.0
     joined: _Joined | None = None
     if _align is not None:
-        aligned: float | None = _aligned(q, c, p, rarity, listed_schema, at_least, False, listed_view, True)
+        aligned: float | None = _aligned(
+            q, c, p, rarity, listed_schema, at_least, False, listed_view, True, query_view
+        )
         if aligned is not None:
             return aligned
         joined = _join_step(q, c, p)  # adjacent words may be read as one: are they?
         if not joined[2] and not joined[5]:
-            unjoined: float = _aligned(q, c, p, rarity, listed_schema, at_least, False, listed_view, False)
+            unjoined: float = _aligned(
+                q, c, p, rarity, listed_schema, at_least, False, listed_view, False, query_view
+            )
             return unjoined
     score = _compare(q, c, p, rarity, listed_schema, False, at_least, joined)
     assert isinstance(score, float)
@@ -451,12 +458,13 @@ def _aligned(
     explain: bool,
     listed_view: Any,
     may_join: bool,
+    query_view: Any = None,
 ) -> Any:
     """``_align.score`` of two names; None if ``may_join`` and adjacent words may be read as one (``_compare``
     then joins them; where it joins none, the same score is this one's without ``may_join``)."""
     return _align.score(
         _align_params(p),
-        _view(q, rarity),
+        query_view if query_view is not None else _view(q, rarity),
         listed_view if listed_view is not None else _view(c, rarity),
         q.tokens,
         c.tokens,

@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from embargo._native import reduce_frozen
-from embargo.text.names import analyze_name, is_patronymic, name_tokens
+from embargo.text.names import analyze_tokens, is_patronymic, name_tokens
 from embargo.text.phonetic import phonetic_key, token_variants
 
 _VOWELS = frozenset("aeiouy")
@@ -110,11 +110,12 @@ class PreparedName:
 
 @lru_cache(maxsize=100_000)
 def prepare_name(name: str, schema: str | None = None) -> PreparedName:
-    parts = analyze_name(name, schema)
+    written = name_tokens(name)
+    parts = analyze_tokens(written, schema)
     pool = {"name": list(parts.tokens), "initial": list(parts.initials), "stop": list(parts.stop)}
     tokens: list[Token] = []
     roles: list[str] = []
-    for text in name_tokens(name):
+    for text in written:
         role = "legal"
         for r in ("name", "initial", "stop"):
             if text in pool[r]:

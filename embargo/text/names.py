@@ -112,7 +112,11 @@ def is_patronymic(token: str) -> bool:
 
 def analyze_name(name: str, schema: str | None = None) -> NameParts:
     """Tokens without legal forms, titles, stopwords and initials; each of those set aside."""
-    tokens = name_tokens(name)
+    return analyze_tokens(name_tokens(name), schema)
+
+
+def analyze_tokens(tokens: list[str], schema: str | None = None) -> NameParts:
+    """:func:`analyze_name` of a name's ``name_tokens`` (for a caller that has them already)."""
     words = _words()
     forms = [] if schema in PERSON_SCHEMAS else find_legal_forms(tokens)
     in_form = [False] * len(tokens)
