@@ -24,9 +24,18 @@ import numpy.typing as npt
 
 from embargo._native import reduce_frozen
 from embargo.match.names import listed_view
-from embargo.match.prepare import PreparedName, Token, prepare_name, prepare_token
+from embargo.match.prepare import (
+    PreparedName,
+    Token,
+    ocr_key,
+    prepare_name,
+    prepare_token,
+    skeleton,
+    vowelless,
+)
 from embargo.model import Entity
 from embargo.text.legal_forms import is_form_word
+from embargo.text.phonetic import phonetic_key, token_variants
 
 
 def _load_compiled(name: str) -> Any:
@@ -344,7 +353,8 @@ class EntityIndex:
             toks = list({t.text: t for t in name.name_tokens()}.values())  # a repeated word votes once
             # rarer tokens vote first (a stable sort: ties keep the query's order)
             expansions = sorted(
-                ((tok, self._expansion(tok, name.syllabic)) for tok in toks), key=lambda te: te[1].min_df
+                ((tok, self._expansion(tok.text, name.syllabic, tok)) for tok in toks),
+                key=lambda te: te[1].min_df,
             )
             per_token: list[_Votes] = []
             by_text: dict[str, _Votes] = {}
@@ -432,9 +442,10 @@ class EntityIndex:
                     voted[e].update(their_names[i:j].tolist())
         return [(e, tuple(sorted(voted[e]))) for e, _ in chosen]
 
-    def _expansion(self, tok: Token, syllabic: bool) -> _Expansion:
-        """``expand(tok)`` as it votes; kept for the query tokens seen lately."""
-        key = "\x00" + tok.text if syllabic else tok.text
+    def _expansion(self, text: str, syllabic: bool, tok: Token | None = None) -> _Expansion:
+        """``expand(prepare_token(text))`` as it votes; kept for the query tokens seen lately. ``tok``: that
+        Token, if the caller has it (a word made of two has none: its keys are made without it)."""
+        key = "\x00" + text if syllabic else text
         expansions = self._expansions
         cached = expansions.pop(key, None)
         if cached is not None:
@@ -456,19 +467,33 @@ class EntityIndex:
                     MAX_EXPANSIONS,
                     MAX_PREFIX,
                 )
-            fields: _ExpansionFields = _compiled_votes.expansion(
-                self._tables,
-                tok.text,
-                tok.variants,
-                tok.ocr,
-                tok.phonetic,
-                tok.skeleton,
-                tok.vowelless,
-                tok.initial,
-                syllabic,
+            fields: _ExpansionFields = (
+                _compiled_votes.expansion(
+                    self._tables,
+                    text,
+                    tok.variants,
+                    tok.ocr,
+                    tok.phonetic,
+                    tok.skeleton,
+                    tok.vowelless,
+                    tok.initial,
+                    syllabic,
+                )
+                if tok is not None
+                else _compiled_votes.expansion(
+                    self._tables,
+                    text,
+                    token_variants(text),
+                    ocr_key(text),
+                    phonetic_key(text),
+                    skeleton(text),
+                    vowelless(text),
+                    len(text) == 1,
+                    syllabic,
+                )
             )
         else:
-            fields = self._expansion_fields(tok, syllabic)
+            fields = self._expansion_fields(tok or prepare_token(text), syllabic)
         exp = _Expansion(*fields)
         if len(expansions) >= EXPANSION_CACHE:
             self._shrink()
@@ -569,7 +594,7 @@ class EntityIndex:
             a, b = toks[i].text, toks[i + 1].text
             if a == b:
                 continue  # a doubled word ("Ko Ko") is a name of its own, not one word split in two
-            exp = self._expansion(prepare_token(a + b), name.syllabic)
+            exp = self._expansion(a + b, name.syllabic)
             found = self._token_votes(exp, postings_cap, rarer_voted)
             if found is not None:
                 pairs.append((found, by_text.get(a), by_text.get(b)))

@@ -81,8 +81,13 @@ def prepare_token(text: str) -> Token:
         ocr_key(text),
         token_variants(text),
         is_patronymic(text),
-        len(text) >= 2 and not any(ch in "aeiou" for ch in text[1:]),
+        vowelless(text),
     )
+
+
+def vowelless(text: str) -> bool:
+    """No vowel after the first letter: a "vowel-dropped" spelling, or an abjad transliteration."""
+    return len(text) >= 2 and not any(ch in "aeiou" for ch in text[1:])
 
 
 @dataclass(frozen=True, slots=True)

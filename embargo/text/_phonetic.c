@@ -16,27 +16,37 @@ static int lower(char ch) { return ch >= 'a' && ch <= 'z'; }
 
 static int alnum(char ch) { return lower(ch) || (ch >= '0' && ch <= '9'); }
 
-/* the class of a letter group starting at s[i] (longest first), and its length; NULL: none */
+static int at(const char *s, Py_ssize_t n, Py_ssize_t i, const char *lit) {
+    Py_ssize_t m = (Py_ssize_t)strlen(lit);
+    return i + m <= n && memcmp(s + i, lit, (size_t)m) == 0;
+}
+
+/* the class of the letter group starting at s[i] (the longest of phonetic._GROUPS), and its length;
+ * NULL: none (a digit) */
 static const char *group(const char *s, Py_ssize_t n, Py_ssize_t i, Py_ssize_t *len) {
     static const struct {
         const char *from, *to;
-    } groups[] = {
+    } longer[] = {
+        /* groups of several letters, longest first */
         {"tsch", "c"}, {"shch", "s"}, {"dzh", "j"}, {"sch", "s"}, {"tch", "c"}, {"sh", "s"}, {"sz", "s"},
         {"zh", "s"},   {"ch", "c"},   {"cz", "c"},  {"ts", "c"},  {"tz", "c"},  {"dj", "j"}, {"kh", "k"},
-        {"gh", "k"},   {"ck", "k"},   {"ph", "f"},  {"th", "t"},  {"dh", "d"},  {"x", "ks"}, {"b", "b"},
-        {"c", "k"},    {"d", "d"},    {"f", "f"},   {"g", "k"},   {"h", "k"},   {"j", "*"},  {"k", "k"},
-        {"l", "l"},    {"m", "m"},    {"n", "n"},   {"p", "p"},   {"q", "k"},   {"r", "r"},  {"s", "s"},
-        {"t", "t"},    {"v", "v"},    {"w", "v"},   {"z", "s"},   {"a", "*"},   {"e", "*"},  {"i", "*"},
-        {"o", "*"},    {"u", "*"},    {"y", "*"},   {"J", "j"},   {"C", "c"},
+        {"gh", "k"},   {"ck", "k"},   {"ph", "f"},  {"th", "t"},  {"dh", "d"},
     };
-    for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
-        Py_ssize_t m = (Py_ssize_t)strlen(groups[g].from);
-        if (i + m <= n && memcmp(s + i, groups[g].from, (size_t)m) == 0) {
-            *len = m;
-            return groups[g].to;
-        }
-    }
-    return NULL;
+    static const char *one[128] = {
+        ['x'] = "ks", ['b'] = "b", ['c'] = "k", ['d'] = "d", ['f'] = "f", ['g'] = "k", ['h'] = "k", ['j'] = "*",
+        ['k'] = "k",  ['l'] = "l", ['m'] = "m", ['n'] = "n", ['p'] = "p", ['q'] = "k", ['r'] = "r", ['s'] = "s",
+        ['t'] = "t",  ['v'] = "v", ['w'] = "v", ['z'] = "s", ['a'] = "*", ['e'] = "*", ['i'] = "*", ['o'] = "*",
+        ['u'] = "*",  ['y'] = "*", ['J'] = "j", ['C'] = "c",
+    };
+    char ch = s[i];
+    if (ch == 't' || ch == 's' || ch == 'd' || ch == 'z' || ch == 'c' || ch == 'k' || ch == 'g' || ch == 'p')
+        for (size_t g = 0; g < sizeof(longer) / sizeof(longer[0]); g++)
+            if (longer[g].from[0] == ch && at(s, n, i, longer[g].from)) {
+                *len = (Py_ssize_t)strlen(longer[g].from);
+                return longer[g].to;
+            }
+    *len = 1;
+    return (unsigned char)ch < 128 ? one[(unsigned char)ch] : NULL;
 }
 
 static PyObject *key(PyObject *mod, PyObject *token) {
