@@ -91,7 +91,7 @@ class Screener:
                 listed = next((i.value for i in ent.identifiers if _same_id(i.value, value)), value)
                 hits.setdefault(e, []).append((value, listed))
         order = list(dict.fromkeys([*hits, *candidates]))
-        scored: list[tuple[float, str, int, list[tuple[PreparedName, str]], list[Any]]] = []
+        scored: list[tuple[float, str, int, list[tuple[PreparedName, str]], list[Any], tuple[int, int]]] = []
         query_views = [name_view(n, self.rarity) for n in pq.names]  # how the compiled scoring reads them
         floor = cut if matches_only else min(cut, 0.5)
         for e in order:
@@ -102,7 +102,7 @@ class Screener:
             nids = idx.entity_names[e] if e in hits or e not in voted else voted[e]
             names = [(idx.names[n], idx.name_kind[n]) for n in nids]
             views = [idx.name_view(n) for n in nids]
-            score = entity_score(
+            score, pair = entity_score(
                 algo,
                 pq,
                 entity,
@@ -114,11 +114,11 @@ class Screener:
                 query_views=query_views,
             )
             if score >= floor:
-                scored.append((score, entity.id, e, names, views))
+                scored.append((score, entity.id, e, names, views, pair))
         # rank on scores alone, then explain only what is shown
         scored.sort(key=lambda x: (-x[0], x[1]))
         results: list[Match] = []
-        for _, _, e, names, views in scored[:limit]:
+        for _, _, e, names, views, pair in scored[:limit]:
             m = score_entity(
                 algo,
                 pq,
@@ -128,6 +128,7 @@ class Screener:
                 tuple(hits.get(e, ())),
                 views=views,
                 query_views=query_views,
+                pair=pair,
             )
             if m.match != (m.score >= cut):  # a threshold other than the algorithm's own
                 m = replace(m, match=m.score >= cut)

@@ -131,15 +131,18 @@ def score_entity(
     floor: float | None = None,
     views: Sequence[Any] | None = None,
     query_views: Sequence[Any] | None = None,
+    pair: tuple[int, int] | None = None,
 ) -> Match:
     """Score one candidate and explain it. ``entity_names`` are (prepared name, name kind).
     ``explain=False``: the same score, with no explanation (to rank many candidates, then explain few).
     ``floor`` (with ``explain=False``): the caller drops scores below it; such a score may then be
     anything below it (names that cannot reach it are not scored in full). ``views``: the index's
     ``name_view`` of each of ``entity_names``, if it keeps them (the same score, sooner); ``query_views``:
-    those of ``pq.names``, if the caller made them once for all candidates."""
-    score, parts = _score_entity(
-        algo, pq, entity, entity_names, rarity, identifier_hits, explain, floor, views, query_views
+    those of ``pq.names``, if the caller made them once for all candidates. ``pair``: the (query name,
+    listed name) that ``entity_score`` found best, if it was asked first with the same arguments (the same
+    score and explanation: only that pair is scored again)."""
+    score, parts, _ = _score_entity(
+        algo, pq, entity, entity_names, rarity, identifier_hits, explain, floor, views, query_views, pair
     )
     return Match(entity, score, score >= algo.threshold, algo.name, parts)
 
@@ -154,11 +157,14 @@ def entity_score(
     floor: float | None = None,
     views: Sequence[Any] | None = None,
     query_views: Sequence[Any] | None = None,
-) -> float:
-    """``score_entity(..., explain=False).score``, without making the Match (to rank many candidates)."""
-    return _score_entity(
-        algo, pq, entity, entity_names, rarity, identifier_hits, False, floor, views, query_views
-    )[0]
+) -> tuple[float, tuple[int, int]]:
+    """``score_entity(..., explain=False).score``, without making the Match (to rank many candidates), and
+    which query name and which of ``entity_names`` gave it (-1, -1: none). An entity whose score reaches
+    ``floor`` has that pair at its exact score, and no other name above it: ``score_entity(..., pair=)``."""
+    score, _, pair = _score_entity(
+        algo, pq, entity, entity_names, rarity, identifier_hits, False, floor, views, query_views, None
+    )
+    return score, pair
 
 
 def _score_entity(
@@ -172,7 +178,8 @@ def _score_entity(
     floor: float | None,
     views: Sequence[Any] | None,
     query_views: Sequence[Any] | None,
-) -> tuple[float, tuple[Contribution, ...]]:
+    pair: tuple[int, int] | None,
+) -> tuple[float, tuple[Contribution, ...], tuple[int, int]]:
     need = 0.0
     if floor is not None and not explain and not identifier_hits:
         # the most the other features can add
@@ -185,9 +192,14 @@ def _score_entity(
     best_score = 0.0
     best_view: Any = None
     best_query_view: Any = None
+    best_pair = (-1, -1)
     for n, qn in enumerate(pq.names):
+        if pair is not None and n != pair[0]:
+            continue
         query_view = query_views[n] if query_views is not None else None
         for k, (cn, kind) in enumerate(entity_names):
+            if pair is not None and k != pair[1]:
+                continue
             factor = KIND_FACTOR.get(kind, 1.0)
             view = views[k] if views is not None else None
             s = name_score(
@@ -203,7 +215,7 @@ def _score_entity(
             value = s * factor
             if value > best_value:
                 best_q, best_c, best_kind, best_value, best_score = qn, cn, kind, value, s
-                best_view, best_query_view = view, query_view
+                best_view, best_query_view, best_pair = view, query_view, (n, k)
     parts: list[Contribution] = []
     score = max(0.0, best_value)
     if explain and best_q is not None and best_c is not None:
@@ -289,7 +301,7 @@ def _score_entity(
                 )
             )
             score = algo.identifier_floor
-    return min(1.0, max(0.0, score)), tuple(parts)
+    return min(1.0, max(0.0, score)), tuple(parts), best_pair
 
 
 def _dob(algo: Algorithm, query: tuple[str, ...], listed: tuple[str, ...]) -> tuple[float, str, str, str]:

@@ -143,3 +143,30 @@ def test_cli_screen_and_screen_file(tmp_path: Path) -> None:
     csv_in.write_text("id,name,type,birth_date\nx1,Dmitri Rogosin,person,1963-12-21\n", encoding="utf-8")
     proc = subprocess.run([*run, "screen-file", str(csv_in), "--db", str(db)], capture_output=True, text=True)
     assert json.loads(proc.stdout.splitlines()[0])["matches"][0]["source_id"] == "16649"
+
+
+def test_explaining_the_best_pair_alone_gives_the_full_result(sdn: Screener) -> None:
+    """Ranking scores each candidate with a floor (names that cannot reach it are bounded, not scored), then
+    explains those shown from the (query name, listed name) pair ranking found best. That must be exactly
+    the match of scoring every pair with no floor: same score, same explanation."""
+    from embargo.match.algorithm import ALGORITHMS, PreparedQuery, entity_score, score_entity
+
+    idx = sdn.index
+    queries = ["Dmitri Rogosin", "Kim Jong Un", "BANK MELLI IRAN", "Mohammad Ali", "Ali Mohammad Hassan"]
+    queries += [n.original for n in idx.names[::400]]
+    compared = 0
+    for algorithm in ("embargo-v1", "embargo-v2"):
+        algo = ALGORITHMS[algorithm]
+        for q in queries:
+            pq = PreparedQuery.of(Query(names=(q, q.upper()), birth_dates=("1963",), countries=("ru",)))
+            for e in idx.candidates(pq.names, limit=10):
+                entity = idx.entities[e]
+                names = [(idx.names[n], idx.name_kind[n]) for n in idx.entity_names[e]]
+                score, pair = entity_score(algo, pq, entity, names, sdn.rarity, floor=0.5)
+                if score < 0.5:
+                    continue
+                assert score_entity(algo, pq, entity, names, sdn.rarity, pair=pair) == score_entity(
+                    algo, pq, entity, names, sdn.rarity
+                )
+                compared += 1
+    assert compared > 150
