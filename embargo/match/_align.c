@@ -404,11 +404,8 @@ fail:
 }
 
 /* a == b for two strings (lengths first) */
-static int same_text(PyObject *a, PyObject *b) {
-    if (a == b) return 1;
-    if (PyUnicode_GET_LENGTH(a) != PyUnicode_GET_LENGTH(b)) return 0;
-    return PyUnicode_Compare(a, b) == 0;
-}
+
+static int text_eq(PyObject *a, PyObject *b);
 
 /* names._joins: whether two adjacent words of one name may be read as one word of the other */
 static int joins(const Params *P, const View *q, const View *c) {
@@ -418,7 +415,7 @@ static int joins(const Params *P, const View *q, const View *c) {
         const View *a = side ? c : q, *b = side ? q : c;
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(a->joined); k++)
             for (Py_ssize_t t = 0; t < b->n; t++)
-                if (same_text(PyTuple_GET_ITEM(a->joined, k), b->texts[t])) return 1;
+                if (text_eq(PyTuple_GET_ITEM(a->joined, k), b->texts[t])) return 1;
     }
     return 0;
 }
@@ -626,8 +623,13 @@ static int abjad_same(const Ucs *q, const Ucs *c, int vowelless) {
     return r;
 }
 
+/* a == b for two strings (two equal strings have the same kind: Python keeps the narrowest) */
 static int text_eq(PyObject *a, PyObject *b) {
-    return a == b || (PyUnicode_GET_LENGTH(a) == PyUnicode_GET_LENGTH(b) && PyUnicode_Compare(a, b) == 0);
+    if (a == b) return 1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    int kind = PyUnicode_KIND(a);
+    return n == PyUnicode_GET_LENGTH(b) && kind == PyUnicode_KIND(b) &&
+           memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * (size_t)kind) == 0;
 }
 
 /* names.token_similarity of query token a and listed token b: the similarity, and how (an index of HOW) */
@@ -799,10 +801,19 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
 
     /* work arrays: candidates (nq x nc at most), per token similarities and weights, used flags */
     size_t cells = (size_t)nq * (size_t)nc;
-    Cand *cands = malloc(cells * sizeof(Cand));
-    double *q_sim = calloc((size_t)nq, sizeof(double)), *c_sim = calloc((size_t)nc, sizeof(double));
-    double *qw = malloc((size_t)nq * sizeof(double)), *cw = malloc((size_t)nc * sizeof(double));
-    unsigned char *used_q = calloc((size_t)nq, 1), *used_c = calloc((size_t)nc, 1);
+    /* names of up to SMALL tokens (nearly all) work on the stack */
+    enum { SMALL = 16 };
+    Cand cands_s[SMALL * SMALL];
+    double q_sim_s[SMALL] = {0}, c_sim_s[SMALL] = {0}, qw_s[SMALL], cw_s[SMALL];
+    unsigned char used_q_s[SMALL] = {0}, used_c_s[SMALL] = {0};
+    int small = nq <= SMALL && nc <= SMALL;
+    Cand *cands = small ? cands_s : malloc(cells * sizeof(Cand));
+    double *q_sim = small ? q_sim_s : calloc((size_t)nq, sizeof(double));
+    double *c_sim = small ? c_sim_s : calloc((size_t)nc, sizeof(double));
+    double *qw = small ? qw_s : malloc((size_t)nq * sizeof(double));
+    double *cw = small ? cw_s : malloc((size_t)nc * sizeof(double));
+    unsigned char *used_q = small ? used_q_s : calloc((size_t)nq, 1);
+    unsigned char *used_c = small ? used_c_s : calloc((size_t)nc, 1);
     PyObject *result = NULL, *pairs = NULL;
     if (!cands || !q_sim || !c_sim || !qw || !cw || !used_q || !used_c) {
         PyErr_NoMemory();
@@ -922,13 +933,15 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
     result = explain ? Py_BuildValue("(dddN)", s, q_cov, c_cov, PyList_AsTuple(pairs)) : PyFloat_FromDouble(s);
 done:
     Py_XDECREF(pairs);
-    free(cands);
-    free(q_sim);
-    free(c_sim);
-    free(qw);
-    free(cw);
-    free(used_q);
-    free(used_c);
+    if (!small) {
+        free(cands);
+        free(q_sim);
+        free(c_sim);
+        free(qw);
+        free(cw);
+        free(used_q);
+        free(used_c);
+    }
     return result;
 }
 

@@ -36,6 +36,7 @@ def test_compiled_score_equals_python_compare() -> None:
     queries += ["Dmitri Rogosin", "ROGOZIN D.O.", "Рогозин Дмитрий Олегович", "BANK MELLI IRAN PJSC"]
     queries += ["OOO AO", "Mohammed bin Salman Al Saud", "金正恩", "Kim Jong Un", "SUN SHIP LTD"]
     queries += ["محمد علي", "عبد الرحمن", "Abdul Rahman", "Abd Al Rahman", "Al Qaida"]  # words read as one
+    queries += [" ".join(rng.choice(e.names).value for e in rng.sample(entities, 6))]  # more than 16 words
     compared = bounded = joined = 0
     for algorithm in ("embargo-v1", "embargo-v2"):
         p = ALGORITHMS[algorithm].names
