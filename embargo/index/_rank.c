@@ -5,8 +5,8 @@
  * rank(scratch, voting, initials, sizes, limit, keep_ratio) -> [(entity, (name, ...)), ...]
  *   scratch:  a Scratch(n_entities) kept by the index (the GIL is held throughout: one call at a time)
  *   voting:   [(per_token, bits, divisor), ...] per query name, where per_token is a list of
- *             (ents int32, weights float64, names int32) arrays, bits the letter masks of the name's
- *             initials and legal-form words, divisor a float64 array by listed name size
+ *             (ents int32, weights float64, names int32) numpy arrays, bits the letter masks of the
+ *             name's initials and legal-form words, divisor a float64 numpy array by listed name size
  *   initials: int64 per name (a bit per first letter); sizes: int16 per name (its name words)
  */
 #define PY_SSIZE_T_CLEAN
@@ -15,6 +15,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
 
 typedef struct {
     PyObject_HEAD
@@ -105,6 +108,19 @@ static int get_buf(PyObject *obj, Py_buffer *view, char fmt, Py_ssize_t itemsize
     return 0;
 }
 
+/* a contiguous 1-d numpy array of the given type: its data and length (borrowed: the caller holds it) */
+static int np_arr(PyObject *obj, int type, const char *what, const void **data, Py_ssize_t *len) {
+    if (!PyArray_Check(obj) || PyArray_TYPE((PyArrayObject *)obj) != type || PyArray_NDIM((PyArrayObject *)obj) != 1 ||
+        !PyArray_IS_C_CONTIGUOUS((PyArrayObject *)obj)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a contiguous 1-d numpy array of %s", what,
+                     type == NPY_INT32 ? "int32" : "float64");
+        return -1;
+    }
+    *data = PyArray_DATA((PyArrayObject *)obj);
+    *len = PyArray_DIM((PyArrayObject *)obj, 0);
+    return 0;
+}
+
 typedef struct {
     double score;
     int32_t ent;
@@ -175,21 +191,14 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
                 PyErr_SetString(PyExc_TypeError, "per_token: (ents, weights, names) tuples expected");
                 goto done;
             }
-            Py_buffer eb, wb, nb;
-            if (get_buf(PyTuple_GET_ITEM(tok, 0), &eb, 'i', 4, "ents") < 0) goto done;
-            if (get_buf(PyTuple_GET_ITEM(tok, 1), &wb, 'd', 8, "weights") < 0) {
-                PyBuffer_Release(&eb);
+            const int32_t *ents, *nids;
+            const double *ws;
+            Py_ssize_t m, mw, mn;
+            if (np_arr(PyTuple_GET_ITEM(tok, 0), NPY_INT32, "ents", (const void **)&ents, &m) < 0 ||
+                np_arr(PyTuple_GET_ITEM(tok, 1), NPY_FLOAT64, "weights", (const void **)&ws, &mw) < 0 ||
+                np_arr(PyTuple_GET_ITEM(tok, 2), NPY_INT32, "names", (const void **)&nids, &mn) < 0)
                 goto done;
-            }
-            if (get_buf(PyTuple_GET_ITEM(tok, 2), &nb, 'i', 4, "names") < 0) {
-                PyBuffer_Release(&eb);
-                PyBuffer_Release(&wb);
-                goto done;
-            }
-            Py_ssize_t m = eb.len / 4;
-            int bad = wb.len / 8 != m || nb.len / 4 != m;
-            const int32_t *ents = eb.buf, *nids = nb.buf;
-            const double *ws = wb.buf;
+            int bad = mw != m || mn != m;
             for (Py_ssize_t i = 0; i < m && !bad; i++) {
                 int32_t e = ents[i];
                 if (e < 0 || e >= s->n || nids[i] < 0 || nids[i] >= n_names) {
@@ -207,9 +216,6 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
                 s->votes[e] += ws[i];
                 s->name_of[e] = nids[i];
             }
-            PyBuffer_Release(&eb);
-            PyBuffer_Release(&wb);
-            PyBuffer_Release(&nb);
             if (bad == 2) {
                 PyErr_NoMemory();
                 goto done;
@@ -230,10 +236,9 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
             bitv[b] = PyLong_AsLongLong(PyList_GET_ITEM(bits, b));
             if (bitv[b] == -1 && PyErr_Occurred()) goto done;
         }
-        Py_buffer db;
-        if (get_buf(divisor_obj, &db, 'd', 8, "divisor") < 0) goto done;
-        const double *div = db.buf;
-        Py_ssize_t n_div = db.len / 8;
+        const double *div;
+        Py_ssize_t n_div;
+        if (np_arr(divisor_obj, NPY_FLOAT64, "divisor", (const void **)&div, &n_div) < 0) goto done;
         for (Py_ssize_t i = 0; i < touched_name.len; i++) {
             int32_t e = touched_name.v[i];
             int32_t nid = s->name_of[e];
@@ -242,7 +247,6 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
             for (Py_ssize_t b = 0; b < n_bits; b++) v = v + ((mask & bitv[b]) != 0 ? 0.5 : 0.0);
             int16_t size = sizes[nid];
             if (size < 0 || size >= n_div) {
-                PyBuffer_Release(&db);
                 PyErr_SetString(PyExc_ValueError, "divisor: a name longer than the table");
                 goto done;
             }
@@ -251,7 +255,6 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
                 s->query_gen[e] = qgen;
                 s->best[e] = v;
                 if (vec_push(&touched_query, e) < 0) {
-                    PyBuffer_Release(&db);
                     PyErr_NoMemory();
                     goto done;
                 }
@@ -259,7 +262,6 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
                 s->best[e] = v;
             }
         }
-        PyBuffer_Release(&db);
     }
 
     /* the limit best: higher score, then lower entity; kept in order by insertion */
@@ -295,14 +297,11 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
         PyObject *per_token = PyTuple_GET_ITEM(PyList_GET_ITEM(voting, k), 0);
         for (Py_ssize_t t = 0; t < PyList_GET_SIZE(per_token); t++) {
             PyObject *tok = PyList_GET_ITEM(per_token, t);
-            Py_buffer eb, nb;
-            if (get_buf(PyTuple_GET_ITEM(tok, 0), &eb, 'i', 4, "ents") < 0) goto done;
-            if (get_buf(PyTuple_GET_ITEM(tok, 2), &nb, 'i', 4, "names") < 0) {
-                PyBuffer_Release(&eb);
+            const int32_t *ents, *nids;
+            Py_ssize_t m, mn;
+            if (np_arr(PyTuple_GET_ITEM(tok, 0), NPY_INT32, "ents", (const void **)&ents, &m) < 0 ||
+                np_arr(PyTuple_GET_ITEM(tok, 2), NPY_INT32, "names", (const void **)&nids, &mn) < 0)
                 goto done;
-            }
-            const int32_t *ents = eb.buf, *nids = nb.buf;
-            Py_ssize_t m = eb.len / 4;
             int oom = 0;
             for (Py_ssize_t i = 0; i < m; i++) {
                 int32_t e = ents[i];
@@ -314,8 +313,6 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
                     }
                 }
             }
-            PyBuffer_Release(&eb);
-            PyBuffer_Release(&nb);
             if (oom) {
                 PyErr_NoMemory();
                 goto done;
@@ -374,6 +371,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "embargo.index._rank", NULL, -1, methods};
 
 PyMODINIT_FUNC PyInit__rank(void) {
+    import_array();
     if (PyType_Ready(&ScratchType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;

@@ -249,12 +249,10 @@ static int cmp_weighted(const void *a, const void *b) {
     return (x->at > y->at) - (x->at < y->at);
 }
 
-static int expand(Tables *t, Found *f, PyObject *text, PyObject *variants, PyObject *ocr, PyObject *phonetic,
-                  PyObject *skeleton, int vowelless, int initial, int syllabic) {
+static int expand(Tables *t, Found *f, PyObject *text, PyObject *own, PyObject *variants, PyObject *ocr,
+                  PyObject *phonetic, PyObject *skeleton, int vowelless, int initial, int syllabic) {
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-    PyObject *own = PyDict_GetItemWithError(t->vocab, text);
     if (own && found_add(t, f, own, 1.0) < 0) return -1;
-    if (!own && PyErr_Occurred()) return -1;
     if (initial || (syllabic && len <= 4)) return 0;
     Py_ssize_t nv = PyTuple_GET_SIZE(variants);
     for (Py_ssize_t i = 0; i < nv; i++)
@@ -341,10 +339,10 @@ static PyObject *expansion(PyObject *mod, PyObject *args) {
     Found f = {NULL, NULL, 0, 0};
     Weighted *order = NULL;
     PyObject *weights = NULL, *sizes = NULL, *ents = NULL, *nids = NULL, *result = NULL;
-    if (expand(t, &f, text, variants, ocr, phonetic, skeleton, vowelless, initial, syllabic) < 0) goto done;
-    /* a rare spelling variant counts no more than the query's own token would */
-    PyObject *own = PyDict_GetItemWithError(t->vocab, text);
+    PyObject *own = PyDict_GetItemWithError(t->vocab, text); /* the query's own token, if listed */
     if (!own && PyErr_Occurred()) goto done;
+    if (expand(t, &f, text, own, variants, ocr, phonetic, skeleton, vowelless, initial, syllabic) < 0) goto done;
+    /* a rare spelling variant counts no more than the query's own token would */
     double cap = t->max_idf;
     if (own) {
         long o = PyLong_AsLong(own);
