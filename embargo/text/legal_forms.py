@@ -14,7 +14,7 @@ key, so the romanisations of the Russian forms meet (``ogranichennoi`` / ``ogran
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -107,10 +107,19 @@ def is_form_word(token: str) -> bool:
     return len(token) >= 4 and _match_form(token) in _form_word_keys()
 
 
-def _rigour(tokens: Sequence[str], taken: list[bool]) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=1)
+def _extract_org_types() -> Callable[..., list[tuple[str, str]]] | None:
+    """rigour's ``extract_org_types``, imported once (an import statement costs more than the call)."""
     try:
         from rigour.names.org_types import extract_org_types
     except ImportError:  # pragma: no cover - rigour comes with followthemoney
+        return None
+    return extract_org_types
+
+
+def _rigour(tokens: Sequence[str], taken: list[bool]) -> list[tuple[int, int, str]]:
+    extract_org_types = _extract_org_types()
+    if extract_org_types is None:  # pragma: no cover
         return []
     text = " ".join(tokens)
     starts, pos = [], 0
