@@ -27,8 +27,7 @@ typedef struct {
     uint32_t *name_gen;
     double *best;    /* per entity: its best name's score */
     uint32_t *query_gen;
-    int32_t *head;      /* per entity: its last vote in the query's list of votes (valid when head_gen matches) */
-    uint32_t *head_gen;
+    int32_t *chosen_at; /* per entity: its place among the chosen + 1 (valid when query_gen matches) */
     uint32_t name_counter;
     uint32_t query_counter;
 } Scratch;
@@ -39,8 +38,7 @@ static void scratch_dealloc(Scratch *self) {
     free(self->name_gen);
     free(self->best);
     free(self->query_gen);
-    free(self->head);
-    free(self->head_gen);
+    free(self->chosen_at);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -55,10 +53,8 @@ static int scratch_init(Scratch *self, PyObject *args, PyObject *kw) {
     self->name_gen = calloc(m, sizeof(uint32_t));
     self->best = calloc(m, sizeof(double));
     self->query_gen = calloc(m, sizeof(uint32_t));
-    self->head = calloc(m, sizeof(int32_t));
-    self->head_gen = calloc(m, sizeof(uint32_t));
-    if (!self->votes || !self->name_of || !self->name_gen || !self->best || !self->query_gen || !self->head ||
-        !self->head_gen) {
+    self->chosen_at = calloc(m, sizeof(int32_t));
+    if (!self->votes || !self->name_of || !self->name_gen || !self->best || !self->query_gen || !self->chosen_at) {
         PyErr_NoMemory();
         return -1;
     }
@@ -162,14 +158,13 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
     if (sb.len / 2 < n_names) n_names = sb.len / 2;
 
     PyObject *result = NULL;
-    IntVec touched_name = {0}, touched_query = {0}, vote_name = {0}, vote_next = {0};
+    IntVec touched_name = {0}, touched_query = {0};
     Cand *top = NULL;
     IntVec *voted = NULL;
     Py_ssize_t n_top = 0;
 
     if (++s->query_counter == 0) { /* wrapped: forget every stamp */
         memset(s->query_gen, 0, (size_t)(s->n + 1) * sizeof(uint32_t));
-        memset(s->head_gen, 0, (size_t)(s->n + 1) * sizeof(uint32_t));
         s->query_counter = 1;
     }
     uint32_t qgen = s->query_counter;
@@ -210,16 +205,6 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
                     bad = 1;
                     break;
                 }
-                /* the query's votes, each entity's linked from its last: its names that voted, later */
-                if (s->head_gen[e] != qgen) {
-                    s->head_gen[e] = qgen;
-                    s->head[e] = -1;
-                }
-                if (vec_push(&vote_name, nids[i]) < 0 || vec_push(&vote_next, s->head[e]) < 0) {
-                    bad = 2;
-                    break;
-                }
-                s->head[e] = (int32_t)(vote_name.len - 1);
                 if (s->name_gen[e] != ngen) {
                     s->name_gen[e] = ngen;
                     s->votes[e] = 0.0;
@@ -307,12 +292,33 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    for (Py_ssize_t i = 0; i < n_top; i++) /* each chosen entity's names that voted, from its list */
-        for (int32_t v = s->head[top[i].ent]; v >= 0; v = vote_next.v[v])
-            if (vec_push(&voted[i], vote_name.v[v]) < 0) {
+    for (Py_ssize_t i = 0; i < n_top; i++) s->chosen_at[top[i].ent] = (int32_t)(i + 1);
+    for (Py_ssize_t k = 0; k < n_voting && n_top; k++) {
+        PyObject *per_token = PyTuple_GET_ITEM(PyList_GET_ITEM(voting, k), 0);
+        for (Py_ssize_t t = 0; t < PyList_GET_SIZE(per_token); t++) {
+            PyObject *tok = PyList_GET_ITEM(per_token, t);
+            const int32_t *ents, *nids;
+            Py_ssize_t m, mn;
+            if (np_arr(PyTuple_GET_ITEM(tok, 0), NPY_INT32, "ents", (const void **)&ents, &m) < 0 ||
+                np_arr(PyTuple_GET_ITEM(tok, 2), NPY_INT32, "names", (const void **)&nids, &mn) < 0)
+                goto done;
+            int oom = 0;
+            for (Py_ssize_t i = 0; i < m; i++) {
+                int32_t e = ents[i];
+                if (e >= 0 && e < s->n && s->query_gen[e] == qgen && s->chosen_at[e] > 0 && s->chosen_at[e] <= n_top &&
+                    top[s->chosen_at[e] - 1].ent == e) {
+                    if (vec_push(&voted[s->chosen_at[e] - 1], nids[i]) < 0) {
+                        oom = 1;
+                        break;
+                    }
+                }
+            }
+            if (oom) {
                 PyErr_NoMemory();
                 goto done;
             }
+        }
+    }
     result = PyList_New(n_top);
     if (!result) goto done;
     for (Py_ssize_t i = 0; i < n_top; i++) {
@@ -348,9 +354,8 @@ done:
         for (Py_ssize_t i = 0; i < n_top; i++) free(voted[i].v);
         free(voted);
     }
+    for (Py_ssize_t i = 0; i < n_top && top; i++) s->chosen_at[top[i].ent] = 0;
     free(top);
-    free(vote_name.v);
-    free(vote_next.v);
     free(touched_name.v);
     free(touched_query.v);
     PyBuffer_Release(&ib);
