@@ -6,8 +6,8 @@ cost per call outweighed the work), and writes a manifest of the sources' digest
 when ``embargo`` is imported) puts a finder in front of the import system that loads those compiled
 modules, but only if every source still has the digest it was compiled from: a module edited since
 its build runs interpreted, as written, with a warning, never as stale machine code. The compiled
-and interpreted modules give the same results (``tests/test_native.py`` checks it); the compiled
-ones are about 1.5x faster. ``EMBARGO_NATIVE=0`` turns them off.
+and interpreted modules give the same results (``tests/test_native.py`` checks it). ``EMBARGO_NATIVE=0``
+turns them off.
 """
 
 from __future__ import annotations

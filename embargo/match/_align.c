@@ -1,22 +1,25 @@
-/* The score of two names in C: names._compare without its explanation, for the common case where no
- * two adjacent words are read as one (names.name_score decides; everything else stays in Python).
- * Scoring a query meets ~17 listed names a query, most of them only to be found below the floor
- * through the upper bound. The steps, the order of every floating-point operation and the results are
- * those of names._compare and names._upper_bound; tests/match checks that both agree.
+/* The score of two names in C: names._compare, for the pairs where no two adjacent words are read as one
+ * (names.name_score decides; those that are stay in Python), with names.token_similarity for the token
+ * pairs its memo has not met. Scoring a query meets ~17 listed names, most of them only to be found below
+ * the floor through the upper bound. The steps, the order of every floating-point operation and the
+ * results are those of names._compare, names._upper_bound and names.token_similarity; tests/match checks
+ * that both agree.
  *
- * Params(p, token_similarity, query_weight_person, query_weight_other, subset_factor, subset_min_similarity,
- *        subset_min_letters, conflict_penalty, extra_word_penalty, legal_conflict_penalty, cut_name, letters,
- *        memo_max, (weight of a name word, an initial, a legal-form word, a stopword), patronymic_weight,
- *        abjad_joins):
- *        one parameter set's constants, and its memo of how tokens met (query token -> listed token -> Met,
+ * Params((exact, variant, ocr, edit_cost, short_edit, tiny_edit, phonetic, phonetic_spread, skeleton_long,
+ *         skeleton_short, prefix, initial, phonetic_min_similarity, abjad_letters, strict_consonants),
+ *        query_weight_person, query_weight_other, subset_factor, subset_min_similarity, subset_min_letters,
+ *        conflict_penalty, extra_word_penalty, legal_conflict_penalty, cut_name, letters, memo_max,
+ *        (weight of a name word, an initial, a legal-form word, a stopword), patronymic_weight, abjad_joins):
+ *        one names.NameParams' constants, and its memo of how tokens met (query token -> listed token -> Met,
  *        one table per way of comparing).
- * View(texts, roles, patronymic, rarity, syllabic, abjad, joined): one prepared name as the scoring reads it,
- *        with the rarity of each of its words in one index (names._token_weights makes its weights of them).
+ * View(tokens, roles, rarity, syllabic, abjad, joined): one prepared name as the scoring reads it, with the
+ *        rarity of each of its words in one index (names._token_weights makes its weights of them).
  * view_of(name, rarity dict, unknown rarity): the View of a PreparedName, read from it in C.
  * score(params, query view, listed view, query tokens, listed tokens, person, at_least, explain, may_join)
  *        -> the score; explained: (score, query coverage, listed coverage, ((i, j, similarity, how), ...));
  *        if may_join, None where adjacent words may be read as one (names._join_step decides whether they
  *        are: names._compare scores those that are).
+ * similarity(params, query view, i, listed view, j, last, syllabic, abjad) -> (similarity, how): for tests.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -110,13 +113,6 @@ static int params_init(Params *self, PyObject *args, PyObject *kw) {
     return 0;
 }
 
-static PyObject *params_memo_size(Params *self, PyObject *unused) { return PyLong_FromSsize_t(self->size); }
-
-static PyMethodDef params_methods[] = {
-    {"memo_size", (PyCFunction)params_memo_size, METH_NOARGS, "Query tokens in the memo."},
-    {NULL, NULL, 0, NULL},
-};
-
 static PyTypeObject ParamsType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "embargo.match._align.Params",
     .tp_basicsize = sizeof(Params),
@@ -124,7 +120,6 @@ static PyTypeObject ParamsType = {
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)params_init,
     .tp_dealloc = (destructor)params_dealloc,
-    .tp_methods = params_methods,
     .tp_doc = "One parameter set of the name scoring, with its memo (see the module's source).",
 };
 
