@@ -22,7 +22,6 @@ from embargo.match.algorithm import (
     schema_ok,
     score_entity,
 )
-from embargo.match.names import name_view
 from embargo.match.prepare import PreparedName
 from embargo.match.types import Match, Query
 from embargo.model import Entity
@@ -92,7 +91,7 @@ class Screener:
                 hits.setdefault(e, []).append((value, listed))
         order = list(dict.fromkeys([*hits, *candidates]))
         scored: list[tuple[float, str, int, list[tuple[PreparedName, str]], list[Any], tuple[int, int]]] = []
-        query_views = [name_view(n, self.rarity) for n in pq.names]  # how the compiled scoring reads them
+        query_views = [idx.query_view(n) for n in pq.names]  # how the compiled scoring reads them
         floor = cut if matches_only else min(cut, 0.5)
         for e in order:
             entity = idx.entities[e]
@@ -101,7 +100,7 @@ class Screener:
             # score the names that drew votes (all names for an identifier hit)
             nids = idx.entity_names[e] if e in hits or e not in voted else voted[e]
             names = [(idx.names[n], idx.name_kind[n]) for n in nids]
-            views = [idx.name_view(n) for n in nids]
+            views = idx.name_views(nids)
             score, pair = entity_score(
                 algo,
                 pq,

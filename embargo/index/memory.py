@@ -254,6 +254,16 @@ class EntityIndex:
             view = self._views[nid] = listed_view(self.names[nid], self._weights, self._unknown_weight)
         return view
 
+    def name_views(self, nids: Sequence[int]) -> list[Any]:
+        """``name_view`` of each of ``nids``."""
+        views = self._views
+        return [views[n] if views[n] is not None else self.name_view(n) for n in nids]
+
+    def query_view(self, name: PreparedName) -> Any:
+        """A query name as the compiled scoring reads it, with the rarity of its words here:
+        ``names.name_view(name, self.weight)``, made in C."""
+        return listed_view(name, self._weights, self._unknown_weight)
+
     def weight(self, token: str) -> float:
         """Rarity weight in [0.3, 1]: a common token ('mohammad', 'trading') counts less."""
         return self._weights.get(token, self._unknown_weight)

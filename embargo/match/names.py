@@ -432,8 +432,16 @@ def name_score(
         return 0.0
     joined: _Joined | None = None
     if _align is not None:
-        aligned: float | None = _aligned(
-            q, c, p, rarity, listed_schema, at_least, False, listed_view, True, query_view
+        aligned: float | None = _align.score(
+            _align_params(p),
+            query_view if query_view is not None else _view(q, rarity),
+            listed_view if listed_view is not None else _view(c, rarity),
+            q.tokens,
+            c.tokens,
+            listed_schema == "Person",
+            at_least,
+            False,
+            True,
         )
         if aligned is not None:
             return aligned
