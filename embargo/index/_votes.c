@@ -228,9 +228,11 @@ static int add_listed(Tables *t, Found *f, PyObject *table, PyObject *key, Py_ss
     return 0;
 }
 
-static int add_prefixed(Tables *t, Found *f, PyObject *table, const char *prefix, PyObject *text,
-                        Py_ssize_t most, double sim) {
-    PyObject *key = PyUnicode_FromFormat("%s%U", prefix, text);
+static PyObject *TILDE, *HASH; /* "~", "#": the prefixes of by_phonetic's keys of variants and OCR keys */
+
+static int add_prefixed(Tables *t, Found *f, PyObject *table, PyObject *prefix, PyObject *text, Py_ssize_t most,
+                        double sim) {
+    PyObject *key = PyUnicode_Concat(prefix, text);
     if (!key) return -1;
     int r = add_listed(t, f, table, key, most, sim);
     Py_DECREF(key);
@@ -256,8 +258,8 @@ static int expand(Tables *t, Found *f, PyObject *text, PyObject *own, PyObject *
     if (initial || (syllabic && len <= 4)) return 0;
     Py_ssize_t nv = PyTuple_GET_SIZE(variants);
     for (Py_ssize_t i = 0; i < nv; i++)
-        if (add_prefixed(t, f, t->by_phonetic, "~", PyTuple_GET_ITEM(variants, i), -1, 0.95) < 0) return -1;
-    if (add_prefixed(t, f, t->by_phonetic, "#", ocr, t->max_expansions, 0.9) < 0) return -1;
+        if (add_prefixed(t, f, t->by_phonetic, TILDE, PyTuple_GET_ITEM(variants, i), -1, 0.95) < 0) return -1;
+    if (add_prefixed(t, f, t->by_phonetic, HASH, ocr, t->max_expansions, 0.9) < 0) return -1;
     if (PyUnicode_GET_LENGTH(phonetic) > 0 && len >= 3)
         if (add_listed(t, f, t->by_phonetic, phonetic, t->max_expansions, 0.9) < 0) return -1;
     if (len >= 4) {
@@ -716,6 +718,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "embargo.index._votes
 
 PyMODINIT_FUNC PyInit__votes(void) {
     import_array();
+    if (!(TILDE = PyUnicode_InternFromString("~")) || !(HASH = PyUnicode_InternFromString("#"))) return NULL;
     if (PyType_Ready(&TablesType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
