@@ -243,8 +243,10 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
             int32_t e = touched_name.v[i];
             int32_t nid = s->name_of[e];
             double v = s->votes[e];
-            int64_t mask = initials[nid];
-            for (Py_ssize_t b = 0; b < n_bits; b++) v = v + ((mask & bitv[b]) != 0 ? 0.5 : 0.0);
+            if (n_bits) { /* (most names have no initials: their letter masks stay out of the cache) */
+                int64_t mask = initials[nid];
+                for (Py_ssize_t b = 0; b < n_bits; b++) v = v + ((mask & bitv[b]) != 0 ? 0.5 : 0.0);
+            }
             int16_t size = sizes[nid];
             if (size < 0 || size >= n_div) {
                 PyErr_SetString(PyExc_ValueError, "divisor: a name longer than the table");
