@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from embargo._native import reduce_frozen
-from embargo.match.names import NameParams, explain_names, name_score
+from embargo.match.names import Explained, NameParams, explain_names, name_score
 from embargo.match.prepare import PreparedName, prepare_name
 from embargo.match.types import Contribution, Match, Query
 from embargo.model import Entity
@@ -193,6 +193,7 @@ def _score_entity(
     best_view: Any = None
     best_query_view: Any = None
     best_pair = (-1, -1)
+    explained: Explained | None = None
     for n, qn in enumerate(pq.names):
         if pair is not None and n != pair[0]:
             continue
@@ -202,16 +203,20 @@ def _score_entity(
                 continue
             factor = KIND_FACTOR.get(kind, 1.0)
             view = views[k] if views is not None else None
-            s = name_score(
-                qn,
-                cn,
-                algo.names,
-                rarity,
-                entity.schema,
-                need / factor if need > 0 else 0.0,
-                view,
-                query_view,
-            )
+            if explain and pair is not None:  # the pair ranking found best: its explanation has its score
+                explained = explain_names(qn, cn, algo.names, rarity, entity.schema, view, query_view)
+                s = explained[0]
+            else:
+                s = name_score(
+                    qn,
+                    cn,
+                    algo.names,
+                    rarity,
+                    entity.schema,
+                    need / factor if need > 0 else 0.0,
+                    view,
+                    query_view,
+                )
             value = s * factor
             if value > best_value:
                 best_q, best_c, best_kind, best_value, best_score = qn, cn, kind, value, s
@@ -219,9 +224,11 @@ def _score_entity(
     parts: list[Contribution] = []
     score = max(0.0, best_value)
     if explain and best_q is not None and best_c is not None:
-        _, _, _, pairs, un_q, un_c = explain_names(
-            best_q, best_c, algo.names, rarity, entity.schema, best_view, best_query_view
-        )
+        if explained is None:
+            explained = explain_names(
+                best_q, best_c, algo.names, rarity, entity.schema, best_view, best_query_view
+            )
+        _, _, _, pairs, un_q, un_c = explained
         detail = ", ".join([f"{q}~{lt} {how} {sim:.2f}" for q, lt, sim, how in pairs])
         if un_q:
             detail += f"; query tokens not found: {' '.join(un_q)}"
