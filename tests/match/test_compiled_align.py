@@ -14,25 +14,35 @@ from embargo.index.memory import EntityIndex
 from embargo.match import names
 from embargo.match.algorithm import ALGORITHMS, PreparedQuery
 from embargo.match.types import Query
+from embargo.model import Entity
 from embargo.service.ingest import discover, parse_candidate
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTS = (ROOT.parent / "shared" / "data" / "lists").resolve()
 
 
-def test_compiled_score_equals_python_compare() -> None:
-    if names._align is None:
-        pytest.skip("no compiled core: _compare scores every pair")
+def _listed_and_misspelt(folder: str, n: int, seed: int) -> tuple[EntityIndex, list[Entity], list[str]]:
+    """An index over one list file, its entities, and ``n`` of their names misspelt (bench/_synthetic.py)."""
     sys.path.insert(0, str(ROOT / "bench"))
     try:
         from _synthetic import vary
     finally:
         sys.path.remove(str(ROOT / "bench"))
-    (cand,), _ = discover([LISTS / "us_ofac_sdn" / "2024-05-02"])
+    (cand,), _ = discover([LISTS / folder])
     entities = list(parse_candidate(cand).entities)
-    index = EntityIndex(entities)
+    rng = random.Random(seed)
+    return (
+        EntityIndex(entities),
+        entities,
+        [vary(rng.choice(e.names).value, rng)[1] for e in rng.sample(entities, n)],
+    )
+
+
+def test_compiled_score_equals_python_compare() -> None:
+    if names._align is None:
+        pytest.skip("no compiled core: _compare scores every pair")
+    index, entities, queries = _listed_and_misspelt("us_ofac_sdn/2024-05-02", 400, 17)
     rng = random.Random(17)
-    queries = [vary(rng.choice(e.names).value, rng)[1] for e in rng.sample(entities, 400)]
     queries += ["Dmitri Rogosin", "ROGOZIN D.O.", "Рогозин Дмитрий Олегович", "BANK MELLI IRAN PJSC"]
     queries += ["OOO AO", "Mohammed bin Salman Al Saud", "金正恩", "Kim Jong Un", "SUN SHIP LTD"]
     queries += ["محمد علي", "عبد الرحمن", "Abdul Rahman", "Abd Al Rahman", "Al Qaida"]  # words read as one
@@ -71,16 +81,7 @@ def test_compiled_token_similarity_equals_python() -> None:
     way of comparing (last query token, syllables, Arabic letters)."""
     if names._align is None:
         pytest.skip("no compiled core")
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from _synthetic import vary
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    (cand,), _ = discover([LISTS / "un_sc_consolidated" / "2026-02-27"])
-    entities = list(parse_candidate(cand).entities)
-    index = EntityIndex(entities)
-    rng = random.Random(23)
-    queries = [vary(rng.choice(e.names).value, rng)[1] for e in rng.sample(entities, 300)]
+    index, _, queries = _listed_and_misspelt("un_sc_consolidated/2026-02-27", 300, 23)
     queries += ["Hsn Mhmd", "Abdul Rahman Al Sadi", "Muammar Qadhafi", "Kim Jong Un", "金正恩", "al sdi"]
     pairs = set()
     for q in queries:
