@@ -63,7 +63,7 @@ COMPILED_RANK_MAX = 5_000
 # if more (16 bytes each: 16 MB; 64 MB for 1M entities); when either is full, the least recently used go
 EXPANSION_CACHE = 10_000
 # an index of up to this many names makes their views (names.name_view) when built: over all lists, 90k
-# names in 0.1 s and ~20 MB; a larger one makes each on first use (1M entities: 1.5M names, memory)
+# names in 0.1 s and ~40 MB; a larger one makes each on first use (1M entities: 1.5M names, memory)
 EAGER_VIEWS = 500_000
 VOTES_CACHE = 1_000_000
 VOTES_PER_ENTITY = 4
