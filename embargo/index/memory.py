@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from embargo._native import reduce_frozen
-from embargo.match.names import listed_view
+from embargo.match.names import table_view
 from embargo.match.prepare import (
     PreparedName,
     Token,
@@ -251,7 +251,7 @@ class EntityIndex:
         the compiled core)."""
         view = self._views[nid]
         if view is None:
-            view = self._views[nid] = listed_view(self.names[nid], self._weights, self._unknown_weight)
+            view = self._views[nid] = table_view(self.names[nid], self._weights, self._unknown_weight)
         return view
 
     def name_views(self, nids: Sequence[int]) -> list[Any]:
@@ -262,7 +262,7 @@ class EntityIndex:
     def query_view(self, name: PreparedName) -> Any:
         """A query name as the compiled scoring reads it, with the rarity of its words here:
         ``names.name_view(name, self.weight)``, made in C."""
-        return listed_view(name, self._weights, self._unknown_weight)
+        return table_view(name, self._weights, self._unknown_weight)
 
     def weight(self, token: str) -> float:
         """Rarity weight in [0.3, 1]: a common token ('mohammad', 'trading') counts less."""
@@ -478,30 +478,16 @@ class EntityIndex:
                     MAX_EXPANSIONS,
                     MAX_PREFIX,
                 )
-            fields: _ExpansionFields = (
-                _compiled_votes.expansion(
-                    self._tables,
-                    text,
-                    tok.variants,
-                    tok.ocr,
-                    tok.phonetic,
-                    tok.skeleton,
-                    tok.vowelless,
-                    tok.initial,
-                    syllabic,
-                )
-                if tok is not None
-                else _compiled_votes.expansion(
-                    self._tables,
-                    text,
-                    token_variants(text),
-                    ocr_key(text),
-                    phonetic_key(text),
-                    skeleton(text),
-                    vowelless(text),
-                    len(text) == 1,
-                    syllabic,
-                )
+            if tok is not None:
+                variants, ocr, phonetic, skel, no_vowel = (
+                    tok.variants, tok.ocr, tok.phonetic, tok.skeleton, tok.vowelless
+                )  # fmt: skip
+            else:  # the keys prepare_token would give the word
+                variants, ocr, phonetic, skel, no_vowel = (
+                    token_variants(text), ocr_key(text), phonetic_key(text), skeleton(text), vowelless(text)
+                )  # fmt: skip
+            fields: _ExpansionFields = _compiled_votes.expansion(
+                self._tables, text, variants, ocr, phonetic, skel, no_vowel, len(text) == 1, syllabic
             )
         else:
             fields = self._expansion_fields(tok or prepare_token(text), syllabic)

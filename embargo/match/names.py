@@ -393,10 +393,10 @@ def explain_names(
     joined: _Joined | None = None
     if _align is not None and q.tokens and c.tokens:
         aligned = _aligned(q, c, p, rarity, listed_schema, 0.0, True, listed_view, True, query_view)
-        if aligned is None:  # adjacent words may be read as one: are they?
-            joined = _join_step(q, c, p)
-            if not joined[2] and not joined[5]:
-                aligned = _aligned(q, c, p, rarity, listed_schema, 0.0, True, listed_view, False, query_view)
+        if aligned is None:
+            aligned, joined = _unless_joined(
+                q, c, p, rarity, listed_schema, 0.0, True, listed_view, query_view
+            )
     if aligned is not None:
         score, q_cov, c_cov, met = aligned
         used_q, used_c = {m[0] for m in met}, {m[1] for m in met}
@@ -432,25 +432,15 @@ def name_score(
         return 0.0
     joined: _Joined | None = None
     if _align is not None:
-        aligned: float | None = _align.score(
-            _align_params(p),
-            query_view if query_view is not None else _view(q, rarity),
-            listed_view if listed_view is not None else _view(c, rarity),
-            q.tokens,
-            c.tokens,
-            listed_schema == "Person",
-            at_least,
-            False,
-            True,
+        aligned: float | None = _aligned(
+            q, c, p, rarity, listed_schema, at_least, False, listed_view, True, query_view
         )
+        if aligned is None:
+            aligned, joined = _unless_joined(
+                q, c, p, rarity, listed_schema, at_least, False, listed_view, query_view
+            )
         if aligned is not None:
             return aligned
-        joined = _join_step(q, c, p)  # adjacent words may be read as one: are they?
-        if not joined[2] and not joined[5]:
-            unjoined: float = _aligned(
-                q, c, p, rarity, listed_schema, at_least, False, listed_view, False, query_view
-            )
-            return unjoined
     score = _compare(q, c, p, rarity, listed_schema, False, at_least, joined)
     assert isinstance(score, float)
     return score
@@ -481,6 +471,25 @@ def _aligned(
         explain,
         may_join,
     )
+
+
+def _unless_joined(
+    q: PreparedName,
+    c: PreparedName,
+    p: NameParams,
+    rarity: Callable[[str], float] | None,
+    listed_schema: str,
+    at_least: float,
+    explain: bool,
+    listed_view: Any,
+    query_view: Any,
+) -> tuple[Any, _Joined]:
+    """Where ``_aligned`` found that adjacent words may be read as one: the join step, with the compiled
+    scoring's answer if the step joins none, or None if it joins some (``_compare`` scores those)."""
+    step = _join_step(q, c, p)
+    if step[2] or step[5]:
+        return None, step
+    return _aligned(q, c, p, rarity, listed_schema, at_least, explain, listed_view, False, query_view), step
 
 
 def _load_align() -> Any:
@@ -554,9 +563,9 @@ def name_view(name: PreparedName, rarity: Callable[[str], float] | None) -> Any:
     )
 
 
-def listed_view(name: PreparedName, rarity: dict[str, float], unknown: float) -> Any:
-    """``name_view(name, lambda w: rarity.get(w, unknown))``, read from ``name`` in C: an index's view of
-    one of its names (None without the compiled core)."""
+def table_view(name: PreparedName, rarity: dict[str, float], unknown: float) -> Any:
+    """``name_view(name, lambda w: rarity.get(w, unknown))``, read from ``name`` in C: how an index gives
+    its names and a query's their views (None without the compiled core)."""
     return _align.view_of(name, rarity, unknown) if _align is not None else None
 
 
