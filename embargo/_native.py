@@ -46,6 +46,7 @@ EXTENSIONS: dict[str, str] = {
     "embargo.match._align": "embargo/match/_align.c",
     "embargo.text._phonetic": "embargo/text/_phonetic.c",
 }
+HEADERS: tuple[str, ...] = ("embargo/index/_arrays.h",)  # C included by those: a change is a rebuild too
 GROUP = "embargo_native"  # mypyc's shared library of the group: GROUP + "__mypyc"
 
 PACKAGE = Path(__file__).resolve().parent
@@ -63,6 +64,8 @@ def digests() -> dict[str, str]:
     out = {m: hashlib.sha256(source(m).read_bytes()).hexdigest() for m in MODULES}
     for m, c in EXTENSIONS.items():
         out[m] = hashlib.sha256((ROOT / c).read_bytes()).hexdigest()
+    for h in HEADERS:
+        out[h] = hashlib.sha256((ROOT / h).read_bytes()).hexdigest()
     out["python"] = sys.version
     return out
 

@@ -60,6 +60,7 @@ def main() -> int:
                     name,
                     [src],
                     include_dirs=[numpy.get_include()],
+                    depends=list(_native.HEADERS),
                     # no fused multiply-add: the same floating-point results as numpy and Python
                     extra_compile_args=["-O2", "-Wall", "-Werror", "-ffp-contract=off"],
                 )

@@ -16,8 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
-#include <numpy/arrayobject.h>
+#include "_arrays.h"
 
 typedef struct {
     PyObject_HEAD
@@ -108,19 +107,6 @@ static int get_buf(PyObject *obj, Py_buffer *view, char fmt, Py_ssize_t itemsize
     return 0;
 }
 
-/* a contiguous 1-d numpy array of the given type: its data and length (borrowed: the caller holds it) */
-static int np_arr(PyObject *obj, int type, const char *what, const void **data, Py_ssize_t *len) {
-    if (!PyArray_Check(obj) || PyArray_TYPE((PyArrayObject *)obj) != type || PyArray_NDIM((PyArrayObject *)obj) != 1 ||
-        !PyArray_IS_C_CONTIGUOUS((PyArrayObject *)obj)) {
-        PyErr_Format(PyExc_TypeError, "%s: expected a contiguous 1-d numpy array of %s", what,
-                     type == NPY_INT32 ? "int32" : "float64");
-        return -1;
-    }
-    *data = PyArray_DATA((PyArrayObject *)obj);
-    *len = PyArray_DIM((PyArrayObject *)obj, 0);
-    return 0;
-}
-
 typedef struct {
     double score;
     int32_t ent;
@@ -194,9 +180,9 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
             const int32_t *ents, *nids;
             const double *ws;
             Py_ssize_t m, mw, mn;
-            if (np_arr(PyTuple_GET_ITEM(tok, 0), NPY_INT32, "ents", (const void **)&ents, &m) < 0 ||
-                np_arr(PyTuple_GET_ITEM(tok, 1), NPY_FLOAT64, "weights", (const void **)&ws, &mw) < 0 ||
-                np_arr(PyTuple_GET_ITEM(tok, 2), NPY_INT32, "names", (const void **)&nids, &mn) < 0)
+            if (np_array(PyTuple_GET_ITEM(tok, 0), NPY_INT32, "ents", (const void **)&ents, &m) < 0 ||
+                np_array(PyTuple_GET_ITEM(tok, 1), NPY_FLOAT64, "weights", (const void **)&ws, &mw) < 0 ||
+                np_array(PyTuple_GET_ITEM(tok, 2), NPY_INT32, "names", (const void **)&nids, &mn) < 0)
                 goto done;
             int bad = mw != m || mn != m;
             for (Py_ssize_t i = 0; i < m && !bad; i++) {
@@ -238,7 +224,7 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
         }
         const double *div;
         Py_ssize_t n_div;
-        if (np_arr(divisor_obj, NPY_FLOAT64, "divisor", (const void **)&div, &n_div) < 0) goto done;
+        if (np_array(divisor_obj, NPY_FLOAT64, "divisor", (const void **)&div, &n_div) < 0) goto done;
         for (Py_ssize_t i = 0; i < touched_name.len; i++) {
             int32_t e = touched_name.v[i];
             int32_t nid = s->name_of[e];
@@ -301,8 +287,8 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
             PyObject *tok = PyList_GET_ITEM(per_token, t);
             const int32_t *ents, *nids;
             Py_ssize_t m, mn;
-            if (np_arr(PyTuple_GET_ITEM(tok, 0), NPY_INT32, "ents", (const void **)&ents, &m) < 0 ||
-                np_arr(PyTuple_GET_ITEM(tok, 2), NPY_INT32, "names", (const void **)&nids, &mn) < 0)
+            if (np_array(PyTuple_GET_ITEM(tok, 0), NPY_INT32, "ents", (const void **)&ents, &m) < 0 ||
+                np_array(PyTuple_GET_ITEM(tok, 2), NPY_INT32, "names", (const void **)&nids, &mn) < 0)
                 goto done;
             int oom = 0;
             for (Py_ssize_t i = 0; i < m; i++) {

@@ -18,8 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
-#include <numpy/arrayobject.h>
+#include "_arrays.h"
 
 typedef struct {
     PyObject_HEAD
@@ -405,20 +404,6 @@ done:
 
 /* --- votes -------------------------------------------------------------------------------------- */
 
-/* a contiguous 1-d numpy array of the given type (borrowed data; the array itself is kept alive by the
- * caller's reference) */
-static int arr(PyObject *obj, int type, const char *what, void **data, Py_ssize_t *len) {
-    if (!PyArray_Check(obj) || PyArray_TYPE((PyArrayObject *)obj) != type || PyArray_NDIM((PyArrayObject *)obj) != 1 ||
-        !PyArray_IS_C_CONTIGUOUS((PyArrayObject *)obj)) {
-        PyErr_Format(PyExc_TypeError, "%s: expected a contiguous 1-d array of %s", what,
-                     type == NPY_INT32 ? "int32" : "float64");
-        return -1;
-    }
-    *data = PyArray_DATA((PyArrayObject *)obj);
-    *len = PyArray_DIM((PyArrayObject *)obj, 0);
-    return 0;
-}
-
 /* (ents, weights, names) arrays of n entries copied from C */
 static PyObject *votes(const int32_t *e, const double *w, const int32_t *nid, Py_ssize_t n) {
     npy_intp dim = n;
@@ -492,8 +477,8 @@ static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
     Py_ssize_t total = 0, n_heap = 0;
     for (Py_ssize_t i = 0; i < k; i++) {
         Py_ssize_t nl;
-        if (arr(PySequence_Fast_GET_ITEM(es, i), NPY_INT32, "best_per_entity: ents", (void **)&e[i], &len[i]) < 0 ||
-            arr(PySequence_Fast_GET_ITEM(ns, i), NPY_INT32, "best_per_entity: nids", (void **)&nid[i], &nl) < 0)
+        if (np_array(PySequence_Fast_GET_ITEM(es, i), NPY_INT32, "best_per_entity: ents", (const void **)&e[i], &len[i]) < 0 ||
+            np_array(PySequence_Fast_GET_ITEM(ns, i), NPY_INT32, "best_per_entity: nids", (const void **)&nid[i], &nl) < 0)
             goto done;
         if (nl != len[i]) {
             PyErr_SetString(PyExc_ValueError, "best_per_entity: an ents and its nids differ in length");
@@ -600,9 +585,9 @@ static int votes_arrays(PyObject *v, const int32_t **e, const double **w, const 
         return -1;
     }
     Py_ssize_t nw, nn;
-    if (arr(PyTuple_GET_ITEM(v, 0), NPY_INT32, "pair_gains: entities", (void **)e, n) < 0 ||
-        arr(PyTuple_GET_ITEM(v, 1), NPY_FLOAT64, "pair_gains: weights", (void **)w, &nw) < 0 ||
-        arr(PyTuple_GET_ITEM(v, 2), NPY_INT32, "pair_gains: names", (void **)nid, &nn) < 0)
+    if (np_array(PyTuple_GET_ITEM(v, 0), NPY_INT32, "pair_gains: entities", (const void **)e, n) < 0 ||
+        np_array(PyTuple_GET_ITEM(v, 1), NPY_FLOAT64, "pair_gains: weights", (const void **)w, &nw) < 0 ||
+        np_array(PyTuple_GET_ITEM(v, 2), NPY_INT32, "pair_gains: names", (const void **)nid, &nn) < 0)
         return -1;
     if (nw != *n || nn != *n) {
         PyErr_SetString(PyExc_ValueError, "pair_gains: the arrays of a votes tuple differ in length");
