@@ -57,8 +57,9 @@ static PyObject *key(PyObject *mod, PyObject *token) {
     Py_ssize_t len = PyUnicode_GET_LENGTH(token);
     int kind = PyUnicode_KIND(token);
     const void *data = PyUnicode_DATA(token);
-    char *s = PyMem_Malloc((size_t)len + 1), *t = PyMem_Malloc((size_t)len + 1);
-    char *o = PyMem_Malloc(2 * (size_t)len + 2); /* "x" -> "ks": at most twice as long */
+    /* o, and the key made in t, at most twice as long as the token ("x" -> "ks"), and a leading "a" */
+    char *s = PyMem_Malloc((size_t)len + 1), *t = PyMem_Malloc(2 * (size_t)len + 2);
+    char *o = PyMem_Malloc(2 * (size_t)len + 2);
     PyObject *result = NULL;
     if (!s || !t || !o) {
         PyErr_NoMemory();
