@@ -8,7 +8,7 @@
  * Params((exact, variant, ocr, edit_cost, short_edit, tiny_edit, phonetic, phonetic_spread, skeleton_long,
  *         skeleton_short, prefix, initial, phonetic_min_similarity, abjad_letters, strict_consonants),
  *        query_weight_person, query_weight_other, subset_factor, subset_min_similarity, subset_min_letters,
- *        conflict_penalty, extra_word_penalty, legal_conflict_penalty, cut_name, letters, memo_max,
+ *        conflict_penalty, extra_word_penalty, legal_conflict_penalty, cut_name, memo_max,
  *        (weight of a name word, an initial, a legal-form word, a stopword), patronymic_weight, abjad_joins):
  *        one names.NameParams' constants, and its memo of how tokens met (query token -> listed token -> Met,
  *        one table per way of comparing).
@@ -86,19 +86,19 @@ static void params_dealloc(Params *self) {
 }
 
 static int params_init(Params *self, PyObject *args, PyObject *kw) {
-    int letters, abjad_joins, strict;
+    int abjad_joins, strict;
     TokenParams *t = &self->t;
     if (self->ready) {
         PyErr_SetString(PyExc_RuntimeError, "Params: already initialised");
         return -1;
     }
-    if (!PyArg_ParseTuple(args, "(ddddddddddddddp)ddddlddddpn(dddd)dp", &t->exact, &t->variant, &t->ocr,
+    if (!PyArg_ParseTuple(args, "(ddddddddddddddp)ddddlddddn(dddd)dp", &t->exact, &t->variant, &t->ocr,
                           &t->edit_cost, &t->short_edit, &t->tiny_edit, &t->phonetic, &t->phonetic_spread,
                           &t->skeleton_long, &t->skeleton_short, &t->prefix, &t->initial,
                           &t->phonetic_min_similarity, &t->abjad_letters, &strict, &self->query_weight_person,
                           &self->query_weight_other, &self->subset_factor, &self->subset_min_similarity,
                           &self->subset_min_letters, &self->conflict_penalty, &self->extra_word_penalty,
-                          &self->legal_conflict_penalty, &self->cut_name, &letters, &self->max,
+                          &self->legal_conflict_penalty, &self->cut_name, &self->max,
                           &self->role_weight[ROLE_NAME], &self->role_weight[ROLE_INITIAL],
                           &self->role_weight[ROLE_LEGAL], &self->role_weight[ROLE_STOP], &self->patronymic_weight,
                           &abjad_joins))
@@ -107,7 +107,7 @@ static int params_init(Params *self, PyObject *args, PyObject *kw) {
     self->abjad_joins = abjad_joins;
     for (int i = 0; i < 8; i++)
         if (!(self->rows[i] = PyDict_New())) return -1;
-    self->letters = letters;
+    self->letters = t->abjad_letters != 0.0; /* names._compare: bool(p.abjad_letters) */
     self->size = 0;
     self->ready = 1;
     return 0;

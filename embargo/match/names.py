@@ -537,7 +537,6 @@ def _align_params(p: NameParams) -> Any:
             p.extra_word_penalty,
             p.legal_conflict_penalty,
             p.cut_name,
-            bool(p.abjad_letters),
             _MEMO_MAX,
             (role_w["name"], role_w["initial"], role_w["legal"], role_w["stop"]),
             p.patronymic_weight,
