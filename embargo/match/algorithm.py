@@ -97,6 +97,20 @@ class PreparedQuery:
     org_hint: bool
     person_hint: bool = False  # a patronymic ("Olegovich", "Nikolayevna"): a person's name
 
+    def __init__(
+        self,
+        query: Query,
+        names: tuple[PreparedName, ...],
+        countries: frozenset[str],
+        org_hint: bool,
+        person_hint: bool = False,
+    ) -> None:  # (a native constructor: see match.types.Contribution)
+        object.__setattr__(self, "query", query)
+        object.__setattr__(self, "names", names)
+        object.__setattr__(self, "countries", countries)
+        object.__setattr__(self, "org_hint", org_hint)
+        object.__setattr__(self, "person_hint", person_hint)
+
     @classmethod
     def of(cls, query: Query) -> PreparedQuery:
         names = tuple(prepare_name(n, query.schema) for n in query.names if n and n.strip())

@@ -64,6 +64,24 @@ class Token:
         bool  # no vowel after the first letter (a "vowel-dropped" spelling, or an abjad transliteration)
     )
 
+    def __init__(
+        self,
+        text: str,
+        phonetic: str,
+        skeleton: str,
+        ocr: str,
+        variants: tuple[str, ...],
+        patronymic: bool,
+        vowelless: bool,
+    ) -> None:  # (a native constructor: see match.types.Contribution)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "phonetic", phonetic)
+        object.__setattr__(self, "skeleton", skeleton)
+        object.__setattr__(self, "ocr", ocr)
+        object.__setattr__(self, "variants", variants)
+        object.__setattr__(self, "patronymic", patronymic)
+        object.__setattr__(self, "vowelless", vowelless)
+
     @property
     def initial(self) -> bool:
         return len(self.text) == 1
@@ -101,6 +119,28 @@ class PreparedName:
     texts: frozenset[str] = frozenset()  # the token texts
     joined: tuple[str, ...] = ()  # each two adjacent tokens written together ("iv anovich" -> "ivanovich")
     abjad: bool = False  # written in Arabic or Hebrew script: short vowels were never written
+
+    def __init__(
+        self,
+        original: str,
+        tokens: tuple[Token, ...],
+        roles: tuple[str, ...],
+        legal_forms: tuple[str, ...],
+        org_hint: bool,
+        syllabic: bool = False,
+        texts: frozenset[str] = frozenset(),
+        joined: tuple[str, ...] = (),
+        abjad: bool = False,
+    ) -> None:  # (a native constructor: see match.types.Contribution)
+        object.__setattr__(self, "original", original)
+        object.__setattr__(self, "tokens", tokens)
+        object.__setattr__(self, "roles", roles)
+        object.__setattr__(self, "legal_forms", legal_forms)
+        object.__setattr__(self, "org_hint", org_hint)
+        object.__setattr__(self, "syllabic", syllabic)
+        object.__setattr__(self, "texts", texts)
+        object.__setattr__(self, "joined", joined)
+        object.__setattr__(self, "abjad", abjad)
 
     @property
     def text(self) -> str:

@@ -36,6 +36,14 @@ class LegalForm:
     canonical: str
     text: str
 
+    def __init__(
+        self, start: int, end: int, canonical: str, text: str
+    ) -> None:  # (a native constructor: see match.types.Contribution)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "canonical", canonical)
+        object.__setattr__(self, "text", text)
+
 
 @dataclass(frozen=True)
 class _Form:

@@ -59,6 +59,24 @@ class NameParts:
     legal_texts: tuple[str, ...] = ()
     """The legal forms as written, folded (``obshchestvo s ogranichennoy otvetstvennostyu``)."""
 
+    def __init__(
+        self,
+        tokens: tuple[str, ...],
+        legal_forms: tuple[str, ...],
+        stop: tuple[str, ...],
+        initials: tuple[str, ...],
+        is_org_hint: bool,
+        patronymics: tuple[str, ...] = (),
+        legal_texts: tuple[str, ...] = (),
+    ) -> None:  # (a native constructor: see match.types.Contribution)
+        object.__setattr__(self, "tokens", tokens)
+        object.__setattr__(self, "legal_forms", legal_forms)
+        object.__setattr__(self, "stop", stop)
+        object.__setattr__(self, "initials", initials)
+        object.__setattr__(self, "is_org_hint", is_org_hint)
+        object.__setattr__(self, "patronymics", patronymics)
+        object.__setattr__(self, "legal_texts", legal_texts)
+
 
 @dataclass(frozen=True)
 class _Words:
