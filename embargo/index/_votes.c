@@ -30,26 +30,52 @@ typedef struct {
     Py_ssize_t max_expansions, max_prefix;
     uint32_t *seen; /* per token: the call that found it */
     uint32_t gen;
-    /* a Bloom filter of by_deletion's keys: most deletions of a query token are no key, and the filter
-     * answers that without making the string and looking it up (two bits a key, 16 bits a key) */
+    /* a Bloom filter of the keys of by_deletion, by_phonetic and by_skeleton, and of the beginnings (3
+     * letters or more) of the words of sorted_vocab: most keys of a query token (and most words made of
+     * two) are no key, and the filter answers that without making the string and looking it up, or
+     * bisecting the vocabulary (two bits a key, 16 bits a key) */
     uint64_t *filter, filter_mask;
     int32_t *sorted_tids; /* the token of each word of sorted_vocab */
 } Tables;
 
-/* FNV-1a over the code points of s less its skip-th (none if skip < 0), then mixed (splitmix64) */
-static uint64_t key_hash(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t skip) {
-    uint64_t h = 1469598103934665603ULL;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (i != skip) {
-            h ^= s[i];
-            h *= 1099511628211ULL;
-        }
+/* which table a key is of, in the filter */
+enum { IN_DELETION = 1, IN_PHONETIC, IN_SKELETON, IN_PREFIX };
+
+static uint64_t mix(uint64_t h) {
     h ^= h >> 30;
     h *= 0xbf58476d1ce4e5b9ULL;
     h ^= h >> 27;
     h *= 0x94d049bb133111ebULL;
     h ^= h >> 31;
     return h;
+}
+
+/* FNV-1a over the table, then the code points of s less its skip-th (none if skip < 0), then mixed
+ * (splitmix64) */
+static uint64_t key_hash(int table, const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t skip) {
+    uint64_t h = (1469598103934665603ULL ^ (uint64_t)table) * 1099511628211ULL;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (i != skip) {
+            h ^= s[i];
+            h *= 1099511628211ULL;
+        }
+    return mix(h);
+}
+
+/* key_hash of the string lead + the first n code points of str (no lead if lead is 0), as read */
+static uint64_t str_hash(int table, Py_UCS4 lead, PyObject *str, Py_ssize_t n) {
+    int kind = PyUnicode_KIND(str);
+    const void *data = PyUnicode_DATA(str);
+    uint64_t h = (1469598103934665603ULL ^ (uint64_t)table) * 1099511628211ULL;
+    if (lead) {
+        h ^= lead;
+        h *= 1099511628211ULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        h ^= PyUnicode_READ(kind, data, i);
+        h *= 1099511628211ULL;
+    }
+    return mix(h);
 }
 
 static void filter_add(Tables *t, uint64_t h) {
@@ -64,23 +90,39 @@ static int filter_may(const Tables *t, uint64_t h) {
     return (t->filter[a >> 6] >> (a & 63) & 1) && (t->filter[b >> 6] >> (b & 63) & 1);
 }
 
-static int filter_build(Tables *t, PyObject *by_deletion) {
+/* the keys of table (a dict of strings) into the filter */
+static int filter_keys(Tables *t, PyObject *table, int which, const char *what) {
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(table, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key)) {
+            PyErr_Format(PyExc_TypeError, "Tables: a key of %s is not a string", what);
+            return -1;
+        }
+        filter_add(t, str_hash(which, 0, key, PyUnicode_GET_LENGTH(key)));
+    }
+    return 0;
+}
+
+static int filter_build(Tables *t, PyObject *by_deletion, PyObject *by_phonetic, PyObject *by_skeleton) {
+    PyObject *words = t->sorted_vocab;
+    uint64_t keys = (uint64_t)(PyDict_GET_SIZE(by_deletion) + PyDict_GET_SIZE(by_phonetic) + PyDict_GET_SIZE(by_skeleton));
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(words); i++) {
+        PyObject *word = PyList_GET_ITEM(words, i); /* (a string: tables_init checked) */
+        if (PyUnicode_GET_LENGTH(word) >= 3) keys += (uint64_t)PyUnicode_GET_LENGTH(word) - 2;
+    }
     uint64_t bits = 64;
-    while (bits < 16 * (uint64_t)PyDict_GET_SIZE(by_deletion)) bits <<= 1;
+    while (bits < 16 * keys) bits <<= 1;
     t->filter = calloc(bits / 64, sizeof(uint64_t));
     if (!t->filter) return (PyErr_NoMemory(), -1);
     t->filter_mask = bits - 1;
-    Py_ssize_t pos = 0;
-    PyObject *key, *value;
-    while (PyDict_Next(by_deletion, &pos, &key, &value)) {
-        if (!PyUnicode_Check(key)) {
-            PyErr_SetString(PyExc_TypeError, "Tables: a key of by_deletion is not a string");
-            return -1;
-        }
-        Py_UCS4 *buf = PyUnicode_AsUCS4Copy(key);
-        if (!buf) return -1;
-        filter_add(t, key_hash(buf, PyUnicode_GET_LENGTH(key), -1));
-        PyMem_Free(buf);
+    if (filter_keys(t, by_deletion, IN_DELETION, "by_deletion") < 0 ||
+        filter_keys(t, by_phonetic, IN_PHONETIC, "by_phonetic") < 0 ||
+        filter_keys(t, by_skeleton, IN_SKELETON, "by_skeleton") < 0)
+        return -1;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(words); i++) { /* each beginning of 3 letters or more */
+        PyObject *word = PyList_GET_ITEM(words, i);
+        for (Py_ssize_t n = 3; n <= PyUnicode_GET_LENGTH(word); n++) filter_add(t, str_hash(IN_PREFIX, 0, word, n));
     }
     return 0;
 }
@@ -161,7 +203,7 @@ static int tables_init(Tables *self, PyObject *args, PyObject *kw) {
         }
         self->sorted_tids[i] = (int32_t)v;
     }
-    return filter_build(self, by_deletion);
+    return filter_build(self, by_deletion, by_phonetic, by_skeleton);
 }
 
 static PyTypeObject TablesType = {
@@ -231,6 +273,8 @@ static PyObject *TILDE, *HASH; /* "~", "#": the prefixes of by_phonetic's keys o
 
 static int add_prefixed(Tables *t, Found *f, PyObject *table, PyObject *prefix, PyObject *text, Py_ssize_t most,
                         double sim) {
+    if (!filter_may(t, str_hash(IN_PHONETIC, PyUnicode_READ_CHAR(prefix, 0), text, PyUnicode_GET_LENGTH(text))))
+        return 0; /* no such key */
     PyObject *key = PyUnicode_Concat(prefix, text);
     if (!key) return -1;
     int r = add_listed(t, f, table, key, most, sim);
@@ -259,18 +303,19 @@ static int expand(Tables *t, Found *f, PyObject *text, PyObject *own, PyObject *
     for (Py_ssize_t i = 0; i < nv; i++)
         if (add_prefixed(t, f, t->by_phonetic, TILDE, PyTuple_GET_ITEM(variants, i), -1, 0.95) < 0) return -1;
     if (add_prefixed(t, f, t->by_phonetic, HASH, ocr, t->max_expansions, 0.9) < 0) return -1;
-    if (PyUnicode_GET_LENGTH(phonetic) > 0 && len >= 3)
+    if (PyUnicode_GET_LENGTH(phonetic) > 0 && len >= 3 &&
+        filter_may(t, str_hash(IN_PHONETIC, 0, phonetic, PyUnicode_GET_LENGTH(phonetic))))
         if (add_listed(t, f, t->by_phonetic, phonetic, t->max_expansions, 0.9) < 0) return -1;
     if (len >= 4) {
         Py_UCS4 *buf = PyUnicode_AsUCS4Copy(text);
         if (!buf) return -1;
-        if (filter_may(t, key_hash(buf, len, -1)) &&
+        if (filter_may(t, key_hash(IN_DELETION, buf, len, -1)) &&
             add_listed(t, f, t->by_deletion, text, t->max_expansions, 0.88) < 0) {
             PyMem_Free(buf);
             return -1;
         }
         for (Py_ssize_t i = 0; i < len; i++) { /* the text less its i-th letter */
-            if (!filter_may(t, key_hash(buf, len, i))) continue;
+            if (!filter_may(t, key_hash(IN_DELETION, buf, len, i))) continue;
             Py_UCS4 *d = PyMem_Malloc((size_t)len * sizeof(Py_UCS4));
             if (!d) {
                 PyMem_Free(buf);
@@ -290,9 +335,11 @@ static int expand(Tables *t, Found *f, PyObject *text, PyObject *own, PyObject *
         }
         PyMem_Free(buf);
     }
-    if (vowelless && PyUnicode_GET_LENGTH(skeleton) >= 2)
+    if (vowelless && PyUnicode_GET_LENGTH(skeleton) >= 2 &&
+        filter_may(t, str_hash(IN_SKELETON, 0, skeleton, PyUnicode_GET_LENGTH(skeleton))))
         if (add_listed(t, f, t->by_skeleton, skeleton, t->max_expansions, 0.85) < 0) return -1;
-    if (len >= 3) { /* vocabulary words the text begins (bisect_left, then in order) */
+    /* vocabulary words the text begins (bisect_left, then in order) */
+    if (len >= 3 && filter_may(t, str_hash(IN_PREFIX, 0, text, len))) {
         PyObject *words = t->sorted_vocab;
         Py_ssize_t lo = 0, hi = PyList_GET_SIZE(words);
         while (lo < hi) {
