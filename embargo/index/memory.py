@@ -111,6 +111,19 @@ class _Expansion:
     capped: tuple[int, _Votes | None] | None = None  # (cap, votes of those on at most cap names)
     counted: int = 0  # entities in the votes kept
 
+    def __init__(
+        self,
+        min_df: int,
+        weights: tuple[float, ...],
+        sizes: tuple[int, ...],
+        largest: int,
+        ents: tuple[npt.NDArray[np.int32], ...],
+        nids: tuple[npt.NDArray[np.int32], ...],
+    ) -> None:  # (a native constructor: see match.types.Contribution)
+        self.min_df, self.weights, self.sizes, self.largest = min_df, weights, sizes, largest
+        self.ents, self.nids = ents, nids
+        self.votes, self.capped, self.counted = None, None, 0
+
 
 @dataclass(frozen=True)
 class IndexStats:
