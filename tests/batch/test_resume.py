@@ -22,9 +22,16 @@ def _screen(src: Path, out: Path, db: Path, *extra: str) -> subprocess.Completed
 
 
 def _start(src: Path, out: Path, db: Path) -> subprocess.Popen[bytes]:
+    """The run as started from a terminal: in a process group of its own, Ctrl-C not ignored (a suite run
+    in the background of a non-interactive shell ignores SIGINT, and its children inherit that)."""
     args = [*RUN, str(src), "-o", str(out), "--db", str(db), "--chunk-size", "40", "--workers", "2"]
     return subprocess.Popen(
-        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, start_new_session=True
+        args,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=ENV,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
