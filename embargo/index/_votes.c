@@ -50,20 +50,10 @@ static uint64_t mix(uint64_t h) {
     return h;
 }
 
-/* FNV-1a over the table, then the code points of s less its skip-th (none if skip < 0), then mixed
- * (splitmix64) */
-static uint64_t key_hash(int table, const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t skip) {
-    uint64_t h = (1469598103934665603ULL ^ (uint64_t)table) * 1099511628211ULL;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (i != skip) {
-            h ^= s[i];
-            h *= 1099511628211ULL;
-        }
-    return mix(h);
-}
-
-/* key_hash of the string lead + the first n code points of str (no lead if lead is 0), as read */
-static uint64_t str_hash(int table, Py_UCS4 lead, PyObject *str, Py_ssize_t n) {
+/* FNV-1a over the table, then the code points of the string lead + the first n of str less its skip-th
+ * (no lead if lead is 0, no skip if skip < 0), then mixed (splitmix64): the one hash the filter is
+ * filled and asked with */
+static uint64_t key_hash(int table, Py_UCS4 lead, PyObject *str, Py_ssize_t n, Py_ssize_t skip) {
     int kind = PyUnicode_KIND(str);
     const void *data = PyUnicode_DATA(str);
     uint64_t h = (1469598103934665603ULL ^ (uint64_t)table) * 1099511628211ULL;
@@ -71,10 +61,11 @@ static uint64_t str_hash(int table, Py_UCS4 lead, PyObject *str, Py_ssize_t n) {
         h ^= lead;
         h *= 1099511628211ULL;
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        h ^= PyUnicode_READ(kind, data, i);
-        h *= 1099511628211ULL;
-    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (i != skip) {
+            h ^= PyUnicode_READ(kind, data, i);
+            h *= 1099511628211ULL;
+        }
     return mix(h);
 }
 
@@ -99,7 +90,7 @@ static int filter_keys(Tables *t, PyObject *table, int which, const char *what) 
             PyErr_Format(PyExc_TypeError, "Tables: a key of %s is not a string", what);
             return -1;
         }
-        filter_add(t, str_hash(which, 0, key, PyUnicode_GET_LENGTH(key)));
+        filter_add(t, key_hash(which, 0, key, PyUnicode_GET_LENGTH(key), -1));
     }
     return 0;
 }
@@ -122,7 +113,7 @@ static int filter_build(Tables *t, PyObject *by_deletion, PyObject *by_phonetic,
         return -1;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(words); i++) { /* each beginning of 3 letters or more */
         PyObject *word = PyList_GET_ITEM(words, i);
-        for (Py_ssize_t n = 3; n <= PyUnicode_GET_LENGTH(word); n++) filter_add(t, str_hash(IN_PREFIX, 0, word, n));
+        for (Py_ssize_t n = 3; n <= PyUnicode_GET_LENGTH(word); n++) filter_add(t, key_hash(IN_PREFIX, 0, word, n, -1));
     }
     return 0;
 }
@@ -273,7 +264,7 @@ static PyObject *TILDE, *HASH; /* "~", "#": the prefixes of by_phonetic's keys o
 
 static int add_prefixed(Tables *t, Found *f, PyObject *table, PyObject *prefix, PyObject *text, Py_ssize_t most,
                         double sim) {
-    if (!filter_may(t, str_hash(IN_PHONETIC, PyUnicode_READ_CHAR(prefix, 0), text, PyUnicode_GET_LENGTH(text))))
+    if (!filter_may(t, key_hash(IN_PHONETIC, PyUnicode_READ_CHAR(prefix, 0), text, PyUnicode_GET_LENGTH(text), -1)))
         return 0; /* no such key */
     PyObject *key = PyUnicode_Concat(prefix, text);
     if (!key) return -1;
@@ -304,42 +295,29 @@ static int expand(Tables *t, Found *f, PyObject *text, PyObject *own, PyObject *
         if (add_prefixed(t, f, t->by_phonetic, TILDE, PyTuple_GET_ITEM(variants, i), -1, 0.95) < 0) return -1;
     if (add_prefixed(t, f, t->by_phonetic, HASH, ocr, t->max_expansions, 0.9) < 0) return -1;
     if (PyUnicode_GET_LENGTH(phonetic) > 0 && len >= 3 &&
-        filter_may(t, str_hash(IN_PHONETIC, 0, phonetic, PyUnicode_GET_LENGTH(phonetic))))
+        filter_may(t, key_hash(IN_PHONETIC, 0, phonetic, PyUnicode_GET_LENGTH(phonetic), -1)))
         if (add_listed(t, f, t->by_phonetic, phonetic, t->max_expansions, 0.9) < 0) return -1;
     if (len >= 4) {
-        Py_UCS4 *buf = PyUnicode_AsUCS4Copy(text);
-        if (!buf) return -1;
-        if (filter_may(t, key_hash(IN_DELETION, buf, len, -1)) &&
-            add_listed(t, f, t->by_deletion, text, t->max_expansions, 0.88) < 0) {
-            PyMem_Free(buf);
+        if (filter_may(t, key_hash(IN_DELETION, 0, text, len, -1)) &&
+            add_listed(t, f, t->by_deletion, text, t->max_expansions, 0.88) < 0)
             return -1;
-        }
         for (Py_ssize_t i = 0; i < len; i++) { /* the text less its i-th letter */
-            if (!filter_may(t, key_hash(IN_DELETION, buf, len, i))) continue;
-            Py_UCS4 *d = PyMem_Malloc((size_t)len * sizeof(Py_UCS4));
-            if (!d) {
-                PyMem_Free(buf);
-                PyErr_NoMemory();
-                return -1;
-            }
-            memcpy(d, buf, (size_t)i * sizeof(Py_UCS4));
-            memcpy(d + i, buf + i + 1, (size_t)(len - i - 1) * sizeof(Py_UCS4));
-            PyObject *key = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, d, len - 1); /* canonical */
-            PyMem_Free(d);
+            if (!filter_may(t, key_hash(IN_DELETION, 0, text, len, i))) continue;
+            PyObject *head = PyUnicode_Substring(text, 0, i);
+            PyObject *tail = head ? PyUnicode_Substring(text, i + 1, len) : NULL;
+            PyObject *key = tail ? PyUnicode_Concat(head, tail) : NULL;
+            Py_XDECREF(head);
+            Py_XDECREF(tail);
             int r = key ? add_listed(t, f, t->by_deletion, key, t->max_expansions, 0.88) : -1;
             Py_XDECREF(key);
-            if (r < 0) {
-                PyMem_Free(buf);
-                return -1;
-            }
+            if (r < 0) return -1;
         }
-        PyMem_Free(buf);
     }
     if (vowelless && PyUnicode_GET_LENGTH(skeleton) >= 2 &&
-        filter_may(t, str_hash(IN_SKELETON, 0, skeleton, PyUnicode_GET_LENGTH(skeleton))))
+        filter_may(t, key_hash(IN_SKELETON, 0, skeleton, PyUnicode_GET_LENGTH(skeleton), -1)))
         if (add_listed(t, f, t->by_skeleton, skeleton, t->max_expansions, 0.85) < 0) return -1;
     /* vocabulary words the text begins (bisect_left, then in order) */
-    if (len >= 3 && filter_may(t, str_hash(IN_PREFIX, 0, text, len))) {
+    if (len >= 3 && filter_may(t, key_hash(IN_PREFIX, 0, text, len, -1))) {
         PyObject *words = t->sorted_vocab;
         Py_ssize_t lo = 0, hi = PyList_GET_SIZE(words);
         while (lo < hi) {
