@@ -263,8 +263,9 @@ def _upper_bound(
             best_q[i] = sim
         if sim > best_c[j]:
             best_c[j] = sim
-    q_cov = _coverage(_weights(q, p, rarity), best_q)
-    c_cov = _coverage(_weights(c, p, rarity), best_c)
+    qw, cw = _weights(q, p, rarity), _weights(c, p, rarity)
+    q_cov = _coverage(qw, best_q, _sum(qw) or 1.0)
+    c_cov = _coverage(cw, best_c, _sum(cw) or 1.0)
     if listed_schema == "Person":
         share = p.query_weight_person
         bound = max(share * q_cov + (1 - share) * c_cov, p.subset_factor * c_cov)
@@ -284,12 +285,13 @@ def _sum(weights: Sequence[float]) -> float:
     return total
 
 
-def _coverage(weights: Sequence[float], sims: list[float]) -> float:
-    """How much of a name its tokens' similarities cover, weighted: sum(w x s) / sum(w), in token order."""
+def _coverage(weights: Sequence[float], sims: list[float], total: float) -> float:
+    """How much of a name its tokens' similarities cover, weighted: sum(w x s) / total, in token order
+    (``total``: ``_sum(weights) or 1.0``)."""
     covered = 0.0
     for k in range(len(sims)):
         covered += weights[k] * sims[k]
-    return covered / (_sum(weights) or 1.0)
+    return covered / total
 
 
 def _in_order_prefix(q: PreparedName, c: PreparedName) -> float:
@@ -677,7 +679,7 @@ def _compare(
         if cr[j] != "name" and qr[i] == "name":
             qw[i] = min(qw[i], cw[j])
     q_total, c_total = _sum(qw) or 1.0, _sum(cw) or 1.0
-    q_cov, c_cov = _coverage(qw, q_sim), _coverage(cw, c_sim)
+    q_cov, c_cov = _coverage(qw, q_sim, q_total), _coverage(cw, c_sim, c_total)
     # a query of nothing but legal-form words and particles identifies no one
     if not any(r == "name" for r in qr) or not any(
         qr[i] == "name" or cr[j] == "name" for i, j, _, _ in pairs
