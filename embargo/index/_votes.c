@@ -33,7 +33,7 @@ typedef struct {
     /* a Bloom filter of the keys of by_deletion, by_phonetic and by_skeleton, and of the beginnings (3
      * letters or more) of the words of sorted_vocab: most keys of a query token (and most words made of
      * two) are no key, and the filter answers that without making the string and looking it up, or
-     * bisecting the vocabulary (two bits a key, 16 bits a key) */
+     * bisecting the vocabulary (16 bits a key; a key sets two bits of one 64-bit word) */
     uint64_t *filter, filter_mask;
     int32_t *sorted_tids; /* the token of each word of sorted_vocab */
 } Tables;
@@ -69,16 +69,16 @@ static uint64_t key_hash(int table, Py_UCS4 lead, PyObject *str, Py_ssize_t n, P
     return mix(h);
 }
 
-static void filter_add(Tables *t, uint64_t h) {
-    uint64_t a = h & t->filter_mask, b = (h >> 32) & t->filter_mask;
-    t->filter[a >> 6] |= 1ULL << (a & 63);
-    t->filter[b >> 6] |= 1ULL << (b & 63);
-}
+/* a key's two bits, in the one 64-bit word of the filter that holds them (so that asking reads one cache
+ * line, not two) */
+static uint64_t filter_bits(uint64_t h) { return 1ULL << ((h >> 40) & 63) | 1ULL << ((h >> 52) & 63); }
 
-/* 0: certainly not a key of by_deletion */
+static void filter_add(Tables *t, uint64_t h) { t->filter[(h & t->filter_mask) >> 6] |= filter_bits(h); }
+
+/* 0: certainly no key of the tables the filter holds */
 static int filter_may(const Tables *t, uint64_t h) {
-    uint64_t a = h & t->filter_mask, b = (h >> 32) & t->filter_mask;
-    return (t->filter[a >> 6] >> (a & 63) & 1) && (t->filter[b >> 6] >> (b & 63) & 1);
+    uint64_t bits = filter_bits(h);
+    return (t->filter[(h & t->filter_mask) >> 6] & bits) == bits;
 }
 
 /* the keys of table (a dict of strings) into the filter */
