@@ -10,8 +10,8 @@
  *        query_weight_person, query_weight_other, subset_factor, subset_min_similarity, subset_min_letters,
  *        conflict_penalty, extra_word_penalty, legal_conflict_penalty, cut_name, memo_max,
  *        (weight of a name word, an initial, a legal-form word, a stopword), patronymic_weight, abjad_joins):
- *        one names.NameParams' constants, and its memo of how tokens met (query token -> listed token -> Met,
- *        one table per way of comparing).
+ *        one names.NameParams' constants, and its memo of how tokens met (see Met: at most memo_max
+ *        token pairs, emptied when more).
  * View(tokens, roles, rarity, syllabic, abjad, joined): one prepared name as the scoring reads it, with the
  *        rarity of each of its words in one index (names._token_weights makes its weights of them).
  * view_of(name, rarity dict, unknown rarity): the View of a PreparedName, read from it in C.
@@ -30,35 +30,35 @@
 
 enum { ROLE_NAME = 0, ROLE_INITIAL = 1, ROLE_LEGAL = 2, ROLE_STOP = 3 };
 
-/* how two tokens met: a memo entry (a small object: the memo holds millions) */
+/* The memo of how tokens met, as names._Memo keeps it but with no Python object read or made: a row per
+ * query token and way of comparing (its text's hash mixed with the flags), each row a small open-addressing
+ * table of the listed texts (by hash) it met. A row's pairs lie together, so the candidates of one query
+ * find them in cache. Two pairs are taken for one only if both texts' 64-bit string hashes and the way of
+ * comparing are equal. */
 typedef struct {
-    PyObject_HEAD
-    double similarity;
-    PyObject *how;
+    uint64_t c; /* the listed text's hash (0 is taken as 1: 0 marks a free slot) */
+    double sim;
+    int how;
 } Met;
 
-static void met_dealloc(Met *self) {
-    Py_XDECREF(self->how);
-    Py_TYPE(self)->tp_free((PyObject *)self);
+typedef struct {
+    uint64_t q; /* memo_qkey (never 0: 0 marks a free slot) */
+    uint32_t size, mask;
+    Met *met;
+} Row;
+
+static uint64_t memo_mix(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
 }
 
-static PyTypeObject MetType = {
-    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "embargo.match._align.Met",
-    .tp_basicsize = sizeof(Met),
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_dealloc = (destructor)met_dealloc,
-    .tp_doc = "How two tokens met (a memo entry).",
-};
-
-static Met *APART; /* tokens that do not meet, shared */
-
-static Met *met_new(double similarity, PyObject *how) {
-    Met *m = PyObject_New(Met, &MetType);
-    if (!m) return NULL;
-    m->similarity = similarity;
-    Py_INCREF(how);
-    m->how = how;
-    return m;
+static uint64_t memo_qkey(uint64_t qhash, int flags) {
+    uint64_t k = qhash ^ ((uint64_t)(flags + 1) * 0x9E3779B97F4A7C15ULL);
+    return k ? k : 1;
 }
 
 /* names.NameParams' constants of token_similarity */
@@ -76,12 +76,20 @@ typedef struct {
     double role_weight[4]; /* by ROLE_ */
     long subset_min_letters;
     int letters, abjad_joins, ready;
-    PyObject *rows[8]; /* by _flags(last, syllabic, letters): query token text -> {listed text: Met} */
-    Py_ssize_t size, max;
+    Row *rows;            /* the memo (see Met) */
+    size_t rows_mask;     /* its size - 1 (a power of two) */
+    Py_ssize_t n_rows, size, max; /* rows and pairs in it; pairs at most */
 } Params;
 
+static void memo_clear(Params *P) {
+    for (size_t k = 0; k <= P->rows_mask; k++) free(P->rows[k].met);
+    memset(P->rows, 0, (P->rows_mask + 1) * sizeof(Row));
+    P->n_rows = P->size = 0;
+}
+
 static void params_dealloc(Params *self) {
-    for (int i = 0; i < 8; i++) Py_XDECREF(self->rows[i]);
+    if (self->rows) memo_clear(self);
+    free(self->rows);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -105,8 +113,13 @@ static int params_init(Params *self, PyObject *args, PyObject *kw) {
         return -1;
     t->strict_consonants = strict;
     self->abjad_joins = abjad_joins;
-    for (int i = 0; i < 8; i++)
-        if (!(self->rows[i] = PyDict_New())) return -1;
+    if (self->max < 1) self->max = 1;
+    self->rows_mask = (1u << 10) - 1;
+    self->n_rows = 0;
+    if (!(self->rows = calloc(self->rows_mask + 1, sizeof(Row)))) {
+        PyErr_NoMemory();
+        return -1;
+    }
     self->letters = t->abjad_letters != 0.0; /* names._compare: bool(p.abjad_letters) */
     self->size = 0;
     self->ready = 1;
@@ -135,6 +148,7 @@ typedef struct {
     Tok *toks;
     PyObject **texts;
     Py_ssize_t *lengths;
+    uint64_t *hashes; /* of the texts (the memo's keys) */
     unsigned char *roles, *patronymic;
     double *rarity;
     PyObject *joined; /* tuple: each two adjacent texts written together */
@@ -154,12 +168,8 @@ static void view_dealloc(View *self) {
         Py_XDECREF(self->texts[i]);
         Py_XDECREF(self->toks[i].token);
     }
-    free(self->texts);
+    free(self->texts); /* the block of every array but toks */
     free(self->toks);
-    free(self->lengths);
-    free(self->roles);
-    free(self->patronymic);
-    free(self->rarity);
     Py_XDECREF(self->joined);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -195,16 +205,21 @@ static int view_alloc(View *self, Py_ssize_t n, PyObject *joined) {
             return -1;
         }
     size_t m = (size_t)n + 1;
-    self->texts = calloc(m, sizeof(PyObject *));
+    /* the per-token arrays but toks in one block (texts first: it is what dealloc frees), so that reading a
+     * view touches few cache lines */
+    char *block = calloc(m, sizeof(PyObject *) + sizeof(uint64_t) + sizeof(Py_ssize_t) + sizeof(double) + 2);
     self->toks = calloc(m, sizeof(Tok));
-    self->lengths = malloc(m * sizeof(Py_ssize_t));
-    self->roles = malloc(m);
-    self->patronymic = malloc(m);
-    self->rarity = malloc(m * sizeof(double));
-    if (!self->texts || !self->toks || !self->lengths || !self->roles || !self->patronymic || !self->rarity) {
+    if (!block || !self->toks) {
+        free(block);
         PyErr_NoMemory();
         return -1;
     }
+    self->texts = (PyObject **)block;
+    self->hashes = (uint64_t *)(self->texts + m);
+    self->lengths = (Py_ssize_t *)(self->hashes + m);
+    self->rarity = (double *)(self->lengths + m);
+    self->roles = (unsigned char *)(self->rarity + m);
+    self->patronymic = self->roles + m;
     self->joined_bits = self->text_bits = 0;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(joined); k++)
         if (hash_bit(PyTuple_GET_ITEM(joined, k), &self->joined_bits) < 0) return -1;
@@ -263,6 +278,7 @@ static int view_set(View *self, Py_ssize_t k, PyObject *token, PyObject *role, d
     self->texts[k] = text;
     self->n = k + 1; /* what dealloc releases */
     self->lengths[k] = PyUnicode_GET_LENGTH(text);
+    self->hashes[k] = (uint64_t)PyObject_Hash(text); /* a string's hash cannot fail (hash_bit made it) */
     if (self->roles[k] == ROLE_NAME) self->any_name = 1;
     self->patronymic[k] = (unsigned char)patronymic;
     self->rarity[k] = rarity;
@@ -418,7 +434,7 @@ static int joins(const Params *P, const View *q, const View *c) {
 typedef struct {
     double sim;
     int32_t i, j;
-    PyObject *how; /* borrowed from the memo */
+    PyObject *how; /* borrowed from HOW */
 } Cand;
 
 /* Python's sort of (-similarity, i, j): the most similar first, then by query token, then listed token */
@@ -449,18 +465,55 @@ static int in_order_prefix(View *q, View *c) {
     return 1;
 }
 
-/* the listed tokens query token i met: its memo row (borrowed from the memo) */
-static PyObject *memo_row(Params *P, int flags, PyObject *text) {
-    PyObject *table = P->rows[flags];
-    PyObject *row = PyDict_GetItemWithError(table, text);
-    if (row || PyErr_Occurred()) return row;
-    row = PyDict_New();
-    if (!row) return NULL;
-    int r = PyDict_SetItem(table, text, row);
-    Py_DECREF(row); /* the table holds it */
-    if (r < 0) return NULL;
-    P->size++;
-    return row;
+/* the memo's row of qkey, made if new (the rows table doubles when half full) */
+static Row *memo_row(Params *P, uint64_t qkey) {
+    size_t i = (size_t)memo_mix(qkey) & P->rows_mask;
+    while (P->rows[i].q && P->rows[i].q != qkey) i = (i + 1) & P->rows_mask;
+    if (P->rows[i].q) return &P->rows[i];
+    if ((size_t)(P->n_rows + 1) * 2 > P->rows_mask + 1) {
+        size_t slots = (P->rows_mask + 1) * 2;
+        Row *old = P->rows, *fresh = calloc(slots, sizeof(Row));
+        if (!fresh) return (PyErr_NoMemory(), NULL);
+        for (size_t k = 0; k <= P->rows_mask; k++)
+            if (old[k].q) {
+                size_t j = (size_t)memo_mix(old[k].q) & (slots - 1);
+                while (fresh[j].q) j = (j + 1) & (slots - 1);
+                fresh[j] = old[k];
+            }
+        free(old);
+        P->rows = fresh;
+        P->rows_mask = slots - 1;
+        i = (size_t)memo_mix(qkey) & P->rows_mask;
+        while (P->rows[i].q) i = (i + 1) & P->rows_mask;
+    }
+    Row *r = &P->rows[i];
+    if (!(r->met = calloc(8, sizeof(Met)))) return (PyErr_NoMemory(), NULL);
+    r->q = qkey;
+    r->mask = 7;
+    r->size = 0;
+    P->n_rows++;
+    return r;
+}
+
+/* the slot of listed text hash c in row r: where it is, or the free slot where it would go */
+static Met *row_slot(const Row *r, uint64_t c) {
+    size_t i = (size_t)(c ^ (c >> 29)) & r->mask;
+    while (r->met[i].c && r->met[i].c != c) i = (i + 1) & r->mask;
+    return &r->met[i];
+}
+
+/* room for one more pair in row r (it doubles when half full) */
+static int row_room(Row *r) {
+    if ((r->size + 1) * 2 <= r->mask + 1) return 0;
+    size_t slots = ((size_t)r->mask + 1) * 2;
+    Met *old = r->met;
+    Row bigger = {r->q, r->size, (uint32_t)(slots - 1), calloc(slots, sizeof(Met))};
+    if (!bigger.met) return (PyErr_NoMemory(), -1);
+    for (size_t k = 0; k <= r->mask; k++)
+        if (old[k].c) *row_slot(&bigger, old[k].c) = old[k];
+    free(old);
+    *r = bigger;
+    return 0;
 }
 
 static double coverage(const double *w, const double *s, Py_ssize_t n) {
@@ -718,27 +771,23 @@ done:
     return r;
 }
 
-/* how query token i met listed token j, from the memo or token_similarity (a borrowed reference) */
-static Met *met_of(Params *P, PyObject *row, View *q, Py_ssize_t i, View *c, Py_ssize_t j, int last, int syllabic,
-                   int letters) {
-    PyObject *met = PyDict_GetItemWithError(row, c->texts[j]);
-    if (met) {
-        if (Py_TYPE(met) != &MetType) {
-            PyErr_SetString(PyExc_TypeError, "score: a memo entry is not a Met");
-            return NULL;
-        }
-        return (Met *)met;
+/* how query token i (its memo row) met listed token j: similarity and HOW index, from the row or
+ * token_similarity */
+static int met_of(Params *P, Row *row, View *q, Py_ssize_t i, View *c, Py_ssize_t j, int last, int syllabic,
+                  int letters, double *sim, int *how) {
+    uint64_t key = c->hashes[j] ? c->hashes[j] : 1;
+    Met *m = row_slot(row, key);
+    if (m->c) {
+        *sim = m->sim, *how = m->how;
+        return 0;
     }
-    if (PyErr_Occurred()) return NULL;
-    double sim;
-    int how;
-    if (similarity(&P->t, &q->toks[i], q->texts[i], &c->toks[j], c->texts[j], last, syllabic, letters, &sim, &how) < 0)
-        return NULL;
-    Met *m = sim > 0 ? met_new(sim, HOW[how]) : (Met *)Py_NewRef(APART);
-    if (!m) return NULL;
-    int r = PyDict_SetItem(row, c->texts[j], (PyObject *)m);
-    Py_DECREF(m); /* the row holds it */
-    return r < 0 ? NULL : m;
+    if (similarity(&P->t, &q->toks[i], q->texts[i], &c->toks[j], c->texts[j], last, syllabic, letters, sim, how) < 0)
+        return -1;
+    if (row_room(row) < 0) return -1;
+    *row_slot(row, key) = (Met){key, *sim > 0 ? *sim : 0.0, *sim > 0 ? *how : H_NONE};
+    row->size++;
+    P->size++;
+    return 0;
 }
 
 /* similarity(params, query view, i, listed view, j, last, syllabic, abjad) -> (similarity, how), as
@@ -816,30 +865,23 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
     }
     int syllabic = q->syllabic || c->syllabic;
     int letters = P->letters && (q->abjad || c->abjad);
-    if (P->size > P->max) {
-        for (int k = 0; k < 8; k++) PyDict_Clear(P->rows[k]);
-        P->size = 0;
-    }
+    if (P->size > P->max) memo_clear(P);
     int flags = (syllabic ? 2 : 0) | (letters ? 4 : 0);
     Py_ssize_t n_cands = 0;
     int legal_hit = 0; /* a query name word may meet a listed legal-form word: no bound */
     for (Py_ssize_t i = 0; i < nq; i++) {
         int last = i == nq - 1;
-        PyObject *row = memo_row(P, flags | (last ? 1 : 0), q->texts[i]);
+        Row *row = memo_row(P, memo_qkey(q->hashes[i], flags | (last ? 1 : 0)));
         if (!row) goto done;
-        Py_INCREF(row);
         for (Py_ssize_t j = 0; j < nc; j++) {
-            Met *met = met_of(P, row, q, i, c, j, last, syllabic, letters);
-            if (!met) {
-                Py_DECREF(row);
-                goto done;
-            }
-            if (met->similarity > 0) {
-                cands[n_cands++] = (Cand){met->similarity, (int32_t)i, (int32_t)j, met->how};
+            double sim;
+            int how;
+            if (met_of(P, row, q, i, c, j, last, syllabic, letters, &sim, &how) < 0) goto done;
+            if (sim > 0) {
+                cands[n_cands++] = (Cand){sim, (int32_t)i, (int32_t)j, HOW[how]};
                 if (c->roles[j] != ROLE_NAME && q->roles[i] == ROLE_NAME) legal_hit = 1;
             }
         }
-        Py_DECREF(row);
     }
     int prefix = in_order_prefix(q, c);
     if (prefix < 0) goto done;
@@ -951,7 +993,6 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "embargo.match._align
 
 PyMODINIT_FUNC PyInit__align(void) {
     if (PyType_Ready(&ParamsType) < 0 || PyType_Ready(&ViewType) < 0) return NULL;
-    if (PyType_Ready(&MetType) < 0) return NULL;
     if (!(S_TOKENS = PyUnicode_InternFromString("tokens")) || !(S_ROLES = PyUnicode_InternFromString("roles")) ||
         !(S_SYLLABIC = PyUnicode_InternFromString("syllabic")) || !(S_ABJAD = PyUnicode_InternFromString("abjad")) ||
         !(S_JOINED = PyUnicode_InternFromString("joined")) || !(S_TEXT = PyUnicode_InternFromString("text")) ||
@@ -965,11 +1006,6 @@ PyMODINIT_FUNC PyInit__align(void) {
                                       "edit1", "edit2", "edit3", "phonetic", "arabic letters", "prefix"};
     for (int k = 0; k < N_HOW; k++)
         if (!(HOW[k] = PyUnicode_InternFromString(hows[k]))) return NULL;
-    PyObject *empty = PyUnicode_FromString("");
-    if (!empty) return NULL;
-    APART = met_new(0.0, empty);
-    Py_DECREF(empty);
-    if (!APART) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
     Py_INCREF(&ParamsType);

@@ -156,6 +156,7 @@ class NameScore:
 
 _VOWELS = frozenset("aeiouy")
 _MEMO_MAX = 50_000  # query tokens remembered (with the listed tokens each met); cleared when full
+_ALIGN_MEMO_MAX = 1 << 20  # token pairs the compiled scoring's memo remembers (32 bytes each, twice over)
 
 
 class _Met:
@@ -539,7 +540,7 @@ def _align_params(p: NameParams) -> Any:
             p.extra_word_penalty,
             p.legal_conflict_penalty,
             p.cut_name,
-            _MEMO_MAX,
+            _ALIGN_MEMO_MAX,
             (role_w["name"], role_w["initial"], role_w["legal"], role_w["stop"]),
             p.patronymic_weight,
             p.abjad_joins,
