@@ -93,9 +93,10 @@ class Screener:
         scored: list[tuple[float, str, int, list[tuple[PreparedName, str]], list[Any], tuple[int, int]]] = []
         query_views = [idx.query_view(n) for n in pq.names]  # how the compiled scoring reads them
         floor = cut if matches_only else min(cut, 0.5)
+        reads = pq.reads_entity()
         for e in order:
-            entity = idx.entities[e]
-            if not schema_ok(q.schema, entity.schema):
+            schema = idx.entity_schema[e]
+            if not schema_ok(q.schema, schema):
                 continue
             # score the names that drew votes (all names for an identifier hit)
             nids = idx.entity_names[e] if e in hits or e not in voted else voted[e]
@@ -104,16 +105,17 @@ class Screener:
             score, pair = entity_score(
                 algo,
                 pq,
-                entity,
+                idx.entities[e] if reads else None,  # (None: the entity itself is read only if shown)
                 names,
                 self.rarity,
                 tuple(hits.get(e, ())),
                 floor=floor,
                 views=views,
                 query_views=query_views,
+                schema=schema,
             )
             if score >= floor:
-                scored.append((score, entity.id, e, names, views, pair))
+                scored.append((score, idx.entities[e].id, e, names, views, pair))
         # rank on scores alone, then explain only what is shown
         scored.sort(key=lambda x: (-x[0], x[1]))
         results: list[Match] = []

@@ -13,6 +13,7 @@ import bisect
 import importlib
 import math
 import re
+import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -141,6 +142,8 @@ class EntityIndex:
 
     def __init__(self, entities: Iterable[Entity], progress: Callable[[int], None] | None = None) -> None:
         self.entities: list[Entity] = []
+        # per entity: its schema (a screen reads an entity it ranks below the floor no further)
+        self.entity_schema: list[str] = []
         self.names: list[PreparedName] = []
         self.name_entity = array("i")
         self.name_kind: list[str] = []
@@ -156,6 +159,7 @@ class EntityIndex:
         for n, entity in enumerate(entities):
             eidx = len(self.entities)
             self.entities.append(entity)
+            self.entity_schema.append(sys.intern(entity.schema))
             name_ids = []
             seen_texts: set[str] = set()
             for name in entity.names:

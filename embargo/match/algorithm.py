@@ -122,6 +122,11 @@ class PreparedQuery:
     def __reduce__(self) -> tuple[type[PreparedQuery], tuple[Any, ...]]:
         return reduce_frozen(self)
 
+    def reads_entity(self) -> bool:
+        """Whether scoring reads more of a listed entity than its names and schema: its birth dates,
+        countries or gender, which the query has."""
+        return bool(self.query.birth_dates or self.countries or self.query.gender)
+
 
 def _names_person(name: PreparedName) -> bool:
     """A patronymic ("Olegovich", "Nikolayevna") after the first word of a name of two to four words."""
@@ -156,27 +161,46 @@ def score_entity(
     listed name) that ``entity_score`` found best, if it was asked first with the same arguments (the same
     score and explanation: only that pair is scored again)."""
     score, parts, _ = _score_entity(
-        algo, pq, entity, entity_names, rarity, identifier_hits, explain, floor, views, query_views, pair
-    )
+        algo, pq, entity, entity.schema, entity_names, rarity, identifier_hits, explain, floor, views,
+        query_views, pair,
+    )  # fmt: skip
     return Match(entity, score, score >= algo.threshold, algo.name, parts)
 
 
 def entity_score(
     algo: Algorithm,
     pq: PreparedQuery,
-    entity: Entity,
+    entity: Entity | None,
     entity_names: list[tuple[PreparedName, str]],
     rarity: Callable[[str], float] | None,
     identifier_hits: tuple[tuple[str, str], ...] = (),
     floor: float | None = None,
     views: Sequence[Any] | None = None,
     query_views: Sequence[Any] | None = None,
+    schema: str | None = None,
 ) -> tuple[float, tuple[int, int]]:
     """``score_entity(..., explain=False).score``, without making the Match (to rank many candidates), and
     which query name and which of ``entity_names`` gave it (-1, -1: none). An entity whose score reaches
-    ``floor`` has that pair at its exact score, and no other name above it: ``score_entity(..., pair=)``."""
+    ``floor`` has that pair at its exact score, and no other name above it: ``score_entity(..., pair=)``.
+    ``entity`` may be None (with its ``schema`` given) where the query reads nothing else of it
+    (``pq.reads_entity()`` is false): a screen spares reading the entities it ranks below the floor."""
+    if entity is not None:
+        schema = entity.schema
+    elif schema is None or pq.reads_entity():
+        raise ValueError("entity_score: no entity, and its schema is not enough for this query")
     score, _, pair = _score_entity(
-        algo, pq, entity, entity_names, rarity, identifier_hits, False, floor, views, query_views, None
+        algo,
+        pq,
+        entity,
+        schema,
+        entity_names,
+        rarity,
+        identifier_hits,
+        False,
+        floor,
+        views,
+        query_views,
+        None,
     )
     return score, pair
 
@@ -184,7 +208,8 @@ def entity_score(
 def _score_entity(
     algo: Algorithm,
     pq: PreparedQuery,
-    entity: Entity,
+    entity: Entity | None,  # None: the query reads only its schema (see entity_score)
+    schema: str,
     entity_names: list[tuple[PreparedName, str]],
     rarity: Callable[[str], float] | None,
     identifier_hits: tuple[tuple[str, str], ...],
@@ -197,7 +222,7 @@ def _score_entity(
     need = 0.0
     if floor is not None and not explain and not identifier_hits:
         # the most the other features can add
-        dob = pq.query.birth_dates and entity.birth_dates and entity.schema == "Person"
+        dob = entity is not None and pq.query.birth_dates and entity.birth_dates and schema == "Person"
         need = floor - (algo.dob_exact if dob else 0.0) - (algo.country_match if pq.countries else 0.0)
     best_q: PreparedName | None = None
     best_c: PreparedName | None = None
@@ -218,7 +243,7 @@ def _score_entity(
             factor = KIND_FACTOR.get(kind, 1.0)
             view = views[k] if views is not None else None
             if explain and pair is not None:  # the pair ranking found best: its explanation has its score
-                explained = explain_names(qn, cn, algo.names, rarity, entity.schema, view, query_view)
+                explained = explain_names(qn, cn, algo.names, rarity, schema, view, query_view)
                 s = explained[0]
             else:
                 s = name_score(
@@ -226,7 +251,7 @@ def _score_entity(
                     cn,
                     algo.names,
                     rarity,
-                    entity.schema,
+                    schema,
                     need / factor if need > 0 else 0.0,
                     view,
                     query_view,
@@ -239,9 +264,7 @@ def _score_entity(
     score = max(0.0, best_value)
     if explain and best_q is not None and best_c is not None:
         if explained is None:
-            explained = explain_names(
-                best_q, best_c, algo.names, rarity, entity.schema, best_view, best_query_view
-            )
+            explained = explain_names(best_q, best_c, algo.names, rarity, schema, best_view, best_query_view)
         _, _, _, pairs, un_q, un_c = explained
         detail = ", ".join([f"{q}~{lt} {how} {sim:.2f}" for q, lt, sim, how in pairs])
         if un_q:
@@ -253,13 +276,13 @@ def _score_entity(
         parts.append(Contribution("name", best_q.original, best_c.original, best_score, score, detail))
     # birth dates
     q_dobs = pq.query.birth_dates
-    if q_dobs and entity.birth_dates and entity.schema == "Person":
+    if q_dobs and entity is not None and entity.birth_dates and schema == "Person":
         adj, qv, lv, how = _dob(algo, q_dobs, entity.birth_dates)
         if adj:
             score += adj
             parts.append(Contribution("birth_date", qv, lv, 1.0 if adj > 0 else -1.0, adj, how))
     # countries
-    if pq.countries:
+    if pq.countries and entity is not None:
         listed = (
             set(entity.nationalities)
             | set(entity.countries)
@@ -283,12 +306,12 @@ def _score_entity(
                         "no country in common",
                     )
                 )
-    if pq.query.gender and entity.gender and pq.query.gender != entity.gender:
+    if pq.query.gender and entity is not None and entity.gender and pq.query.gender != entity.gender:
         score += algo.gender_mismatch
         parts.append(
             Contribution("gender", pq.query.gender, entity.gender, -1.0, algo.gender_mismatch, "differs")
         )
-    if pq.org_hint and pq.query.schema is None and entity.schema == "Person":
+    if pq.org_hint and pq.query.schema is None and schema == "Person":
         score += algo.org_hint_person
         forms = sorted({f for n in pq.names for f in n.legal_forms})
         parts.append(
@@ -300,7 +323,7 @@ def _score_entity(
         algo.person_hint_other
         and pq.person_hint
         and pq.query.schema is None
-        and entity.schema not in ("Person", "LegalEntity")
+        and schema not in ("Person", "LegalEntity")
     ):
         score += algo.person_hint_other
         words = sorted({t.text for n in pq.names if _names_person(n) for t in n.tokens[1:] if t.patronymic})
@@ -308,7 +331,7 @@ def _score_entity(
             Contribution(
                 "schema",
                 " ".join(words),
-                entity.schema,
+                schema,
                 -1.0,
                 algo.person_hint_other,
                 "query names a person (patronymic)",
