@@ -3,7 +3,8 @@
 Lists (default): a store of every list under ``../shared/data/lists`` (or ``--db``); a Screener over
 the current version of every source; the dev set's queries screened one after another on one core.
 In the same run, nomenklatura's logic-v2 (yente's default) scores the 50 candidates embargo's index
-retrieves for a sample of the same queries, as yente would send them: one request = 50 pairs.
+retrieves for a sample of the same queries, as yente would send them: one request = 50 pairs. The two
+are timed in alternating slices (``time_both``), so that both see the same machine.
 
 Synthetic (``--synthetic [N]``, N = 100,000 unless given; the target is N = 1,000,000): N generated
 entities (persons, companies, vessels; Latin, Cyrillic, Arabic, Persian, Chinese, Korean, Japanese,
@@ -58,6 +59,7 @@ TARGET_P99_LISTS_MS = 5.0
 TARGET_BUILD_S = 10.0
 TARGET_P99_SYNTH_MS = 20.0
 TARGET_MEMORY_MB = 4096.0
+ROUNDS = 8  # alternating slices of embargo's and logic-v2's timings (see time_both)
 
 
 @dataclass
@@ -150,12 +152,15 @@ def slowest(timing: Timing, queries: Sequence[str], n: int = 5) -> list[dict[str
     return [{"query": queries[i], "cpu_ms": round(timing.cpu[i], 2)} for i in worst]
 
 
-def time_screening(screener: Any, queries: Sequence[str]) -> tuple[Timing, list[list[Any]]]:
-    """Screen every query in turn (after one warm-up call); per-call wall and CPU time, and the results."""
-    if queries:
-        screener.screen(queries[0])
-    timing = Timing()
-    results: list[list[Any]] = []
+def time_screening(
+    screener: Any,
+    queries: Sequence[str],
+    timing: Timing | None = None,
+    results: list[list[Any]] | None = None,
+) -> tuple[Timing, list[list[Any]]]:
+    """Screen every query in turn; per-call wall and CPU time (added to ``timing``), and the results."""
+    timing = timing if timing is not None else Timing()
+    results = results if results is not None else []
     for q in queries:
         w0, c0 = time.perf_counter_ns(), time.thread_time_ns()
         res = screener.screen(q)
@@ -164,36 +169,74 @@ def time_screening(screener: Any, queries: Sequence[str]) -> tuple[Timing, list[
     return timing, results
 
 
-def time_logic_v2(screener: Any, queries: Sequence[str]) -> tuple[Timing, int]:
+class LogicV2:
     """nomenklatura logic-v2 scoring, per query, the NK_CANDIDATES candidates embargo's index retrieves.
 
     Candidate entities are converted to FtM before timing (yente has them from its search index);
-    the query entity is built inside the timing. Returns the timing and the pairs scored.
+    the query entity is built inside the timing.
     """
-    from embargo.match.algorithm import PreparedQuery
-    from embargo.match.types import Query
 
-    scorer = AnchorScorer(["logic-v2"])
-    scorer.warm_up()
-    index = screener.index
-    timing = Timing()
-    pairs = 0
-    for i, q in enumerate(queries[:3]):  # warm-up: first calls fill nomenklatura's caches
-        pq = PreparedQuery.of(Query.of(q))
-        for e in index.candidates(pq.names, limit=NK_CANDIDATES) if pq.names else []:
-            scorer.score("logic-v2", f"warm-up-{i}", q, ftm_dict(index.entities[e]))
-    for i, q in enumerate(queries):
+    def __init__(self, screener: Any) -> None:
+        self.screener = screener
+        self.scorer = AnchorScorer(["logic-v2"])
+        self.timing = Timing()
+        self.pairs = 0
+        self.requests = 0
+
+    def _candidates(self, q: str) -> list[dict[str, Any]]:
+        from embargo.match.algorithm import PreparedQuery
+        from embargo.match.types import Query
+
+        index = self.screener.index
         pq = PreparedQuery.of(Query.of(q))
         cands = index.candidates(pq.names, limit=NK_CANDIDATES) if pq.names else []
-        dicts = [ftm_dict(index.entities[e]) for e in cands]
-        for d in dicts:
-            scorer.candidate(d)
-        w0, c0 = time.perf_counter_ns(), time.thread_time_ns()
-        for d in dicts:
-            scorer.score("logic-v2", f"speed-{i}", q, d)
-        timing.add(time.perf_counter_ns() - w0, time.thread_time_ns() - c0)
-        pairs += len(dicts)
-    return timing, pairs
+        return [ftm_dict(index.entities[e]) for e in cands]
+
+    def warm_up(self, queries: Sequence[str]) -> None:
+        """First calls load reference data and fill nomenklatura's caches: paid outside any timing."""
+        self.scorer.warm_up()
+        for i, q in enumerate(queries[:3]):
+            for d in self._candidates(q):
+                self.scorer.score("logic-v2", f"warm-up-{i}", q, d)
+
+    def time(self, queries: Sequence[str]) -> None:
+        for q in queries:
+            dicts = self._candidates(q)
+            for d in dicts:
+                self.scorer.candidate(d)
+            key = f"speed-{self.requests}"
+            self.requests += 1
+            w0, c0 = time.perf_counter_ns(), time.thread_time_ns()
+            for d in dicts:
+                self.scorer.score("logic-v2", key, q, d)
+            self.timing.add(time.perf_counter_ns() - w0, time.thread_time_ns() - c0)
+            self.pairs += len(dicts)
+
+
+def time_both(
+    screener: Any, queries: Sequence[str], nk_queries: Sequence[str], rounds: int = ROUNDS
+) -> tuple[Timing, list[list[Any]], Timing, int]:
+    """embargo screening ``queries`` and logic-v2 scoring for ``nk_queries``, in ``rounds`` alternating
+    slices of each (both warmed up first), so that the two see the same machine: on a shared machine
+    the speed of the same work drifts by 20 % within a minute, and measured one after the other, the
+    ratio took that drift. Returns embargo's timing and results, logic-v2's timing and pairs scored."""
+    nk = LogicV2(screener)
+    nk.warm_up(nk_queries)
+    if queries:
+        screener.screen(queries[0])
+    timing = Timing()
+    results: list[list[Any]] = []
+    for r in range(rounds):
+        _settle()
+        time_screening(screener, _slice(queries, r, rounds), timing, results)
+        _settle()
+        nk.time(_slice(nk_queries, r, rounds))
+    return timing, results, nk.timing, nk.pairs
+
+
+def _slice(values: Sequence[str], r: int, rounds: int) -> Sequence[str]:
+    """The r-th of ``rounds`` consecutive slices of ``values``."""
+    return values[len(values) * r // rounds : len(values) * (r + 1) // rounds]
 
 
 def _settle() -> None:
@@ -256,11 +299,12 @@ def _lists(args: argparse.Namespace, console: Console) -> dict[str, Any]:
     queries = [c.query for c in load_cases()]
     if args.queries:
         queries = queries[: args.queries]
-    _settle()
-    timing, _ = time_screening(screener, queries)
-    console.print(f"screened {len(queries):,} queries; logic-v2 baseline...", highlight=False)
-    _settle()
-    nk, pairs = time_logic_v2(screener, _sample(queries, args.nk_queries))
+    console.print(
+        f"screening {len(queries):,} queries, and logic-v2 for {min(args.nk_queries, len(queries))} of them, "
+        f"in {ROUNDS} alternating slices...",
+        highlight=False,
+    )
+    timing, _, nk, pairs = time_both(screener, queries, _sample(queries, args.nk_queries))
     emb_qps, nk_rps = timing.per_second(), nk.per_second()
     stats = screener.index.stats()
     return {
@@ -335,8 +379,13 @@ def _synthetic(args: argparse.Namespace, console: Console) -> dict[str, Any]:
     queries = [v[1] for v in varied] + clean
     order = list(range(len(queries)))
     rng.shuffle(order)  # interleave kinds so machine noise spreads evenly
-    _settle()
-    timing_all, results_all = time_screening(screener, [queries[i] for i in order])
+    console.print(
+        f"screening {len(queries):,} queries, and logic-v2 for {min(args.nk_queries, len(queries))} of them, "
+        f"in {ROUNDS} alternating slices...",
+        highlight=False,
+    )
+    shuffled = [queries[i] for i in order]
+    timing_all, results_all, nk, pairs = time_both(screener, shuffled, _sample(shuffled, args.nk_queries))
     by_pos = {pos: (timing_all.wall[k], timing_all.cpu[k], results_all[k]) for k, pos in enumerate(order)}
     t_var, t_clean = Timing(), Timing()
     found: Counter[str] = Counter()
@@ -359,9 +408,6 @@ def _synthetic(args: argparse.Namespace, console: Console) -> dict[str, Any]:
             t_clean.wall.append(wall)
             t_clean.cpu.append(cpu)
             alerts += any(m.match for m in res)
-    console.print(f"screened {len(queries):,} queries; logic-v2 baseline...", highlight=False)
-    _settle()
-    nk, pairs = time_logic_v2(screener, _sample(queries, args.nk_queries))
     stats = screener.index.stats()
     emb_qps, nk_rps = timing_all.per_second(), nk.per_second()
     return {
