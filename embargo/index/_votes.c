@@ -5,8 +5,9 @@
  * calls cost more than the work.
  *
  * Tables(vocab, by_phonetic, by_deletion, by_skeleton, sorted_vocab, idf, post_size, vote_ents, vote_nids,
- *        max_idf, max_expansions, max_prefix): an index's lookup tables (referenced, not copied, except
- *        idf and post_size) and a per-token work array. The GIL is held throughout: one call at a time.
+ *        max_idf, max_expansions, max_prefix[, dicts_only]): an index's lookup tables (referenced; their
+ *        keys also copied into one hash table, see Tables.slots, unless dicts_only: for tests) and a
+ *        per-token work array. The GIL is held throughout: one call at a time.
  * expansion(tables, text, variants, ocr, phonetic, skeleton, vowelless, initial, syllabic)
  *        -> (min_df, weights, sizes, largest, ents, nids): the fields of memory._Expansion
  * best_per_entity(ents, nids, weights) -> (ents int32, weights float64, names int32)
@@ -19,6 +20,12 @@
 #include <string.h>
 
 #include "_arrays.h"
+
+typedef struct {
+    uint64_t h;
+    uint32_t check;
+    int32_t at; /* in pool; -1: a free slot */
+} Slot;
 
 typedef struct {
     PyObject_HEAD
@@ -36,10 +43,18 @@ typedef struct {
      * bisecting the vocabulary (16 bits a key; a key sets two bits of one 64-bit word) */
     uint64_t *filter, filter_mask;
     int32_t *sorted_tids; /* the token of each word of sorted_vocab */
+    /* the keys of vocab, by_deletion, by_phonetic and by_skeleton in one open-addressing table of their
+     * two hashes (key_hash, and key_check: a key is taken for another only if both its 64-bit and 32-bit
+     * hash are the other's; no two keys of the tables share both, or the table is not made and the dicts
+     * are asked), each with its tokens in pool: [count, token, token, ...]. A lookup is then one probe,
+     * with no string made and no Python object read. */
+    Slot *slots;
+    size_t slot_mask;
+    int32_t *pool;
 } Tables;
 
 /* which table a key is of, in the filter */
-enum { IN_DELETION = 1, IN_PHONETIC, IN_SKELETON, IN_PREFIX };
+enum { IN_DELETION = 1, IN_PHONETIC, IN_SKELETON, IN_PREFIX, IN_VOCAB };
 
 static uint64_t mix(uint64_t h) {
     h ^= h >> 30;
@@ -67,6 +82,21 @@ static uint64_t key_hash(int table, Py_UCS4 lead, PyObject *str, Py_ssize_t n, P
             h *= 1099511628211ULL;
         }
     return mix(h);
+}
+
+/* a second hash of the same characters as key_hash (a polynomial, mod 2^32, from another seed) */
+static uint32_t key_check(int table, Py_UCS4 lead, PyObject *str, Py_ssize_t n, Py_ssize_t skip) {
+    int kind = PyUnicode_KIND(str);
+    const void *data = PyUnicode_DATA(str);
+    uint32_t h = 0x9E3779B9u ^ (uint32_t)table * 0x85EBCA6Bu, chars = 0;
+    if (lead) h = h * 1000003u + lead, chars++;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (i != skip) h = h * 1000003u + PyUnicode_READ(kind, data, i), chars++;
+    h ^= chars; /* (the characters hashed: a lead and a skip read as the key string would be) */
+    h ^= h >> 16;
+    h *= 0x7feb352du;
+    h ^= h >> 15;
+    return h;
 }
 
 /* a key's two bits, in the one 64-bit word of the filter that holds them (so that asking reads one cache
@@ -118,6 +148,86 @@ static int filter_build(Tables *t, PyObject *by_deletion, PyObject *by_phonetic,
     return 0;
 }
 
+/* the slot of the key of hashes (h, check): where it is, or the free slot where it would go */
+static Slot *slot_of(const Tables *t, uint64_t h, uint32_t check) {
+    size_t i = (size_t)h & t->slot_mask;
+    while (t->slots[i].at >= 0 && (t->slots[i].h != h || t->slots[i].check != check)) i = (i + 1) & t->slot_mask;
+    return &t->slots[i];
+}
+
+/* the keys of table (a dict of strings to lists of tokens; vocab: to a token) into slots and pool, from
+ * *used on; 1 where two keys share both hashes (then no table is made), -1 on an error */
+static int slots_fill(Tables *t, PyObject *table, int which, const char *what, size_t *used) {
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(table, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key)) {
+            PyErr_Format(PyExc_TypeError, "Tables: a key of %s is not a string", what);
+            return -1;
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+        uint64_t h = key_hash(which, 0, key, len, -1);
+        uint32_t check = key_check(which, 0, key, len, -1);
+        Slot *slot = slot_of(t, h, check);
+        if (slot->at >= 0) return 1;
+        int single = which == IN_VOCAB;
+        if (!single && !PyList_Check(value)) {
+            PyErr_Format(PyExc_TypeError, "Tables: a value of %s is not a list", what);
+            return -1;
+        }
+        Py_ssize_t n = single ? 1 : PyList_GET_SIZE(value);
+        slot->h = h;
+        slot->check = check;
+        slot->at = (int32_t)*used;
+        t->pool[(*used)++] = (int32_t)n;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            long v = PyLong_AsLong(single ? value : PyList_GET_ITEM(value, i));
+            if (v == -1 && PyErr_Occurred()) return -1;
+            if (v < 0 || v >= t->n_tokens) {
+                PyErr_Format(PyExc_IndexError, "Tables: a token of %s out of range", what);
+                return -1;
+            }
+            t->pool[(*used)++] = (int32_t)v;
+        }
+    }
+    return 0;
+}
+
+static int slots_build(Tables *t) {
+    PyObject *tables[] = {t->vocab, t->by_deletion, t->by_phonetic, t->by_skeleton};
+    int which[] = {IN_VOCAB, IN_DELETION, IN_PHONETIC, IN_SKELETON};
+    const char *what[] = {"vocab", "by_deletion", "by_phonetic", "by_skeleton"};
+    size_t keys = 0, entries = 0;
+    for (int k = 0; k < 4; k++) {
+        keys += (size_t)PyDict_GET_SIZE(tables[k]);
+        Py_ssize_t pos = 0;
+        PyObject *key, *value;
+        while (k && PyDict_Next(tables[k], &pos, &key, &value))
+            entries += PyList_Check(value) ? (size_t)PyList_GET_SIZE(value) : 0;
+    }
+    entries += (size_t)PyDict_GET_SIZE(t->vocab);
+    if (keys + entries >= INT32_MAX) return 0; /* too large for int32 offsets: the dicts are asked */
+    size_t n = 16;
+    while (n * 3 < keys * 4) n <<= 1; /* at most 3/4 full */
+    t->slots = malloc(n * sizeof(Slot));
+    t->pool = malloc((keys + entries + 1) * sizeof(int32_t));
+    if (!t->slots || !t->pool) return (PyErr_NoMemory(), -1);
+    for (size_t i = 0; i < n; i++) t->slots[i].at = -1;
+    t->slot_mask = n - 1;
+    size_t used = 0;
+    for (int k = 0; k < 4; k++) {
+        int r = slots_fill(t, tables[k], which[k], what[k], &used);
+        if (r) { /* an error, or two keys alike: no table */
+            free(t->slots);
+            free(t->pool);
+            t->slots = NULL;
+            t->pool = NULL;
+            return r < 0 ? -1 : 0;
+        }
+    }
+    return 0;
+}
+
 static void tables_dealloc(Tables *self) {
     Py_XDECREF(self->vocab);
     Py_XDECREF(self->by_phonetic);
@@ -131,6 +241,8 @@ static void tables_dealloc(Tables *self) {
     free(self->seen);
     free(self->filter);
     free(self->sorted_tids);
+    free(self->slots);
+    free(self->pool);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -139,10 +251,11 @@ static int tables_init(Tables *self, PyObject *args, PyObject *kw) {
         *vote_nids;
     double max_idf;
     Py_ssize_t max_expansions, max_prefix;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!O!O!dnn", &PyDict_Type, &vocab, &PyDict_Type, &by_phonetic,
+    int dicts_only = 0;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!O!O!dnn|p", &PyDict_Type, &vocab, &PyDict_Type, &by_phonetic,
                           &PyDict_Type, &by_deletion, &PyDict_Type, &by_skeleton, &PyList_Type, &sorted_vocab,
                           &PyList_Type, &idf, &PyList_Type, &post_size, &PyList_Type, &vote_ents, &PyList_Type,
-                          &vote_nids, &max_idf, &max_expansions, &max_prefix))
+                          &vote_nids, &max_idf, &max_expansions, &max_prefix, &dicts_only))
         return -1;
     Py_ssize_t n = PyList_GET_SIZE(idf);
     if (PyList_GET_SIZE(post_size) != n || PyList_GET_SIZE(vote_ents) != n || PyList_GET_SIZE(vote_nids) != n) {
@@ -194,7 +307,8 @@ static int tables_init(Tables *self, PyObject *args, PyObject *kw) {
         }
         self->sorted_tids[i] = (int32_t)v;
     }
-    return filter_build(self, by_deletion, by_phonetic, by_skeleton);
+    if (filter_build(self, by_deletion, by_phonetic, by_skeleton) < 0) return -1;
+    return dicts_only ? 0 : slots_build(self);
 }
 
 static PyTypeObject TablesType = {
@@ -262,15 +376,57 @@ static int add_listed(Tables *t, Found *f, PyObject *table, PyObject *key, Py_ss
 
 static PyObject *TILDE, *HASH; /* "~", "#": the prefixes of by_phonetic's keys of variants and OCR keys */
 
-static int add_prefixed(Tables *t, Found *f, PyObject *table, PyObject *prefix, PyObject *text, Py_ssize_t most,
-                        double sim) {
-    if (!filter_may(t, key_hash(IN_PHONETIC, PyUnicode_READ_CHAR(prefix, 0), text, PyUnicode_GET_LENGTH(text), -1)))
-        return 0; /* no such key */
-    PyObject *key = PyUnicode_Concat(prefix, text);
+/* the tokens the key lists in table (which: IN_...): the key is lead (if not 0: TILDE or HASH) and the first n
+ * characters of text less its skip-th (none if skip < 0). Through slots and pool if the Tables have them, else
+ * the dict (after the filter) */
+static int add_key(Tables *t, Found *f, PyObject *table, int which, Py_UCS4 lead, PyObject *text, Py_ssize_t n,
+                   Py_ssize_t skip, Py_ssize_t most, double sim) {
+    uint64_t h = key_hash(which, lead, text, n, skip);
+    if (!filter_may(t, h)) return 0; /* no such key */
+    if (t->slots) {
+        const Slot *slot = slot_of(t, h, key_check(which, lead, text, n, skip));
+        if (slot->at < 0) return 0;
+        const int32_t *listed = t->pool + slot->at;
+        Py_ssize_t count = listed[0];
+        if (most >= 0 && count > most) count = most;
+        for (Py_ssize_t i = 0; i < count; i++)
+            if (found_tid(t, f, listed[1 + i], sim) < 0) return -1;
+        return 0;
+    }
+    PyObject *key;
+    if (lead)
+        key = PyUnicode_Concat(lead == '~' ? TILDE : HASH, text);
+    else if (skip < 0)
+        key = PyUnicode_Substring(text, 0, n);
+    else {
+        PyObject *head = PyUnicode_Substring(text, 0, skip);
+        PyObject *tail = head ? PyUnicode_Substring(text, skip + 1, n) : NULL;
+        key = tail ? PyUnicode_Concat(head, tail) : NULL;
+        Py_XDECREF(head);
+        Py_XDECREF(tail);
+    }
     if (!key) return -1;
     int r = add_listed(t, f, table, key, most, sim);
     Py_DECREF(key);
     return r;
+}
+
+/* the token of text in the vocabulary, or -1 (-2 on an error) */
+static long own_token(Tables *t, PyObject *text) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (t->slots) {
+        const Slot *slot = slot_of(t, key_hash(IN_VOCAB, 0, text, n, -1), key_check(IN_VOCAB, 0, text, n, -1));
+        return slot->at < 0 ? -1 : t->pool[slot->at + 1];
+    }
+    PyObject *own = PyDict_GetItemWithError(t->vocab, text);
+    if (!own) return PyErr_Occurred() ? -2 : -1;
+    long o = PyLong_AsLong(own);
+    if (o == -1 && PyErr_Occurred()) return -2;
+    if (o < 0 || o >= t->n_tokens) {
+        PyErr_SetString(PyExc_IndexError, "expansion: token out of range");
+        return -2;
+    }
+    return o;
 }
 
 typedef struct {
@@ -285,37 +441,27 @@ static int cmp_weighted(const void *a, const void *b) {
     return (x->at > y->at) - (x->at < y->at);
 }
 
-static int expand(Tables *t, Found *f, PyObject *text, PyObject *own, PyObject *variants, PyObject *ocr,
+static int expand(Tables *t, Found *f, PyObject *text, long own, PyObject *variants, PyObject *ocr,
                   PyObject *phonetic, PyObject *skeleton, int vowelless, int initial, int syllabic) {
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-    if (own && found_add(t, f, own, 1.0) < 0) return -1;
+    if (own >= 0 && found_tid(t, f, own, 1.0) < 0) return -1;
     if (initial || (syllabic && len <= 4)) return 0;
     Py_ssize_t nv = PyTuple_GET_SIZE(variants);
-    for (Py_ssize_t i = 0; i < nv; i++)
-        if (add_prefixed(t, f, t->by_phonetic, TILDE, PyTuple_GET_ITEM(variants, i), -1, 0.95) < 0) return -1;
-    if (add_prefixed(t, f, t->by_phonetic, HASH, ocr, t->max_expansions, 0.9) < 0) return -1;
-    if (PyUnicode_GET_LENGTH(phonetic) > 0 && len >= 3 &&
-        filter_may(t, key_hash(IN_PHONETIC, 0, phonetic, PyUnicode_GET_LENGTH(phonetic), -1)))
-        if (add_listed(t, f, t->by_phonetic, phonetic, t->max_expansions, 0.9) < 0) return -1;
-    if (len >= 4) {
-        if (filter_may(t, key_hash(IN_DELETION, 0, text, len, -1)) &&
-            add_listed(t, f, t->by_deletion, text, t->max_expansions, 0.88) < 0)
-            return -1;
-        for (Py_ssize_t i = 0; i < len; i++) { /* the text less its i-th letter */
-            if (!filter_may(t, key_hash(IN_DELETION, 0, text, len, i))) continue;
-            PyObject *head = PyUnicode_Substring(text, 0, i);
-            PyObject *tail = head ? PyUnicode_Substring(text, i + 1, len) : NULL;
-            PyObject *key = tail ? PyUnicode_Concat(head, tail) : NULL;
-            Py_XDECREF(head);
-            Py_XDECREF(tail);
-            int r = key ? add_listed(t, f, t->by_deletion, key, t->max_expansions, 0.88) : -1;
-            Py_XDECREF(key);
-            if (r < 0) return -1;
-        }
+    for (Py_ssize_t i = 0; i < nv; i++) {
+        PyObject *v = PyTuple_GET_ITEM(variants, i);
+        if (add_key(t, f, t->by_phonetic, IN_PHONETIC, '~', v, PyUnicode_GET_LENGTH(v), -1, -1, 0.95) < 0) return -1;
     }
-    if (vowelless && PyUnicode_GET_LENGTH(skeleton) >= 2 &&
-        filter_may(t, key_hash(IN_SKELETON, 0, skeleton, PyUnicode_GET_LENGTH(skeleton), -1)))
-        if (add_listed(t, f, t->by_skeleton, skeleton, t->max_expansions, 0.85) < 0) return -1;
+    if (add_key(t, f, t->by_phonetic, IN_PHONETIC, '#', ocr, PyUnicode_GET_LENGTH(ocr), -1, t->max_expansions, 0.9) < 0)
+        return -1;
+    Py_ssize_t np = PyUnicode_GET_LENGTH(phonetic);
+    if (np > 0 && len >= 3 && add_key(t, f, t->by_phonetic, IN_PHONETIC, 0, phonetic, np, -1, t->max_expansions, 0.9) < 0)
+        return -1;
+    if (len >= 4)
+        for (Py_ssize_t i = -1; i < len; i++) /* the text, then the text less its i-th letter */
+            if (add_key(t, f, t->by_deletion, IN_DELETION, 0, text, len, i, t->max_expansions, 0.88) < 0) return -1;
+    Py_ssize_t ns = PyUnicode_GET_LENGTH(skeleton);
+    if (vowelless && ns >= 2 && add_key(t, f, t->by_skeleton, IN_SKELETON, 0, skeleton, ns, -1, t->max_expansions, 0.85) < 0)
+        return -1;
     /* vocabulary words the text begins (bisect_left, then in order) */
     if (len >= 3 && filter_may(t, key_hash(IN_PREFIX, 0, text, len, -1))) {
         PyObject *words = t->sorted_vocab;
@@ -365,20 +511,11 @@ static PyObject *expansion(PyObject *mod, PyObject *args) {
     Found f = {NULL, NULL, 0, 0};
     Weighted *order = NULL;
     PyObject *weights = NULL, *sizes = NULL, *ents = NULL, *nids = NULL, *result = NULL;
-    PyObject *own = PyDict_GetItemWithError(t->vocab, text); /* the query's own token, if listed */
-    if (!own && PyErr_Occurred()) goto done;
+    long own = own_token(t, text); /* the query's own token, if listed */
+    if (own == -2) goto done;
     if (expand(t, &f, text, own, variants, ocr, phonetic, skeleton, vowelless, initial, syllabic) < 0) goto done;
     /* a rare spelling variant counts no more than the query's own token would */
-    double cap = t->max_idf;
-    if (own) {
-        long o = PyLong_AsLong(own);
-        if (o == -1 && PyErr_Occurred()) goto done;
-        if (o < 0 || o >= t->n_tokens) {
-            PyErr_SetString(PyExc_IndexError, "expansion: token out of range");
-            goto done;
-        }
-        cap = t->idf[o];
-    }
+    double cap = own >= 0 ? t->idf[own] : t->max_idf;
     order = malloc(((size_t)f.len + 1) * sizeof(Weighted));
     if (!order) {
         PyErr_NoMemory();

@@ -166,23 +166,29 @@ def test_compiled_expansion_and_votes_equal_python(
     ]
     queries += ["Ünal Çelik", "Ǆuro Đukić", "bankmelli", "mohammadali"]  # letters beyond Latin-1 and none
     index = EntityIndex(sdn)
-    tables = votes.Tables(
-        index.vocab, index.by_phonetic, index.by_deletion, index.by_skeleton, index.sorted_vocab, index.idf,
-        index.post_size, index.vote_ents, index.vote_nids, index.max_idf, memory.MAX_EXPANSIONS, memory.MAX_PREFIX,
-    )  # fmt: skip
+    # the keys looked up in the Tables' own hash table, and (as where it cannot be made) in the dicts
+    both = [
+        votes.Tables(
+            index.vocab, index.by_phonetic, index.by_deletion, index.by_skeleton, index.sorted_vocab, index.idf,
+            index.post_size, index.vote_ents, index.vote_nids, index.max_idf, memory.MAX_EXPANSIONS,
+            memory.MAX_PREFIX, dicts_only,
+        )
+        for dicts_only in (False, True)
+    ]  # fmt: skip
     tokens = 0
     for q in queries:
         for name in PreparedQuery.of(Query.of(q)).names:
             texts = [t.text for t in name.tokens]
             joined = [prepare_token(a + b) for a, b in itertools.pairwise(texts)]
             for tok in [*name.tokens, *joined]:
-                c = votes.expansion(
-                    tables, tok.text, tok.variants, tok.ocr, tok.phonetic, tok.skeleton, tok.vowelless,
-                    tok.initial, name.syllabic,
-                )  # fmt: skip
                 py = index._expansion_fields(tok, name.syllabic)
-                assert c[:4] == py[:4], tok.text
-                assert all(a is b for a, b in zip(c[4] + c[5], py[4] + py[5], strict=True)), tok.text
+                for tables in both:
+                    c = votes.expansion(
+                        tables, tok.text, tok.variants, tok.ocr, tok.phonetic, tok.skeleton, tok.vowelless,
+                        tok.initial, name.syllabic,
+                    )  # fmt: skip
+                    assert c[:4] == py[:4], tok.text
+                    assert all(a is b for a, b in zip(c[4] + c[5], py[4] + py[5], strict=True)), tok.text
                 if c[4]:
                     got = votes.best_per_entity(c[4], c[5], c[1])
                     want: tuple[np.ndarray, ...] = memory._best_per_entity(py[4], py[5], py[1])
@@ -258,11 +264,12 @@ def test_compiled_votes_refuse_bad_input() -> None:
         votes.Tables({}, {}, {}, {}, [], [1.0], [1], [ents], "not a list", 1.0, 40, 25)
     with pytest.raises(ValueError):
         votes.Tables({}, {}, {}, {}, [], [1.0], [1, 2], [ents], [nids], 1.0, 40, 25)
-    tables = votes.Tables(
-        {"abcd": 0}, {"#abcd": [7]}, {}, {}, ["abcd"], [1.0], [2], [ents], [nids], 1.0, 40, 25
-    )
     with pytest.raises(IndexError):  # token 7 of an index of one
-        votes.expansion(tables, "abcd", (), "abcd", "", "bcd", False, False, False)
+        votes.Tables({"abcd": 0}, {"#abcd": [7]}, {}, {}, ["abcd"], [1.0], [2], [ents], [nids], 1.0, 40, 25)
+    tables = votes.Tables(
+        {"abcd": 0}, {"#abcd": [0]}, {}, {}, ["abcd"], [1.0], [2], [ents], [nids], 1.0, 40, 25
+    )
+    assert votes.expansion(tables, "abcd", (), "abcd", "", "bcd", False, False, False)[1] == (1.0,)
     fields = votes.expansion(tables, "abc", (), "abc", "", "bc", False, False, False)  # a prefix of "abcd"
     assert fields[:4] == (2, (0.8,), (2,), 2) and fields[4][0] is ents
 
