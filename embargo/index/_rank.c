@@ -7,7 +7,7 @@
  *   voting:   [(per_token, bits, divisor), ...] per query name, where per_token is a list of
  *             (ents int32, weights float64, names int32) numpy arrays, bits the letter masks of the
  *             name's initials and legal-form words, divisor a float64 numpy array by listed name size
- *   initials: int64 per name (a bit per first letter); sizes: int16 per name (its name words)
+ *   initials: uint32 per name (a bit per first letter); sizes: int16 per name (its name words)
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -18,26 +18,29 @@
 
 #include "_arrays.h"
 
+/* what ranking keeps of one entity: in one 32-byte record (two to a cache line), since votes land on
+ * entities in no order that a cache could foresee, and each entity's fields are read together */
+typedef struct {
+    double votes;       /* this name's votes */
+    double best;        /* its best name's score */
+    int32_t name_of;    /* the name of its last-counted vote */
+    uint32_t name_gen;  /* votes and name_of are this name's if name_gen is the name's stamp */
+    uint32_t query_gen; /* best and chosen_at are this query's if query_gen is its stamp */
+    int32_t chosen_at;  /* its place among the chosen + 1 */
+} Ent;
+
+enum { AHEAD = 16 }; /* votes ahead whose entity's record is fetched (see rank) */
+
 typedef struct {
     PyObject_HEAD
     Py_ssize_t n;
-    double *votes;   /* per entity: this name's votes */
-    int32_t *name_of; /* per entity: the name of its last-counted vote */
-    uint32_t *name_gen;
-    double *best;    /* per entity: its best name's score */
-    uint32_t *query_gen;
-    int32_t *chosen_at; /* per entity: its place among the chosen + 1 (valid when query_gen matches) */
+    Ent *ents; /* per entity */
     uint32_t name_counter;
     uint32_t query_counter;
 } Scratch;
 
 static void scratch_dealloc(Scratch *self) {
-    free(self->votes);
-    free(self->name_of);
-    free(self->name_gen);
-    free(self->best);
-    free(self->query_gen);
-    free(self->chosen_at);
+    free(self->ents);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -47,16 +50,13 @@ static int scratch_init(Scratch *self, PyObject *args, PyObject *kw) {
     if (n < 0) n = 0;
     size_t m = (size_t)n + 1;
     self->n = n;
-    self->votes = calloc(m, sizeof(double));
-    self->name_of = calloc(m, sizeof(int32_t));
-    self->name_gen = calloc(m, sizeof(uint32_t));
-    self->best = calloc(m, sizeof(double));
-    self->query_gen = calloc(m, sizeof(uint32_t));
-    self->chosen_at = calloc(m, sizeof(int32_t));
-    if (!self->votes || !self->name_of || !self->name_gen || !self->best || !self->query_gen || !self->chosen_at) {
+    size_t bytes = (m * sizeof(Ent) + 63) / 64 * 64;
+    self->ents = aligned_alloc(64, bytes);
+    if (!self->ents) {
         PyErr_NoMemory();
         return -1;
     }
+    memset(self->ents, 0, bytes);
     self->name_counter = 0;
     self->query_counter = 0;
     return 0;
@@ -133,14 +133,14 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
     if (limit <= 0) return PyList_New(0);
 
     Py_buffer ib, sb;
-    if (get_buf(initials_obj, &ib, 'q', 8, "initials") < 0) return NULL;
+    if (get_buf(initials_obj, &ib, 'I', 4, "initials") < 0) return NULL;
     if (get_buf(sizes_obj, &sb, 'h', 2, "sizes") < 0) {
         PyBuffer_Release(&ib);
         return NULL;
     }
-    const int64_t *initials = ib.buf;
+    const uint32_t *initials = ib.buf;
     const int16_t *sizes = sb.buf;
-    Py_ssize_t n_names = ib.len / 8;
+    Py_ssize_t n_names = ib.len / 4;
     if (sb.len / 2 < n_names) n_names = sb.len / 2;
 
     PyObject *result = NULL;
@@ -150,7 +150,7 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
     Py_ssize_t n_top = 0;
 
     if (++s->query_counter == 0) { /* wrapped: forget every stamp */
-        memset(s->query_gen, 0, (size_t)(s->n + 1) * sizeof(uint32_t));
+        for (Py_ssize_t e = 0; e <= s->n; e++) s->ents[e].query_gen = 0;
         s->query_counter = 1;
     }
     uint32_t qgen = s->query_counter;
@@ -165,7 +165,7 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
         }
         if (!PyArg_ParseTuple(item, "O!O!O", &PyList_Type, &per_token, &PyList_Type, &bits, &divisor_obj)) goto done;
         if (++s->name_counter == 0) {
-            memset(s->name_gen, 0, (size_t)(s->n + 1) * sizeof(uint32_t));
+            for (Py_ssize_t e = 0; e <= s->n; e++) s->ents[e].name_gen = 0;
             s->name_counter = 1;
         }
         uint32_t ngen = s->name_counter;
@@ -187,20 +187,23 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
             int bad = mw != m || mn != m;
             for (Py_ssize_t i = 0; i < m && !bad; i++) {
                 int32_t e = ents[i];
+                /* the record of the entity AHEAD votes on: its cache line is on its way when its turn comes
+                 * (votes land on entities in no order a cache foresees: waiting for each was most of rank) */
+                if (i + AHEAD < m && (uint32_t)ents[i + AHEAD] < (uint32_t)s->n) __builtin_prefetch(&s->ents[ents[i + AHEAD]], 1);
                 if (e < 0 || e >= s->n || nids[i] < 0 || nids[i] >= n_names) {
                     bad = 1;
                     break;
                 }
-                if (s->name_gen[e] != ngen) {
-                    s->name_gen[e] = ngen;
-                    s->votes[e] = 0.0;
+                if (s->ents[e].name_gen != ngen) {
+                    s->ents[e].name_gen = ngen;
+                    s->ents[e].votes = 0.0;
                     if (vec_push(&touched_name, e) < 0) {
                         bad = 2;
                         break;
                     }
                 }
-                s->votes[e] += ws[i];
-                s->name_of[e] = nids[i];
+                s->ents[e].votes += ws[i];
+                s->ents[e].name_of = nids[i];
             }
             if (bad == 2) {
                 PyErr_NoMemory();
@@ -227,10 +230,17 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
         if (np_array(divisor_obj, NPY_FLOAT64, "divisor", (const void **)&div, &n_div) < 0) goto done;
         for (Py_ssize_t i = 0; i < touched_name.len; i++) {
             int32_t e = touched_name.v[i];
-            int32_t nid = s->name_of[e];
-            double v = s->votes[e];
+            if (i + AHEAD < touched_name.len) { /* (its name's size and letter mask, as above) */
+                int32_t ahead = s->ents[touched_name.v[i + AHEAD]].name_of;
+                if (ahead >= 0 && ahead < n_names) {
+                    __builtin_prefetch(&sizes[ahead]);
+                    if (n_bits) __builtin_prefetch(&initials[ahead]);
+                }
+            }
+            int32_t nid = s->ents[e].name_of;
+            double v = s->ents[e].votes;
             if (n_bits) { /* (most names have no initials: their letter masks stay out of the cache) */
-                int64_t mask = initials[nid];
+                int64_t mask = (int64_t)initials[nid];
                 for (Py_ssize_t b = 0; b < n_bits; b++) v = v + ((mask & bitv[b]) != 0 ? 0.5 : 0.0);
             }
             int16_t size = sizes[nid];
@@ -239,15 +249,15 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
                 goto done;
             }
             v = v / div[size];
-            if (s->query_gen[e] != qgen) {
-                s->query_gen[e] = qgen;
-                s->best[e] = v;
+            if (s->ents[e].query_gen != qgen) {
+                s->ents[e].query_gen = qgen;
+                s->ents[e].best = v;
                 if (vec_push(&touched_query, e) < 0) {
                     PyErr_NoMemory();
                     goto done;
                 }
-            } else if (v > s->best[e]) {
-                s->best[e] = v;
+            } else if (v > s->ents[e].best) {
+                s->ents[e].best = v;
             }
         }
     }
@@ -259,7 +269,7 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
         goto done;
     }
     for (Py_ssize_t i = 0; i < touched_query.len; i++) {
-        Cand c = {s->best[touched_query.v[i]], touched_query.v[i]};
+        Cand c = {s->ents[touched_query.v[i]].best, touched_query.v[i]};
         if (n_top == limit && !better(&c, &top[n_top - 1])) continue;
         Py_ssize_t j = n_top < limit ? n_top++ : n_top - 1;
         while (j > 0 && better(&c, &top[j - 1])) {
@@ -280,7 +290,7 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    for (Py_ssize_t i = 0; i < n_top; i++) s->chosen_at[top[i].ent] = (int32_t)(i + 1);
+    for (Py_ssize_t i = 0; i < n_top; i++) s->ents[top[i].ent].chosen_at = (int32_t)(i + 1);
     for (Py_ssize_t k = 0; k < n_voting && n_top; k++) {
         PyObject *per_token = PyTuple_GET_ITEM(PyList_GET_ITEM(voting, k), 0);
         for (Py_ssize_t t = 0; t < PyList_GET_SIZE(per_token); t++) {
@@ -293,9 +303,9 @@ static PyObject *rank(PyObject *mod, PyObject *args) {
             int oom = 0;
             for (Py_ssize_t i = 0; i < m; i++) {
                 int32_t e = ents[i];
-                if (e >= 0 && e < s->n && s->query_gen[e] == qgen && s->chosen_at[e] > 0 && s->chosen_at[e] <= n_top &&
-                    top[s->chosen_at[e] - 1].ent == e) {
-                    if (vec_push(&voted[s->chosen_at[e] - 1], nids[i]) < 0) {
+                if (e >= 0 && e < s->n && s->ents[e].query_gen == qgen && s->ents[e].chosen_at > 0 && s->ents[e].chosen_at <= n_top &&
+                    top[s->ents[e].chosen_at - 1].ent == e) {
+                    if (vec_push(&voted[s->ents[e].chosen_at - 1], nids[i]) < 0) {
                         oom = 1;
                         break;
                     }
@@ -342,7 +352,7 @@ done:
         for (Py_ssize_t i = 0; i < n_top; i++) free(voted[i].v);
         free(voted);
     }
-    for (Py_ssize_t i = 0; i < n_top && top; i++) s->chosen_at[top[i].ent] = 0;
+    for (Py_ssize_t i = 0; i < n_top && top; i++) s->ents[top[i].ent].chosen_at = 0;
     free(top);
     free(touched_name.v);
     free(touched_query.v);

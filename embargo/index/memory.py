@@ -147,7 +147,7 @@ class EntityIndex:
         self.names: list[PreparedName] = []
         self.name_entity = array("i")
         self.name_kind: list[str] = []
-        self.name_initials = array("q")  # per name: a bit per first letter of its tokens
+        self.name_initials = array("I")  # per name: a bit per first letter of its tokens (27 bits)
         self.name_size = array("h")  # per name: how many name tokens it has
         self.entity_names: list[tuple[int, ...]] = []
         self.vocab: dict[str, int] = {}
@@ -216,9 +216,9 @@ class EntityIndex:
             self.vote_ents.append(ents)
             self.vote_nids.append(nids)
         self.np_initials = (
-            np.frombuffer(self.name_initials, dtype=np.int64)
+            np.frombuffer(self.name_initials, dtype=np.uint32)
             if len(self.name_initials)
-            else np.zeros(0, np.int64)
+            else np.zeros(0, np.uint32)
         )
         self.np_size = (
             np.frombuffer(self.name_size, dtype=np.int16) if len(self.name_size) else np.zeros(0, np.int16)

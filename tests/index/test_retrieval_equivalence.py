@@ -124,7 +124,7 @@ def test_compiled_ranking_refuses_bad_input() -> None:
         pytest.skip("no compiled core")
     rank = memory._compiled_rank
     scratch = rank.Scratch(10)
-    initials, sizes = array("q", [1, 2, 4]), array("h", [1, 2, 3])
+    initials, sizes = array("I", [1, 2, 4]), array("h", [1, 2, 3])
     divisor = np.ones(5)
     ok = (np.array([1, 2], np.int32), np.array([0.5, 0.7]), np.array([0, 2], np.int32))
     assert rank.rank(scratch, [([ok], [], divisor)], initials, sizes, 5, 0.0) == [(2, (2,)), (1, (0,))]
