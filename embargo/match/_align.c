@@ -140,6 +140,9 @@ static PyTypeObject ParamsType = {
 typedef struct {
     PyObject *token, *ocr, *skeleton, *phonetic, *variants;
     int vowelless;
+    /* the hashes of the text, ocr, skeleton and phonetic, and a bit per variant by its hash: two tokens
+     * whose hashes differ differ, so that comparing them mostly reads neither string */
+    uint64_t text_h, ocr_h, skeleton_h, phonetic_h, variant_bits;
 } Tok;
 
 typedef struct {
@@ -270,6 +273,12 @@ static int view_set(View *self, Py_ssize_t k, PyObject *token, PyObject *role, d
         }
     int patronymic = bool_attr(token, S_PATRONYMIC), vowelless = bool_attr(token, S_VOWELLESS);
     if (patronymic < 0 || vowelless < 0) return -1;
+    Py_hash_t hs[4] = {PyObject_Hash(text), PyObject_Hash(t->ocr), PyObject_Hash(t->skeleton), PyObject_Hash(t->phonetic)};
+    if (hs[0] == -1 || hs[1] == -1 || hs[2] == -1 || hs[3] == -1) return -1;
+    t->text_h = (uint64_t)hs[0], t->ocr_h = (uint64_t)hs[1], t->skeleton_h = (uint64_t)hs[2], t->phonetic_h = (uint64_t)hs[3];
+    t->variant_bits = 0;
+    for (Py_ssize_t v = 0; v < PyTuple_GET_SIZE(t->variants); v++)
+        if (hash_bit(PyTuple_GET_ITEM(t->variants, v), &t->variant_bits) < 0) return -1;
     if (role_code(role, &self->roles[k]) < 0 || hash_bit(text, &self->text_bits) < 0) return -1;
     Py_INCREF(token);
     t->token = token;
@@ -685,7 +694,7 @@ static int similarity(const TokenParams *p, const Tok *a, PyObject *at, const To
                       int syllabic, int abjad, double *sim, int *how) {
     *sim = 0.0;
     *how = H_NONE;
-    if (text_eq(at, bt)) return (*sim = p->exact, *how = H_EXACT, 0);
+    if (a->text_h == b->text_h && text_eq(at, bt)) return (*sim = p->exact, *how = H_EXACT, 0);
     Ucs q = {0}, c = {0};
     int r = 0;
     if (ucs_of(at, &q) < 0 || ucs_of(bt, &c) < 0) {
@@ -696,7 +705,7 @@ static int similarity(const TokenParams *p, const Tok *a, PyObject *at, const To
         if (q.n && c.n && q.s[0] == c.s[0]) *sim = p->initial, *how = H_INITIAL;
         goto done;
     }
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(a->variants); i++)
+    for (Py_ssize_t i = 0; (a->variant_bits & b->variant_bits) && i < PyTuple_GET_SIZE(a->variants); i++)
         for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(b->variants); j++)
             if (text_eq(PyTuple_GET_ITEM(a->variants, i), PyTuple_GET_ITEM(b->variants, j))) {
                 *sim = p->variant, *how = H_VARIANT;
@@ -704,12 +713,13 @@ static int similarity(const TokenParams *p, const Tok *a, PyObject *at, const To
             }
     Py_ssize_t longest = q.n > c.n ? q.n : c.n, shortest = q.n < c.n ? q.n : c.n;
     if (syllabic && shortest <= 4) goto done;
-    if (text_eq(a->ocr, b->ocr)) {
+    if (a->ocr_h == b->ocr_h && text_eq(a->ocr, b->ocr)) {
         *sim = p->ocr, *how = H_OCR;
         goto done;
     }
     /* consonant-only evidence */
-    if ((a->vowelless || b->vowelless) && text_eq(a->skeleton, b->skeleton) && PyUnicode_GET_LENGTH(a->skeleton) >= 2) {
+    if ((a->vowelless || b->vowelless) && a->skeleton_h == b->skeleton_h && text_eq(a->skeleton, b->skeleton) &&
+        PyUnicode_GET_LENGTH(a->skeleton) >= 2) {
         if (!p->strict_consonants || consonants_may_meet(&q, &c)) {
             *sim = PyUnicode_GET_LENGTH(a->skeleton) >= 3 ? p->skeleton_long : p->skeleton_short, *how = H_SKELETON;
             goto done;
@@ -740,7 +750,8 @@ static int similarity(const TokenParams *p, const Tok *a, PyObject *at, const To
             goto done;
         }
     }
-    if (PyUnicode_GET_LENGTH(a->phonetic) > 0 && text_eq(a->phonetic, b->phonetic) && shortest >= 4) {
+    if (PyUnicode_GET_LENGTH(a->phonetic) > 0 && a->phonetic_h == b->phonetic_h && text_eq(a->phonetic, b->phonetic) &&
+        shortest >= 4) {
         Py_ssize_t d = edit_distance(q.s, q.n, c.s, c.n, 0);
         if (d < 0) {
             r = (PyErr_NoMemory(), -1);
