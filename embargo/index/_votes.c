@@ -4,13 +4,16 @@
  * expands through a dozen dictionary lookups and votes through a few numpy calls on small arrays: the
  * calls cost more than the work.
  *
- * Tables(vocab, by_phonetic, by_deletion, by_skeleton, sorted_vocab, idf, post_size, vote_ents, vote_nids,
- *        max_idf, max_expansions, max_prefix[, dicts_only]): an index's lookup tables (referenced; their
- *        keys also copied into one hash table, see Tables.slots, unless dicts_only: for tests) and a
- *        per-token work array. The GIL is held throughout: one call at a time.
+ * Tables(vocab, by_phonetic, by_deletion, by_skeleton, sorted_vocab, idf, post_size, flat_ents, flat_nids,
+ *        vote_start, max_idf, max_expansions, max_prefix[, dicts_only]): an index's lookup tables
+ *        (referenced; their keys also copied into one hash table, see Tables.slots, unless dicts_only: for
+ *        tests), its tokens' votes (token t's entities and names at vote_start[t]:vote_start[t + 1] of
+ *        flat_ents and flat_nids, int32; vote_start int64) and a per-token work array. The GIL is held
+ *        throughout: one call at a time.
  * expansion(tables, text, variants, ocr, phonetic, skeleton, vowelless, initial, syllabic)
- *        -> (min_df, weights, sizes, largest, ents, nids): the fields of memory._Expansion
- * best_per_entity(ents, nids, weights) -> (ents int32, weights float64, names int32)
+ *        -> (min_df, weights, sizes, largest, tids int32 array): the fields of memory._Expansion
+ * best_per_entity(tables, tids, weights) -> (ents int32, weights float64, names int32): each entity's best
+ *        vote through the tokens tids, given best weight first
  * pair_gains([(votes, votes of the first word or None, votes of the second or None), ...]) -> votes or None
  */
 #define PY_SSIZE_T_CLEAN
@@ -29,7 +32,10 @@ typedef struct {
 
 typedef struct {
     PyObject_HEAD
-    PyObject *vocab, *by_phonetic, *by_deletion, *by_skeleton, *sorted_vocab, *vote_ents, *vote_nids;
+    PyObject *vocab, *by_phonetic, *by_deletion, *by_skeleton, *sorted_vocab, *flat_ents_obj, *flat_nids_obj,
+        *vote_start_obj;
+    const int32_t *flat_ents, *flat_nids; /* every token's votes: token t's at vote_start[t]:vote_start[t + 1] */
+    const int64_t *vote_start;
     double *idf;
     int32_t *post_size;
     Py_ssize_t n_tokens;
@@ -234,8 +240,9 @@ static void tables_dealloc(Tables *self) {
     Py_XDECREF(self->by_deletion);
     Py_XDECREF(self->by_skeleton);
     Py_XDECREF(self->sorted_vocab);
-    Py_XDECREF(self->vote_ents);
-    Py_XDECREF(self->vote_nids);
+    Py_XDECREF(self->flat_ents_obj);
+    Py_XDECREF(self->flat_nids_obj);
+    Py_XDECREF(self->vote_start_obj);
     free(self->idf);
     free(self->post_size);
     free(self->seen);
@@ -247,19 +254,29 @@ static void tables_dealloc(Tables *self) {
 }
 
 static int tables_init(Tables *self, PyObject *args, PyObject *kw) {
-    PyObject *vocab, *by_phonetic, *by_deletion, *by_skeleton, *sorted_vocab, *idf, *post_size, *vote_ents,
-        *vote_nids;
+    PyObject *vocab, *by_phonetic, *by_deletion, *by_skeleton, *sorted_vocab, *idf, *post_size, *flat_ents,
+        *flat_nids, *vote_start;
     double max_idf;
     Py_ssize_t max_expansions, max_prefix;
     int dicts_only = 0;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!O!O!dnn|p", &PyDict_Type, &vocab, &PyDict_Type, &by_phonetic,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!OOOdnn|p", &PyDict_Type, &vocab, &PyDict_Type, &by_phonetic,
                           &PyDict_Type, &by_deletion, &PyDict_Type, &by_skeleton, &PyList_Type, &sorted_vocab,
-                          &PyList_Type, &idf, &PyList_Type, &post_size, &PyList_Type, &vote_ents, &PyList_Type,
-                          &vote_nids, &max_idf, &max_expansions, &max_prefix, &dicts_only))
+                          &PyList_Type, &idf, &PyList_Type, &post_size, &flat_ents, &flat_nids, &vote_start,
+                          &max_idf, &max_expansions, &max_prefix, &dicts_only))
         return -1;
-    Py_ssize_t n = PyList_GET_SIZE(idf);
-    if (PyList_GET_SIZE(post_size) != n || PyList_GET_SIZE(vote_ents) != n || PyList_GET_SIZE(vote_nids) != n) {
-        PyErr_SetString(PyExc_ValueError, "Tables: idf, post_size, vote_ents and vote_nids differ in length");
+    Py_ssize_t n = PyList_GET_SIZE(idf), n_ents, n_nids, n_start;
+    const void *fe, *fn, *vs;
+    if (np_array(flat_ents, NPY_INT32, "Tables: flat_ents", &fe, &n_ents) < 0 ||
+        np_array(flat_nids, NPY_INT32, "Tables: flat_nids", &fn, &n_nids) < 0 ||
+        np_array(vote_start, NPY_INT64, "Tables: vote_start", &vs, &n_start) < 0)
+        return -1;
+    const int64_t *start = vs;
+    int ok = PyList_GET_SIZE(post_size) == n && n_start == n + 1 && n_ents == n_nids && start[0] == 0 &&
+             start[n] == n_ents;
+    for (Py_ssize_t i = 0; ok && i < n; i++) ok = start[i] <= start[i + 1];
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "Tables: idf, post_size and vote_start do not describe the same tokens, "
+                                          "or vote_start does not run over flat_ents and flat_nids");
         return -1;
     }
     if (self->idf) { /* __init__ called again */
@@ -281,15 +298,19 @@ static int tables_init(Tables *self, PyObject *args, PyObject *kw) {
         self->idf[i] = d;
         self->post_size[i] = (int32_t)s;
     }
-    PyObject *refs[] = {vocab, by_phonetic, by_deletion, by_skeleton, sorted_vocab, vote_ents, vote_nids};
-    for (int i = 0; i < 7; i++) Py_INCREF(refs[i]);
+    PyObject *refs[] = {vocab, by_phonetic, by_deletion, by_skeleton, sorted_vocab, flat_ents, flat_nids, vote_start};
+    for (int i = 0; i < 8; i++) Py_INCREF(refs[i]);
     self->vocab = vocab;
     self->by_phonetic = by_phonetic;
     self->by_deletion = by_deletion;
     self->by_skeleton = by_skeleton;
     self->sorted_vocab = sorted_vocab;
-    self->vote_ents = vote_ents;
-    self->vote_nids = vote_nids;
+    self->flat_ents_obj = flat_ents;
+    self->flat_nids_obj = flat_nids;
+    self->vote_start_obj = vote_start;
+    self->flat_ents = fe;
+    self->flat_nids = fn;
+    self->vote_start = start;
     self->n_tokens = n;
     self->max_idf = max_idf;
     self->max_expansions = max_expansions;
@@ -510,7 +531,7 @@ static PyObject *expansion(PyObject *mod, PyObject *args) {
     }
     Found f = {NULL, NULL, 0, 0};
     Weighted *order = NULL;
-    PyObject *weights = NULL, *sizes = NULL, *ents = NULL, *nids = NULL, *result = NULL;
+    PyObject *weights = NULL, *sizes = NULL, *tids = NULL, *result = NULL;
     long own = own_token(t, text); /* the query's own token, if listed */
     if (own == -2) goto done;
     if (expand(t, &f, text, own, variants, ocr, phonetic, skeleton, vowelless, initial, syllabic) < 0) goto done;
@@ -529,9 +550,10 @@ static PyObject *expansion(PyObject *mod, PyObject *args) {
     qsort(order, (size_t)f.len, sizeof(Weighted), cmp_weighted);
     weights = PyTuple_New(f.len);
     sizes = PyTuple_New(f.len);
-    ents = PyTuple_New(f.len);
-    nids = PyTuple_New(f.len);
-    if (!weights || !sizes || !ents || !nids) goto done;
+    npy_intp dim = f.len;
+    tids = PyArray_SimpleNew(1, &dim, NPY_INT32);
+    if (!weights || !sizes || !tids) goto done;
+    int32_t *tid_out = PyArray_DATA((PyArrayObject *)tids);
     long min_df = 1L << 30, largest = 0;
     for (Py_ssize_t i = 0; i < f.len; i++) {
         int32_t tid = f.tid[order[i].at];
@@ -546,18 +568,13 @@ static PyObject *expansion(PyObject *mod, PyObject *args) {
         }
         PyTuple_SET_ITEM(weights, i, w);
         PyTuple_SET_ITEM(sizes, i, s);
-        PyObject *e = PyList_GET_ITEM(t->vote_ents, tid), *n = PyList_GET_ITEM(t->vote_nids, tid);
-        Py_INCREF(e);
-        Py_INCREF(n);
-        PyTuple_SET_ITEM(ents, i, e);
-        PyTuple_SET_ITEM(nids, i, n);
+        tid_out[i] = tid;
     }
-    result = Py_BuildValue("(lOOlOO)", min_df, weights, sizes, largest, ents, nids);
+    result = Py_BuildValue("(lOOlO)", min_df, weights, sizes, largest, tids);
 done:
     Py_XDECREF(weights);
     Py_XDECREF(sizes);
-    Py_XDECREF(ents);
-    Py_XDECREF(nids);
+    Py_XDECREF(tids);
     free(order);
     free(f.tid);
     free(f.sim);
@@ -607,22 +624,25 @@ static void sift_down(Head *h, Py_ssize_t n, Py_ssize_t i) {
 }
 
 static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
-    PyObject *ents_seq, *nids_seq, *weights_seq;
-    if (!PyArg_ParseTuple(args, "OOO", &ents_seq, &nids_seq, &weights_seq)) return NULL;
-    PyObject *es = PySequence_Fast(ents_seq, "best_per_entity: ents must be a sequence");
-    PyObject *ns = es ? PySequence_Fast(nids_seq, "best_per_entity: nids must be a sequence") : NULL;
-    PyObject *ws = ns ? PySequence_Fast(weights_seq, "best_per_entity: weights must be a sequence") : NULL;
+    Tables *t;
+    PyObject *tids_obj, *weights_seq;
+    if (!PyArg_ParseTuple(args, "O!OO", &TablesType, &t, &tids_obj, &weights_seq)) return NULL;
+    PyObject *ws = PySequence_Fast(weights_seq, "best_per_entity: weights must be a sequence");
     PyObject *result = NULL;
-    const int32_t **e = NULL, **nid = NULL;
+    const int32_t **e = NULL, **nid = NULL, *tids;
     Py_ssize_t *len = NULL, *pos = NULL;
     double *w = NULL;
     Head *heap = NULL;
     int32_t *oe = NULL, *on = NULL;
     double *ow = NULL;
-    if (!ws) goto done;
-    Py_ssize_t k = PySequence_Fast_GET_SIZE(es);
-    if (PySequence_Fast_GET_SIZE(ns) != k || PySequence_Fast_GET_SIZE(ws) != k) {
-        PyErr_SetString(PyExc_ValueError, "best_per_entity: ents, nids and weights differ in length");
+    Py_ssize_t k;
+    if (!ws || np_array(tids_obj, NPY_INT32, "best_per_entity: tids", (const void **)&tids, &k) < 0) goto done;
+    if (!t->vote_start) {
+        PyErr_SetString(PyExc_RuntimeError, "best_per_entity: Tables not initialised");
+        goto done;
+    }
+    if (PySequence_Fast_GET_SIZE(ws) != k) {
+        PyErr_SetString(PyExc_ValueError, "best_per_entity: tids and weights differ in length");
         goto done;
     }
     size_t m = (size_t)k + 1;
@@ -638,14 +658,15 @@ static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
     }
     Py_ssize_t total = 0, n_heap = 0;
     for (Py_ssize_t i = 0; i < k; i++) {
-        Py_ssize_t nl;
-        if (np_array(PySequence_Fast_GET_ITEM(es, i), NPY_INT32, "best_per_entity: ents", (const void **)&e[i], &len[i]) < 0 ||
-            np_array(PySequence_Fast_GET_ITEM(ns, i), NPY_INT32, "best_per_entity: nids", (const void **)&nid[i], &nl) < 0)
-            goto done;
-        if (nl != len[i]) {
-            PyErr_SetString(PyExc_ValueError, "best_per_entity: an ents and its nids differ in length");
+        int32_t tid = tids[i];
+        if (tid < 0 || tid >= t->n_tokens) {
+            PyErr_Format(PyExc_IndexError, "best_per_entity: token %d out of range", (int)tid);
             goto done;
         }
+        e[i] = t->flat_ents + t->vote_start[tid];
+        nid[i] = t->flat_nids + t->vote_start[tid];
+        len[i] = (Py_ssize_t)(t->vote_start[tid + 1] - t->vote_start[tid]);
+        __builtin_prefetch(e[i]);
         w[i] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(ws, i));
         if (w[i] == -1.0 && PyErr_Occurred()) goto done;
         total += len[i];
@@ -716,8 +737,6 @@ static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
     }
     result = votes(oe, ow, on, out);
 done:
-    Py_XDECREF(es);
-    Py_XDECREF(ns);
     Py_XDECREF(ws);
     free(e);
     free(nid);

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import importlib
+import itertools
 import math
 import re
 import sys
@@ -85,14 +86,7 @@ def deletions(text: str) -> list[str]:
 # one query token's votes: entities (ascending, distinct), their weights, the name of each that voted
 _Votes = tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.int32]]
 # _Expansion's fields from min_df to nids
-_ExpansionFields = tuple[
-    int,
-    tuple[float, ...],
-    tuple[int, ...],
-    int,
-    tuple[npt.NDArray[np.int32], ...],
-    tuple[npt.NDArray[np.int32], ...],
-]
+_ExpansionFields = tuple[int, tuple[float, ...], tuple[int, ...], int, npt.NDArray[np.int32]]
 # per query name: its tokens' votes, the letter bits of its other words, the divisor by listed name size
 _Voting = list[tuple[list[_Votes], list[int], npt.NDArray[np.float64]]]
 
@@ -106,8 +100,7 @@ class _Expansion:
     weights: tuple[float, ...]  # similarity x rarity, capped at the query token's own rarity
     sizes: tuple[int, ...]  # postings of each: a token on too many only votes when nothing rarer did
     largest: int
-    ents: tuple[npt.NDArray[np.int32], ...]  # their ``vote_ents``
-    nids: tuple[npt.NDArray[np.int32], ...]  # their ``vote_nids``
+    tids: npt.NDArray[np.int32]  # the vocabulary tokens
     votes: _Votes | None = None  # of all of them
     capped: tuple[int, _Votes | None] | None = None  # (cap, votes of those on at most cap names)
     counted: int = 0  # entities in the votes kept
@@ -118,11 +111,10 @@ class _Expansion:
         weights: tuple[float, ...],
         sizes: tuple[int, ...],
         largest: int,
-        ents: tuple[npt.NDArray[np.int32], ...],
-        nids: tuple[npt.NDArray[np.int32], ...],
+        tids: npt.NDArray[np.int32],
     ) -> None:  # (a native constructor: see match.types.Contribution)
         self.min_df, self.weights, self.sizes, self.largest = min_df, weights, sizes, largest
-        self.ents, self.nids = ents, nids
+        self.tids = tids
         self.votes, self.capped, self.counted = None, None, 0
 
 
@@ -205,16 +197,31 @@ class EntityIndex:
             if len(self.name_entity)
             else np.zeros(0, np.int32)
         )
-        self.vote_ents: list[npt.NDArray[np.int32]] = []
-        self.vote_nids: list[npt.NDArray[np.int32]] = []
+        vote_ents: list[npt.NDArray[np.int32]] = []
+        vote_nids: list[npt.NDArray[np.int32]] = []
         for tid, post in enumerate(postings):
             nids = np.frombuffer(post, dtype=np.int32)
             ents = name_entity_np[nids]
             if tid in repeated:
                 first = _firsts(ents)
                 ents, nids = ents[first], nids[first]
-            self.vote_ents.append(ents)
-            self.vote_nids.append(nids)
+            vote_ents.append(ents)
+            vote_nids.append(nids)
+        # all in two flat arrays, token t's at vote_start[t]:vote_start[t + 1] (the compiled core reads
+        # them there, by token, with no array object per token to read); vote_ents[t] and vote_nids[t]
+        # are views of them
+        self.vote_start = np.zeros(len(vote_ents) + 1, np.int64)
+        np.cumsum([len(a) for a in vote_ents], out=self.vote_start[1:])
+        self.flat_ents = np.concatenate(vote_ents) if vote_ents else np.zeros(0, np.int32)
+        self.flat_nids = np.concatenate(vote_nids) if vote_nids else np.zeros(0, np.int32)
+        del vote_ents, vote_nids
+        bounds = self.vote_start.tolist()
+        self.vote_ents: list[npt.NDArray[np.int32]] = [
+            self.flat_ents[a:b] for a, b in itertools.pairwise(bounds)
+        ]
+        self.vote_nids: list[npt.NDArray[np.int32]] = [
+            self.flat_nids[a:b] for a, b in itertools.pairwise(bounds)
+        ]
         self.np_initials = (
             np.frombuffer(self.name_initials, dtype=np.uint32)
             if len(self.name_initials)
@@ -489,8 +496,9 @@ class EntityIndex:
                     self.sorted_vocab,
                     self.idf,
                     self.post_size,
-                    self.vote_ents,
-                    self.vote_nids,
+                    self.flat_ents,
+                    self.flat_nids,
+                    self.vote_start,
                     self.max_idf,
                     MAX_EXPANSIONS,
                     MAX_PREFIX,
@@ -532,31 +540,34 @@ class EntityIndex:
             weights,
             sizes,
             max(sizes, default=0),
-            tuple(map(self.vote_ents.__getitem__, tids)),
-            tuple(map(self.vote_nids.__getitem__, tids)),
+            np.array(tids, dtype=np.int32),
         )
 
     def _token_votes(self, exp: _Expansion, postings_cap: int, rarer_voted: bool) -> _Votes | None:
         """Each entity's best way of meeting the query token ``exp``; its tokens on more than
         ``postings_cap`` names left out when a rarer query token voted. Kept with ``exp``."""
         if not (rarer_voted and exp.largest > postings_cap):
-            if exp.votes is None and exp.ents:
-                exp.votes = best_per_entity(exp.ents, exp.nids, exp.weights)
+            if exp.votes is None and len(exp.tids):
+                exp.votes = self._best_per_entity(exp.tids, exp.weights)
                 self._count(exp, exp.votes)
             return exp.votes
         if exp.capped is not None and exp.capped[0] == postings_cap:
             return exp.capped[1]
         keep = [i for i, size in enumerate(exp.sizes) if size <= postings_cap]
-        found = (
-            best_per_entity(
-                [exp.ents[i] for i in keep], [exp.nids[i] for i in keep], [exp.weights[i] for i in keep]
-            )
-            if keep
-            else None
-        )
+        found = self._best_per_entity(exp.tids[keep], tuple([exp.weights[i] for i in keep])) if keep else None
         exp.capped = (postings_cap, found)
         self._count(exp, found)
         return found
+
+    def _best_per_entity(self, tids: npt.NDArray[np.int32], weights: tuple[float, ...]) -> _Votes:
+        """Each entity's best vote through vocabulary tokens ``tids`` (best weight first)."""
+        if _compiled_votes is not None and self._tables is not None:
+            votes: _Votes = _compiled_votes.best_per_entity(self._tables, tids, weights)
+            return votes
+        listed = tids.tolist()
+        return _best_per_entity(
+            [self.vote_ents[t] for t in listed], [self.vote_nids[t] for t in listed], weights
+        )
 
     def _count(self, exp: _Expansion, votes: _Votes | None) -> None:
         if votes is not None:
@@ -720,9 +731,6 @@ def _votes_at(votes: _Votes | None, ents: npt.NDArray[np.int32]) -> npt.NDArray[
 
 
 # in C when the compiled core is in use (the same results: tests/index)
-best_per_entity: Callable[
-    [Sequence[npt.NDArray[np.int32]], Sequence[npt.NDArray[np.int32]], Sequence[float]], _Votes
-] = _compiled_votes.best_per_entity if _compiled_votes is not None else _best_per_entity
 pair_gains: Callable[[list[tuple[_Votes, _Votes | None, _Votes | None]]], _Votes | None] = (
     _compiled_votes.pair_gains if _compiled_votes is not None else _pair_gains
 )

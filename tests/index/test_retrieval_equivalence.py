@@ -170,8 +170,8 @@ def test_compiled_expansion_and_votes_equal_python(
     both = [
         votes.Tables(
             index.vocab, index.by_phonetic, index.by_deletion, index.by_skeleton, index.sorted_vocab, index.idf,
-            index.post_size, index.vote_ents, index.vote_nids, index.max_idf, memory.MAX_EXPANSIONS,
-            memory.MAX_PREFIX, dicts_only,
+            index.post_size, index.flat_ents, index.flat_nids, index.vote_start, index.max_idf,
+            memory.MAX_EXPANSIONS, memory.MAX_PREFIX, dicts_only,
         )
         for dicts_only in (False, True)
     ]  # fmt: skip
@@ -188,10 +188,13 @@ def test_compiled_expansion_and_votes_equal_python(
                         tok.initial, name.syllabic,
                     )  # fmt: skip
                     assert c[:4] == py[:4], tok.text
-                    assert all(a is b for a, b in zip(c[4] + c[5], py[4] + py[5], strict=True)), tok.text
-                if c[4]:
-                    got = votes.best_per_entity(c[4], c[5], c[1])
-                    want: tuple[np.ndarray, ...] = memory._best_per_entity(py[4], py[5], py[1])
+                    assert c[4].dtype == py[4].dtype and np.array_equal(c[4], py[4]), tok.text
+                if len(c[4]):
+                    got = votes.best_per_entity(both[0], c[4], c[1])
+                    listed = py[4].tolist()
+                    want: tuple[np.ndarray, ...] = memory._best_per_entity(
+                        [index.vote_ents[t] for t in listed], [index.vote_nids[t] for t in listed], py[1]
+                    )
                     for a, b in zip(got, want, strict=True):
                         assert a.dtype == b.dtype and np.array_equal(a, b), tok.text
                 tokens += 1
@@ -199,9 +202,6 @@ def test_compiled_expansion_and_votes_equal_python(
     answers = []
     for compiled in (True, False):
         monkeypatch.setattr(memory, "_compiled_votes", votes if compiled else None)
-        monkeypatch.setattr(
-            memory, "best_per_entity", votes.best_per_entity if compiled else memory._best_per_entity
-        )
         monkeypatch.setattr(memory, "pair_gains", votes.pair_gains if compiled else memory._pair_gains)
         index.clear_cache()
         index._tables = None
@@ -249,29 +249,36 @@ def test_compiled_votes_refuse_bad_input() -> None:
     if votes is None:
         pytest.skip("no compiled core")
     ents, nids = np.array([1, 3], np.int32), np.array([0, 1], np.int32)
-    with pytest.raises(TypeError):
-        votes.best_per_entity([ents.astype(np.int64)], [nids], [1.0])
-    with pytest.raises(ValueError):
-        votes.best_per_entity([ents], [nids[:1]], [1.0])
-    with pytest.raises(ValueError):
-        votes.best_per_entity([ents, ents], [nids], [1.0])
+    start = np.array([0, 2], np.int64)  # one token: its votes are ents, nids
     ok = (ents, np.array([0.5, 0.7]), nids)
     with pytest.raises(ValueError):
         votes.pair_gains([((ents[::-1].copy(), ok[1], nids), None, None)])
     with pytest.raises(TypeError):
         votes.pair_gains([(ok, [1, 2], None)])
-    with pytest.raises(TypeError):
-        votes.Tables({}, {}, {}, {}, [], [1.0], [1], [ents], "not a list", 1.0, 40, 25)
-    with pytest.raises(ValueError):
-        votes.Tables({}, {}, {}, {}, [], [1.0], [1, 2], [ents], [nids], 1.0, 40, 25)
+    with pytest.raises(TypeError):  # flat arrays that are not int32 arrays
+        votes.Tables({}, {}, {}, {}, [], [1.0], [2], ents, [0, 1], start, 1.0, 40, 25)
+    with pytest.raises(ValueError):  # two sizes for one token
+        votes.Tables({}, {}, {}, {}, [], [1.0], [1, 2], ents, nids, start, 1.0, 40, 25)
+    with pytest.raises(ValueError):  # vote_start past the flat arrays
+        votes.Tables({}, {}, {}, {}, [], [1.0], [2], ents, nids, np.array([0, 3], np.int64), 1.0, 40, 25)
     with pytest.raises(IndexError):  # token 7 of an index of one
-        votes.Tables({"abcd": 0}, {"#abcd": [7]}, {}, {}, ["abcd"], [1.0], [2], [ents], [nids], 1.0, 40, 25)
+        votes.Tables(
+            {"abcd": 0}, {"#abcd": [7]}, {}, {}, ["abcd"], [1.0], [2], ents, nids, start, 1.0, 40, 25
+        )
     tables = votes.Tables(
-        {"abcd": 0}, {"#abcd": [0]}, {}, {}, ["abcd"], [1.0], [2], [ents], [nids], 1.0, 40, 25
+        {"abcd": 0}, {"#abcd": [0]}, {}, {}, ["abcd"], [1.0], [2], ents, nids, start, 1.0, 40, 25
     )
     assert votes.expansion(tables, "abcd", (), "abcd", "", "bcd", False, False, False)[1] == (1.0,)
     fields = votes.expansion(tables, "abc", (), "abc", "", "bc", False, False, False)  # a prefix of "abcd"
-    assert fields[:4] == (2, (0.8,), (2,), 2) and fields[4][0] is ents
+    assert fields[:4] == (2, (0.8,), (2,), 2) and fields[4].tolist() == [0]
+    got = votes.best_per_entity(tables, fields[4], (0.5,))
+    assert [a.tolist() for a in got] == [[1, 3], [0.5, 0.5], [0, 1]]
+    with pytest.raises(TypeError):
+        votes.best_per_entity(tables, fields[4].astype(np.int64), (0.5,))
+    with pytest.raises(ValueError):
+        votes.best_per_entity(tables, fields[4], (0.5, 0.7))
+    with pytest.raises(IndexError):
+        votes.best_per_entity(tables, np.array([1], np.int32), (0.5,))
 
 
 def _persons(*rows: tuple[str, str]) -> list[Entity]:
