@@ -117,43 +117,6 @@ static int filter_may(const Tables *t, uint64_t h) {
     return (t->filter[(h & t->filter_mask) >> 6] & bits) == bits;
 }
 
-/* the keys of table (a dict of strings) into the filter */
-static int filter_keys(Tables *t, PyObject *table, int which, const char *what) {
-    Py_ssize_t pos = 0;
-    PyObject *key, *value;
-    while (PyDict_Next(table, &pos, &key, &value)) {
-        if (!PyUnicode_Check(key)) {
-            PyErr_Format(PyExc_TypeError, "Tables: a key of %s is not a string", what);
-            return -1;
-        }
-        filter_add(t, key_hash(which, 0, key, PyUnicode_GET_LENGTH(key), -1));
-    }
-    return 0;
-}
-
-static int filter_build(Tables *t, PyObject *by_deletion, PyObject *by_phonetic, PyObject *by_skeleton) {
-    PyObject *words = t->sorted_vocab;
-    uint64_t keys = (uint64_t)(PyDict_GET_SIZE(by_deletion) + PyDict_GET_SIZE(by_phonetic) + PyDict_GET_SIZE(by_skeleton));
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(words); i++) {
-        PyObject *word = PyList_GET_ITEM(words, i); /* (a string: tables_init checked) */
-        if (PyUnicode_GET_LENGTH(word) >= 3) keys += (uint64_t)PyUnicode_GET_LENGTH(word) - 2;
-    }
-    uint64_t bits = 64;
-    while (bits < 16 * keys) bits <<= 1;
-    t->filter = calloc(bits / 64, sizeof(uint64_t));
-    if (!t->filter) return (PyErr_NoMemory(), -1);
-    t->filter_mask = bits - 1;
-    if (filter_keys(t, by_deletion, IN_DELETION, "by_deletion") < 0 ||
-        filter_keys(t, by_phonetic, IN_PHONETIC, "by_phonetic") < 0 ||
-        filter_keys(t, by_skeleton, IN_SKELETON, "by_skeleton") < 0)
-        return -1;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(words); i++) { /* each beginning of 3 letters or more */
-        PyObject *word = PyList_GET_ITEM(words, i);
-        for (Py_ssize_t n = 3; n <= PyUnicode_GET_LENGTH(word); n++) filter_add(t, key_hash(IN_PREFIX, 0, word, n, -1));
-    }
-    return 0;
-}
-
 /* the slot of the key of hashes (h, check): where it is, or the free slot where it would go */
 static Slot *slot_of(const Tables *t, uint64_t h, uint32_t check) {
     size_t i = (size_t)h & t->slot_mask;
@@ -161,9 +124,17 @@ static Slot *slot_of(const Tables *t, uint64_t h, uint32_t check) {
     return &t->slots[i];
 }
 
-/* the keys of table (a dict of strings to lists of tokens; vocab: to a token) into slots and pool, from
- * *used on; 1 where two keys share both hashes (then no table is made), -1 on an error */
-static int slots_fill(Tables *t, PyObject *table, int which, const char *what, size_t *used) {
+static void slots_drop(Tables *t) {
+    free(t->slots);
+    free(t->pool);
+    t->slots = NULL;
+    t->pool = NULL;
+}
+
+/* the keys of table (a dict of strings to lists of tokens; vocab: to a token) into the filter (but vocab's)
+ * and, if the Tables have them, into slots and pool from *used on (where two keys share both hashes, the
+ * Tables are left without: the dicts are asked) */
+static int keys_into(Tables *t, PyObject *table, int which, const char *what, size_t *used) {
     Py_ssize_t pos = 0;
     PyObject *key, *value;
     while (PyDict_Next(table, &pos, &key, &value)) {
@@ -173,9 +144,14 @@ static int slots_fill(Tables *t, PyObject *table, int which, const char *what, s
         }
         Py_ssize_t len = PyUnicode_GET_LENGTH(key);
         uint64_t h = key_hash(which, 0, key, len, -1);
+        if (which != IN_VOCAB) filter_add(t, h);
+        if (!t->slots) continue;
         uint32_t check = key_check(which, 0, key, len, -1);
         Slot *slot = slot_of(t, h, check);
-        if (slot->at >= 0) return 1;
+        if (slot->at >= 0) {
+            slots_drop(t);
+            continue;
+        }
         int single = which == IN_VOCAB;
         if (!single && !PyList_Check(value)) {
             PyErr_Format(PyExc_TypeError, "Tables: a value of %s is not a list", what);
@@ -199,37 +175,47 @@ static int slots_fill(Tables *t, PyObject *table, int which, const char *what, s
     return 0;
 }
 
-static int slots_build(Tables *t) {
+/* the filter, and (with_slots) slots and pool, of the tables' keys and the vocabulary's beginnings */
+static int tables_build(Tables *t, int with_slots) {
     PyObject *tables[] = {t->vocab, t->by_deletion, t->by_phonetic, t->by_skeleton};
     int which[] = {IN_VOCAB, IN_DELETION, IN_PHONETIC, IN_SKELETON};
     const char *what[] = {"vocab", "by_deletion", "by_phonetic", "by_skeleton"};
+    PyObject *words = t->sorted_vocab;
+    uint64_t filtered = 0; /* keys in the filter */
     size_t keys = 0, entries = 0;
     for (int k = 0; k < 4; k++) {
         keys += (size_t)PyDict_GET_SIZE(tables[k]);
+        if (k) filtered += (uint64_t)PyDict_GET_SIZE(tables[k]);
         Py_ssize_t pos = 0;
         PyObject *key, *value;
-        while (k && PyDict_Next(tables[k], &pos, &key, &value))
+        while (k && with_slots && PyDict_Next(tables[k], &pos, &key, &value))
             entries += PyList_Check(value) ? (size_t)PyList_GET_SIZE(value) : 0;
     }
     entries += (size_t)PyDict_GET_SIZE(t->vocab);
-    if (keys + entries >= INT32_MAX) return 0; /* too large for int32 offsets: the dicts are asked */
-    size_t n = 16;
-    while (n * 3 < keys * 4) n <<= 1; /* at most 3/4 full */
-    t->slots = malloc(n * sizeof(Slot));
-    t->pool = malloc((keys + entries + 1) * sizeof(int32_t));
-    if (!t->slots || !t->pool) return (PyErr_NoMemory(), -1);
-    for (size_t i = 0; i < n; i++) t->slots[i].at = -1;
-    t->slot_mask = n - 1;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(words); i++) {
+        PyObject *word = PyList_GET_ITEM(words, i); /* (a string: tables_init checked) */
+        if (PyUnicode_GET_LENGTH(word) >= 3) filtered += (uint64_t)PyUnicode_GET_LENGTH(word) - 2;
+    }
+    uint64_t bits = 64;
+    while (bits < 16 * filtered) bits <<= 1;
+    t->filter = calloc(bits / 64, sizeof(uint64_t));
+    if (!t->filter) return (PyErr_NoMemory(), -1);
+    t->filter_mask = bits - 1;
+    if (with_slots && keys + entries < INT32_MAX) { /* (past that, int32 offsets cannot: the dicts are asked) */
+        size_t n = 16;
+        while (n * 3 < keys * 4) n <<= 1; /* at most 3/4 full */
+        t->slots = malloc(n * sizeof(Slot));
+        t->pool = malloc((keys + entries + 1) * sizeof(int32_t));
+        if (!t->slots || !t->pool) return (PyErr_NoMemory(), -1);
+        for (size_t i = 0; i < n; i++) t->slots[i].at = -1;
+        t->slot_mask = n - 1;
+    }
     size_t used = 0;
-    for (int k = 0; k < 4; k++) {
-        int r = slots_fill(t, tables[k], which[k], what[k], &used);
-        if (r) { /* an error, or two keys alike: no table */
-            free(t->slots);
-            free(t->pool);
-            t->slots = NULL;
-            t->pool = NULL;
-            return r < 0 ? -1 : 0;
-        }
+    for (int k = 0; k < 4; k++)
+        if (keys_into(t, tables[k], which[k], what[k], &used) < 0) return -1;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(words); i++) { /* each beginning of 3 letters or more */
+        PyObject *word = PyList_GET_ITEM(words, i);
+        for (Py_ssize_t n = 3; n <= PyUnicode_GET_LENGTH(word); n++) filter_add(t, key_hash(IN_PREFIX, 0, word, n, -1));
     }
     return 0;
 }
@@ -328,8 +314,7 @@ static int tables_init(Tables *self, PyObject *args, PyObject *kw) {
         }
         self->sorted_tids[i] = (int32_t)v;
     }
-    if (filter_build(self, by_deletion, by_phonetic, by_skeleton) < 0) return -1;
-    return dicts_only ? 0 : slots_build(self);
+    return tables_build(self, !dicts_only);
 }
 
 static PyTypeObject TablesType = {
