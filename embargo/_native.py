@@ -46,7 +46,10 @@ EXTENSIONS: dict[str, str] = {
     "embargo.match._align": "embargo/match/_align.c",
     "embargo.text._phonetic": "embargo/text/_phonetic.c",
 }
-HEADERS: tuple[str, ...] = ("embargo/index/_arrays.h",)  # C included by those: a change is a rebuild too
+HEADERS: tuple[str, ...] = (
+    "embargo/index/_arrays.h",
+    "embargo/_hash.h",
+)  # C included by those: a change is a rebuild too
 GROUP = "embargo_native"  # mypyc's shared library of the group: GROUP + "__mypyc"
 
 PACKAGE = Path(__file__).resolve().parent

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../_hash.h"
 #include "_arrays.h"
 
 typedef struct {
@@ -62,15 +63,6 @@ typedef struct {
 /* which table a key is of, in the filter */
 enum { IN_DELETION = 1, IN_PHONETIC, IN_SKELETON, IN_PREFIX, IN_VOCAB };
 
-static uint64_t mix(uint64_t h) {
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebULL;
-    h ^= h >> 31;
-    return h;
-}
-
 /* FNV-1a over the table, then the code points of the string lead + the first n of str less its skip-th
  * (no lead if lead is 0, no skip if skip < 0), then mixed (splitmix64): the one hash the filter is
  * filled and asked with */
@@ -87,7 +79,7 @@ static uint64_t key_hash(int table, Py_UCS4 lead, PyObject *str, Py_ssize_t n, P
             h ^= PyUnicode_READ(kind, data, i);
             h *= 1099511628211ULL;
         }
-    return mix(h);
+    return mix64(h);
 }
 
 /* a second hash of the same characters as key_hash (a polynomial, mod 2^32, from another seed) */

@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../_hash.h"
+
 enum { ROLE_NAME = 0, ROLE_INITIAL = 1, ROLE_LEGAL = 2, ROLE_STOP = 3 };
 
 /* The memo of how tokens met, as names._Memo keeps it but with no Python object read or made: a row per
@@ -46,15 +48,6 @@ typedef struct {
     uint32_t size, mask;
     Met *met;
 } Row;
-
-static uint64_t memo_mix(uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
 
 static uint64_t memo_qkey(uint64_t qhash, int flags) {
     uint64_t k = qhash ^ ((uint64_t)(flags + 1) * 0x9E3779B97F4A7C15ULL);
@@ -476,7 +469,7 @@ static int in_order_prefix(View *q, View *c) {
 
 /* the memo's row of qkey, made if new (the rows table doubles when half full) */
 static Row *memo_row(Params *P, uint64_t qkey) {
-    size_t i = (size_t)memo_mix(qkey) & P->rows_mask;
+    size_t i = (size_t)mix64(qkey) & P->rows_mask;
     while (P->rows[i].q && P->rows[i].q != qkey) i = (i + 1) & P->rows_mask;
     if (P->rows[i].q) return &P->rows[i];
     if ((size_t)(P->n_rows + 1) * 2 > P->rows_mask + 1) {
@@ -485,14 +478,14 @@ static Row *memo_row(Params *P, uint64_t qkey) {
         if (!fresh) return (PyErr_NoMemory(), NULL);
         for (size_t k = 0; k <= P->rows_mask; k++)
             if (old[k].q) {
-                size_t j = (size_t)memo_mix(old[k].q) & (slots - 1);
+                size_t j = (size_t)mix64(old[k].q) & (slots - 1);
                 while (fresh[j].q) j = (j + 1) & (slots - 1);
                 fresh[j] = old[k];
             }
         free(old);
         P->rows = fresh;
         P->rows_mask = slots - 1;
-        i = (size_t)memo_mix(qkey) & P->rows_mask;
+        i = (size_t)mix64(qkey) & P->rows_mask;
         while (P->rows[i].q) i = (i + 1) & P->rows_mask;
     }
     Row *r = &P->rows[i];
