@@ -78,7 +78,7 @@ typedef struct {
     Py_ssize_t len, cap;
 } IntVec;
 
-static int vec_push(IntVec *a, int32_t x) {
+static inline int vec_push(IntVec *a, int32_t x) {
     if (a->len == a->cap) {
         Py_ssize_t cap = a->cap ? a->cap * 2 : 256;
         int32_t *v = realloc(a->v, (size_t)cap * sizeof(int32_t));
