@@ -580,24 +580,21 @@ static PyObject *votes(const int32_t *e, const double *w, const int32_t *nid, Py
     return Py_BuildValue("(NNN)", ea, wa, na);
 }
 
-typedef struct {
-    int32_t ent;
-    int32_t k; /* which array */
-} Head;
+/* a heap entry: an array's head entity and the array, as one key ordered by (entity, array) */
+static inline uint64_t head_key(int32_t ent, Py_ssize_t k) { return (uint64_t)(uint32_t)ent << 32 | (uint32_t)k; }
 
-static int head_less(const Head *a, const Head *b) { return a->ent < b->ent || (a->ent == b->ent && a->k < b->k); }
-
-static void sift_down(Head *h, Py_ssize_t n, Py_ssize_t i) {
+/* the least key from position i down (a min-heap of n keys; keys are unique: one per array) */
+static void sift_down(uint64_t *h, Py_ssize_t n, Py_ssize_t i) {
+    uint64_t x = h[i];
     for (;;) {
-        Py_ssize_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < n && head_less(&h[l], &h[m])) m = l;
-        if (r < n && head_less(&h[r], &h[m])) m = r;
-        if (m == i) return;
-        Head tmp = h[i];
+        Py_ssize_t l = 2 * i + 1;
+        if (l >= n) break;
+        Py_ssize_t m = l + 1 < n && h[l + 1] < h[l] ? l + 1 : l;
+        if (h[m] >= x) break;
         h[i] = h[m];
-        h[m] = tmp;
         i = m;
     }
+    h[i] = x;
 }
 
 static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
@@ -609,7 +606,7 @@ static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
     const int32_t **e = NULL, **nid = NULL, *tids;
     Py_ssize_t *len = NULL, *pos = NULL;
     double *w = NULL;
-    Head *heap = NULL;
+    uint64_t *heap = NULL;
     int32_t *oe = NULL, *on = NULL;
     double *ow = NULL;
     Py_ssize_t k;
@@ -648,7 +645,7 @@ static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
         if (w[i] == -1.0 && PyErr_Occurred()) goto done;
         total += len[i];
         __builtin_prefetch(nid[i]); /* (the arrays' first lines: the merge below reads them in no set order) */
-        if (len[i]) heap[n_heap++] = (Head){e[i][0], (int32_t)i};
+        if (len[i]) heap[n_heap++] = head_key(e[i][0], i);
     }
     oe = malloc(((size_t)total + 1) * sizeof(int32_t));
     on = malloc(((size_t)total + 1) * sizeof(int32_t));
@@ -689,25 +686,25 @@ static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
     }
     for (Py_ssize_t i = n_heap / 2; i-- > 0;) sift_down(heap, n_heap, i);
     while (n_heap) { /* entities in ascending order; an entity's first array (its best weight) first */
-        Head h = heap[0];
-        Py_ssize_t p = pos[h.k];
-        if (!out || oe[out - 1] != h.ent) {
-            if (out && oe[out - 1] > h.ent) {
+        int32_t ent = (int32_t)(heap[0] >> 32);
+        Py_ssize_t hk = (Py_ssize_t)(heap[0] & 0xffffffffu), p = pos[hk];
+        if (!out || oe[out - 1] != ent) {
+            if (out && oe[out - 1] > ent) {
                 PyErr_SetString(PyExc_ValueError, "best_per_entity: an ents array is not ascending");
                 goto done;
             }
-            oe[out] = h.ent;
-            ow[out] = w[h.k];
-            on[out] = nid[h.k][p];
+            oe[out] = ent;
+            ow[out] = w[hk];
+            on[out] = nid[hk][p];
             out++;
         }
-        pos[h.k] = ++p;
+        pos[hk] = ++p;
         if (!(p & 15)) { /* the array's lines 64 bytes ahead */
-            __builtin_prefetch(e[h.k] + p + 16);
-            __builtin_prefetch(nid[h.k] + p + 16);
+            __builtin_prefetch(e[hk] + p + 16);
+            __builtin_prefetch(nid[hk] + p + 16);
         }
-        if (p < len[h.k])
-            heap[0].ent = e[h.k][p];
+        if (p < len[hk])
+            heap[0] = head_key(e[hk][p], hk);
         else
             heap[0] = heap[--n_heap];
         sift_down(heap, n_heap, 0);
