@@ -439,27 +439,69 @@ static int cmp_weighted(const void *a, const void *b) {
     return (x->at > y->at) - (x->at < y->at);
 }
 
+/* a key expand asks for: add_key's arguments, and its hashes */
+typedef struct {
+    PyObject *table, *text;
+    int which;
+    Py_UCS4 lead;
+    Py_ssize_t n, skip, most;
+    double sim;
+    uint64_t h;
+    uint32_t check;
+    int may; /* the filter may hold it */
+} Key;
+
 static int expand(Tables *t, Found *f, PyObject *text, long own, PyObject *variants, PyObject *ocr,
                   PyObject *phonetic, PyObject *skeleton, int vowelless, int initial, int syllabic) {
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
     if (own >= 0 && found_tid(t, f, own, 1.0) < 0) return -1;
     if (initial || (syllabic && len <= 4)) return 0;
-    Py_ssize_t nv = PyTuple_GET_SIZE(variants);
+    /* the keys in the order their tokens are taken: variants, OCR key, phonetic key, the text and the text
+     * less each letter, skeleton */
+    Py_ssize_t nv = PyTuple_GET_SIZE(variants), most = t->max_expansions;
+    Key keys_s[48], *keys = nv + len + 5 <= 48 ? keys_s : malloc((size_t)(nv + len + 5) * sizeof(Key));
+    if (!keys) return (PyErr_NoMemory(), -1);
+    Py_ssize_t nk = 0;
     for (Py_ssize_t i = 0; i < nv; i++) {
         PyObject *v = PyTuple_GET_ITEM(variants, i);
-        if (add_key(t, f, t->by_phonetic, IN_PHONETIC, '~', v, PyUnicode_GET_LENGTH(v), -1, -1, 0.95) < 0) return -1;
+        keys[nk++] = (Key){t->by_phonetic, v, IN_PHONETIC, '~', PyUnicode_GET_LENGTH(v), -1, -1, 0.95};
     }
-    if (add_key(t, f, t->by_phonetic, IN_PHONETIC, '#', ocr, PyUnicode_GET_LENGTH(ocr), -1, t->max_expansions, 0.9) < 0)
-        return -1;
+    keys[nk++] = (Key){t->by_phonetic, ocr, IN_PHONETIC, '#', PyUnicode_GET_LENGTH(ocr), -1, most, 0.9};
     Py_ssize_t np = PyUnicode_GET_LENGTH(phonetic);
-    if (np > 0 && len >= 3 && add_key(t, f, t->by_phonetic, IN_PHONETIC, 0, phonetic, np, -1, t->max_expansions, 0.9) < 0)
-        return -1;
+    if (np > 0 && len >= 3) keys[nk++] = (Key){t->by_phonetic, phonetic, IN_PHONETIC, 0, np, -1, most, 0.9};
     if (len >= 4)
-        for (Py_ssize_t i = -1; i < len; i++) /* the text, then the text less its i-th letter */
-            if (add_key(t, f, t->by_deletion, IN_DELETION, 0, text, len, i, t->max_expansions, 0.88) < 0) return -1;
+        for (Py_ssize_t i = -1; i < len; i++)
+            keys[nk++] = (Key){t->by_deletion, text, IN_DELETION, 0, len, i, most, 0.88};
     Py_ssize_t ns = PyUnicode_GET_LENGTH(skeleton);
-    if (vowelless && ns >= 2 && add_key(t, f, t->by_skeleton, IN_SKELETON, 0, skeleton, ns, -1, t->max_expansions, 0.85) < 0)
-        return -1;
+    if (vowelless && ns >= 2) keys[nk++] = (Key){t->by_skeleton, skeleton, IN_SKELETON, 0, ns, -1, most, 0.85};
+    /* the filter's words of all keys asked for at once, then the table's slots of those it may hold: each
+     * a wait on memory, here in parallel rather than one after another */
+    for (Py_ssize_t k = 0; k < nk; k++) {
+        keys[k].h = key_hash(keys[k].which, keys[k].lead, keys[k].text, keys[k].n, keys[k].skip);
+        __builtin_prefetch(&t->filter[(keys[k].h & t->filter_mask) >> 6]);
+    }
+    for (Py_ssize_t k = 0; k < nk; k++)
+        if ((keys[k].may = filter_may(t, keys[k].h)) && t->slots) {
+            keys[k].check = key_check(keys[k].which, keys[k].lead, keys[k].text, keys[k].n, keys[k].skip);
+            __builtin_prefetch(&t->slots[(size_t)keys[k].h & t->slot_mask]);
+        }
+    int r = 0;
+    for (Py_ssize_t k = 0; k < nk && r >= 0; k++) {
+        Key *key = &keys[k];
+        if (!key->may) continue;
+        if (!t->slots) {
+            r = add_key(t, f, key->table, key->which, key->lead, key->text, key->n, key->skip, key->most, key->sim);
+            continue;
+        }
+        const Slot *slot = slot_of(t, key->h, key->check);
+        if (slot->at < 0) continue;
+        const int32_t *listed = t->pool + slot->at;
+        Py_ssize_t count = listed[0];
+        if (key->most >= 0 && count > key->most) count = key->most;
+        for (Py_ssize_t i = 0; i < count && r >= 0; i++) r = found_tid(t, f, listed[1 + i], key->sim);
+    }
+    if (keys != keys_s) free(keys);
+    if (r < 0) return -1;
     /* vocabulary words the text begins (bisect_left, then in order) */
     if (len >= 3 && filter_may(t, key_hash(IN_PREFIX, 0, text, len, -1))) {
         PyObject *words = t->sorted_vocab;
