@@ -374,23 +374,11 @@ static int add_listed(Tables *t, Found *f, PyObject *table, PyObject *key, Py_ss
 
 static PyObject *TILDE, *HASH; /* "~", "#": the prefixes of by_phonetic's keys of variants and OCR keys */
 
-/* the tokens the key lists in table (which: IN_...): the key is lead (if not 0: TILDE or HASH) and the first n
- * characters of text less its skip-th (none if skip < 0). Through slots and pool if the Tables have them, else
- * the dict (after the filter) */
-static int add_key(Tables *t, Found *f, PyObject *table, int which, Py_UCS4 lead, PyObject *text, Py_ssize_t n,
-                   Py_ssize_t skip, Py_ssize_t most, double sim) {
-    uint64_t h = key_hash(which, lead, text, n, skip);
-    if (!filter_may(t, h)) return 0; /* no such key */
-    if (t->slots) {
-        const Slot *slot = slot_of(t, h, key_check(which, lead, text, n, skip));
-        if (slot->at < 0) return 0;
-        const int32_t *listed = t->pool + slot->at;
-        Py_ssize_t count = listed[0];
-        if (most >= 0 && count > most) count = most;
-        for (Py_ssize_t i = 0; i < count; i++)
-            if (found_tid(t, f, listed[1 + i], sim) < 0) return -1;
-        return 0;
-    }
+/* the tokens the key lists in table, asked of the dict (where the Tables have no key table of their own):
+ * the key is lead (if not 0: TILDE or HASH) and the first n characters of text less its skip-th (none if
+ * skip < 0); the caller asked the filter */
+static int add_key(Tables *t, Found *f, PyObject *table, PyObject *text, Py_UCS4 lead, Py_ssize_t n, Py_ssize_t skip,
+                   Py_ssize_t most, double sim) {
     PyObject *key;
     if (lead)
         key = PyUnicode_Concat(lead == '~' ? TILDE : HASH, text);
@@ -490,7 +478,7 @@ static int expand(Tables *t, Found *f, PyObject *text, long own, PyObject *varia
         Key *key = &keys[k];
         if (!key->may) continue;
         if (!t->slots) {
-            r = add_key(t, f, key->table, key->which, key->lead, key->text, key->n, key->skip, key->most, key->sim);
+            r = add_key(t, f, key->table, key->text, key->lead, key->n, key->skip, key->most, key->sim);
             continue;
         }
         const Slot *slot = slot_of(t, key->h, key->check);
