@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import pickle
@@ -97,3 +98,65 @@ def test_core_objects_pickle() -> None:
     ]
     for value in values:
         assert pickle.loads(pickle.dumps(value)) == value, type(value)
+
+
+def _default(node: ast.expr | None) -> str | None:
+    """A default as source text, ``field(default_factory=tuple)`` read as ``()`` (what it makes)."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Call) and ast.unparse(node.func) == "field":
+        (kw,) = [k for k in node.keywords if k.arg in ("default", "default_factory")]
+        node = kw.value if kw.arg == "default" else ast.Call(kw.value, [], [])
+    text = ast.unparse(node)
+    return "()" if text == "tuple()" else text
+
+
+def _assigned(init: ast.FunctionDef) -> set[str]:
+    """The attributes ``__init__`` sets: ``object.__setattr__(self, "x", ...)`` or ``self.x = ...``."""
+    names: set[str] = set()
+    for node in ast.walk(init):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "object.__setattr__":
+            arg = node.args[1]
+            assert isinstance(arg, ast.Constant)
+            names.add(str(arg.value))
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+        ):
+            names.add(node.attr)
+    return names
+
+
+def test_written_out_dataclass_constructors_match_their_fields() -> None:
+    """The compiled modules' dataclasses whose ``__init__`` is written out (so that the compiled core makes
+    it a native constructor, see match.types.Contribution) take their fields in order, with the same
+    defaults, and set every one: a field added to the class but not to its ``__init__`` fails here."""
+    checked = []
+    for module in _native.MODULES:
+        tree = ast.parse(_native.source(module).read_text(encoding="utf-8"))
+        for cls in [n for n in tree.body if isinstance(n, ast.ClassDef)]:
+            decorators = [ast.unparse(d) for d in cls.decorator_list]
+            init = next(
+                (n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None
+            )
+            if init is None or not any(d.startswith("dataclass") for d in decorators):
+                continue
+            fields = [
+                (n.target.id, _default(n.value))
+                for n in cls.body
+                if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+            ]
+            params = [a.arg for a in init.args.args[1:]]
+            defaults = [None] * (len(params) - len(init.args.defaults)) + [
+                _default(d) for d in init.args.defaults
+            ]
+            where = f"{module}.{cls.name}"
+            if any("frozen=True" in d for d in decorators):
+                assert len(params) == len(fields), where
+            assert list(zip(params, defaults, strict=True)) == fields[: len(params)], where
+            assert all(default is not None for _, default in fields[len(params) :]), where
+            assert {name for name, _ in fields} <= _assigned(init), where
+            checked.append(where)
+    assert len(checked) >= 9, checked
