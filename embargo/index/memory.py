@@ -85,7 +85,7 @@ def deletions(text: str) -> list[str]:
 
 # one query token's votes: entities (ascending, distinct), their weights, the name of each that voted
 _Votes = tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.int32]]
-# _Expansion's fields from min_df to nids
+# _Expansion's fields from min_df to tids (what _votes.expansion and _expansion_fields return)
 _ExpansionFields = tuple[int, tuple[float, ...], tuple[int, ...], int, npt.NDArray[np.int32]]
 # per query name: its tokens' votes, the letter bits of its other words, the divisor by listed name size
 _Voting = list[tuple[list[_Votes], list[int], npt.NDArray[np.float64]]]
@@ -548,18 +548,18 @@ class EntityIndex:
         ``postings_cap`` names left out when a rarer query token voted. Kept with ``exp``."""
         if not (rarer_voted and exp.largest > postings_cap):
             if exp.votes is None and len(exp.tids):
-                exp.votes = self._best_per_entity(exp.tids, exp.weights)
+                exp.votes = self._votes_of(exp.tids, exp.weights)
                 self._count(exp, exp.votes)
             return exp.votes
         if exp.capped is not None and exp.capped[0] == postings_cap:
             return exp.capped[1]
         keep = [i for i, size in enumerate(exp.sizes) if size <= postings_cap]
-        found = self._best_per_entity(exp.tids[keep], tuple([exp.weights[i] for i in keep])) if keep else None
+        found = self._votes_of(exp.tids[keep], tuple([exp.weights[i] for i in keep])) if keep else None
         exp.capped = (postings_cap, found)
         self._count(exp, found)
         return found
 
-    def _best_per_entity(self, tids: npt.NDArray[np.int32], weights: tuple[float, ...]) -> _Votes:
+    def _votes_of(self, tids: npt.NDArray[np.int32], weights: tuple[float, ...]) -> _Votes:
         """Each entity's best vote through vocabulary tokens ``tids`` (best weight first)."""
         if _compiled_votes is not None and self._tables is not None:
             votes: _Votes = _compiled_votes.best_per_entity(self._tables, tids, weights)
