@@ -152,21 +152,13 @@ def slowest(timing: Timing, queries: Sequence[str], n: int = 5) -> list[dict[str
     return [{"query": queries[i], "cpu_ms": round(timing.cpu[i], 2)} for i in worst]
 
 
-def time_screening(
-    screener: Any,
-    queries: Sequence[str],
-    timing: Timing | None = None,
-    results: list[list[Any]] | None = None,
-) -> tuple[Timing, list[list[Any]]]:
-    """Screen every query in turn; per-call wall and CPU time (added to ``timing``), and the results."""
-    timing = timing if timing is not None else Timing()
-    results = results if results is not None else []
+def time_screening(screener: Any, queries: Sequence[str], timing: Timing, results: list[list[Any]]) -> None:
+    """Screen every query in turn: its wall and CPU time added to ``timing``, its results to ``results``."""
     for q in queries:
         w0, c0 = time.perf_counter_ns(), time.thread_time_ns()
         res = screener.screen(q)
         timing.add(time.perf_counter_ns() - w0, time.thread_time_ns() - c0)
         results.append(res)
-    return timing, results
 
 
 class LogicV2:
