@@ -11,8 +11,9 @@
  *        flat_ents and flat_nids, int32; vote_start int64) and a per-token work array. The GIL is held
  *        throughout: one call at a time.
  * expansion(tables, text, variants, ocr, phonetic, skeleton, vowelless, initial, syllabic)
- *        -> (min_df, weights, sizes, largest, tids int32 array): the fields of memory._Expansion
- * best_per_entity(tables, tids, weights) -> (ents int32, weights float64, names int32): each entity's best
+ *        -> (min_df, weights float64, sizes int64, largest, tids int32): the fields of memory._Expansion (numpy
+ *        arrays but the two ints)
+ * best_per_entity(tables, tids int32, weights float64) -> (ents int32, weights float64, names int32): each entity's best
  *        vote through the tokens tids, given best weight first
  * pair_gains([(votes, votes of the first word or None, votes of the second or None), ...]) -> votes or None
  */
@@ -555,26 +556,24 @@ static PyObject *expansion(PyObject *mod, PyObject *args) {
         order[i].at = i;
     }
     qsort(order, (size_t)f.len, sizeof(Weighted), cmp_weighted);
-    weights = PyTuple_New(f.len);
-    sizes = PyTuple_New(f.len);
+    /* numpy arrays, not tuples: the expansions kept are many, and a tuple of floats is an object per
+     * weight that the garbage collector visits on each pass while its tuple is young */
     npy_intp dim = f.len;
+    weights = PyArray_SimpleNew(1, &dim, NPY_FLOAT64);
+    sizes = PyArray_SimpleNew(1, &dim, NPY_INT64);
     tids = PyArray_SimpleNew(1, &dim, NPY_INT32);
     if (!weights || !sizes || !tids) goto done;
     int32_t *tid_out = PyArray_DATA((PyArrayObject *)tids);
+    double *w_out = PyArray_DATA((PyArrayObject *)weights);
+    int64_t *size_out = PyArray_DATA((PyArrayObject *)sizes);
     long min_df = 1L << 30, largest = 0;
     for (Py_ssize_t i = 0; i < f.len; i++) {
         int32_t tid = f.tid[order[i].at];
         long size = t->post_size[tid];
         if (size < min_df) min_df = size;
         if (size > largest) largest = size;
-        PyObject *w = PyFloat_FromDouble(order[i].w), *s = PyLong_FromLong(size);
-        if (!w || !s) {
-            Py_XDECREF(w);
-            Py_XDECREF(s);
-            goto done;
-        }
-        PyTuple_SET_ITEM(weights, i, w);
-        PyTuple_SET_ITEM(sizes, i, s);
+        w_out[i] = order[i].w;
+        size_out[i] = size;
         tid_out[i] = tid;
     }
     result = Py_BuildValue("(lOOlO)", min_df, weights, sizes, largest, tids);
@@ -629,23 +628,25 @@ static void sift_down(uint64_t *h, Py_ssize_t n, Py_ssize_t i) {
 
 static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
     Tables *t;
-    PyObject *tids_obj, *weights_seq;
-    if (!PyArg_ParseTuple(args, "O!OO", &TablesType, &t, &tids_obj, &weights_seq)) return NULL;
-    PyObject *ws = PySequence_Fast(weights_seq, "best_per_entity: weights must be a sequence");
+    PyObject *tids_obj, *weights_obj;
+    if (!PyArg_ParseTuple(args, "O!OO", &TablesType, &t, &tids_obj, &weights_obj)) return NULL;
     PyObject *result = NULL;
     const int32_t **e = NULL, **nid = NULL, *tids;
+    const double *ws;
     Py_ssize_t *len = NULL, *pos = NULL;
     double *w = NULL;
     uint64_t *heap = NULL;
     int32_t *oe = NULL, *on = NULL;
     double *ow = NULL;
-    Py_ssize_t k;
-    if (!ws || np_array(tids_obj, NPY_INT32, "best_per_entity: tids", (const void **)&tids, &k) < 0) goto done;
+    Py_ssize_t k, n_ws;
+    if (np_array(tids_obj, NPY_INT32, "best_per_entity: tids", (const void **)&tids, &k) < 0 ||
+        np_array(weights_obj, NPY_FLOAT64, "best_per_entity: weights", (const void **)&ws, &n_ws) < 0)
+        goto done;
     if (!t->vote_start) {
         PyErr_SetString(PyExc_RuntimeError, "best_per_entity: Tables not initialised");
         goto done;
     }
-    if (PySequence_Fast_GET_SIZE(ws) != k) {
+    if (n_ws != k) {
         PyErr_SetString(PyExc_ValueError, "best_per_entity: tids and weights differ in length");
         goto done;
     }
@@ -671,8 +672,7 @@ static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
         nid[i] = t->flat_nids + t->vote_start[tid];
         len[i] = (Py_ssize_t)(t->vote_start[tid + 1] - t->vote_start[tid]);
         __builtin_prefetch(e[i]);
-        w[i] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(ws, i));
-        if (w[i] == -1.0 && PyErr_Occurred()) goto done;
+        w[i] = ws[i];
         total += len[i];
         __builtin_prefetch(nid[i]); /* (the arrays' first lines: the merge below reads them in no set order) */
         if (len[i]) heap[n_heap++] = head_key(e[i][0], i);
@@ -741,7 +741,6 @@ static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
     }
     result = votes(oe, ow, on, out);
 done:
-    Py_XDECREF(ws);
     free(e);
     free(nid);
     free(len);

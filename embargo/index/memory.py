@@ -87,7 +87,7 @@ def deletions(text: str) -> list[str]:
 # one query token's votes: entities (ascending, distinct), their weights, the name of each that voted
 _Votes = tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.int32]]
 # _Expansion's fields from min_df to tids (what _votes.expansion and _expansion_fields return)
-_ExpansionFields = tuple[int, tuple[float, ...], tuple[int, ...], int, npt.NDArray[np.int32]]
+_ExpansionFields = tuple[int, npt.NDArray[np.float64], npt.NDArray[np.int64], int, npt.NDArray[np.int32]]
 # per query name: its tokens' votes, the letter bits of its other words, the divisor by listed name size
 _Voting = list[tuple[list[_Votes], list[int], npt.NDArray[np.float64]]]
 
@@ -98,8 +98,9 @@ class _Expansion:
     and, once counted, its votes."""
 
     min_df: int  # fewest postings of any of them (rarer query tokens vote first); 1 << 30 if none
-    weights: tuple[float, ...]  # similarity x rarity, capped at the query token's own rarity
-    sizes: tuple[int, ...]  # postings of each: a token on too many only votes when nothing rarer did
+    # (numpy arrays: a tuple of floats is an object per weight, which the collector visits while young)
+    weights: npt.NDArray[np.float64]  # similarity x rarity, capped at the query token's own rarity
+    sizes: npt.NDArray[np.int64]  # postings of each: a token on too many only votes when nothing rarer did
     largest: int
     tids: npt.NDArray[np.int32]  # the vocabulary tokens
     votes: _Votes | None = None  # of all of them
@@ -109,8 +110,8 @@ class _Expansion:
     def __init__(
         self,
         min_df: int,
-        weights: tuple[float, ...],
-        sizes: tuple[int, ...],
+        weights: npt.NDArray[np.float64],
+        sizes: npt.NDArray[np.int64],
         largest: int,
         tids: npt.NDArray[np.int32],
     ) -> None:  # (a native constructor: see match.types.Contribution)
@@ -544,11 +545,11 @@ class EntityIndex:
         ]
         weighted.sort(key=_first_desc)  # stable: equal weights keep the order of expand
         weights, tids = zip(*weighted, strict=True) if weighted else ((), ())
-        sizes = tuple(map(self.post_size.__getitem__, tids))
+        sizes = list(map(self.post_size.__getitem__, tids))
         return (
             min(sizes, default=1 << 30),
-            weights,
-            sizes,
+            np.array(weights, dtype=np.float64),
+            np.array(sizes, dtype=np.int64),
             max(sizes, default=0),
             np.array(tids, dtype=np.int32),
         )
@@ -563,13 +564,13 @@ class EntityIndex:
             return exp.votes
         if exp.capped is not None and exp.capped[0] == postings_cap:
             return exp.capped[1]
-        keep = [i for i, size in enumerate(exp.sizes) if size <= postings_cap]
-        found = self._votes_of(exp.tids[keep], tuple([exp.weights[i] for i in keep])) if keep else None
+        keep = np.flatnonzero(exp.sizes <= postings_cap)
+        found = self._votes_of(exp.tids[keep], exp.weights[keep]) if len(keep) else None
         exp.capped = (postings_cap, found)
         self._count(exp, found)
         return found
 
-    def _votes_of(self, tids: npt.NDArray[np.int32], weights: tuple[float, ...]) -> _Votes:
+    def _votes_of(self, tids: npt.NDArray[np.int32], weights: npt.NDArray[np.float64]) -> _Votes:
         """Each entity's best vote through vocabulary tokens ``tids`` (best weight first)."""
         if _compiled_votes is not None and self._tables is not None:
             votes: _Votes = _compiled_votes.best_per_entity(self._tables, tids, weights)
@@ -671,12 +672,14 @@ def _by_entity(
 
 
 def _best_per_entity(
-    ents: Sequence[npt.NDArray[np.int32]], nids: Sequence[npt.NDArray[np.int32]], weights: Sequence[float]
+    ents: Sequence[npt.NDArray[np.int32]],
+    nids: Sequence[npt.NDArray[np.int32]],
+    weights: npt.NDArray[np.float64],
 ) -> _Votes:
     """Votes of vocabulary tokens given best weight first (each token's entities distinct): each
     entity's first entry, which is its best (ties: the earlier token)."""
     if len(ents) == 1:
-        return ents[0], np.full(len(ents[0]), weights[0]), nids[0]
+        return ents[0], np.full(len(ents[0]), float(weights[0])), nids[0]
     sorted_e, at = _by_entity(ents)
     first = _firsts(sorted_e)
     pick = at[first]

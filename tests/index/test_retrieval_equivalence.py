@@ -187,7 +187,10 @@ def test_compiled_expansion_and_votes_equal_python(
                         tables, tok.text, tok.variants, tok.ocr, tok.phonetic, tok.skeleton, tok.vowelless,
                         tok.initial, name.syllabic,
                     )  # fmt: skip
-                    assert c[:4] == py[:4], tok.text
+                    assert (c[0], c[3]) == (py[0], py[3]), tok.text
+                    for got_field, want_field in zip(c[1:3], py[1:3], strict=True):
+                        assert got_field.dtype == want_field.dtype, tok.text
+                        assert np.array_equal(got_field, want_field), tok.text
                     assert c[4].dtype == py[4].dtype and np.array_equal(c[4], py[4]), tok.text
                 if len(c[4]):
                     got = votes.best_per_entity(both[0], c[4], c[1])
@@ -268,17 +271,18 @@ def test_compiled_votes_refuse_bad_input() -> None:
     tables = votes.Tables(
         {"abcd": 0}, {"#abcd": [0]}, {}, {}, ["abcd"], [1.0], [2], ents, nids, start, 1.0, 40, 25
     )
-    assert votes.expansion(tables, "abcd", (), "abcd", "", "bcd", False, False, False)[1] == (1.0,)
+    assert votes.expansion(tables, "abcd", (), "abcd", "", "bcd", False, False, False)[1].tolist() == [1.0]
     fields = votes.expansion(tables, "abc", (), "abc", "", "bc", False, False, False)  # a prefix of "abcd"
-    assert fields[:4] == (2, (0.8,), (2,), 2) and fields[4].tolist() == [0]
-    got = votes.best_per_entity(tables, fields[4], (0.5,))
+    assert (fields[0], fields[1].tolist(), fields[2].tolist(), fields[3]) == (2, [0.8], [2], 2)
+    assert fields[4].tolist() == [0]
+    got = votes.best_per_entity(tables, fields[4], np.array([0.5]))
     assert [a.tolist() for a in got] == [[1, 3], [0.5, 0.5], [0, 1]]
     with pytest.raises(TypeError):
-        votes.best_per_entity(tables, fields[4].astype(np.int64), (0.5,))
+        votes.best_per_entity(tables, fields[4].astype(np.int64), np.array([0.5]))
     with pytest.raises(ValueError):
-        votes.best_per_entity(tables, fields[4], (0.5, 0.7))
+        votes.best_per_entity(tables, fields[4], np.array([0.5, 0.7]))
     with pytest.raises(IndexError):
-        votes.best_per_entity(tables, np.array([1], np.int32), (0.5,))
+        votes.best_per_entity(tables, np.array([1], np.int32), np.array([0.5]))
 
 
 def _persons(*rows: tuple[str, str]) -> list[Entity]:
