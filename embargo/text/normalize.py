@@ -50,17 +50,19 @@ _TO = {
 _ALL_LOOKALIKE = set(_CYRL_TO_LATN) | set(_GREK_TO_LATN)
 
 
-def _invisible_pattern() -> re.Pattern[str]:
+def _invisible_points() -> list[int]:
     points: list[int] = [0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x17B4, 0x17B5]
     points += range(0xFE00, 0xFE10)  # variation selectors
     points += range(0xE0000, 0xE0080)  # tags
     points += range(0xE0100, 0xE01F0)  # variation selectors supplement
     points += (cp for cp in range(0x80, 0x10000) if unicodedata.category(chr(cp)) == "Cf")
-    cls = "".join(re.escape(chr(cp)) for cp in sorted(set(points)))
-    return re.compile(f"[{cls}]+")
+    return sorted(set(points))
 
 
-_INVISIBLE = _invisible_pattern()
+_INVISIBLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _invisible_points()) + "]+")
+# the same characters as a set: asking whether a name has any is ~20x quicker than the expression's search
+# (a class of hundreds of ranges, tried one after the other for each character)
+_INVISIBLE_CHARS = frozenset(chr(cp) for cp in _invisible_points())
 _SPACES = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 
 
@@ -131,7 +133,9 @@ def remove_invisible(text: str) -> str:
     """Drop zero-width and other format characters; controls and any space become one plain space."""
     if text.isascii():
         return _SPACES.sub(" ", text) if not text.isprintable() else text
-    return _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    if not _INVISIBLE_CHARS.isdisjoint(text):
+        text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text)
 
 
 def clean(text: str) -> str:

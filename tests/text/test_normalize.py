@@ -34,6 +34,20 @@ def test_invisible_characters_are_removed(char: str) -> None:
     assert remove_invisible(f"A{char}B") == "AB"
 
 
+def test_every_invisible_character_is_removed_wherever_it_stands() -> None:
+    """The set that tells whether a name has any (asked first, as it is quicker) holds the same characters
+    as the expression that removes them: each one of them goes, in any script's company."""
+    from embargo.text import normalize
+
+    points = normalize._invisible_points()
+    assert {chr(cp) for cp in points} == normalize._INVISIBLE_CHARS
+    for cp in points:
+        for around in ("Ро{}гозин", "محمد{}علي", "A{}B"):
+            assert remove_invisible(around.format(chr(cp))) == around.format(""), hex(cp)
+    assert remove_invisible("Ро​го‌зин⁠") == "Рогозин"  # several
+    assert remove_invisible("Рогозин Дмитрий") == "Рогозин Дмитрий"  # no invisible: spaces still one
+
+
 def test_spaces_controls_and_nfkc() -> None:
     assert clean("  KIM\tJong\u00a0Un\n") == "KIM Jong Un"
     assert clean("ＡＢＣ ﬁrm") == "ABC firm"
