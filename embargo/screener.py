@@ -81,52 +81,61 @@ class Screener:
             if pq.names
             else []
         )
-        candidates = [e for e, _ in found]
-        voted = dict(found)
         hits: dict[int, list[tuple[str, str]]] = {}
         for value in q.identifiers:
             for e in idx.by_identifier(value):
                 ent = idx.entities[e]
                 listed = next((i.value for i in ent.identifiers if _same_id(i.value, value)), value)
                 hits.setdefault(e, []).append((value, listed))
-        order = list(dict.fromkeys([*hits, *candidates]))
-        scored: list[tuple[float, str, int, list[tuple[PreparedName, str]], list[Any], tuple[int, int]]] = []
+        # each candidate with the names to score: those that drew votes, all of them for an identifier hit
+        # (retrieval gives each entity once)
+        if hits:
+            voted = dict(found)
+            order = [(e, idx.entity_names[e]) for e in hits]
+            order += [(e, voted[e]) for e in voted if e not in hits]
+        else:
+            order = found
+        # (-score, entity id, k): sorted as they are, best first, ties by id; k finds the rest in kept
+        ranked: list[tuple[float, str, int]] = []
+        kept: list[tuple[int, list[tuple[PreparedName, str]], list[Any], tuple[int, int]]] = []
         query_views = [idx.query_view(n) for n in pq.names]  # how the compiled scoring reads them
         floor = cut if matches_only else min(cut, 0.5)
         reads = pq.reads_entity()
-        for e in order:
+        q_schema = q.schema
+        entities, names_of, kinds_of = idx.entities, idx.names, idx.name_kind
+        for e, nids in order:
             schema = idx.entity_schema[e]
-            if not schema_ok(q.schema, schema):
+            if q_schema is not None and not schema_ok(q_schema, schema):
                 continue
-            # score the names that drew votes (all names for an identifier hit)
-            nids = idx.entity_names[e] if e in hits or e not in voted else voted[e]
-            names = [(idx.names[n], idx.name_kind[n]) for n in nids]
+            names = [(names_of[n], kinds_of[n]) for n in nids]
             views = idx.name_views(nids)
             score, pair = entity_score(
                 algo,
                 pq,
-                idx.entities[e] if reads else None,  # (None: the entity itself is read only if shown)
+                entities[e] if reads else None,  # (None: the entity itself is read only if shown)
                 names,
                 self.rarity,
-                tuple(hits.get(e, ())),
+                tuple(hits[e]) if hits and e in hits else (),
                 floor=floor,
                 views=views,
                 query_views=query_views,
                 schema=schema,
             )
             if score >= floor:
-                scored.append((score, idx.entities[e].id, e, names, views, pair))
+                ranked.append((-score, entities[e].id, len(kept)))
+                kept.append((e, names, views, pair))
         # rank on scores alone, then explain only what is shown
-        scored.sort(key=lambda x: (-x[0], x[1]))
+        ranked.sort()
         results: list[Match] = []
-        for _, _, e, names, views, pair in scored[:limit]:
+        for _, _, k in ranked[:limit]:
+            e, names, views, pair = kept[k]
             m = score_entity(
                 algo,
                 pq,
-                idx.entities[e],
+                entities[e],
                 names,
                 self.rarity,
-                tuple(hits.get(e, ())),
+                tuple(hits[e]) if hits and e in hits else (),
                 views=views,
                 query_views=query_views,
                 pair=pair,
