@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from embargo._native import reduce_frozen
-from embargo.match.names import Explained, NameParams, explain_names, name_score
+from embargo.match.names import Explained, NameParams, compiled_scoring, explain_names, name_score
 from embargo.match.prepare import PreparedName, prepare_name
 from embargo.match.types import Contribution, Match, Query
 from embargo.model import Entity
@@ -233,6 +233,9 @@ def _score_entity(
     best_query_view: Any = None
     best_pair = (-1, -1)
     explained: Explained | None = None
+    # name_score's compiled steps, asked directly where both names' views are at hand (not explaining)
+    compiled = compiled_scoring(algo.names) if views is not None and query_views is not None else None
+    person = schema == "Person"
     for n, qn in enumerate(pq.names):
         if pair is not None and n != pair[0]:
             continue
@@ -242,20 +245,25 @@ def _score_entity(
                 continue
             factor = KIND_FACTOR.get(kind, 1.0)
             view = views[k] if views is not None else None
+            at_least = need / factor if need > 0 else 0.0
             if explain and pair is not None:  # the pair ranking found best: its explanation has its score
                 explained = explain_names(qn, cn, algo.names, rarity, schema, view, query_view)
                 s = explained[0]
-            else:
-                s = name_score(
-                    qn,
-                    cn,
-                    algo.names,
-                    rarity,
-                    schema,
-                    need / factor if need > 0 else 0.0,
-                    view,
-                    query_view,
+            elif (
+                compiled is not None
+                and qn.tokens
+                and cn.tokens
+                and view is not None
+                and query_view is not None
+            ):
+                fast = compiled[0](
+                    compiled[1], query_view, view, qn.tokens, cn.tokens, person, at_least, False, True
                 )
+                if fast is None:  # adjacent words may be read as one: name_score joins them
+                    fast = name_score(qn, cn, algo.names, rarity, schema, at_least, view, query_view)
+                s = fast
+            else:
+                s = name_score(qn, cn, algo.names, rarity, schema, at_least, view, query_view)
             value = s * factor
             if value > best_value:
                 best_q, best_c, best_kind, best_value, best_score = qn, cn, kind, value, s

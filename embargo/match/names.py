@@ -549,6 +549,13 @@ def _align_params(p: NameParams) -> Any:
     return hit[1]
 
 
+def compiled_scoring(p: NameParams) -> tuple[Any, Any] | None:
+    """``(_align.score, _align_params(p))``, or None without the compiled core: for a caller that scores
+    many pairs of names it has the views of (``name_score``'s steps, less its checks, per pair). Where the
+    scoring answers None (adjacent words may be read as one), ``name_score`` has the score."""
+    return (_align.score, _align_params(p)) if _align is not None else None
+
+
 def name_view(name: PreparedName, rarity: Callable[[str], float] | None) -> Any:
     """``name`` as the compiled scoring reads it, with the ``rarity`` of its words (None without the
     compiled core). An index keeps its listed names' views: scoring a name then starts from it."""
