@@ -13,6 +13,7 @@
  * expansion(tables, text, variants, ocr, phonetic, skeleton, vowelless, initial, syllabic)
  *        -> (min_df, weights float64, sizes int64, largest, tids int32): the fields of memory._Expansion (numpy
  *        arrays but the two ints)
+ * expansion_of(tables, text, variants, syllabic) -> those fields, or None for none: the keys made in C (see there)
  * best_per_entity(tables, tids int32, weights float64) -> (ents int32, weights float64, names int32): each entity's best
  *        vote through the tokens tids, given best weight first
  * pair_gains([(votes, votes of the first word or None, votes of the second or None), ...]) -> votes or None
@@ -517,13 +518,9 @@ static int expand(Tables *t, Found *f, PyObject *text, long own, PyObject *varia
     return 0;
 }
 
-static PyObject *expansion(PyObject *mod, PyObject *args) {
-    Tables *t;
-    PyObject *text, *variants, *ocr, *phonetic, *skeleton;
-    int vowelless, initial, syllabic;
-    if (!PyArg_ParseTuple(args, "O!UO!UUUppp", &TablesType, &t, &text, &PyTuple_Type, &variants, &ocr, &phonetic,
-                          &skeleton, &vowelless, &initial, &syllabic))
-        return NULL;
+/* expansion()'s fields of a word and its keys; None instead if none_if_empty and it expands to nothing */
+static PyObject *expansion_fields(Tables *t, PyObject *text, PyObject *variants, PyObject *ocr, PyObject *phonetic,
+                                  PyObject *skeleton, int vowelless, int initial, int syllabic, int none_if_empty) {
     if (!t->seen) {
         PyErr_SetString(PyExc_RuntimeError, "expansion: Tables not initialised");
         return NULL;
@@ -543,6 +540,10 @@ static PyObject *expansion(PyObject *mod, PyObject *args) {
     long own = own_token(t, text); /* the query's own token, if listed */
     if (own == -2) goto done;
     if (expand(t, &f, text, own, variants, ocr, phonetic, skeleton, vowelless, initial, syllabic) < 0) goto done;
+    if (none_if_empty && f.len == 0) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
     /* a rare spelling variant counts no more than the query's own token would */
     double cap = own >= 0 ? t->idf[own] : t->max_idf;
     order = malloc(((size_t)f.len + 1) * sizeof(Weighted));
@@ -585,6 +586,112 @@ done:
     free(f.tid);
     free(f.sim);
     return result;
+}
+
+static PyObject *expansion(PyObject *mod, PyObject *args) {
+    Tables *t;
+    PyObject *text, *variants, *ocr, *phonetic, *skeleton;
+    int vowelless, initial, syllabic;
+    if (!PyArg_ParseTuple(args, "O!UO!UUUppp", &TablesType, &t, &text, &PyTuple_Type, &variants, &ocr, &phonetic,
+                          &skeleton, &vowelless, &initial, &syllabic))
+        return NULL;
+    return expansion_fields(t, text, variants, ocr, phonetic, skeleton, vowelless, initial, syllabic, 0);
+}
+
+/* --- a word's keys, made in C --------------------------------------------------------------------- */
+
+static PyObject *PHONETIC_KEY; /* embargo.text._phonetic.key, imported on first use */
+
+/* match.prepare.ocr_key: its replacements in its order, each of every occurrence left to right (as
+ * str.replace); in place in s (the key is never longer) */
+static Py_ssize_t ocr_fold(char *s, Py_ssize_t n) {
+    static const char *from[] = {"rn", "vv", "cl", "0", "1", "l", "5", "2", "8"};
+    static const char to[] = {'m', 'w', 'd', 'o', 'i', 'i', 's', 'z', 'b'};
+    for (size_t r = 0; r < sizeof(to); r++) {
+        size_t m = strlen(from[r]);
+        Py_ssize_t k = 0;
+        for (Py_ssize_t i = 0; i < n;) {
+            if ((size_t)(n - i) >= m && memcmp(s + i, from[r], m) == 0) {
+                s[k++] = to[r];
+                i += (Py_ssize_t)m;
+            } else {
+                s[k++] = s[i++];
+            }
+        }
+        n = k;
+    }
+    return n;
+}
+
+/* match.prepare.skeleton: vowels (a e i o u y) dropped, runs of a letter collapsed; the first letter if
+ * nothing is left */
+static Py_ssize_t skeleton_of(const char *s, Py_ssize_t n, char *out) {
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (strchr("aeiouy", ch)) continue;
+        if (!k || out[k - 1] != ch) out[k++] = ch;
+    }
+    if (!k && n) out[k++] = s[0];
+    return k;
+}
+
+/* expansion_of(tables, text, variants, syllabic) -> the fields of expansion(), with the keys of text made
+ * here as match.prepare.prepare_token makes them (for a word that is no prepared token: two adjacent words
+ * written as one); None where it expands to nothing. text: lower-case ASCII letters and digits (what name
+ * tokens are made of; a TypeError otherwise) */
+static PyObject *expansion_of(PyObject *mod, PyObject *args) {
+    Tables *t;
+    PyObject *text, *variants;
+    int syllabic;
+    if (!PyArg_ParseTuple(args, "O!UO!p", &TablesType, &t, &text, &PyTuple_Type, &variants, &syllabic)) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (!PyUnicode_IS_ASCII(text) || n == 0) {
+        PyErr_SetString(PyExc_TypeError, "expansion_of: a word of lower-case ASCII letters and digits expected");
+        return NULL;
+    }
+    const char *s = (const char *)PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9'))) {
+            PyErr_SetString(PyExc_TypeError, "expansion_of: a word of lower-case ASCII letters and digits expected");
+            return NULL;
+        }
+    if (!PHONETIC_KEY) {
+        PyObject *m = PyImport_ImportModule("embargo.text._phonetic");
+        if (!m) return NULL;
+        PHONETIC_KEY = PyObject_GetAttrString(m, "key");
+        Py_DECREF(m);
+        if (!PHONETIC_KEY) return NULL;
+    }
+    char buf_s[64], *buf = n < 64 ? buf_s : PyMem_Malloc((size_t)n + 1);
+    char skel_s[64], *skel = n < 64 ? skel_s : PyMem_Malloc((size_t)n + 1);
+    PyObject *ocr = NULL, *phonetic = NULL, *skeleton = NULL, *fields = NULL;
+    if (!buf || !skel) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(buf, s, (size_t)n);
+    Py_ssize_t no = ocr_fold(buf, n);
+    Py_ssize_t ns = skeleton_of(s, n, skel);
+    int vowelless = n >= 2;
+    for (Py_ssize_t i = 1; i < n && vowelless; i++)
+        if (strchr("aeiou", s[i])) vowelless = 0;
+    ocr = PyUnicode_FromStringAndSize(buf, no);
+    skeleton = PyUnicode_FromStringAndSize(skel, ns);
+    phonetic = ocr && skeleton ? PyObject_CallOneArg(PHONETIC_KEY, text) : NULL;
+    if (!phonetic) goto done;
+    if (!PyUnicode_Check(phonetic)) {
+        PyErr_SetString(PyExc_TypeError, "expansion_of: the phonetic key is not a string");
+        goto done;
+    }
+    fields = expansion_fields(t, text, variants, ocr, phonetic, skeleton, vowelless, n == 1, syllabic, 1);
+done:
+    Py_XDECREF(ocr);
+    Py_XDECREF(phonetic);
+    Py_XDECREF(skeleton);
+    if (buf && buf != buf_s) PyMem_Free(buf);
+    if (skel && skel != skel_s) PyMem_Free(skel);
+    return fields;
 }
 
 /* --- votes -------------------------------------------------------------------------------------- */
@@ -883,6 +990,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"expansion", expansion, METH_VARARGS, "What a query token expands to (see the module's source)."},
+    {"expansion_of", expansion_of, METH_VARARGS, "What a word expands to, its keys made here (see the source)."},
     {"best_per_entity", best_per_entity, METH_VARARGS, "Each entity's best vote through a token's expansion."},
     {"pair_gains", pair_gains, METH_VARARGS, "Each entity's gain from its best pair of words read as one."},
     {NULL, NULL, 0, NULL},

@@ -30,15 +30,12 @@ from embargo.match.names import table_view
 from embargo.match.prepare import (
     PreparedName,
     Token,
-    ocr_key,
     prepare_name,
     prepare_token,
-    skeleton,
-    vowelless,
 )
 from embargo.model import Entity
 from embargo.text.legal_forms import is_form_word
-from embargo.text.phonetic import phonetic_key, token_variants
+from embargo.text.phonetic import token_variants
 
 
 def _load_compiled(name: str) -> Any:
@@ -118,6 +115,11 @@ class _Expansion:
         self.min_df, self.weights, self.sizes, self.largest = min_df, weights, sizes, largest
         self.tids = tids
         self.votes, self.capped, self.counted = None, None, 0
+
+
+# the expansion of a word that meets no vocabulary token (shared: such an expansion is never changed, as it
+# has no votes to count)
+_NOTHING = _Expansion(1 << 30, np.zeros(0, np.float64), np.zeros(0, np.int64), 0, np.zeros(0, np.int32))
 
 
 @dataclass(frozen=True)
@@ -493,23 +495,23 @@ class EntityIndex:
         if cached is not None:
             expansions[key] = cached  # the most recently used last
             return cached
+        exp: _Expansion
         if _compiled_votes is not None:
             if self._tables is None:
                 self._tables = self._make_tables()
             if tok is not None:
-                variants, ocr, phonetic, skel, no_vowel = (
-                    tok.variants, tok.ocr, tok.phonetic, tok.skeleton, tok.vowelless
+                fields: _ExpansionFields = _compiled_votes.expansion(
+                    self._tables, text, tok.variants, tok.ocr, tok.phonetic, tok.skeleton, tok.vowelless,
+                    len(text) == 1, syllabic,
                 )  # fmt: skip
-            else:  # the keys prepare_token would give the word
-                variants, ocr, phonetic, skel, no_vowel = (
-                    token_variants(text), ocr_key(text), phonetic_key(text), skeleton(text), vowelless(text)
-                )  # fmt: skip
-            fields: _ExpansionFields = _compiled_votes.expansion(
-                self._tables, text, variants, ocr, phonetic, skel, no_vowel, len(text) == 1, syllabic
-            )
+                exp = _Expansion(*fields)
+            else:  # the keys prepare_token would give the word, made in C; most such words meet nothing
+                found: _ExpansionFields | None = _compiled_votes.expansion_of(
+                    self._tables, text, token_variants(text), syllabic
+                )
+                exp = _Expansion(*found) if found is not None else _NOTHING
         else:
-            fields = self._expansion_fields(tok or prepare_token(text), syllabic)
-        exp = _Expansion(*fields)
+            exp = _Expansion(*self._expansion_fields(tok or prepare_token(text), syllabic))
         if len(expansions) >= EXPANSION_CACHE:
             self._shrink()
         expansions[key] = exp

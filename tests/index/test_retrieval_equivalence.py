@@ -218,6 +218,45 @@ def test_compiled_expansion_and_votes_equal_python(
     assert not diff, diff[:5]
 
 
+def test_expansion_of_a_word_makes_its_keys_as_prepare_token_does(sdn: list[Entity]) -> None:
+    """``expansion_of`` (two adjacent words written as one: no prepared token has its keys) makes the OCR,
+    phonetic and skeleton keys in C: the same fields as ``expansion`` given prepare_token's keys, or None
+    where that expands to nothing; on the list's words, words made of two of them, and random letters
+    and digits (the OCR confusions, doubled letters and vowel-less runs among them)."""
+    votes = memory._compiled_votes
+    if votes is None:
+        pytest.skip("no compiled core")
+    index = EntityIndex(sdn)
+    tables = index._make_tables()
+    rng = random.Random(11)
+    vocab = sorted(index.vocab)
+    words = rng.sample(vocab, 3000)
+    words += [a + b for a, b in zip(rng.sample(vocab, 3000), rng.sample(vocab, 3000), strict=True)]
+    words += [
+        "".join(rng.choice("aeiournvvcl0125789bdmsz") for _ in range(rng.randint(1, 16))) for _ in range(3000)
+    ]
+    met = 0
+    for word in words:
+        tok = prepare_token(word)
+        for syllabic in (False, True):
+            want = votes.expansion(
+                tables, word, tok.variants, tok.ocr, tok.phonetic, tok.skeleton, tok.vowelless,
+                len(word) == 1, syllabic,
+            )  # fmt: skip
+            got = votes.expansion_of(tables, word, tok.variants, syllabic)
+            if got is None:
+                assert not len(want[4]), word
+                continue
+            met += 1
+            assert (got[0], got[3]) == (want[0], want[3]), word
+            for a, b in zip((got[1], got[2], got[4]), (want[1], want[2], want[4]), strict=True):
+                assert a.dtype == b.dtype and np.array_equal(a, b), word
+    assert met > 3000  # the list's own words meet themselves at least
+    for bad in ("Abc", "ab c", "рогозин", ""):
+        with pytest.raises(TypeError):
+            votes.expansion_of(tables, bad, (), False)
+
+
 def test_compiled_pair_gains_equal_numpy() -> None:
     """Each entity's best gain over several pairs (ties to the earlier pair), pairs that gain nothing, and
     words with no votes of their own: the same in C and numpy."""
