@@ -22,6 +22,7 @@ from embargo.match.algorithm import (
     schema_ok,
     score_entity,
 )
+from embargo.match.names import compiled_scoring
 from embargo.match.prepare import PreparedName
 from embargo.match.types import Match, Query
 from embargo.model import Entity
@@ -102,6 +103,7 @@ class Screener:
         floor = cut if matches_only else min(cut, 0.5)
         reads = pq.reads_entity()
         q_schema = q.schema
+        scoring = compiled_scoring(algo.names)  # (asked once, not per candidate)
         entities, names_of, kinds_of = idx.entities, idx.names, idx.name_kind
         for e, nids in order:
             schema = idx.entity_schema[e]
@@ -120,6 +122,7 @@ class Screener:
                 views=views,
                 query_views=query_views,
                 schema=schema,
+                scoring=scoring,
             )
             if score >= floor:
                 ranked.append((-score, entities[e].id, len(kept)))

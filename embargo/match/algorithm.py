@@ -178,12 +178,14 @@ def entity_score(
     views: Sequence[Any] | None = None,
     query_views: Sequence[Any] | None = None,
     schema: str | None = None,
+    scoring: tuple[Any, Any] | None = None,
 ) -> tuple[float, tuple[int, int]]:
     """``score_entity(..., explain=False).score``, without making the Match (to rank many candidates), and
     which query name and which of ``entity_names`` gave it (-1, -1: none). An entity whose score reaches
     ``floor`` has that pair at its exact score, and no other name above it: ``score_entity(..., pair=)``.
     ``entity`` may be None (with its ``schema`` given) where the query reads nothing else of it
-    (``pq.reads_entity()`` is false): a screen spares reading the entities it ranks below the floor."""
+    (``pq.reads_entity()`` is false): a screen spares reading the entities it ranks below the floor.
+    ``scoring``: ``names.compiled_scoring(algo.names)``, if the caller asked for it once for all candidates."""
     if entity is not None:
         schema = entity.schema
     elif schema is None or pq.reads_entity():
@@ -201,6 +203,7 @@ def entity_score(
         views,
         query_views,
         None,
+        scoring,
     )
     return score, pair
 
@@ -218,6 +221,7 @@ def _score_entity(
     views: Sequence[Any] | None,
     query_views: Sequence[Any] | None,
     pair: tuple[int, int] | None,
+    scoring: tuple[Any, Any] | None = None,
 ) -> tuple[float, tuple[Contribution, ...], tuple[int, int]]:
     need = 0.0
     if floor is not None and not explain and not identifier_hits:
@@ -234,7 +238,9 @@ def _score_entity(
     best_pair = (-1, -1)
     explained: Explained | None = None
     # name_score's compiled steps, asked directly where both names' views are at hand (not explaining)
-    compiled = compiled_scoring(algo.names) if views is not None and query_views is not None else None
+    compiled = None
+    if views is not None and query_views is not None:
+        compiled = scoring if scoring is not None else compiled_scoring(algo.names)
     person = schema == "Person"
     for n, qn in enumerate(pq.names):
         if pair is not None and n != pair[0]:
