@@ -32,12 +32,11 @@ _DOTTED = re.compile(r"(?<![a-z0-9])[a-z](?:\.[a-z])+\.?(?![a-z0-9])")
 # Russian, Ukrainian and Belarusian patronymics in the romanisations lists use (BGN/PCGN, ISO 9 and
 # passport styles, French -itch, German -itsch). Bare "-ich" (Ilyich) is left out: too many surnames
 # end so (Babich, Kazakevich is caught anyway); Serbo-Croatian "-ovic" surnames are not patronymics.
-_PATRONYMIC = re.compile(
-    r"^[a-z]{2,}(?:"
-    r"ovich|evich|ovitch|evitch|owitsch|ewitsch|ovych|evych|avich|"
-    r"ovna|evna|ivna|owna|ewna|avna|auna|euna|ichna"
-    r")$"
-)
+_PATRONYMIC_ENDINGS = (
+    "ovich", "evich", "ovitch", "evitch", "owitsch", "ewitsch", "ovych", "evych", "avich",
+    "ovna", "evna", "ivna", "owna", "ewna", "avna", "auna", "euna", "ichna",
+)  # fmt: skip
+_PATRONYMIC = re.compile(r"^[a-z]{2,}(?:" + "|".join(_PATRONYMIC_ENDINGS) + r")$")
 
 
 @dataclass(frozen=True)
@@ -125,6 +124,8 @@ def is_patronymic(token: str) -> bool:
     """
     if not (token.isascii() and token.islower()):
         token = "".join(name_tokens(token))
+    if not token.endswith(_PATRONYMIC_ENDINGS) and token[-1:] != "\n":  # (most words: no expression)
+        return False
     return _PATRONYMIC.match(token) is not None
 
 
