@@ -130,13 +130,13 @@ def _rigour(tokens: Sequence[str], taken: list[bool]) -> list[tuple[int, int, st
     if extract_org_types is None:  # pragma: no cover
         return []
     text = " ".join(tokens)
+    specific = extract_org_types(text)
+    if not specific:
+        return []
     starts, pos = [], 0
     for t in tokens:
         starts.append(pos)
         pos += len(t) + 1
-    specific = extract_org_types(text)
-    if not specific:
-        return []
     generic = dict(extract_org_types(text, generic=True))
     found, cursor = [], 0
     for matched, target in specific:
@@ -174,6 +174,8 @@ def find_legal_forms(tokens: Sequence[str]) -> list[LegalForm]:
             i += 1
     for start, end, canonical in _rigour(tokens, taken):
         cands.append((start, end, canonical, False, True))
+    if not cands:  # (most names)
+        return []
     cands.sort()
     accepted = [not short for (_, _, _, _, short) in cands]
     changed = True

@@ -101,10 +101,26 @@ def _fix_word(word: str, majority: str | None) -> str:
     return "".join(tables.get(char_script(ch) or "", {}).get(ch, ch) for ch in word)
 
 
+# characters char_script may count as each script (a superset: it also asks isalpha of Latin and Greek)
+_MAYBE_SCRIPT = (
+    re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]"),
+    re.compile("[\u0400-\u052f\u1c80-\u1c8f\ua640-\ua69f]"),
+    re.compile("[\u0370-\u03ff\u1f00-\u1fff]"),
+)
+
+
 def map_homoglyphs(text: str) -> str:
     """Replace look-alike letters of a minority script inside mixed-script words (see module doc)."""
     if text.isascii():
         return text
+    # both rules need letters of two of the three scripts in the text: most names have one at most
+    if sum(1 for script in _MAYBE_SCRIPT if script.search(text)) < 2:
+        return text
+    return _map_words(text)
+
+
+def _map_words(text: str) -> str:
+    """:func:`map_homoglyphs`, word by word (its answer for any text)."""
     words = text.split(" ")
     per_word = [_counts(w) for w in words]
     total: dict[str, int] = {}

@@ -48,6 +48,35 @@ def test_every_invisible_character_is_removed_wherever_it_stands() -> None:
     assert remove_invisible("Рогозин Дмитрий") == "Рогозин Дмитрий"  # no invisible: spaces still one
 
 
+def test_homoglyphs_of_a_text_of_one_script_are_left_as_they_are() -> None:
+    """map_homoglyphs skips texts with letters of fewer than two of Latin, Cyrillic and Greek (neither rule
+    can apply): the same answer as reading each word, on random texts mixing those, others and spaces."""
+    import random
+
+    from embargo.text import normalize
+
+    rng = random.Random(7)
+    alphabet = (
+        "aAbBcCeEoOpPxXyYiIjJsSmMhHtTkKéöçÀĀ"
+        + "аАвВсСеЕоОрРхХуУіІјЈѕЅмМнНтТкКдбжЖ"
+        + "αΑβΒεΕοΟρΡνΝκΚμΜτΤηΗιΙ"
+        + "محمد王小明 -'"
+    )
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 20))) for _ in range(20000)]
+    texts += [
+        "РОСО SA",
+        "BАNK MELLAT",
+        "ΒΑNK",
+        "КУБРАКОЎ, Iван",
+        "Рогозин Дмитрий",
+        "Gerda Tröst",
+        "محمد علي",
+    ]
+    for text in texts:
+        text = " ".join(text.split())
+        assert map_homoglyphs(text) == normalize._map_words(text), text
+
+
 def test_spaces_controls_and_nfkc() -> None:
     assert clean("  KIM\tJong\u00a0Un\n") == "KIM Jong Un"
     assert clean("ＡＢＣ ﬁrm") == "ABC firm"
