@@ -716,6 +716,8 @@ static PyObject *votes(const int32_t *e, const double *w, const int32_t *nid, Py
     return Py_BuildValue("(NNN)", ea, wa, na);
 }
 
+enum { SMALL_K = 64, SMALL_OUT = 1024 }; /* what best_per_entity keeps on the stack */
+
 /* a heap entry: an array's head entity and the array, as one key ordered by (entity, array) */
 static inline uint64_t head_key(int32_t ent, Py_ssize_t k) { return (uint64_t)(uint32_t)ent << 32 | (uint32_t)k; }
 
@@ -746,6 +748,11 @@ static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
     int32_t *oe = NULL, *on = NULL;
     double *ow = NULL;
     Py_ssize_t k, n_ws;
+    const int32_t *e_s[SMALL_K + 1], *nid_s[SMALL_K + 1];
+    Py_ssize_t len_s[SMALL_K + 1], pos_s[SMALL_K + 1];
+    double w_s[SMALL_K + 1], ow_s[SMALL_OUT + 1];
+    uint64_t heap_s[SMALL_K + 1];
+    int32_t oe_s[SMALL_OUT + 1], on_s[SMALL_OUT + 1];
     if (np_array(tids_obj, NPY_INT32, "best_per_entity: tids", (const void **)&tids, &k) < 0 ||
         np_array(weights_obj, NPY_FLOAT64, "best_per_entity: weights", (const void **)&ws, &n_ws) < 0)
         goto done;
@@ -757,13 +764,19 @@ static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "best_per_entity: tids and weights differ in length");
         goto done;
     }
+    /* on the stack where they fit, as nearly all do (tens of tokens, hundreds of votes) */
     size_t m = (size_t)k + 1;
-    e = malloc(m * sizeof(*e));
-    nid = malloc(m * sizeof(*nid));
-    len = malloc(m * sizeof(*len));
-    pos = calloc(m, sizeof(*pos));
-    w = malloc(m * sizeof(*w));
-    heap = malloc(m * sizeof(*heap));
+    if (k <= SMALL_K) {
+        e = e_s, nid = nid_s, len = len_s, pos = pos_s, w = w_s, heap = heap_s;
+        memset(pos, 0, m * sizeof(*pos));
+    } else {
+        e = malloc(m * sizeof(*e));
+        nid = malloc(m * sizeof(*nid));
+        len = malloc(m * sizeof(*len));
+        pos = calloc(m, sizeof(*pos));
+        w = malloc(m * sizeof(*w));
+        heap = malloc(m * sizeof(*heap));
+    }
     if (!e || !nid || !len || !pos || !w || !heap) {
         PyErr_NoMemory();
         goto done;
@@ -784,9 +797,13 @@ static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
         __builtin_prefetch(nid[i]); /* (the arrays' first lines: the merge below reads them in no set order) */
         if (len[i]) heap[n_heap++] = head_key(e[i][0], i);
     }
-    oe = malloc(((size_t)total + 1) * sizeof(int32_t));
-    on = malloc(((size_t)total + 1) * sizeof(int32_t));
-    ow = malloc(((size_t)total + 1) * sizeof(double));
+    if (total <= SMALL_OUT) {
+        oe = oe_s, on = on_s, ow = ow_s;
+    } else {
+        oe = malloc(((size_t)total + 1) * sizeof(int32_t));
+        on = malloc(((size_t)total + 1) * sizeof(int32_t));
+        ow = malloc(((size_t)total + 1) * sizeof(double));
+    }
     if (!oe || !on || !ow) {
         PyErr_NoMemory();
         goto done;
@@ -848,15 +865,19 @@ static PyObject *best_per_entity(PyObject *mod, PyObject *args) {
     }
     result = votes(oe, ow, on, out);
 done:
-    free(e);
-    free(nid);
-    free(len);
-    free(pos);
-    free(w);
-    free(heap);
-    free(oe);
-    free(on);
-    free(ow);
+    if (e != e_s) {
+        free(e);
+        free(nid);
+        free(len);
+        free(pos);
+        free(w);
+        free(heap);
+    }
+    if (oe != oe_s) {
+        free(oe);
+        free(on);
+        free(ow);
+    }
     return result;
 }
 
