@@ -8,6 +8,7 @@ take part in the alignment, so a misspelt or re-ordered legal form still lines u
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -195,8 +196,9 @@ def _prepare(name: str, schema: str | None) -> PreparedName:
         for text in pool[r]:
             tokens.append(prepare_token(text))
             roles.append(r)
-    syllabic = any(_is_syllabic(ch) for ch in name)
-    abjad = any(_is_abjad(ch) for ch in name)
+    plain = name.isascii()  # (no letter of either kind: most names, spared a call per character)
+    syllabic = not plain and _SYLLABIC.search(name) is not None
+    abjad = not plain and _ABJAD.search(name) is not None
     texts = [t.text for t in tokens]
     joined = tuple(a + b for a, b in pairwise(texts) if len(a + b) >= 3)
     return PreparedName(
@@ -210,6 +212,11 @@ def _prepare(name: str, schema: str | None) -> PreparedName:
         joined,
         abjad,
     )
+
+
+# the characters of _is_syllabic and _is_abjad, as classes (tests/match checks that they agree)
+_SYLLABIC = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u1100-\u11ff\uf900-\ufaff]")
+_ABJAD = re.compile("[\u0590-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
 def _is_syllabic(ch: str) -> bool:
