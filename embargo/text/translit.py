@@ -47,6 +47,7 @@ instances are not meant to be shared across threads.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -261,15 +262,19 @@ def fold_clean(text: str) -> str:
     """:func:`ascii_fold` for text already passed through :func:`clean`."""
     if text.isascii():
         return text.lower()
-    lang = cyrillic_language(text) if any("\u0400" <= ch <= "\u052f" for ch in text) else "ru"
-    first_hangul = True
+    lang = cyrillic_language(text) if _CYRILLIC.search(text) else "ru"
+    first_hangul = _HANGUL.search(text) is not None  # (a word of Hangul first met is a surname)
     out = []
     for word in text.split(" "):
         surname = False
-        if first_hangul and any("\uac00" <= ch <= "\ud7a3" for ch in word):
+        if first_hangul and _HANGUL.search(word):
             surname, first_hangul = True, False
         out.append(fold_word(word, lang, surname))
     return " ".join(o for o in out if o)
+
+
+_CYRILLIC = re.compile("[\u0400-\u052f]")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
 @lru_cache(maxsize=1 << 15)  # names are folded more than once (tokens, then legal forms, roles)
