@@ -290,7 +290,10 @@ class EntityIndex:
     def name_views(self, nids: Sequence[int]) -> list[Any]:
         """``name_view`` of each of ``nids``."""
         views = self._views
-        return [views[n] if views[n] is not None else self.name_view(n) for n in nids]
+        found = [views[n] for n in nids]
+        if None in found:  # (an index of more than EAGER_VIEWS names makes them as they are asked for)
+            found = [v if v is not None else self.name_view(n) for v, n in zip(found, nids, strict=True)]
+        return found
 
     def query_view(self, name: PreparedName) -> Any:
         """A query name as the compiled scoring reads it, with the rarity of its words here:

@@ -170,3 +170,19 @@ def test_explaining_the_best_pair_alone_gives_the_full_result(sdn: Screener) -> 
                 )
                 compared += 1
     assert compared > 150
+
+
+def test_names_viewed_on_demand_score_as_those_viewed_at_build(
+    sdn: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index of more names than EAGER_VIEWS makes each name's view when a screen first asks for it: the
+    same results as an index that made them all when it was built."""
+    from embargo.index import memory
+
+    monkeypatch.setattr(memory, "EAGER_VIEWS", 0)
+    lazy = Screener(sdn.index.entities)
+    assert all(v is None for v in lazy.index._views)
+    for name in ["Dmitri Rogosin", "ROGOZIN D.O.", "BANK MELLI IRAN", "Kim Jong Un", "Moammar Qadhafi"]:
+        want = [(m.entity.id, m.score, m.explanation) for m in sdn.screen(name)]
+        assert [(m.entity.id, m.score, m.explanation) for m in lazy.screen(name)] == want, name
+    assert any(v is not None for v in lazy.index._views)
