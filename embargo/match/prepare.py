@@ -163,13 +163,13 @@ def prepare_name(name: str, schema: str | None = None) -> PreparedName:
 # the collector tracks once those tuples are old, so a collection stops tracking its dict; the next name's
 # new tuple has it tracked again, as a young object, and the next collection of young objects walks all its
 # entries (the ~70,000 names an index prepared: ~3 ms, after every gc.freeze() and more). A dict of strings
-# to the cache's links is never tracked.
-@lru_cache(maxsize=100_000)
+# to the cache's links is never tracked. (50,000 names each: 100,000 in all, as the one cache held.)
+@lru_cache(maxsize=50_000)
 def _prepare_person(name: str) -> PreparedName:
     return _prepare(name, "Person")
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=50_000)
 def _prepare_other(name: str) -> PreparedName:
     return _prepare(name, None)
 
