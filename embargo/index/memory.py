@@ -139,6 +139,9 @@ class EntityIndex:
     def __init__(self, entities: Iterable[Entity], progress: Callable[[int], None] | None = None) -> None:
         with no_gc():  # (millions of objects that live as long as the index)
             self._build(entities, progress)
+            # the compiled expansion's view of the tables (made now, not by the first query: ~0.1 s; after
+            # the build's own work arrays are gone, whose memory it can take)
+            self._tables: Any = self._make_tables() if _compiled_votes is not None else None
 
     def _build(self, entities: Iterable[Entity], progress: Callable[[int], None] | None) -> None:
         self.entities: list[Entity] = []
@@ -267,8 +270,6 @@ class EntityIndex:
         self._votes_budget = max(VOTES_CACHE, VOTES_PER_ENTITY * len(self.entities))
         self._divisors: dict[int, npt.NDArray[np.float64]] = {}
         self._scratch: Any = None  # the compiled ranking's work arrays, made on first use
-        # the compiled expansion's view of the tables above (made now, not by the first query: ~0.1 s)
-        self._tables: Any = self._make_tables() if _compiled_votes is not None else None
         # per name: how the compiled scoring reads it (names.name_view); made here up to EAGER_VIEWS names
         self._views: list[Any] = [None] * len(self.names)
         if len(self.names) <= EAGER_VIEWS:
