@@ -18,7 +18,9 @@
  * score(params, query view, listed view, query tokens, listed tokens, person, at_least, explain, may_join)
  *        -> the score; explained: (score, query coverage, listed coverage, ((i, j, similarity, how), ...));
  *        if may_join, None where adjacent words may be read as one (names._join_step decides whether they
- *        are: names._compare scores those that are).
+ *        are: names._compare scores those that are). The tokens (a check that they are the views' names') may
+ *        both be None where the caller has the views of the names themselves: a name of no token then scores
+ *        0, as names.name_score scores it (scoring a candidate need not read its names' objects).
  * similarity(params, query view, i, listed view, j, last, syllabic, abjad) -> (similarity, how): for tests.
  */
 #define PY_SSIZE_T_CLEAN
@@ -820,9 +822,11 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
         PyErr_SetString(PyExc_TypeError, "score: expected 9 arguments");
         return NULL;
     }
+    int unchecked = args[3] == Py_None && args[4] == Py_None; /* (the views alone: see the module's doc) */
     if (!PyObject_TypeCheck(args[0], &ParamsType) || !PyObject_TypeCheck(args[1], &ViewType) ||
-        !PyObject_TypeCheck(args[2], &ViewType) || !PyTuple_Check(args[3]) || !PyTuple_Check(args[4])) {
-        PyErr_SetString(PyExc_TypeError, "score: expected (Params, View, View, tuple, tuple, bool, float, bool, bool)");
+        !PyObject_TypeCheck(args[2], &ViewType) || (!unchecked && (!PyTuple_Check(args[3]) || !PyTuple_Check(args[4])))) {
+        PyErr_SetString(PyExc_TypeError,
+                        "score: expected (Params, View, View, tuple, tuple (or None, None), bool, float, bool, bool)");
         return NULL;
     }
     Params *P = (Params *)args[0];
@@ -837,7 +841,9 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
         return NULL;
     }
     Py_ssize_t nq = q->n, nc = c->n;
-    if (PyTuple_GET_SIZE(qtokens) != nq || PyTuple_GET_SIZE(ctokens) != nc) {
+    if (unchecked) {
+        if (!nq || !nc) return PyFloat_FromDouble(0.0);
+    } else if (PyTuple_GET_SIZE(qtokens) != nq || PyTuple_GET_SIZE(ctokens) != nc) {
         PyErr_SetString(PyExc_ValueError, "score: the tokens and the views differ in length");
         return NULL;
     }

@@ -255,16 +255,9 @@ def _score_entity(
             if explain and pair is not None:  # the pair ranking found best: its explanation has its score
                 explained = explain_names(qn, cn, algo.names, rarity, schema, view, query_view)
                 s = explained[0]
-            elif (
-                compiled is not None
-                and qn.tokens
-                and cn.tokens
-                and view is not None
-                and query_view is not None
-            ):
-                fast = compiled[0](
-                    compiled[1], query_view, view, qn.tokens, cn.tokens, person, at_least, False, True
-                )
+            elif compiled is not None and view is not None and query_view is not None:
+                # (no tokens passed: the views are the names', and the listed name's objects stay unread)
+                fast = compiled[0](compiled[1], query_view, view, None, None, person, at_least, False, True)
                 if fast is None:  # adjacent words may be read as one: name_score joins them
                     fast = name_score(qn, cn, algo.names, rarity, schema, at_least, view, query_view)
                 s = fast

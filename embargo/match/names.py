@@ -551,8 +551,9 @@ def _align_params(p: NameParams) -> Any:
 
 def compiled_scoring(p: NameParams) -> tuple[Any, Any] | None:
     """``(_align.score, _align_params(p))``, or None without the compiled core: for a caller that scores
-    many pairs of names it has the views of (``name_score``'s steps, less its checks, per pair). Where the
-    scoring answers None (adjacent words may be read as one), ``name_score`` has the score."""
+    many pairs of names it has the views of (``name_score``'s steps, less its checks, per pair; the tokens
+    may be given as None, None). Where the scoring answers None (adjacent words may be read as one),
+    ``name_score`` has the score."""
     return (_align.score, _align_params(p)) if _align is not None else None
 
 

@@ -70,6 +70,11 @@ def test_compiled_score_equals_python_compare() -> None:
                                     got = names.name_score(qn, cn, p, rarity, schema, at_least, view)
                                     assert got == want, (algorithm, q, cn.original, schema, at_least)
                                     assert got == names.name_score(qn, cn, p, rarity, schema, at_least)
+                                    unchecked = names._align.score(  # the views alone (as screens ask)
+                                        names._align_params(p), names.name_view(qn, rarity), view, None, None,
+                                        schema == "Person", at_least, False, True,
+                                    )  # fmt: skip
+                                    assert unchecked is None or unchecked == got
                                     compared += 1
                                     bounded += at_least > 0 and got < at_least
     assert compared > 20_000 and bounded > 5_000 and joined > 5
@@ -118,6 +123,13 @@ def test_compiled_score_refuses_bad_input() -> None:
     q = PreparedQuery.of(Query.of("Ivan Petrov")).names[0]
     params, view = names._align_params(p), names.name_view(q, None)
     assert align.score(params, view, view, q.tokens, q.tokens, True, 0.0, False, True) == 1.0
+    assert align.score(params, view, view, None, None, True, 0.0, False, True) == 1.0  # the views alone
+    empty = align.View((), (), (), False, False, ())
+    assert align.score(params, view, empty, None, None, True, 0.0, False, True) == 0.0  # as name_score
+    with pytest.raises(ValueError):
+        align.score(params, view, empty, q.tokens, (), True, 0.0, False, True)
+    with pytest.raises(TypeError):
+        align.score(params, view, view, None, q.tokens, True, 0.0, False, True)
     with pytest.raises(TypeError):
         align.score(params, view, view, q.tokens, q.tokens, True, 0.0)
     with pytest.raises(TypeError):
