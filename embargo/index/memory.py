@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import importlib
-import itertools
 import math
 import re
 import sys
@@ -219,20 +218,12 @@ class EntityIndex:
             vote_ents.append(ents)
             vote_nids.append(nids)
         # all in two flat arrays, token t's at vote_start[t]:vote_start[t + 1] (the compiled core reads
-        # them there, by token, with no array object per token to read); vote_ents[t] and vote_nids[t]
-        # are views of them
+        # them there, by token, with no array object per token to read; token_votes(t) gives views of them)
         self.vote_start = np.zeros(len(vote_ents) + 1, np.int64)
         np.cumsum([len(a) for a in vote_ents], out=self.vote_start[1:])
         self.flat_ents = np.concatenate(vote_ents) if vote_ents else np.zeros(0, np.int32)
         self.flat_nids = np.concatenate(vote_nids) if vote_nids else np.zeros(0, np.int32)
         del vote_ents, vote_nids
-        bounds = self.vote_start.tolist()
-        self.vote_ents: list[npt.NDArray[np.int32]] = [
-            self.flat_ents[a:b] for a, b in itertools.pairwise(bounds)
-        ]
-        self.vote_nids: list[npt.NDArray[np.int32]] = [
-            self.flat_nids[a:b] for a, b in itertools.pairwise(bounds)
-        ]
         self.np_initials = (
             np.frombuffer(self.name_initials, dtype=np.uint32)
             if len(self.name_initials)
@@ -243,7 +234,7 @@ class EntityIndex:
         )
         # document frequency in entities (a token repeated across one entity's aliases counts once)
         n_entities = max(1, len(self.entities))
-        self.idf: list[float] = [math.log(1 + n_entities / len(ents)) for ents in self.vote_ents]
+        self.idf: list[float] = [math.log(1 + n_entities / n) for n in np.diff(self.vote_start).tolist()]
         self.max_idf = math.log(1 + n_entities)
         # rarity weights, looked up once per vocabulary token (scoring asks for them very often)
         self._weights = {t: self._rarity(self.idf[tid]) for t, tid in self.vocab.items()}
@@ -581,10 +572,14 @@ class EntityIndex:
         if _compiled_votes is not None and self._tables is not None:
             votes: _Votes = _compiled_votes.best_per_entity(self._tables, tids, weights)
             return votes
-        listed = tids.tolist()
-        return _best_per_entity(
-            [self.vote_ents[t] for t in listed], [self.vote_nids[t] for t in listed], weights
-        )
+        arrays = [self.token_votes(t) for t in tids.tolist()]
+        return _best_per_entity([a[0] for a in arrays], [a[1] for a in arrays], weights)
+
+    def token_votes(self, tid: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """What vocabulary token ``tid`` votes for: its entities (ascending, each once) and the first name of
+        each that carries it (views of the flat arrays)."""
+        start, end = int(self.vote_start[tid]), int(self.vote_start[tid + 1])
+        return self.flat_ents[start:end], self.flat_nids[start:end]
 
     def _count(self, exp: _Expansion, votes: _Votes | None) -> None:
         if votes is not None:

@@ -196,7 +196,9 @@ def test_compiled_expansion_and_votes_equal_python(
                     got = votes.best_per_entity(both[0], c[4], c[1])
                     listed = py[4].tolist()
                     want: tuple[np.ndarray, ...] = memory._best_per_entity(
-                        [index.vote_ents[t] for t in listed], [index.vote_nids[t] for t in listed], py[1]
+                        [index.token_votes(t)[0] for t in listed],
+                        [index.token_votes(t)[1] for t in listed],
+                        py[1],
                     )
                     for a, b in zip(got, want, strict=True):
                         assert a.dtype == b.dtype and np.array_equal(a, b), tok.text
