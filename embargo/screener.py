@@ -117,7 +117,7 @@ class Screener:
                 entities[e] if reads else None,  # (None: the entity itself is read only if shown)
                 names,
                 self.rarity,
-                tuple(hits[e]) if hits and e in hits else (),
+                tuple(hits.get(e, ())),
                 floor=floor,
                 views=views,
                 query_views=query_views,
@@ -138,7 +138,7 @@ class Screener:
                 entities[e],
                 names,
                 self.rarity,
-                tuple(hits[e]) if hits and e in hits else (),
+                tuple(hits.get(e, ())),
                 views=views,
                 query_views=query_views,
                 pair=pair,
