@@ -214,30 +214,22 @@ def _prepare(name: str, schema: str | None) -> PreparedName:
     )
 
 
-# the characters of _is_syllabic and _is_abjad, as classes (tests/match checks that they agree)
-_SYLLABIC = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u1100-\u11ff\uf900-\ufaff]")
-_ABJAD = re.compile("[\u0590-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+# Han, Hangul, Hiragana, Katakana: scripts whose romanised tokens are whole syllables
+SYLLABIC_RANGES = (
+    (0x3040, 0x30FF),  # kana
+    (0x3400, 0x9FFF),  # CJK unified ideographs (+ extension A)
+    (0xAC00, 0xD7AF),  # Hangul syllables
+    (0x1100, 0x11FF),  # Hangul jamo
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+)
+# Arabic (with Persian and Urdu letters) and Hebrew: scripts that leave short vowels unwritten
+ABJAD_RANGES = ((0x0590, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
 
 
-def _is_syllabic(ch: str) -> bool:
-    """Han, Hangul, Hiragana, Katakana: scripts whose romanised tokens are whole syllables."""
-    o = ord(ch)
-    return (
-        0x3040 <= o <= 0x30FF  # kana
-        or 0x3400 <= o <= 0x9FFF  # CJK unified ideographs (+ extension A)
-        or 0xAC00 <= o <= 0xD7AF  # Hangul syllables
-        or 0x1100 <= o <= 0x11FF  # Hangul jamo
-        or 0xF900 <= o <= 0xFAFF  # CJK compatibility ideographs
-    )
+def _char_class(ranges: tuple[tuple[int, int], ...]) -> re.Pattern[str]:
+    """An expression that finds a character of any of ``ranges`` (first and last code point of each)."""
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
 
 
-def _is_abjad(ch: str) -> bool:
-    """Arabic (with Persian and Urdu letters) and Hebrew: scripts that leave short vowels unwritten."""
-    o = ord(ch)
-    return (
-        0x0590 <= o <= 0x06FF
-        or 0x0750 <= o <= 0x077F
-        or 0x08A0 <= o <= 0x08FF
-        or 0xFB1D <= o <= 0xFDFF
-        or 0xFE70 <= o <= 0xFEFF
-    )
+_SYLLABIC = _char_class(SYLLABIC_RANGES)
+_ABJAD = _char_class(ABJAD_RANGES)
