@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from embargo.index.memory import EntityIndex
 from embargo.match.algorithm import (
@@ -19,11 +18,11 @@ from embargo.match.algorithm import (
     Algorithm,
     PreparedQuery,
     entity_score,
+    rank_score,
     schema_ok,
     score_entity,
 )
 from embargo.match.names import compiled_scoring
-from embargo.match.prepare import PreparedName
 from embargo.match.types import Match, Query
 from embargo.model import Entity
 
@@ -98,48 +97,53 @@ class Screener:
             order = found
         # (-score, entity id, k): sorted as they are, best first, ties by id; k finds the rest in kept
         ranked: list[tuple[float, str, int]] = []
-        kept: list[tuple[int, list[tuple[PreparedName, str]], list[Any], tuple[int, int]]] = []
+        kept: list[tuple[int, tuple[int, ...], tuple[int, int]]] = []
         query_views = [idx.query_view(n) for n in pq.names]  # how the compiled scoring reads them
         floor = cut if matches_only else min(cut, 0.5)
         reads = pq.reads_entity()
         q_schema = q.schema
         scoring = compiled_scoring(algo.names)  # (asked once, not per candidate)
         entities, names_of, kinds_of = idx.entities, idx.names, idx.name_kind
+        # a query that reads nothing but the names and schema ranks most candidates in one call each
+        all_views = idx.views if scoring is not None and not reads else None
         for e, nids in order:
             schema = idx.entity_schema[e]
             if q_schema is not None and not schema_ok(q_schema, schema):
                 continue
-            names = [(names_of[n], kinds_of[n]) for n in nids]
-            views = idx.name_views(nids)
-            score, pair = entity_score(
-                algo,
-                pq,
-                entities[e] if reads else None,  # (None: the entity itself is read only if shown)
-                names,
-                self.rarity,
-                tuple(hits.get(e, ())),
-                floor=floor,
-                views=views,
-                query_views=query_views,
-                schema=schema,
-                scoring=scoring,
-            )
+            scored = None
+            if all_views is not None and e not in hits:
+                scored = rank_score(algo, pq, schema, nids, all_views, kinds_of, query_views, floor, scoring)
+            if scored is None:
+                scored = entity_score(
+                    algo,
+                    pq,
+                    entities[e] if reads else None,  # (None: the entity itself is read only if shown)
+                    [(names_of[n], kinds_of[n]) for n in nids],
+                    self.rarity,
+                    tuple(hits.get(e, ())),
+                    floor=floor,
+                    views=idx.name_views(nids),
+                    query_views=query_views,
+                    schema=schema,
+                    scoring=scoring,
+                )
+            score, pair = scored
             if score >= floor:
                 ranked.append((-score, entities[e].id, len(kept)))
-                kept.append((e, names, views, pair))
+                kept.append((e, nids, pair))
         # rank on scores alone, then explain only what is shown
         ranked.sort()
         results: list[Match] = []
         for _, _, k in ranked[:limit]:
-            e, names, views, pair = kept[k]
+            e, nids, pair = kept[k]
             m = score_entity(
                 algo,
                 pq,
                 entities[e],
-                names,
+                [(names_of[n], kinds_of[n]) for n in nids],
                 self.rarity,
                 tuple(hits.get(e, ())),
-                views=views,
+                views=idx.name_views(nids),
                 query_views=query_views,
                 pair=pair,
             )

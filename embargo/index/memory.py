@@ -279,6 +279,12 @@ class EntityIndex:
             view = self._views[nid] = table_view(self.names[nid], self._weights, self._unknown_weight)
         return view
 
+    @property
+    def views(self) -> list[Any]:
+        """``name_view`` of every name, by id, as made so far: None for one not made yet (an index of more
+        than EAGER_VIEWS names makes them as they are asked for). Not to be changed."""
+        return self._views
+
     def name_views(self, nids: Sequence[int]) -> list[Any]:
         """``name_view`` of each of ``nids``."""
         views = self._views

@@ -21,6 +21,8 @@
  *        are: names._compare scores those that are). The tokens (a check that they are the views' names') may
  *        both be None where the caller has the views of the names themselves: a name of no token then scores
  *        0, as names.name_score scores it (scoring a candidate need not read its names' objects).
+ * best(params, query views, name ids, views, kinds, factors, person, need) -> (value, n, k): the best scored
+ *        pair of one candidate's names, as algorithm._score_entity ranks them (see best below).
  * similarity(params, query view, i, listed view, j, last, syllabic, abjad) -> (similarity, how): for tests.
  */
 #define PY_SSIZE_T_CLEAN
@@ -817,41 +819,14 @@ static PyObject *similarity_of(PyObject *mod, PyObject *args) {
     return Py_BuildValue("(dO)", sim, HOW[how]);
 }
 
-static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 9) {
-        PyErr_SetString(PyExc_TypeError, "score: expected 9 arguments");
-        return NULL;
-    }
-    int unchecked = args[3] == Py_None && args[4] == Py_None; /* (the views alone: see the module's doc) */
-    if (!PyObject_TypeCheck(args[0], &ParamsType) || !PyObject_TypeCheck(args[1], &ViewType) ||
-        !PyObject_TypeCheck(args[2], &ViewType) || (!unchecked && (!PyTuple_Check(args[3]) || !PyTuple_Check(args[4])))) {
-        PyErr_SetString(PyExc_TypeError,
-                        "score: expected (Params, View, View, tuple, tuple (or None, None), bool, float, bool, bool)");
-        return NULL;
-    }
-    Params *P = (Params *)args[0];
-    View *q = (View *)args[1], *c = (View *)args[2];
-    PyObject *qtokens = args[3], *ctokens = args[4];
-    int person = PyObject_IsTrue(args[5]);
-    double at_least = PyFloat_AsDouble(args[6]);
-    int explain = PyObject_IsTrue(args[7]), may_join = PyObject_IsTrue(args[8]);
-    if (person < 0 || explain < 0 || may_join < 0 || (at_least == -1.0 && PyErr_Occurred())) return NULL;
-    if (!P->ready) {
-        PyErr_SetString(PyExc_RuntimeError, "score: Params not initialised");
-        return NULL;
-    }
+/* The score of views q and c (each of one token or more) into *out; explained: *explained is
+ * (score, query coverage, listed coverage, pairs). 1 where may_join and adjacent words may be read as one
+ * (nothing is scored), 0 when scored, -1 on an error. */
+static int score_views(Params *P, View *q, View *c, int person, double at_least, int explain, int may_join,
+                       double *out, PyObject **explained) {
     Py_ssize_t nq = q->n, nc = c->n;
-    if (unchecked) {
-        if (!nq || !nc) return PyFloat_FromDouble(0.0);
-    } else if (PyTuple_GET_SIZE(qtokens) != nq || PyTuple_GET_SIZE(ctokens) != nc) {
-        PyErr_SetString(PyExc_ValueError, "score: the tokens and the views differ in length");
-        return NULL;
-    }
-    if (!nq || !nc) {
-        PyErr_SetString(PyExc_ValueError, "score: a name without tokens");
-        return NULL;
-    }
-    if (may_join && joins(P, q, c)) Py_RETURN_NONE; /* names._compare reads them */
+    if (may_join && joins(P, q, c)) return 1; /* names._compare reads them */
+    int status = -1;
 
     /* work arrays: candidates (nq x nc at most), per token similarities and weights, used flags */
     size_t cells = (size_t)nq * (size_t)nc;
@@ -868,7 +843,7 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
     double *cw = small ? cw_s : malloc((size_t)nc * sizeof(double));
     unsigned char *used_q = small ? used_q_s : calloc((size_t)nq, 1);
     unsigned char *used_c = small ? used_c_s : calloc((size_t)nc, 1);
-    PyObject *result = NULL, *pairs = NULL;
+    PyObject *pairs = NULL;
     if (!cands || !q_sim || !c_sim || !qw || !cw || !used_q || !used_c) {
         PyErr_NoMemory();
         goto done;
@@ -912,7 +887,8 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
             if (prefix && P->cut_name > bound) bound = P->cut_name;
         }
         if (bound + 1e-9 < at_least) {
-            result = PyFloat_FromDouble(bound);
+            *out = bound;
+            status = 0;
             goto done;
         }
         memset(q_sim, 0, (size_t)nq * sizeof(double));
@@ -977,7 +953,9 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
     if (lq && lc) s -= P->legal_conflict_penalty;
     if (prefix && P->cut_name > s) s = P->cut_name;
     if (s <= 0.0) s = 0.0;
-    result = explain ? Py_BuildValue("(dddN)", s, q_cov, c_cov, PyList_AsTuple(pairs)) : PyFloat_FromDouble(s);
+    *out = s;
+    if (explain && !(*explained = Py_BuildValue("(dddN)", s, q_cov, c_cov, PyList_AsTuple(pairs)))) goto done;
+    status = 0;
 done:
     Py_XDECREF(pairs);
     if (!small) {
@@ -989,11 +967,127 @@ done:
         free(used_q);
         free(used_c);
     }
-    return result;
+    return status;
+}
+
+static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 9) {
+        PyErr_SetString(PyExc_TypeError, "score: expected 9 arguments");
+        return NULL;
+    }
+    int unchecked = args[3] == Py_None && args[4] == Py_None; /* (the views alone: see the module's doc) */
+    if (!PyObject_TypeCheck(args[0], &ParamsType) || !PyObject_TypeCheck(args[1], &ViewType) ||
+        !PyObject_TypeCheck(args[2], &ViewType) || (!unchecked && (!PyTuple_Check(args[3]) || !PyTuple_Check(args[4])))) {
+        PyErr_SetString(PyExc_TypeError,
+                        "score: expected (Params, View, View, tuple, tuple (or None, None), bool, float, bool, bool)");
+        return NULL;
+    }
+    Params *P = (Params *)args[0];
+    View *q = (View *)args[1], *c = (View *)args[2];
+    PyObject *qtokens = args[3], *ctokens = args[4];
+    int person = PyObject_IsTrue(args[5]);
+    double at_least = PyFloat_AsDouble(args[6]);
+    int explain = PyObject_IsTrue(args[7]), may_join = PyObject_IsTrue(args[8]);
+    if (person < 0 || explain < 0 || may_join < 0 || (at_least == -1.0 && PyErr_Occurred())) return NULL;
+    if (!P->ready) {
+        PyErr_SetString(PyExc_RuntimeError, "score: Params not initialised");
+        return NULL;
+    }
+    Py_ssize_t nq = q->n, nc = c->n;
+    if (unchecked) {
+        if (!nq || !nc) return PyFloat_FromDouble(0.0);
+    } else if (PyTuple_GET_SIZE(qtokens) != nq || PyTuple_GET_SIZE(ctokens) != nc) {
+        PyErr_SetString(PyExc_ValueError, "score: the tokens and the views differ in length");
+        return NULL;
+    }
+    if (!nq || !nc) {
+        PyErr_SetString(PyExc_ValueError, "score: a name without tokens");
+        return NULL;
+    }
+    double s;
+    PyObject *explained = NULL;
+    int r = score_views(P, q, c, person, at_least, explain, may_join, &s, &explained);
+    if (r < 0) return NULL;
+    if (r > 0) Py_RETURN_NONE;
+    return explain ? explained : PyFloat_FromDouble(s);
+}
+
+/* best(params, query views, name ids, views, kinds, factors, person, need) -> (value, n, k): the best of
+ * score(params, query views[n], views[id], None, None, person, need / factor if need > 0 else 0, False, True)
+ * * factor over the query views and the ids (k: the id's place in ids; factor: factors.get(kinds[id], 1.0);
+ * the first best, by n then k; -1.0, -1, -1 for none), as algorithm._score_entity ranks one candidate's names; None
+ * where a view is None or a score would be None (the caller then asks _score_entity). */
+static PyObject *best(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 8) {
+        PyErr_SetString(PyExc_TypeError, "best: expected 8 arguments");
+        return NULL;
+    }
+    if (!PyObject_TypeCheck(args[0], &ParamsType) || !PyList_Check(args[1]) || !PyTuple_Check(args[2]) ||
+        !PyList_Check(args[3]) || !PyList_Check(args[4]) || !PyDict_Check(args[5])) {
+        PyErr_SetString(PyExc_TypeError, "best: expected (Params, list, tuple, list, list, dict, bool, float)");
+        return NULL;
+    }
+    Params *P = (Params *)args[0];
+    PyObject *qviews = args[1], *ids = args[2], *views = args[3], *kinds = args[4], *factors = args[5];
+    int person = PyObject_IsTrue(args[6]);
+    double need = PyFloat_AsDouble(args[7]);
+    if (person < 0 || (need == -1.0 && PyErr_Occurred())) return NULL;
+    if (!P->ready) {
+        PyErr_SetString(PyExc_RuntimeError, "best: Params not initialised");
+        return NULL;
+    }
+    Py_ssize_t n_views = PyList_GET_SIZE(views), n_ids = PyTuple_GET_SIZE(ids);
+    double best_value = -1.0;
+    Py_ssize_t best_n = -1, best_k = -1;
+    for (Py_ssize_t n = 0; n < PyList_GET_SIZE(qviews); n++) {
+        PyObject *qo = PyList_GET_ITEM(qviews, n);
+        if (!PyObject_TypeCheck(qo, &ViewType)) {
+            PyErr_SetString(PyExc_TypeError, "best: a query view is not a View");
+            return NULL;
+        }
+        View *q = (View *)qo;
+        for (Py_ssize_t k = 0; k < n_ids; k++) {
+            Py_ssize_t id = PyLong_AsSsize_t(PyTuple_GET_ITEM(ids, k));
+            if (id == -1 && PyErr_Occurred()) return NULL;
+            if (id < 0 || id >= n_views || id >= PyList_GET_SIZE(kinds)) {
+                PyErr_SetString(PyExc_IndexError, "best: a name id out of range");
+                return NULL;
+            }
+            PyObject *co = PyList_GET_ITEM(views, id);
+            if (co == Py_None) Py_RETURN_NONE;
+            if (!PyObject_TypeCheck(co, &ViewType)) {
+                PyErr_SetString(PyExc_TypeError, "best: a view is not a View");
+                return NULL;
+            }
+            View *c = (View *)co;
+            PyObject *f = PyDict_GetItemWithError(factors, PyList_GET_ITEM(kinds, id));
+            double factor = 1.0;
+            if (f) {
+                factor = PyFloat_AsDouble(f);
+                if (factor == -1.0 && PyErr_Occurred()) return NULL;
+            } else if (PyErr_Occurred()) {
+                return NULL;
+            }
+            double at_least = need > 0 ? need / factor : 0.0, s = 0.0;
+            if (q->n && c->n) {
+                int r = score_views(P, q, c, person, at_least, 0, 1, &s, NULL);
+                if (r < 0) return NULL;
+                if (r > 0) Py_RETURN_NONE;
+            }
+            double value = s * factor;
+            if (value > best_value) {
+                best_value = value;
+                best_n = n;
+                best_k = k;
+            }
+        }
+    }
+    return Py_BuildValue("(dnn)", best_value, best_n, best_k);
 }
 
 static PyMethodDef methods[] = {
     {"score", (PyCFunction)(void (*)(void))score, METH_FASTCALL, "The score of two names (see the module's source)."},
+    {"best", (PyCFunction)(void (*)(void))best, METH_FASTCALL, "The best name pair of a candidate (see above)."},
     {"view_of", view_of, METH_VARARGS, "The View of a prepared name (see the module's source)."},
     {"similarity", similarity_of, METH_VARARGS, "How two tokens of two views meet (see the module's source)."},
     {NULL, NULL, 0, NULL},

@@ -178,7 +178,7 @@ def entity_score(
     views: Sequence[Any] | None = None,
     query_views: Sequence[Any] | None = None,
     schema: str | None = None,
-    scoring: tuple[Any, Any] | None = None,
+    scoring: tuple[Any, Any, Any] | None = None,
 ) -> tuple[float, tuple[int, int]]:
     """``score_entity(..., explain=False).score``, without making the Match (to rank many candidates), and
     which query name and which of ``entity_names`` gave it (-1, -1: none). An entity whose score reaches
@@ -208,6 +208,46 @@ def entity_score(
     return score, pair
 
 
+def rank_score(
+    algo: Algorithm,
+    pq: PreparedQuery,
+    schema: str,
+    ids: tuple[int, ...],
+    views: list[Any],
+    kinds: list[str],
+    query_views: list[Any],
+    floor: float,
+    scoring: tuple[Any, Any, Any] | None,
+) -> tuple[float, tuple[int, int]] | None:
+    """``entity_score(algo, pq, None, [(name[i], kinds[i]) for i in ids], rarity, (), floor,
+    [views[i] for i in ids], query_views, schema, scoring)``, for a query that reads nothing of a listed
+    entity but its schema (``pq.reads_entity()`` false) and a candidate with no identifier hit: the names
+    of one candidate ranked in one call into the compiled scoring, their objects unread (``views``,
+    ``kinds``: the index's views and kinds of all its names, by id). None where ``entity_score`` must
+    answer: without the compiled core, for a view not made yet, or where adjacent words may be read as one.
+    ``tests/match/test_rank_score.py`` checks that both agree."""
+    if scoring is None:
+        return None
+    found = scoring[2](scoring[1], query_views, ids, views, kinds, KIND_FACTOR, schema == "Person", floor)
+    if found is None:
+        return None
+    value, n, k = found
+    return _schema_adjusted(algo, pq, schema, max(0.0, value)), (n, k)
+
+
+def _schema_adjusted(algo: Algorithm, pq: PreparedQuery, schema: str, score: float) -> float:
+    """A name score with ``_score_entity``'s adjustments for the schema, where the query has nothing else
+    to compare (the same steps in the same order), clamped to 0..1."""
+    if pq.org_hint and pq.query.schema is None and schema == "Person":
+        score += algo.org_hint_person
+    if algo.person_hint_other and pq.person_hint and pq.query.schema is None and schema not in _PERSONAL:
+        score += algo.person_hint_other
+    return min(1.0, max(0.0, score))
+
+
+_PERSONAL = ("Person", "LegalEntity")
+
+
 def _score_entity(
     algo: Algorithm,
     pq: PreparedQuery,
@@ -221,7 +261,7 @@ def _score_entity(
     views: Sequence[Any] | None,
     query_views: Sequence[Any] | None,
     pair: tuple[int, int] | None,
-    scoring: tuple[Any, Any] | None = None,
+    scoring: tuple[Any, Any, Any] | None = None,
 ) -> tuple[float, tuple[Contribution, ...], tuple[int, int]]:
     need = 0.0
     if floor is not None and not explain and not identifier_hits:
@@ -326,12 +366,7 @@ def _score_entity(
                 "schema", " ".join(forms), "Person", -1.0, algo.org_hint_person, "query names an organisation"
             )
         )
-    if (
-        algo.person_hint_other
-        and pq.person_hint
-        and pq.query.schema is None
-        and schema not in ("Person", "LegalEntity")
-    ):
+    if algo.person_hint_other and pq.person_hint and pq.query.schema is None and schema not in _PERSONAL:
         score += algo.person_hint_other
         words = sorted({t.text for n in pq.names if _names_person(n) for t in n.tokens[1:] if t.patronymic})
         parts.append(

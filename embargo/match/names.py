@@ -549,12 +549,13 @@ def _align_params(p: NameParams) -> Any:
     return hit[1]
 
 
-def compiled_scoring(p: NameParams) -> tuple[Any, Any] | None:
-    """``(_align.score, _align_params(p))``, or None without the compiled core: for a caller that scores
-    many pairs of names it has the views of (``name_score``'s steps, less its checks, per pair; the tokens
-    may be given as None, None). Where the scoring answers None (adjacent words may be read as one),
-    ``name_score`` has the score."""
-    return (_align.score, _align_params(p)) if _align is not None else None
+def compiled_scoring(p: NameParams) -> tuple[Any, Any, Any] | None:
+    """``(_align.score, _align_params(p), _align.best)``, or None without the compiled core: for a caller
+    that scores many pairs of names it has the views of (``name_score``'s steps, less its checks, per pair;
+    the tokens may be given as None, None). Where the scoring answers None (adjacent words may be read as
+    one), ``name_score`` has the score. ``_align.best`` ranks the names of one candidate in one call (see
+    ``algorithm.rank_score``)."""
+    return (_align.score, _align_params(p), _align.best) if _align is not None else None
 
 
 def name_view(name: PreparedName, rarity: Callable[[str], float] | None) -> Any:
