@@ -18,7 +18,7 @@ from embargo.match.algorithm import (
     Algorithm,
     PreparedQuery,
     entity_score,
-    rank_score,
+    rank_scores,
     schema_ok,
     score_entity,
 )
@@ -104,30 +104,36 @@ class Screener:
         q_schema = q.schema
         scoring = compiled_scoring(algo.names)  # (asked once, not per candidate)
         entities, names_of, kinds_of = idx.entities, idx.names, idx.name_kind
-        # a query that reads nothing but the names and schema ranks most candidates in one call each
-        all_views = idx.views if scoring is not None and not reads else None
-        for e, nids in order:
-            schema = idx.entity_schema[e]
-            if q_schema is not None and not schema_ok(q_schema, schema):
-                continue
-            scored = None
-            if all_views is not None and e not in hits:
-                scored = rank_score(algo, pq, schema, nids, all_views, kinds_of, query_views, floor, scoring)
-            if scored is None:
-                scored = entity_score(
-                    algo,
-                    pq,
-                    entities[e] if reads else None,  # (None: the entity itself is read only if shown)
-                    [(names_of[n], kinds_of[n]) for n in nids],
-                    self.rarity,
-                    tuple(hits.get(e, ())),
-                    floor=floor,
-                    views=idx.name_views(nids),
-                    query_views=query_views,
-                    schema=schema,
-                    scoring=scoring,
-                )
-            score, pair = scored
+        if q_schema is not None:
+            order = [(e, nids) for e, nids in order if schema_ok(q_schema, idx.entity_schema[e])]
+        rest = order  # the candidates entity_score scores, one by one
+        if not reads:  # a query of names (and schema) alone: most candidates ranked in one call
+            plain = [c for c in order if c[0] not in hits] if hits else order
+            fast = rank_scores(
+                algo, pq, plain, idx.entity_schema, idx.views, kinds_of, query_views, floor, scoring
+            )
+            if fast is not None:
+                for i, score, pair in fast[0]:
+                    e, nids = plain[i]
+                    ranked.append((-score, entities[e].id, len(kept)))
+                    kept.append((e, nids, pair))
+                rest = [plain[i] for i in fast[1]]
+                if hits:
+                    rest += [c for c in order if c[0] in hits]
+        for e, nids in rest:
+            score, pair = entity_score(
+                algo,
+                pq,
+                entities[e] if reads else None,  # (None: the entity itself is read only if shown)
+                [(names_of[n], kinds_of[n]) for n in nids],
+                self.rarity,
+                tuple(hits.get(e, ())),
+                floor=floor,
+                views=idx.name_views(nids),
+                query_views=query_views,
+                schema=idx.entity_schema[e],
+                scoring=scoring,
+            )
             if score >= floor:
                 ranked.append((-score, entities[e].id, len(kept)))
                 kept.append((e, nids, pair))

@@ -21,8 +21,9 @@
  *        are: names._compare scores those that are). The tokens (a check that they are the views' names') may
  *        both be None where the caller has the views of the names themselves: a name of no token then scores
  *        0, as names.name_score scores it (scoring a candidate need not read its names' objects).
- * best(params, query views, name ids, views, kinds, factors, person, need) -> (value, n, k): the best scored
- *        pair of one candidate's names, as algorithm._score_entity ranks them (see best below).
+ * best_many(params, query views, candidates, views, kinds, factors, schemas, person, need, keep)
+ *        -> (found, declined): the best scored pair of names of each candidate, as algorithm._score_entity
+ *        ranks one candidate's names (see best_of and best_many below; algorithm.rank_scores).
  * similarity(params, query view, i, listed view, j, last, syllabic, abjad) -> (similarity, how): for tests.
  */
 #define PY_SSIZE_T_CLEAN
@@ -1012,82 +1013,140 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
     return explain ? explained : PyFloat_FromDouble(s);
 }
 
-/* best(params, query views, name ids, views, kinds, factors, person, need) -> (value, n, k): the best of
- * score(params, query views[n], views[id], None, None, person, need / factor if need > 0 else 0, False, True)
- * * factor over the query views and the ids (k: the id's place in ids; factor: factors.get(kinds[id], 1.0);
- * the first best, by n then k; -1.0, -1, -1 for none), as algorithm._score_entity ranks one candidate's names; None
- * where a view is None or a score would be None (the caller then asks _score_entity). */
-static PyObject *best(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 8) {
-        PyErr_SetString(PyExc_TypeError, "best: expected 8 arguments");
-        return NULL;
-    }
-    if (!PyObject_TypeCheck(args[0], &ParamsType) || !PyList_Check(args[1]) || !PyTuple_Check(args[2]) ||
-        !PyList_Check(args[3]) || !PyList_Check(args[4]) || !PyDict_Check(args[5])) {
-        PyErr_SetString(PyExc_TypeError, "best: expected (Params, list, tuple, list, list, dict, bool, float)");
-        return NULL;
-    }
-    Params *P = (Params *)args[0];
-    PyObject *qviews = args[1], *ids = args[2], *views = args[3], *kinds = args[4], *factors = args[5];
-    int person = PyObject_IsTrue(args[6]);
-    double need = PyFloat_AsDouble(args[7]);
-    if (person < 0 || (need == -1.0 && PyErr_Occurred())) return NULL;
-    if (!P->ready) {
-        PyErr_SetString(PyExc_RuntimeError, "best: Params not initialised");
-        return NULL;
-    }
-    Py_ssize_t n_views = PyList_GET_SIZE(views), n_ids = PyTuple_GET_SIZE(ids);
-    double best_value = -1.0;
-    Py_ssize_t best_n = -1, best_k = -1;
+/* The best of score(params, q, views[id], None, None, person, need / factor if need > 0 else 0, False, True)
+ * * factor over the query views q and the name ids (factor: factors.get(kinds[id], 1.0)), as
+ * algorithm._score_entity ranks one candidate's names: the first best, by query view n then place k in ids
+ * (-1.0, -1, -1 for none). 1 where a view is None or a score would be None (adjacent words may be read as
+ * one: the caller asks _score_entity), 0 when scored, -1 on an error. */
+static int best_of(Params *P, PyObject *qviews, PyObject *ids, PyObject *views, PyObject *kinds, PyObject *factors,
+                   int person, double need, double *value, Py_ssize_t *best_n, Py_ssize_t *best_k) {
+    Py_ssize_t n_views = PyList_GET_SIZE(views), n_kinds = PyList_GET_SIZE(kinds), n_ids = PyTuple_GET_SIZE(ids);
+    *value = -1.0;
+    *best_n = *best_k = -1;
     for (Py_ssize_t n = 0; n < PyList_GET_SIZE(qviews); n++) {
         PyObject *qo = PyList_GET_ITEM(qviews, n);
         if (!PyObject_TypeCheck(qo, &ViewType)) {
-            PyErr_SetString(PyExc_TypeError, "best: a query view is not a View");
-            return NULL;
+            PyErr_SetString(PyExc_TypeError, "best_many: a query view is not a View");
+            return -1;
         }
         View *q = (View *)qo;
         for (Py_ssize_t k = 0; k < n_ids; k++) {
             Py_ssize_t id = PyLong_AsSsize_t(PyTuple_GET_ITEM(ids, k));
-            if (id == -1 && PyErr_Occurred()) return NULL;
-            if (id < 0 || id >= n_views || id >= PyList_GET_SIZE(kinds)) {
-                PyErr_SetString(PyExc_IndexError, "best: a name id out of range");
-                return NULL;
+            if (id == -1 && PyErr_Occurred()) return -1;
+            if (id < 0 || id >= n_views || id >= n_kinds) {
+                PyErr_SetString(PyExc_IndexError, "best_many: a name id out of range");
+                return -1;
             }
             PyObject *co = PyList_GET_ITEM(views, id);
-            if (co == Py_None) Py_RETURN_NONE;
+            if (co == Py_None) return 1;
             if (!PyObject_TypeCheck(co, &ViewType)) {
-                PyErr_SetString(PyExc_TypeError, "best: a view is not a View");
-                return NULL;
+                PyErr_SetString(PyExc_TypeError, "best_many: a view is not a View");
+                return -1;
             }
             View *c = (View *)co;
             PyObject *f = PyDict_GetItemWithError(factors, PyList_GET_ITEM(kinds, id));
             double factor = 1.0;
             if (f) {
                 factor = PyFloat_AsDouble(f);
-                if (factor == -1.0 && PyErr_Occurred()) return NULL;
+                if (factor == -1.0 && PyErr_Occurred()) return -1;
             } else if (PyErr_Occurred()) {
-                return NULL;
+                return -1;
             }
             double at_least = need > 0 ? need / factor : 0.0, s = 0.0;
             if (q->n && c->n) {
                 int r = score_views(P, q, c, person, at_least, 0, 1, &s, NULL);
-                if (r < 0) return NULL;
-                if (r > 0) Py_RETURN_NONE;
+                if (r != 0) return r;
             }
-            double value = s * factor;
-            if (value > best_value) {
-                best_value = value;
-                best_n = n;
-                best_k = k;
+            double v = s * factor;
+            if (v > *value) {
+                *value = v;
+                *best_n = n;
+                *best_k = k;
             }
         }
     }
-    return Py_BuildValue("(dnn)", best_value, best_n, best_k);
+    return 0;
+}
+
+static int best_args(PyObject *const *args, Params **P) {
+    if (!PyObject_TypeCheck(args[0], &ParamsType) || !PyList_Check(args[1]) || !PyList_Check(args[3]) ||
+        !PyList_Check(args[4]) || !PyDict_Check(args[5])) {
+        PyErr_SetString(PyExc_TypeError, "best_many: expected Params, a list of query views, views, kinds and a dict");
+        return -1;
+    }
+    *P = (Params *)args[0];
+    if (!(*P)->ready) {
+        PyErr_SetString(PyExc_RuntimeError, "best_many: Params not initialised");
+        return -1;
+    }
+    return 0;
+}
+
+/* best_many(params, query views, candidates, views, kinds, factors, schemas, person, need, keep)
+ *   -> (found, declined): best_of for each candidate (entity, name ids) of the list, person where
+ *   schemas[entity] equals the str person; found: (i, value, n, k) for the i-th candidate where
+ *   max(0, value) >= keep; declined: the i where best_of declines. */
+static PyObject *best_many(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
+    Params *P;
+    if (nargs != 10) {
+        PyErr_SetString(PyExc_TypeError, "best_many: expected 10 arguments");
+        return NULL;
+    }
+    if (best_args(args, &P) < 0) return NULL;
+    PyObject *cands = args[2], *schemas = args[6], *person_schema = args[7];
+    if (!PyList_Check(cands) || !PyList_Check(schemas) || !PyUnicode_Check(person_schema)) {
+        PyErr_SetString(PyExc_TypeError, "best_many: expected a list of candidates, a list of schemas, a str");
+        return NULL;
+    }
+    double need = PyFloat_AsDouble(args[8]), keep = PyFloat_AsDouble(args[9]);
+    if ((need == -1.0 || keep == -1.0) && PyErr_Occurred()) return NULL;
+    PyObject *found = PyList_New(0), *declined = PyList_New(0);
+    if (!found || !declined) goto fail;
+    Py_ssize_t n_schemas = PyList_GET_SIZE(schemas);
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(cands); i++) {
+        PyObject *cand = PyList_GET_ITEM(cands, i);
+        if (!PyTuple_Check(cand) || PyTuple_GET_SIZE(cand) != 2 || !PyTuple_Check(PyTuple_GET_ITEM(cand, 1))) {
+            PyErr_SetString(PyExc_TypeError, "best_many: a candidate is not (entity, tuple of name ids)");
+            goto fail;
+        }
+        Py_ssize_t e = PyLong_AsSsize_t(PyTuple_GET_ITEM(cand, 0));
+        if (e == -1 && PyErr_Occurred()) goto fail;
+        if (e < 0 || e >= n_schemas) {
+            PyErr_SetString(PyExc_IndexError, "best_many: an entity out of range");
+            goto fail;
+        }
+        PyObject *schema = PyList_GET_ITEM(schemas, e);
+        int person = schema == person_schema;
+        if (!person && PyUnicode_Check(schema)) person = PyUnicode_Compare(schema, person_schema) == 0;
+        double value;
+        Py_ssize_t n, k;
+        int r = best_of(P, args[1], PyTuple_GET_ITEM(cand, 1), args[3], args[4], args[5], person, need, &value, &n,
+                        &k);
+        if (r < 0) goto fail;
+        PyObject *item = NULL;
+        if (r > 0) {
+            item = PyLong_FromSsize_t(i);
+            if (!item || PyList_Append(declined, item) < 0) goto item_fail;
+        } else if ((value > 0.0 ? value : 0.0) >= keep) {
+            item = Py_BuildValue("(ndnn)", i, value, n, k);
+            if (!item || PyList_Append(found, item) < 0) goto item_fail;
+        }
+        Py_XDECREF(item);
+        continue;
+    item_fail:
+        Py_XDECREF(item);
+        goto fail;
+    }
+    return Py_BuildValue("(NN)", found, declined);
+fail:
+    Py_XDECREF(found);
+    Py_XDECREF(declined);
+    return NULL;
 }
 
 static PyMethodDef methods[] = {
     {"score", (PyCFunction)(void (*)(void))score, METH_FASTCALL, "The score of two names (see the module's source)."},
-    {"best", (PyCFunction)(void (*)(void))best, METH_FASTCALL, "The best name pair of a candidate (see above)."},
+    {"best_many", (PyCFunction)(void (*)(void))best_many, METH_FASTCALL, "best of each candidate (see above)."},
     {"view_of", view_of, METH_VARARGS, "The View of a prepared name (see the module's source)."},
     {"similarity", similarity_of, METH_VARARGS, "How two tokens of two views meet (see the module's source)."},
     {NULL, NULL, 0, NULL},

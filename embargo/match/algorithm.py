@@ -208,31 +208,39 @@ def entity_score(
     return score, pair
 
 
-def rank_score(
+def rank_scores(
     algo: Algorithm,
     pq: PreparedQuery,
-    schema: str,
-    ids: tuple[int, ...],
+    candidates: list[tuple[int, tuple[int, ...]]],
+    schemas: list[str],
     views: list[Any],
     kinds: list[str],
     query_views: list[Any],
     floor: float,
     scoring: tuple[Any, Any, Any] | None,
-) -> tuple[float, tuple[int, int]] | None:
-    """``entity_score(algo, pq, None, [(name[i], kinds[i]) for i in ids], rarity, (), floor,
-    [views[i] for i in ids], query_views, schema, scoring)``, for a query that reads nothing of a listed
-    entity but its schema (``pq.reads_entity()`` false) and a candidate with no identifier hit: the names
-    of one candidate ranked in one call into the compiled scoring, their objects unread (``views``,
-    ``kinds``: the index's views and kinds of all its names, by id). None where ``entity_score`` must
-    answer: without the compiled core, for a view not made yet, or where adjacent words may be read as one.
-    ``tests/match/test_rank_score.py`` checks that both agree."""
+) -> tuple[list[tuple[int, float, tuple[int, int]]], list[int]] | None:
+    """For each candidate ``(entity, name ids)``, ``entity_score(algo, pq, None, [(names[i], kinds[i]) for i
+    in ids], rarity, (), floor, [views[i] for i in ids], query_views, schemas[entity], scoring)``, for a
+    query that reads nothing of a listed entity but its schema (``pq.reads_entity()`` false) and candidates
+    with no identifier hit: their names ranked in one call into the compiled scoring, their objects unread
+    (``views``, ``kinds``: the index's views and kinds of its names, by id; ``schemas``: by entity).
+    Returns ``(found, declined)``: found, ``(i, score, pair)`` for the i-th candidate, those that reach
+    ``floor``; declined, the i whose score ``entity_score`` must give (a view not made yet, adjacent words
+    that may be read as one). None without the compiled core. ``tests/match/test_rank_scores.py`` checks
+    that both agree."""
     if scoring is None:
         return None
-    found = scoring[2](scoring[1], query_views, ids, views, kinds, KIND_FACTOR, schema == "Person", floor)
-    if found is None:
-        return None
-    value, n, k = found
-    return _schema_adjusted(algo, pq, schema, max(0.0, value)), (n, k)
+    # below the floor before the schema's adjustments, below it after them (they only lower a score)
+    keep = floor if algo.org_hint_person <= 0 and algo.person_hint_other <= 0 else -1.0
+    found, declined = scoring[2](
+        scoring[1], query_views, candidates, views, kinds, KIND_FACTOR, schemas, "Person", floor, keep
+    )
+    out: list[tuple[int, float, tuple[int, int]]] = []
+    for i, value, n, k in found:
+        score = _schema_adjusted(algo, pq, schemas[candidates[i][0]], max(0.0, value))
+        if score >= floor:
+            out.append((i, score, (n, k)))
+    return out, declined
 
 
 def _schema_adjusted(algo: Algorithm, pq: PreparedQuery, schema: str, score: float) -> float:

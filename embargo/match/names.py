@@ -550,12 +550,12 @@ def _align_params(p: NameParams) -> Any:
 
 
 def compiled_scoring(p: NameParams) -> tuple[Any, Any, Any] | None:
-    """``(_align.score, _align_params(p), _align.best)``, or None without the compiled core: for a caller
+    """``(_align.score, _align_params(p), _align.best_many)``, or None without the compiled core: for a caller
     that scores many pairs of names it has the views of (``name_score``'s steps, less its checks, per pair;
     the tokens may be given as None, None). Where the scoring answers None (adjacent words may be read as
-    one), ``name_score`` has the score. ``_align.best`` ranks the names of one candidate in one call (see
-    ``algorithm.rank_score``)."""
-    return (_align.score, _align_params(p), _align.best) if _align is not None else None
+    one), ``name_score`` has the score. ``_align.best_many`` ranks the names of many candidates in one call
+    (see ``algorithm.rank_scores``)."""
+    return (_align.score, _align_params(p), _align.best_many) if _align is not None else None
 
 
 def name_view(name: PreparedName, rarity: Callable[[str], float] | None) -> Any:
