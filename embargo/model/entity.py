@@ -10,6 +10,7 @@ hashes whatever order the source file emitted children in.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -311,21 +312,25 @@ def entity_to_dict(e: Entity) -> dict[str, Any]:
 
 
 def entity_from_dict(d: Mapping[str, Any]) -> Entity:
-    """Inverse of :func:`entity_to_dict`."""
+    """Inverse of :func:`entity_to_dict`. The values of few kinds (schema, source, name kinds, languages,
+    countries, identifier types, authorities, programmes...) are interned: a store of many entities then
+    holds one string of each, not one per entity, and comparing them is comparing two pointers."""
     return Entity(
         id=d["id"],
-        schema=d["schema"],
-        source=d["source"],
+        schema=_i(d["schema"]),
+        source=_i(d["source"]),
         source_id=d["source_id"],
-        names=tuple(Name(n["value"], n.get("kind", "primary"), n.get("lang")) for n in d.get("names", [])),
+        names=tuple(
+            Name(n["value"], _i(n.get("kind", "primary")), _i(n.get("lang"))) for n in d.get("names", [])
+        ),
         birth_dates=tuple(d.get("birth_dates", ())),
         birth_places=tuple(d.get("birth_places", ())),
-        nationalities=tuple(d.get("nationalities", ())),
-        countries=tuple(d.get("countries", ())),
-        gender=d.get("gender"),
+        nationalities=tuple(map(_i, d.get("nationalities", ()))),
+        countries=tuple(map(_i, d.get("countries", ()))),
+        gender=_i(d.get("gender")),
         identifiers=tuple(
-            Identifier(i["type"], i["value"], i.get("country"), i.get("note"))
-            for i in d.get("identifiers", [])
+            Identifier(_i(x["type"]), x["value"], _i(x.get("country")), _i(x.get("note")))
+            for x in d.get("identifiers", [])
         ),
         addresses=tuple(
             Address(
@@ -334,25 +339,30 @@ def entity_from_dict(d: Mapping[str, Any]) -> Entity:
                 a.get("city"),
                 a.get("region"),
                 a.get("postal_code"),
-                a.get("country"),
+                _i(a.get("country")),
             )
             for a in d.get("addresses", [])
         ),
         sanctions=tuple(
             Sanction(
-                s["authority"],
-                s["list_name"],
-                tuple(s.get("programs") or ()),
+                _i(s["authority"]),
+                _i(s["list_name"]),
+                tuple(map(_i, s.get("programs") or ())),
                 s.get("listing_date"),
                 s.get("reason"),
-                tuple(s.get("sectors") or ()),
-                tuple(s.get("measures") or ()),
-                s.get("country"),
+                tuple(map(_i, s.get("sectors") or ())),
+                tuple(map(_i, s.get("measures") or ())),
+                _i(s.get("country")),
             )
             for s in d.get("sanctions", [])
         ),
-        props=tuple((k, tuple(v)) for k, v in sorted(d.get("props", {}).items())),
+        props=tuple((_i(k), tuple(v)) for k, v in sorted(d.get("props", {}).items())),
     )
+
+
+def _i(value: Any) -> Any:
+    """``value`` interned (None stays None)."""
+    return None if value is None else sys.intern(value)
 
 
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:

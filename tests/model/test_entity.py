@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import orjson
 from followthemoney import model as ftm_model
 
 from embargo.model import Identifier, Name, Sanction, entity_from_dict, entity_to_dict, make_entity, make_id
@@ -60,6 +61,18 @@ def test_strongest_name_kind_wins() -> None:
 def test_dict_round_trip() -> None:
     e = _rogozin()
     assert entity_from_dict(entity_to_dict(e)) == e  # type: ignore[arg-type]
+
+
+def test_stored_entities_share_their_categorical_strings() -> None:
+    """Read back from JSON (as a store reads them), two entities hold one string per schema, name kind,
+    authority: a store of 1M entities would otherwise hold millions of copies of "alias"."""
+    e = _rogozin()
+    a, b = (entity_from_dict(orjson.loads(orjson.dumps(entity_to_dict(e)))) for _ in range(2))  # type: ignore[arg-type]
+    assert a == b == e
+    assert a.schema is b.schema
+    assert a.names[1].kind is b.names[1].kind
+    assert a.sanctions[0].authority is b.sanctions[0].authority
+    assert a.sanctions[0].programs[0] is b.sanctions[0].programs[0]
 
 
 def test_ftm_export_validates_and_round_trips() -> None:
