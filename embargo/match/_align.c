@@ -572,28 +572,37 @@ static int same(const Py_UCS4 *a, Py_ssize_t na, const Py_UCS4 *b, Py_ssize_t nb
 }
 
 /* rapidfuzz's OSA.distance (edits, and swaps of two adjacent letters), or Levenshtein.distance (no swaps) */
-static Py_ssize_t edit_distance(const Py_UCS4 *a, Py_ssize_t na, const Py_UCS4 *b, Py_ssize_t nb, int swaps) {
+/* The edit distance of a and b (with swaps of adjacent letters: optimal string alignment), or cap + 1 if it
+ * is more than cap (then it may stop early: the distance is at least the length difference, and at least
+ * the smallest value of any row). -1 if out of memory. */
+static Py_ssize_t edit_distance(const Py_UCS4 *a, Py_ssize_t na, const Py_UCS4 *b, Py_ssize_t nb, int swaps,
+                                Py_ssize_t cap) {
+    if ((na > nb ? na - nb : nb - na) > cap) return cap + 1;
     Py_ssize_t stack[3 * 49], *mem = (nb + 1) <= 49 ? stack : PyMem_Malloc(3 * (size_t)(nb + 1) * sizeof(Py_ssize_t));
     if (!mem) return -1;
     Py_ssize_t *prev2 = mem, *prev = mem + nb + 1, *cur = mem + 2 * (nb + 1);
     for (Py_ssize_t j = 0; j <= nb; j++) prev[j] = j;
-    for (Py_ssize_t i = 1; i <= na; i++) {
+    Py_ssize_t d = -2;
+    for (Py_ssize_t i = 1; i <= na && d == -2; i++) {
         cur[0] = i;
+        Py_ssize_t row_min = i;
         for (Py_ssize_t j = 1; j <= nb; j++) {
             Py_ssize_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            Py_ssize_t d = prev[j] + 1;
-            if (cur[j - 1] + 1 < d) d = cur[j - 1] + 1;
-            if (prev[j - 1] + cost < d) d = prev[j - 1] + cost;
-            if (swaps && i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < d)
-                d = prev2[j - 2] + 1;
-            cur[j] = d;
+            Py_ssize_t x = prev[j] + 1;
+            if (cur[j - 1] + 1 < x) x = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < x) x = prev[j - 1] + cost;
+            if (swaps && i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < x)
+                x = prev2[j - 2] + 1;
+            cur[j] = x;
+            if (x < row_min) row_min = x;
         }
+        if (row_min > cap) d = cap + 1; /* (a row's smallest value never falls in the next rows) */
         Py_ssize_t *t = prev2;
         prev2 = prev;
         prev = cur;
         cur = t;
     }
-    Py_ssize_t d = prev[nb];
+    if (d == -2) d = prev[nb] > cap ? cap + 1 : prev[nb];
     if (mem != stack) PyMem_Free(mem);
     return d;
 }
@@ -728,7 +737,7 @@ static int similarity(const TokenParams *p, const Tok *a, PyObject *at, const To
     }
     if (longest >= 6) {
         Py_ssize_t allowed = longest <= 8 ? 1 : longest <= 13 ? 2 : 3;
-        Py_ssize_t d = edit_distance(q.s, q.n, c.s, c.n, 1);
+        Py_ssize_t d = edit_distance(q.s, q.n, c.s, c.n, 1, allowed);
         if (d < 0) {
             r = (PyErr_NoMemory(), -1);
             goto done;
@@ -738,7 +747,7 @@ static int similarity(const TokenParams *p, const Tok *a, PyObject *at, const To
             goto done;
         }
     } else if (shortest >= 2) {
-        Py_ssize_t d = edit_distance(q.s, q.n, c.s, c.n, 1);
+        Py_ssize_t d = edit_distance(q.s, q.n, c.s, c.n, 1, 1);
         if (d < 0) {
             r = (PyErr_NoMemory(), -1);
             goto done;
@@ -750,7 +759,10 @@ static int similarity(const TokenParams *p, const Tok *a, PyObject *at, const To
     }
     if (PyUnicode_GET_LENGTH(a->phonetic) > 0 && a->phonetic_h == b->phonetic_h && text_eq(a->phonetic, b->phonetic) &&
         shortest >= 4) {
-        Py_ssize_t d = edit_distance(q.s, q.n, c.s, c.n, 0);
+        /* the most letters that may differ (the test below falls as the distance grows) */
+        Py_ssize_t most = longest;
+        while (most > 0 && !(1.0 - (double)most / (double)longest >= p->phonetic_min_similarity)) most--;
+        Py_ssize_t d = edit_distance(q.s, q.n, c.s, c.n, 0, most);
         if (d < 0) {
             r = (PyErr_NoMemory(), -1);
             goto done;

@@ -114,6 +114,48 @@ def test_compiled_token_similarity_equals_python() -> None:
     assert compared > 50_000 and met > 5_000
 
 
+def test_compiled_similarity_of_near_words_equals_python() -> None:
+    """Words a few edits apart, of every length from 2 to 20 letters: where the compiled edit distance stops
+    early (a length difference, or a whole row, beyond what any test of ``token_similarity`` can use), its
+    answer is still the same."""
+    if names._align is None:
+        pytest.skip("no compiled core")
+    from embargo.match.prepare import prepare_name
+
+    rng = random.Random(3)
+    letters = "aeiostnrkmd"  # (few letters: swaps, repeats and phonetic neighbours are frequent)
+    pairs = []
+    for _ in range(4000):
+        word = "".join(rng.choice(letters) for _ in range(rng.randint(2, 20)))
+        other = list(word)
+        for _ in range(rng.randint(0, 4)):
+            at = rng.randrange(len(other) + 1)
+            how = rng.randrange(4)
+            if how == 0:
+                other.insert(at, rng.choice(letters))
+            elif other and how == 1:
+                del other[min(at, len(other) - 1)]
+            elif other and how == 2:
+                other[min(at, len(other) - 1)] = rng.choice(letters)
+            elif len(other) > 1:
+                i = min(at, len(other) - 2)
+                other[i], other[i + 1] = other[i + 1], other[i]
+        if len(other) >= 2:
+            pairs.append((prepare_name(word), prepare_name("".join(other))))
+    met = set()
+    for algorithm in ("embargo-v1", "embargo-v2"):
+        p = ALGORITHMS[algorithm].names
+        params = names._align_params(p)
+        for qn, cn in pairs:
+            qv, cv = names.name_view(qn, None), names.name_view(cn, None)
+            a, b = qn.tokens[0], cn.tokens[0]
+            for last in (False, True):
+                got = names._align.similarity(params, qv, 0, cv, 0, last, False, False)
+                assert got == names.token_similarity(a, b, p, last, False, False), (a.text, b.text)
+                met.add(got[1])
+    assert {"exact", "edit1", "edit2", "edit3", "phonetic", ""} <= met, met
+
+
 def test_compiled_score_refuses_bad_input() -> None:
     """Wrong argument types, views that do not fit their tokens, tokens that are not tokens: an error."""
     align = names._align
