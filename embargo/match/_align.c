@@ -426,8 +426,15 @@ fail:
 static int text_eq(PyObject *a, PyObject *b);
 
 /* names._joins: whether two adjacent words of one name may be read as one word of the other */
+static int abjad_join_any(const View *q, const View *c);
+
+/* whether names._join_step may join adjacent words of q or c: 1 if it may (a test that may say 1 where it
+ * joins none: names._unless_joined then finds that), 0 if it joins none, -1 on an error */
 static int joins(const Params *P, const View *q, const View *c) {
-    if (P->abjad_joins && q->abjad && q->n > 1) return 1;
+    if (P->abjad_joins && q->abjad && q->n > 1) {
+        int r = abjad_join_any(q, c); /* (v2, an Arabic-script query: names._join_adjacent's own test) */
+        if (r) return r;
+    }
     if (!(q->joined_bits & c->text_bits) && !(c->joined_bits & q->text_bits)) return 0; /* no text in common */
     for (int side = 0; side < 2; side++) {
         const View *a = side ? c : q, *b = side ? q : c;
@@ -621,6 +628,76 @@ static int drops_vowels(const Py_UCS4 *sh, Py_ssize_t ns, const Py_UCS4 *lg, Py_
 }
 
 /* names._consonants_may_meet */
+/* whether text is one of the targets of names._join_adjacent: c's texts of 3 letters or more */
+static int is_target(const View *c, PyObject *text) {
+    for (Py_ssize_t j = 0; j < c->n; j++)
+        if (c->lengths[j] >= 3 && text_eq(c->texts[j], text)) return 1;
+    return 0;
+}
+
+/* whether the form s (n letters) meets a target: is one, or (4 letters or more) is one with vowels left out */
+static int form_meets(const View *c, const Py_UCS4 *s, Py_ssize_t n) {
+    for (Py_ssize_t j = 0; j < c->n; j++) {
+        if (c->lengths[j] < 3) continue;
+        PyObject *t = c->texts[j];
+        int kind = PyUnicode_KIND(t);
+        const void *data = PyUnicode_DATA(t);
+        Py_ssize_t m = c->lengths[j];
+        if (m == n) {
+            Py_ssize_t k = 0;
+            while (k < n && PyUnicode_READ(kind, data, k) == s[k]) k++;
+            if (k == n) return 1;
+        }
+        if (n >= 4 && m > n) {
+            Ucs u = {0};
+            if (ucs_of(t, &u) < 0) return -1;
+            int r = drops_vowels(s, n, u.s, u.n);
+            ucs_free(&u);
+            if (r) return 1;
+        }
+    }
+    return 0;
+}
+
+/* names._join_adjacent(q, c, abjad=True) joins some two adjacent words of q: neither of them a target, and
+ * written together (names._join_forms: as they are, or with the article "al"/"el" assimilated before a sun
+ * letter) a target, or one with vowels left out. 1 or 0; -1 on an error. */
+static int abjad_join_any(const View *q, const View *c) {
+    for (Py_ssize_t i = 0; i + 1 < q->n; i++) {
+        PyObject *x = q->texts[i], *y = q->texts[i + 1];
+        if (is_target(c, x) || is_target(c, y)) continue;
+        Ucs a = {0}, b = {0};
+        if (ucs_of(x, &a) < 0 || ucs_of(y, &b) < 0) {
+            ucs_free(&a);
+            ucs_free(&b);
+            return -1;
+        }
+        Py_ssize_t n = a.n + b.n;
+        Py_UCS4 form_s[64], *form = n + 1 <= 64 ? form_s : PyMem_Malloc((size_t)(n + 1) * sizeof(Py_UCS4));
+        int r = -1;
+        if (!form) {
+            PyErr_NoMemory();
+        } else {
+            memcpy(form, a.s, (size_t)a.n * sizeof(Py_UCS4));
+            memcpy(form + a.n, b.s, (size_t)b.n * sizeof(Py_UCS4));
+            r = form_meets(c, form, n);
+            int article = a.n == 2 && (a.s[0] == 'a' || a.s[0] == 'e') && a.s[1] == 'l';
+            Py_UCS4 y0 = b.n ? b.s[0] : 0;
+            int sun = y0 == 't' || y0 == 'd' || y0 == 'r' || y0 == 'z' || y0 == 's' || y0 == 'n' || y0 == 'l';
+            if (r == 0 && article && sun) {
+                form[0] = b.s[0]; /* y[0] + y */
+                memcpy(form + 1, b.s, (size_t)b.n * sizeof(Py_UCS4));
+                r = form_meets(c, form, b.n + 1);
+            }
+        }
+        if (form && form != form_s) PyMem_Free(form);
+        ucs_free(&a);
+        ucs_free(&b);
+        if (r) return r;
+    }
+    return 0;
+}
+
 static int consonants_may_meet(const Ucs *q, const Ucs *c) {
     int q_article = q->n == 2 && (q->s[0] == 'a' || q->s[0] == 'e') && q->s[1] == 'l';
     int c_article = c->n == 2 && (c->s[0] == 'a' || c->s[0] == 'e') && c->s[1] == 'l';
@@ -838,7 +915,10 @@ static PyObject *similarity_of(PyObject *mod, PyObject *args) {
 static int score_views(Params *P, View *q, View *c, int person, double at_least, int explain, int may_join,
                        double *out, PyObject **explained) {
     Py_ssize_t nq = q->n, nc = c->n;
-    if (may_join && joins(P, q, c)) return 1; /* names._compare reads them */
+    if (may_join) {
+        int j = joins(P, q, c);
+        if (j) return j < 0 ? -1 : 1; /* names._compare reads them */
+    }
     int status = -1;
 
     /* work arrays: candidates (nq x nc at most), per token similarities and weights, used flags */
