@@ -47,8 +47,8 @@ def test_compiled_score_equals_python_compare() -> None:
     queries += ["OOO AO", "Mohammed bin Salman Al Saud", "金正恩", "Kim Jong Un", "SUN SHIP LTD"]
     queries += ["محمد علي", "عبد الرحمن", "Abdul Rahman", "Abd Al Rahman", "Al Qaida"]  # words read as one
     queries += [" ".join(rng.choice(e.names).value for e in rng.sample(entities, 6))]  # more than 16 words
-    for e in rng.sample(entities, 30):  # a listed word written in two ("ROGO ZIN"): words read as one
-        words = e.names[0].value.split()
+    for listed in rng.sample(entities, 30):  # a listed word written in two ("ROGO ZIN"): read as one
+        words = listed.names[0].value.split()
         longest = max(range(len(words)), key=lambda k: len(words[k]))
         w = words[longest]
         words[longest] = f"{w[: len(w) // 2]} {w[len(w) // 2 :]}"
@@ -115,14 +115,19 @@ def test_compiled_abjad_joins_equal_python() -> None:
             for e in index.candidates([qn], limit=12):
                 for nid in index.entity_names[e]:
                     cn = index.names[nid]
-                    got = names._align.score(params, qv, index.name_view(nid), None, None, True, 0.0, False, True)
+                    got = names._align.score(
+                        params, qv, index.name_view(nid), None, None, True, 0.0, False, True
+                    )
                     step = names._join_step(qn, cn, p)
                     if got is None:
                         left += 1
                     else:
                         in_c += 1
                         assert not step[2] and not step[5], (q, cn.original)  # no join in C's reading
-                        assert got == names._compare(qn, cn, p, index.weight, "Person", False), (q, cn.original)
+                        assert got == names._compare(qn, cn, p, index.weight, "Person", False), (
+                            q,
+                            cn.original,
+                        )
     assert in_c > 1_000 and left > 20, (in_c, left)
 
 
