@@ -425,11 +425,11 @@ fail:
 
 static int text_eq(PyObject *a, PyObject *b);
 
-/* names._joins: whether two adjacent words of one name may be read as one word of the other */
 static int abjad_join_any(const View *q, const View *c);
 
-/* whether names._join_step may join adjacent words of q or c: 1 if it may (a test that may say 1 where it
- * joins none: names._unless_joined then finds that), 0 if it joins none, -1 on an error */
+/* names._joins: whether names._join_step may read two adjacent words of one name as one word of the other:
+ * 1 if it may (a test that may say 1 where it joins none: names._unless_joined then finds that), 0 if it
+ * joins none, -1 on an error */
 static int joins(const Params *P, const View *q, const View *c) {
     if (P->abjad_joins && q->abjad && q->n > 1) {
         int r = abjad_join_any(q, c); /* (v2, an Arabic-script query: names._join_adjacent's own test) */
@@ -578,10 +578,9 @@ static int same(const Py_UCS4 *a, Py_ssize_t na, const Py_UCS4 *b, Py_ssize_t nb
     return na == nb && memcmp(a, b, (size_t)na * sizeof(Py_UCS4)) == 0;
 }
 
-/* rapidfuzz's OSA.distance (edits, and swaps of two adjacent letters), or Levenshtein.distance (no swaps) */
-/* The edit distance of a and b (with swaps of adjacent letters: optimal string alignment), or cap + 1 if it
- * is more than cap (then it may stop early: the distance is at least the length difference, and at least
- * the smallest value of any row). -1 if out of memory. */
+/* rapidfuzz's OSA.distance (edits, and swaps of two adjacent letters), or Levenshtein.distance (no swaps),
+ * or cap + 1 if it is more than cap (then it may stop early: the distance is at least the length difference,
+ * and at least the smallest value of any row). -1 if out of memory. */
 static Py_ssize_t edit_distance(const Py_UCS4 *a, Py_ssize_t na, const Py_UCS4 *b, Py_ssize_t nb, int swaps,
                                 Py_ssize_t cap) {
     if ((na > nb ? na - nb : nb - na) > cap) return cap + 1;
@@ -627,7 +626,6 @@ static int drops_vowels(const Py_UCS4 *sh, Py_ssize_t ns, const Py_UCS4 *lg, Py_
     return i == ns;
 }
 
-/* names._consonants_may_meet */
 /* whether text is one of the targets of names._join_adjacent: c's texts of 3 letters or more */
 static int is_target(const View *c, PyObject *text) {
     for (Py_ssize_t j = 0; j < c->n; j++)
@@ -698,6 +696,7 @@ static int abjad_join_any(const View *q, const View *c) {
     return 0;
 }
 
+/* names._consonants_may_meet */
 static int consonants_may_meet(const Ucs *q, const Ucs *c) {
     int q_article = q->n == 2 && (q->s[0] == 'a' || q->s[0] == 'e') && q->s[1] == 'l';
     int c_article = c->n == 2 && (c->s[0] == 'a' || c->s[0] == 'e') && c->s[1] == 'l';
