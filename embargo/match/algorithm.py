@@ -246,14 +246,26 @@ def rank_scores(
 def _schema_adjusted(algo: Algorithm, pq: PreparedQuery, schema: str, score: float) -> float:
     """A name score with ``_score_entity``'s adjustments for the schema, where the query has nothing else
     to compare (the same steps in the same order), clamped to 0..1."""
-    if pq.org_hint and pq.query.schema is None and schema == "Person":
+    if _org_hint_applies(pq, schema):
         score += algo.org_hint_person
-    if algo.person_hint_other and pq.person_hint and pq.query.schema is None and schema not in _PERSONAL:
+    if _person_hint_applies(algo, pq, schema):
         score += algo.person_hint_other
     return min(1.0, max(0.0, score))
 
 
-_PERSONAL = ("Person", "LegalEntity")
+def _org_hint_applies(pq: PreparedQuery, schema: str) -> bool:
+    """The query, of no schema, names an organisation (a legal form), and the listed party is a person."""
+    return pq.org_hint and pq.query.schema is None and schema == "Person"
+
+
+def _person_hint_applies(algo: Algorithm, pq: PreparedQuery, schema: str) -> bool:
+    """(embargo-v2) The query, of no schema, names a person (a patronymic), and the listed party is none."""
+    return (
+        bool(algo.person_hint_other)
+        and pq.person_hint
+        and pq.query.schema is None
+        and schema not in ("Person", "LegalEntity")
+    )
 
 
 def _score_entity(
@@ -366,7 +378,7 @@ def _score_entity(
         parts.append(
             Contribution("gender", pq.query.gender, entity.gender, -1.0, algo.gender_mismatch, "differs")
         )
-    if pq.org_hint and pq.query.schema is None and schema == "Person":
+    if _org_hint_applies(pq, schema):
         score += algo.org_hint_person
         forms = sorted({f for n in pq.names for f in n.legal_forms})
         parts.append(
@@ -374,7 +386,7 @@ def _score_entity(
                 "schema", " ".join(forms), "Person", -1.0, algo.org_hint_person, "query names an organisation"
             )
         )
-    if algo.person_hint_other and pq.person_hint and pq.query.schema is None and schema not in _PERSONAL:
+    if _person_hint_applies(algo, pq, schema):
         score += algo.person_hint_other
         words = sorted({t.text for n in pq.names if _names_person(n) for t in n.tokens[1:] if t.patronymic})
         parts.append(
