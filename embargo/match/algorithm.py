@@ -297,9 +297,10 @@ def _score_entity(
     best_query_view: Any = None
     best_pair = (-1, -1)
     explained: Explained | None = None
-    # name_score's compiled steps, asked directly where both names' views are at hand (not explaining)
+    # name_score's compiled steps, asked directly where both names' views are at hand (not explaining the
+    # pair ranking found best, which explain_names scores)
     compiled = None
-    if views is not None and query_views is not None:
+    if views is not None and query_views is not None and not (explain and pair is not None):
         compiled = scoring if scoring is not None else compiled_scoring(algo.names)
     person = schema == "Person"
     for n, qn in enumerate(pq.names):
