@@ -14,7 +14,11 @@ store; every query is screened with no type given.
   threshold is yente's default 0.7 (none of them defines one); rapidfuzz: best
   ``token_sort_ratio`` over the entry's names, casefolded ASCII, >= 0.90.
 
-Usage: .venv/bin/python bench/quality.py [--limit N] [--jobs 2] [--json out.json] [--show-failures]
+The round-2 dev sets (``[b-l]_*_dev.jsonl``, each against its own list version) are measured by
+``quality_round2`` in the same run: ``--sets ofac``, ``--sets round2`` or ``--sets all`` (the default).
+
+Usage: .venv/bin/python bench/quality.py [--sets all] [--limit N] [--jobs 2] [--json out.json]
+[--show-failures] [--db-dir DIR]
 """
 
 from __future__ import annotations
@@ -80,6 +84,23 @@ class Outcome:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = Console(width=max(Console().width, 140))
+    report: dict[str, Any] = {}
+    met = True
+    if args.sets in ("ofac", "all"):
+        report["ofac_variants"] = _run_ofac(args, console)
+        met = met and all(t["met"] for t in report["ofac_variants"]["targets"])
+    if args.sets in ("round2", "all"):
+        import quality_round2
+
+        report["round2"] = quality_round2.run(args, console)
+        met = met and all(t["met"] for t in report["round2"]["targets"])
+    if args.json:
+        args.json.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+        console.print(f"wrote {args.json}", highlight=False)
+    return 0 if met else 1
+
+
+def _run_ofac(args: argparse.Namespace, console: Console) -> dict[str, Any]:
     anchors = _anchor_names(args.anchors)
     cases = load_cases(args.cases, args.limit)
     console.print(f"{len(cases)} cases from {args.cases}", highlight=False)
@@ -110,14 +131,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     _print_table(console, report, anchors)
     if args.show_failures:
         _print_failures(console, screener, outcomes, args.show_failures)
-    if args.json:
-        args.json.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
-        console.print(f"wrote {args.json}", highlight=False)
-    return 0 if all(t["met"] for t in report["targets"]) else 1
+    return report
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    p.add_argument(
+        "--sets",
+        choices=("all", "ofac", "round2"),
+        default="all",
+        help="the OFAC variants dev set, the round-2 dev sets, or both (default)",
+    )
+    p.add_argument(
+        "--round2-files", nargs="*", help="round-2 dev files to read (default: every [b-l]_*_dev.jsonl)"
+    )
+    p.add_argument(
+        "--db-dir", type=Path, help="keep the round-2 stores (one per list version) here and reuse them"
+    )
     p.add_argument("--cases", type=Path, default=DEV_SET, help="JSONL cases (default: the dev set)")
     p.add_argument(
         "--list", type=Path, default=SDN_2024, help="list file to ingest (default: SDN 2024-05-02)"
