@@ -343,7 +343,11 @@ def _print(console: Console, report: dict[str, Any]) -> None:
     systems: list[str] = report["systems"]
     d = report["default"]
     table = Table(
-        title=f"Round 2: recall / alert rate per class; {d} (default) retrieval = expected in top {TOP}",
+        title=(
+            f"Round 2: recall (positives, homonyms) / alert rate (negatives, clean) per class; {d} is the "
+            f"default; retrieval = an expected entry in its top {TOP}; last column: homonym false alerts "
+            "or clean alerts by name only (default / logic-v2)"
+        ),
         title_justify="left",
     )
     for col in ("class", "n", f"{d} top1", f"{d} retr.", *systems, "default / logic-v2"):
@@ -360,7 +364,7 @@ def _print(console: Console, report: dict[str, Any]) -> None:
         if r["kind"] == "homonym":
             extra = f"{_fmt(r.get(d + ':false'))} / {_fmt(r.get('logic-v2:false'))}"
         elif r["kind"] == "clean":
-            extra = f"name only: {_fmt(r.get(d + ':name_only'), 3)} / {_fmt(r.get('logic-v2:name_only'), 3)}"
+            extra = f"{_fmt(r.get(d + ':name_only'), 3)} / {_fmt(r.get('logic-v2:name_only'), 3)} name only"
         best_other = (
             max((r.get(s) or 0.0) for s in systems if s.startswith("logic")) if len(systems) > 1 else 0
         )
