@@ -75,9 +75,23 @@ _DISK_FULL = ("database or disk is full", "disk i/o error")
 
 
 def _row_to_version(row: sqlite3.Row | tuple[object, ...]) -> Version:
-    (vid, source, pdate, origin, chash, fmt, label, files, count, declared, at, warnings, unconsumed, hold, rel) = (
-        tuple(row)
-    )
+    (
+        vid,
+        source,
+        pdate,
+        origin,
+        chash,
+        fmt,
+        label,
+        files,
+        count,
+        declared,
+        at,
+        warnings,
+        unconsumed,
+        hold,
+        rel,
+    ) = tuple(row)
     return Version(
         id=int(vid),
         source=str(source),
@@ -202,7 +216,8 @@ class SQLiteStore:
         )
         # entities: the newest version's caption/schema wins (a held version's only once released)
         latest = cur.execute(
-            f"SELECT MAX(publish_date) FROM versions WHERE source=? AND id<>? AND {_IN_FORCE}", (new.source, vid)
+            f"SELECT MAX(publish_date) FROM versions WHERE source=? AND id<>? AND {_IN_FORCE}",
+            (new.source, vid),
         ).fetchone()[0]
         if new.hold_reason is None and (latest is None or new.publish_date >= latest):
             cur.executemany(
@@ -304,5 +319,3 @@ class SQLiteStore:
 
     def close(self) -> None:
         self.conn.close()
-
-

@@ -40,6 +40,7 @@ from embargo.sources.ofac.xml_common import (
     root_name,
     sanction_type_rule,
 )
+from embargo.sources.xml_stream import refuse_doctype
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
 
@@ -167,6 +168,8 @@ class _Parser:
         ):
             if event == "start":
                 depth += 1
+                if depth == 1:
+                    refuse_doctype(self.path, el)
                 if depth == 1 and localname(el) != "sanctionsData":
                     raise ListFormatError(
                         self.path, f"root element is <{localname(el)}>, not <sanctionsData>"
