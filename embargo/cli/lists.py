@@ -120,10 +120,20 @@ def sync(
     ] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds per connect/read.")] = 60.0,
     retries: Annotated[int, typer.Option("--retries", help="Retries after the first try.")] = 3,
+    max_time: Annotated[
+        float, typer.Option("--max-time", help="Seconds one file's download may take in all.")
+    ] = 900.0,
+    min_rate: Annotated[
+        float,
+        typer.Option("--min-rate", help="Bytes/s a download must average after 10 s, or it is cut off."),
+    ] = 1024.0,
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Download every source from its official URL (or --mirror) and ingest what changed."""
+    """Download every source from its official URL (or --mirror) and ingest what changed.
+
+    Exits 1 when a download failed or a file was refused or held by the change policy."""
+    from embargo.fetch import Pace
     from embargo.service.sync import SyncResult
     from embargo.service.sync import sync as run_sync
 
@@ -136,7 +146,14 @@ def sync(
                 err.print(f"[{style}]{r.line()}[/]", highlight=False, soft_wrap=True)
 
         results = run_sync(
-            svc.store, folder, sources=source, mirror=mirror, timeout=timeout, retries=retries, on_result=show
+            svc.store,
+            folder,
+            sources=source,
+            mirror=mirror,
+            timeout=timeout,
+            retries=retries,
+            on_result=show,
+            pace=Pace(max_seconds=max_time, min_rate=min_rate),
         )
     if json:
         emit_json(

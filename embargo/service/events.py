@@ -1,7 +1,8 @@
 """Typed events ingest emits for monitoring: a version held back, a publication refused, a release.
 
 There is no monitoring service yet; it subscribes here (:func:`subscribe`). Every event is also
-logged as one JSON line on the ``embargo.events`` logger, so a log shipper can pick it up today.
+logged as one JSON line (level INFO) on the ``embargo.events`` logger, so a log shipper can pick it up
+today; the CLI prints its own one-line account of each outcome.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def subscribe(fn: Subscriber) -> Callable[[], None]:
 
 
 def emit(event: Event) -> None:
-    log.warning("%s", orjson.dumps(event.to_dict()).decode())
+    log.info("%s", orjson.dumps(event.to_dict()).decode())
     for fn in list(_subscribers):
         fn(event)
 

@@ -26,6 +26,7 @@ from embargo.service.events import Event, PublicationRefused, VersionHeld, emit
 from embargo.service.policy import Change, assess
 from embargo.sources import formats
 from embargo.sources.base import Format, ParsedList
+from embargo.sources.limits import Limits, applied
 from embargo.store import Encoded, NewVersion, Store, Version, encode
 
 HEAD_BYTES = 8192
@@ -186,10 +187,12 @@ def _sniff(path: Path) -> Candidate | None:
     return None
 
 
-def parse_candidate(c: Candidate) -> ParsedList:
-    """Parse one publication; every failure becomes a ListFormatError naming the file."""
+def parse_candidate(c: Candidate, limits: Limits | None = None) -> ParsedList:
+    """Parse one publication within ``limits`` (size, ratio, cells, time); every failure becomes a
+    ListFormatError naming the file."""
     try:
-        parsed = c.format.parse(c.path, c.source)
+        with applied(limits or Limits(), c.path):
+            parsed = c.format.parse(c.path, c.source)
     except EmbargoError:
         raise
     except MemoryError:
@@ -245,6 +248,7 @@ def ingest_candidate(
     force: bool = False,
     allow_older: bool = False,
     parsed: ParsedList | EmbargoError | None = None,
+    limits: Limits | None = None,
 ) -> Outcome:
     """Parse (unless ``parsed`` is given: the result of :func:`parse_candidate`), check and store one
     publication. A publication already stored is not stored again; one dated before the version in
@@ -252,7 +256,7 @@ def ingest_candidate(
     policy allows is stored held (not in force). ``force`` skips only the sample-size guard."""
     try:
         if parsed is None:
-            parsed = parse_candidate(c)
+            parsed = parse_candidate(c, limits)
         elif isinstance(parsed, EmbargoError):
             raise parsed
         publish_date, origin = resolve_date(c, parsed, as_of)
@@ -420,6 +424,7 @@ def ingest_paths(
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[Outcome], None] | None = None,
     workers: int | None = None,
+    limits: Limits | None = None,
 ) -> list[Outcome]:
     """Ingest files and folders: every publication in date order, each in its own transaction.
 
@@ -433,31 +438,50 @@ def ingest_paths(
         if on_done:
             on_done(o)
     n_workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-    for o in _run(store, candidates, as_of, force, allow_older, n_workers):
+    opts = _Options(as_of, force, allow_older, limits or Limits())
+    for o in _run(store, candidates, opts, n_workers):
         outcomes.append(o)
         if on_done:
             on_done(o)
     return outcomes
 
 
+@dataclass(frozen=True)
+class _Options:
+    as_of: str | None
+    force: bool
+    allow_older: bool
+    limits: Limits
+
+
 def _parse_safely(
-    path: Path, fmt_name: str, source: str, files: tuple[Path, ...]
+    path: Path, fmt_name: str, source: str, files: tuple[Path, ...], limits: Limits
 ) -> ParsedList | EmbargoError:
     """Runs in a worker process: a Candidate's format is a module, so it travels by name."""
     fmt = next(f for f in formats() if fmt_name == f.NAME)
     try:
-        return parse_candidate(Candidate(path, fmt, source, files))
+        return parse_candidate(Candidate(path, fmt, source, files), limits)
     except EmbargoError as exc:
         return exc
 
 
-def _run(
-    store: Store, candidates: list[Candidate], as_of: str | None, force: bool, allow_older: bool, workers: int
-) -> Iterator[Outcome]:
+def _run(store: Store, candidates: list[Candidate], opts: _Options, workers: int) -> Iterator[Outcome]:
     """Parse ahead in worker processes (parsing is pure), store in order in this one."""
+
+    def store_one(c: Candidate, parsed: ParsedList | EmbargoError | None) -> Outcome:
+        return ingest_candidate(
+            store,
+            c,
+            as_of=opts.as_of,
+            force=opts.force,
+            allow_older=opts.allow_older,
+            parsed=parsed,
+            limits=opts.limits,
+        )
+
     if workers <= 1 or len(candidates) < 3:
         for c in candidates:
-            yield ingest_candidate(store, c, as_of=as_of, force=force, allow_older=allow_older)
+            yield store_one(c, None)
         return
     ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
@@ -467,12 +491,14 @@ def _run(
             for j in range(i, min(i + ahead, len(candidates))):
                 if j not in pending:
                     cj = candidates[j]
-                    pending[j] = pool.submit(_parse_safely, cj.path, cj.format.NAME, cj.source, cj.files)
+                    pending[j] = pool.submit(
+                        _parse_safely, cj.path, cj.format.NAME, cj.source, cj.files, opts.limits
+                    )
             try:
                 parsed: ParsedList | EmbargoError = pending.pop(i).result()
             except Exception as exc:  # a worker died (e.g. out of memory)
                 parsed = ListFormatError(c.path, f"parser process failed: {type(exc).__name__}: {exc}")
-            yield ingest_candidate(store, c, as_of=as_of, force=force, allow_older=allow_older, parsed=parsed)
+            yield store_one(c, parsed)
 
 
 __all__ = [

@@ -26,6 +26,7 @@ from lxml import etree
 from embargo.errors import ListFormatError
 from embargo.model.entity import Name, NameKind
 from embargo.sources.base import ParsedList, Record
+from embargo.sources.limits import check_zip
 from embargo.sources.ofac.xml_common import (
     SCHEMAS,
     Draft,
@@ -116,6 +117,7 @@ def _open(path: Path, stack: ExitStack) -> tuple[IO[bytes], str]:
         raise ListFormatError(path, "empty file (0 bytes)")
     if not (magic.startswith(b"PK") or path.suffix.lower() == ".zip"):
         return stack.enter_context(path.open("rb")), path.name
+    check_zip(path)  # a zip bomb is refused before a byte is expanded
     try:
         zf = stack.enter_context(zipfile.ZipFile(path))
         members = sorted(n for n in zf.namelist() if _MEMBER.search(n))
