@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from embargo.errors import FetchError
-from embargo.fetch._files import CHUNK, Pending, Progress, stream, temp_file
+from embargo.fetch._files import Pending, Progress, stream, temp_file
 
 try:
     _VERSION = version("embargo")
@@ -93,7 +93,8 @@ class HttpGet:
         if total is not None and total > self.max_bytes:
             raise FetchError(f"body of {total} bytes is over the {self.max_bytes} byte limit")
         with temp_file(folder, name) as (tmp, f):
-            chunks = paced(r.iter_bytes(CHUNK), self.max_seconds, self.min_rate, self.rate_grace)
+            # chunks as they arrive (not re-chunked), so the pace is checked on every read
+            chunks = paced(r.iter_bytes(), self.max_seconds, self.min_rate, self.rate_grace)
             sha, size = stream(f, chunks, name, total, self.max_bytes, self.progress)
             if total is not None and size != total:  # h11 notices this too; belt and braces
                 raise httpx.RemoteProtocolError(f"body truncated: {size} of {total} bytes")
