@@ -31,7 +31,8 @@ from embargo.text.dates import parse_dates
 
 Flat = dict[str, list[Any]]
 _PROLOG = re.compile(
-    rb"^(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.:-]*)", re.S
+    rb"^(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*<([A-Za-z_][\w.:-]*)",
+    re.S,
 )
 
 
