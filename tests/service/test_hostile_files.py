@@ -61,12 +61,14 @@ def test_gzip_bomb_is_refused_by_size(tmp_path: Path) -> None:
 
 def test_zip_bomb_is_refused_before_expansion(tmp_path: Path) -> None:
     path = tmp_path / "CONS_ENHANCED.ZIP"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("CONS_ENHANCED.XML", "w", force_zip64=True) as f:
-            f.write(b"<sanctionsData>")
-            chunk = b" " * MIB
-            for _ in range(300):  # 300 MiB of blanks in ~300 KB
-                f.write(chunk)
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf,
+        zf.open("CONS_ENHANCED.XML", "w", force_zip64=True) as f,
+    ):
+        f.write(b"<sanctionsData>")
+        chunk = b" " * MIB
+        for _ in range(300):  # 300 MiB of blanks in ~300 KB
+            f.write(chunk)
     msg = _one(tmp_path, path)
     assert "archive member CONS_ENHANCED.XML expands" in msg
 
