@@ -17,8 +17,15 @@ import orjson
 log = logging.getLogger("embargo.events")
 
 
+class _Event:
+    kind: ClassVar[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"event": self.kind, **asdict(self)}  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
-class VersionHeld:
+class VersionHeld(_Event):
     """A new version removes or strips more parties than the change policy allows: not in force."""
 
     kind: ClassVar[str] = "version_held"
@@ -32,12 +39,9 @@ class VersionHeld:
     allowance: int
     reason: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"event": self.kind, **asdict(self)}
-
 
 @dataclass(frozen=True)
-class PublicationRefused:
+class PublicationRefused(_Event):
     """A file was refused (damaged, truncated, stale, older than the version in force, disk full)."""
 
     kind: ClassVar[str] = "publication_refused"
@@ -45,12 +49,9 @@ class PublicationRefused:
     path: str
     reason: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"event": self.kind, **asdict(self)}
-
 
 @dataclass(frozen=True)
-class VersionReleased:
+class VersionReleased(_Event):
     """An admin put a held version in force."""
 
     kind: ClassVar[str] = "version_released"
@@ -58,9 +59,6 @@ class VersionReleased:
     version_id: int
     label: str
     hold_reason: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"event": self.kind, **asdict(self)}
 
 
 Event = VersionHeld | PublicationRefused | VersionReleased

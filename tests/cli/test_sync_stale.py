@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ import pytest
 from embargo.fetch import Pace, fetch_source
 from embargo.sources.base import SourceInfo
 from tests.conftest import LISTS
+from tests.httpserve import serving
 
 STALE = LISTS / "us_ofac_sdn" / "2021-07-07_triplet"
 FILES = {
@@ -75,17 +74,6 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
 
-def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
 def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "embargo.cli.main", *args, "--db", str(db)]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
@@ -110,7 +98,7 @@ def test_stale_mirror_delists_no_one(
     db = tmp_path / "e.db"
     db.write_bytes(store_2024.read_bytes())
     handler = type("H", (Handler,), {"last_modified": last_modified})
-    for url in _serve(handler):
+    with serving(handler) as url:
         proc = run(db, "sync", "--mirror", url, "--source", "us_ofac_sdn", "--dest", str(tmp_path / "dl"))
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -145,7 +133,7 @@ def _info(url: str) -> SourceInfo:
 )
 def test_slow_peer_is_cut_off(tmp_path: Path, trickle: tuple[int, float], pace: Pace, cause: str) -> None:
     handler = type("H", (Handler,), {"trickle": trickle})
-    for url in _serve(handler):
+    with serving(handler) as url:
         start = time.monotonic()
         result = fetch_source(_info(url), tmp_path, mirror=url, timeout=5, retries=0, pace=pace)
         took = time.monotonic() - start
