@@ -135,7 +135,7 @@ def test_fifo_is_refused_at_once(tmp_path: Path) -> None:
 def test_folder_without_a_list_file_exits_non_zero(tmp_path: Path) -> None:
     folder = tmp_path / "downloads"
     folder.mkdir()
-    (folder / "notes.txt").write_text("nothing here\n")
+    (folder / "README.md").write_text("nothing here\n")  # skipped as documentation: no file is read
     proc = run(tmp_path / "e.db", "ingest", str(folder))
     assert proc.returncode == 1 and "no list file found" in proc.stderr
 

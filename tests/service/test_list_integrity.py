@@ -184,3 +184,26 @@ def test_companion_less_main_file_does_not_supersede_the_full_version_of_its_dat
     assert first.status == "created"
     assert second.status == "refused" and "lacks add.csv, alt.csv" in second.message
     assert [v.label for v in svc.store.versions("us_ofac_sdn")] == ["2021-04-25"]
+
+
+def test_held_version_shows_in_the_api_and_the_web_lists(tmp_path: Path) -> None:
+    """/lists returns the held version with its reason; the web lists page shows it."""
+    from fastapi.testclient import TestClient
+
+    from embargo.api import create_app
+    from embargo.web.routes import render
+
+    full = LISTS / "us_bis_dpl" / "2023-11-28" / "dpl.txt"
+    svc, out = _full_then_cut(tmp_path, full, "us_bis_dpl/2023-11-29/dpl.txt", full.read_bytes(), 0.8)
+    assert out.status == "held" and out.version is not None
+    reason = out.version.hold_reason or ""
+    sources = svc.lists()
+    for v in sources[0]["versions"]:
+        v.update(previous=None, delta=None)  # what the page's route adds; not what is tested here
+    page = render("lists.html", sources=sources).body.decode()
+    assert "Held, not in force" in page and reason.split(";")[0][:60] in page
+    svc.close()
+    with TestClient(create_app(tmp_path / "e.db", keys_required=False)) as client:
+        [dpl] = client.get("/lists").json()
+    assert dpl["current"]["label"] == "2023-11-28"
+    assert [(h["id"], h["hold_reason"]) for h in dpl["held"]] == [(out.version.id, reason)]
