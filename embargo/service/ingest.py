@@ -434,6 +434,7 @@ def ingest_paths(
         on_start(len(candidates) + len(refused))
     outcomes: list[Outcome] = []
     for o in refused:
+        _emit(o, PublicationRefused(None, str(o.path), o.message))
         outcomes.append(o)
         if on_done:
             on_done(o)
