@@ -32,7 +32,11 @@ def ingest(
         str | None, typer.Option("--as-of", help="Publish date for files that carry none (YYYY-MM-DD).")
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Ingest even a publication that drops most entities.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Skip the guard against a sample (a drop of over half); the change policy still holds big losses.",
+        ),
     ] = False,
     allow_older: Annotated[
         bool,
