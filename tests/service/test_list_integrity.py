@@ -207,3 +207,25 @@ def test_held_version_shows_in_the_api_and_the_web_lists(tmp_path: Path) -> None
         [dpl] = client.get("/lists").json()
     assert dpl["current"]["label"] == "2023-11-28"
     assert [(h["id"], h["hold_reason"]) for h in dpl["held"]] == [(out.version.id, reason)]
+
+
+def test_alt_csv_cut_and_re_terminated_is_held_for_stripped_aliases(tmp_path: Path) -> None:
+    """alt.csv cut at a line break with a 0x1A put back parses whole: the parties lose aliases, which
+    the change policy counts (stripped) and holds."""
+    full = _copy_triplet(tmp_path, "2021-04-25")
+    cut = _copy_triplet(tmp_path, "2021-04-26")
+    (cut / "alt.csv").write_bytes(_cut_at_line((cut / "alt.csv").read_bytes(), 0.5) + b"\x1a")
+    svc = _svc(tmp_path)
+    first, second = _ingest(svc, full, cut)
+    assert first.status == "created"
+    assert second.status == "held" and "strips names from" in second.message + second.line()
+    [event] = second.events
+    assert isinstance(event, VersionHeld) and event.stripped > 1000 and event.removed == 0
+    assert svc.current_versions(["us_ofac_sdn"])[0].label == "2021-04-25"
+
+
+def test_xml_cut_at_a_line_break_is_refused(tmp_path: Path) -> None:
+    raw = (LISTS / "un_sc_consolidated" / "2026-02-27" / "consolidated.xml").read_bytes()
+    path = _place(tmp_path, "un_sc/2026-02-28/consolidated.xml", _cut_at_line(raw, 0.6))
+    [out] = _ingest(_svc(tmp_path), path)
+    assert out.status == "refused" and "not well-formed XML" in out.message and "truncated" in out.message
