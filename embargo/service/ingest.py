@@ -284,11 +284,12 @@ def ingest_candidate(
         _emit(out, PublicationRefused(c.source, str(c.path), out.message))
         return out
     status: Status = "held" if version.held else "created" if created else "unchanged"
-    out = Outcome(c.path, status, source=c.source, version=version, warnings=parsed.warnings)
+    out = Outcome(c.path, status, source=c.source, version=version, warnings=list(parsed.warnings))
+    out.message = (version.hold_reason or "") if version.held else ""
     if change is not None and not change.names_compared:
         out.warnings.append(
-            "a different set of files than the version in force: parties compared, names not "
-            "(aliases from a missing companion file are gone)"
+            "not the same files as the version in force: compared by parties, not names "
+            "(names differ between editions; a missing companion file's aliases are gone)"
         )
     if created and previous is not None:
         before, after = store.members(previous.id), enc.members()
