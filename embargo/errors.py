@@ -4,6 +4,7 @@ EmbargoError
  ├── ListFormatError     a list file is truncated, corrupted or not the format it claims
  ├── UnknownFormatError  no parser recognises a file
  ├── StoreError          the store cannot do what was asked (unknown source/version/entity)
+ │    └── DiskFullError  the disk (or the store's size limit) is full: nothing of the write was kept
  └── FetchError          a download failed (timeout, HTTP error, bad content)
 """
 
@@ -34,6 +35,10 @@ class UnknownFormatError(ListFormatError):
 
 
 class StoreError(EmbargoError):
+    pass
+
+
+class DiskFullError(StoreError):
     pass
 
 

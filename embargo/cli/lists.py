@@ -32,12 +32,25 @@ def ingest(
         str | None, typer.Option("--as-of", help="Publish date for files that carry none (YYYY-MM-DD).")
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Ingest even a publication that drops most entities.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Skip the guard against a sample (a drop of over half); the change policy still holds big losses.",
+        ),
+    ] = False,
+    allow_older: Annotated[
+        bool,
+        typer.Option(
+            "--allow-older", help="Store a publication dated before the version in force (history)."
+        ),
     ] = False,
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Ingest official list files: format detected, each publication stored as a version of its source."""
+    """Ingest official list files: format detected, each publication stored as a version of its source.
+
+    A version that removes or strips more parties than the change policy allows is stored held (not in
+    force) and the command exits 1; `embargo versions release ID` puts it in force."""
     if as_of is not None:
         check_date(as_of)
     with service(db) as svc:
@@ -61,11 +74,16 @@ def ingest(
                 outcomes.append(o)
                 progress.update(task, advance=1, description=o.path.parent.name + "/" + o.path.name)
                 if not json:
-                    style = {"created": "green", "unchanged": "dim", "refused": "red"}[o.status]
+                    style = {"created": "green", "unchanged": "dim", "refused": "red", "held": "red"}[
+                        o.status
+                    ]
                     progress.console.print(f"[{style}]{o.line()}[/]", highlight=False, soft_wrap=True)
 
-            svc.ingest(paths, as_of=as_of, force=force, on_start=started, on_done=done)
+            svc.ingest(
+                paths, as_of=as_of, force=force, allow_older=allow_older, on_start=started, on_done=done
+            )
     refused = [o for o in outcomes if o.status == "refused"]
+    held = [o for o in outcomes if o.status == "held"]
     if json:
         emit_json(
             [
@@ -78,6 +96,7 @@ def ingest(
                     "added": o.added,
                     "removed": o.removed,
                     "changed": o.changed,
+                    "events": [e.to_dict() for e in o.events],
                 }
                 for o in outcomes
             ]
@@ -85,8 +104,11 @@ def ingest(
     else:
         created = sum(o.status == "created" for o in outcomes)
         same = sum(o.status == "unchanged" for o in outcomes)
-        err.print(f"{created} new versions, {same} unchanged, {len(refused)} refused", highlight=False)
-    if refused:
+        err.print(
+            f"{created} new versions, {same} unchanged, {len(held)} held, {len(refused)} refused",
+            highlight=False,
+        )
+    if refused or held:
         raise typer.Exit(1)
 
 
@@ -102,10 +124,20 @@ def sync(
     ] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds per connect/read.")] = 60.0,
     retries: Annotated[int, typer.Option("--retries", help="Retries after the first try.")] = 3,
+    max_time: Annotated[
+        float, typer.Option("--max-time", help="Seconds one file's download may take in all.")
+    ] = 900.0,
+    min_rate: Annotated[
+        float,
+        typer.Option("--min-rate", help="Bytes/s a download must average after 10 s, or it is cut off."),
+    ] = 1024.0,
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Download every source from its official URL (or --mirror) and ingest what changed."""
+    """Download every source from its official URL (or --mirror) and ingest what changed.
+
+    Exits 1 when a download failed or a file was refused or held by the change policy."""
+    from embargo.fetch import Pace
     from embargo.service.sync import SyncResult
     from embargo.service.sync import sync as run_sync
 
@@ -118,7 +150,14 @@ def sync(
                 err.print(f"[{style}]{r.line()}[/]", highlight=False, soft_wrap=True)
 
         results = run_sync(
-            svc.store, folder, sources=source, mirror=mirror, timeout=timeout, retries=retries, on_result=show
+            svc.store,
+            folder,
+            sources=source,
+            mirror=mirror,
+            timeout=timeout,
+            retries=retries,
+            on_result=show,
+            pace=Pace(max_seconds=max_time, min_rate=min_rate),
         )
     if json:
         emit_json(
@@ -169,7 +208,7 @@ def lists_cmd(
     for col in ("source", "version", "label", "published", "date from", "entities", "format"):
         table.add_column(col)
     for s in data:
-        rows = s["versions"] if versions else [s["current"]]
+        rows = s["versions"] if versions else [s["current"]] if s["current"] else []
         for v in rows:
             table.add_row(
                 s["source"],
@@ -181,6 +220,14 @@ def lists_cmd(
                 v["format"],
             )
     out.print(table)
+    for s in data:
+        for h in s["held"]:
+            out.print(
+                f"[red]held[/] {s['source']} version {h['id']} ({h['label']}, {h['publish_date']}): "
+                f"{h['hold_reason']}; release with `embargo versions release {h['id']}`",
+                highlight=False,
+                soft_wrap=True,
+            )
     if not versions:
         out.print(
             f"{sum(len(s['versions']) for s in data)} versions in all; --versions lists each", highlight=False
@@ -265,3 +312,46 @@ def export_cmd(
             if output:
                 fh.close()
     err.print(f"exported {n} entities", highlight=False)
+
+
+versions_app = typer.Typer(
+    help="Versions held back by the change policy: list them, release one into force.", no_args_is_help=True
+)
+app.add_typer(versions_app, name="versions")
+
+
+@versions_app.command("held")
+def versions_held(db: DbOpt = None, json: JsonOpt = False) -> None:
+    """Versions held back (not in force) by the change policy, with the reason."""
+    with service(db) as svc:
+        held = svc.held_versions()
+    if json:
+        emit_json([v.to_dict() for v in held])
+        return
+    if not held:
+        err.print("no held versions")
+    for v in held:
+        out.print(
+            f"{v.id}\t{v.source}\t{v.label}\t{v.publish_date}\t{v.hold_reason}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@versions_app.command("release")
+def versions_release(
+    version_id: Annotated[
+        int, typer.Argument(help="The id of a held version (see `embargo versions held`).")
+    ],
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Put a held version in force: an admin's decision that its removals are real."""
+    with service(db) as svc:
+        v = svc.release(version_id)
+    if json:
+        emit_json(v.to_dict())
+        return
+    out.print(
+        f"released {v.source} version {v.id} ({v.label}, {v.publish_date}): now in force", highlight=False
+    )

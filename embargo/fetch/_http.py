@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import httpx
 
 from embargo.errors import FetchError
-from embargo.fetch._files import CHUNK, Pending, Progress, stream, temp_file
+from embargo.fetch._files import Pending, Progress, stream, temp_file
 
 try:
     _VERSION = version("embargo")
@@ -20,6 +21,9 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
 USER_AGENT = f"embargo/{_VERSION} (+sanctions screening)"
 MAX_DELAY = 30.0  # ceiling of one backoff pause, seconds
 _RETRY_STATUS = frozenset({408, 429})
+MAX_SECONDS = 900.0  # one file's whole download
+MIN_RATE = 1024.0  # bytes per second on average, once RATE_GRACE seconds have passed
+RATE_GRACE = 10.0
 
 
 def new_client(timeout: float) -> httpx.Client:
@@ -38,9 +42,13 @@ class HttpGet:
         backoff: float,
         max_bytes: int,
         progress: Progress | None,
+        max_seconds: float = MAX_SECONDS,
+        min_rate: float = MIN_RATE,
+        rate_grace: float = RATE_GRACE,
     ) -> None:
         self.client, self.timeout, self.retries, self.backoff = client, timeout, max(0, retries), backoff
         self.max_bytes, self.progress = max_bytes, progress
+        self.max_seconds, self.min_rate, self.rate_grace = max_seconds, min_rate, rate_grace
 
     def fetch(self, url: str, folder: Path, name: str, prev: dict[str, Any] | None) -> Pending:
         """Download ``url`` into a temp file in ``folder``. ``prev``: the recorded fetch of the file now on
@@ -85,7 +93,9 @@ class HttpGet:
         if total is not None and total > self.max_bytes:
             raise FetchError(f"body of {total} bytes is over the {self.max_bytes} byte limit")
         with temp_file(folder, name) as (tmp, f):
-            sha, size = stream(f, r.iter_bytes(CHUNK), name, total, self.max_bytes, self.progress)
+            # chunks as they arrive (not re-chunked), so the pace is checked on every read
+            chunks = paced(r.iter_bytes(), self.max_seconds, self.min_rate, self.rate_grace)
+            sha, size = stream(f, chunks, name, total, self.max_bytes, self.progress)
             if total is not None and size != total:  # h11 notices this too; belt and braces
                 raise httpx.RemoteProtocolError(f"body truncated: {size} of {total} bytes")
             etag, modified = r.headers.get("etag"), r.headers.get("last-modified")
@@ -98,6 +108,25 @@ class HttpGet:
         if retry_after and retry_after.strip().isdigit():
             delay = max(delay, float(retry_after))
         time.sleep(min(delay, MAX_DELAY))
+
+
+def paced(chunks: Iterable[bytes], max_seconds: float, min_rate: float, grace: float) -> Iterator[bytes]:
+    """``chunks``, cut off with a FetchError when the whole body takes longer than ``max_seconds`` or,
+    after ``grace`` seconds, arrives slower than ``min_rate`` bytes a second on average: a peer that
+    sends a byte every few seconds never trips the per-read timeout, so it is bounded here."""
+    start = time.monotonic()
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        elapsed = time.monotonic() - start
+        if elapsed > max_seconds:
+            raise FetchError(f"download cut off: over {max_seconds:g} s ({size} bytes received)")
+        if elapsed > grace and size < min_rate * elapsed:
+            raise FetchError(
+                f"download cut off: {size / elapsed:.0f} bytes/s after {elapsed:.0f} s, "
+                f"below the minimum of {min_rate:g} bytes/s"
+            )
+        yield chunk
 
 
 def _content_length(r: httpx.Response) -> int | None:

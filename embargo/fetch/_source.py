@@ -16,7 +16,7 @@ import httpx
 
 from embargo.errors import EmbargoError, FetchError, ListFormatError
 from embargo.fetch._files import Pending, Progress, Status, copy_local, fsync_dir, sha256_of, write_atomic
-from embargo.fetch._http import HttpGet, new_client
+from embargo.fetch._http import MAX_SECONDS, MIN_RATE, RATE_GRACE, HttpGet, new_client
 from embargo.sources.base import SourceInfo
 
 try:
@@ -29,6 +29,15 @@ META_NAME = ".fetch.json"
 LOCK_NAME = ".fetch.lock"
 
 Validator = Callable[[Path, str], None]
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Bounds on one file's download: its whole time, and its average rate once ``grace`` seconds passed."""
+
+    max_seconds: float = MAX_SECONDS
+    min_rate: float = MIN_RATE  # bytes per second
+    grace: float = RATE_GRACE
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,7 @@ def fetch_all(
     validate: Validator | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Progress | None = None,
+    pace: Pace | None = None,
 ) -> list[FetchResult]:
     """:func:`fetch_source` for each source, sharing one HTTP client; one failure never stops the others."""
     own = client is None and _is_remote(mirror, default=True)
@@ -99,6 +109,7 @@ def fetch_all(
                     validate=validate,
                     max_bytes=max_bytes,
                     progress=progress,
+                    pace=pace,
                 )
             except Exception as exc:  # e.g. a validator's bug: the other sources still get their update
                 r = FetchResult(info.name, error=_line(f"{info.name}: {type(exc).__name__}: {exc}"))
@@ -121,6 +132,7 @@ def fetch_source(
     validate: Validator | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Progress | None = None,
+    pace: Pace | None = None,
 ) -> FetchResult:
     """Download every URL of ``info`` (or the same file names from ``mirror``: a directory, ``file://`` or
     http(s) URL laid out ``<mirror>/<source>/<file name>``) into ``dest/<source>/``.
@@ -153,6 +165,9 @@ def fetch_source(
                     backoff=backoff,
                     max_bytes=max_bytes,
                     progress=progress,
+                    max_seconds=(pace or Pace()).max_seconds,
+                    min_rate=(pace or Pace()).min_rate,
+                    rate_grace=(pace or Pace()).grace,
                 )
             for official, name in zip(info.urls, names, strict=True):
                 url = _location(official, name, info.name, mirror)

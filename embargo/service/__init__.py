@@ -48,27 +48,52 @@ class Service:
         *,
         as_of: str | None = None,
         force: bool = False,
+        allow_older: bool = False,
         on_start: Callable[[int], None] | None = None,
         on_done: Callable[[Outcome], None] | None = None,
     ) -> list[Outcome]:
-        return ingest_paths(self.store, paths, as_of=as_of, force=force, on_start=on_start, on_done=on_done)
+        return ingest_paths(
+            self.store,
+            paths,
+            as_of=as_of,
+            force=force,
+            allow_older=allow_older,
+            on_start=on_start,
+            on_done=on_done,
+        )
 
     def lists(self) -> list[dict[str, Any]]:
-        """Per source: its title, authority and every version (id, dates, counts)."""
+        """Per source: its title, authority, every version in force (id, dates, counts) and the versions
+        held back by the change policy (``held``: each with its ``hold_reason``; never in force)."""
         out = []
-        for source in self.store.sources():
+        everything = self.store.versions(include_held=True)
+        for source in sorted({v.source for v in everything}):
             info = SOURCES.get(source)
-            versions = self.store.versions(source)
+            versions = [v for v in everything if v.source == source and not v.held]
+            held = [v for v in everything if v.source == source and v.held]
             out.append(
                 {
                     "source": source,
                     "title": info.title if info else source,
                     "authority": info.authority if info else None,
-                    "current": versions[-1].to_dict(),
+                    "current": versions[-1].to_dict() if versions else None,
                     "versions": [v.to_dict() for v in versions],
+                    "held": [v.to_dict() for v in held],
                 }
             )
         return out
+
+    def held_versions(self) -> list[Version]:
+        """Versions held back by the change policy, not in force until released."""
+        return [v for v in self.store.versions(include_held=True) if v.held]
+
+    def release(self, version_id: int) -> Version:
+        """Put a held version in force (an admin's decision) and emit a VersionReleased event."""
+        from embargo.service.events import VersionReleased, emit
+
+        v = self.store.release(version_id)
+        emit(VersionReleased(v.source, v.id, v.label, v.hold_reason))
+        return v
 
     def diff(self, source: str, from_ref: str | None = None, to_ref: str | None = None) -> dict[str, Any]:
         return diff(self.store, source, from_ref, to_ref)

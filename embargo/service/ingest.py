@@ -6,28 +6,35 @@ and the others go on; a refused file leaves the store exactly as it was.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import re
+import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Literal
 
 from embargo.errors import EmbargoError, ListFormatError
+from embargo.service.events import Event, PublicationRefused, VersionHeld, emit
+from embargo.service.policy import Change, assess
 from embargo.sources import formats
 from embargo.sources.base import Format, ParsedList
-from embargo.store import NewVersion, Store, Version
+from embargo.sources.limits import Limits, applied
+from embargo.store import Encoded, NewVersion, Store, Version, encode
 
 HEAD_BYTES = 8192
 SHRINK_GUARD = 0.5  # refuse a publication that drops more than half of the previous version's entities
 SHRINK_MIN = 50  # ... when the previous version had at least this many
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4}-\d{2}(?:-\d{2})?)(?!\d)")
 _SKIP_SUFFIXES = {".md", ".sha256", ".json"}
+FETCH_META = ".fetch.json"  # written by sync beside the files it downloaded (HTTP Last-Modified ...)
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,12 @@ class Candidate:
 
     @property
     def folder_date(self) -> str | None:
-        for part in (self.path.parent.name, self.path.name):
+        """The date in the file's name, or in its folder's name where a folder above names the source
+        (``us_ofac_sdn/2024-05-02/sdn.csv``): a dated folder of another source says nothing of this one."""
+        parts = [self.path.name]
+        if self.names_source():
+            parts.insert(0, self.path.parent.name)
+        for part in parts:
             m = _DATE_IN_NAME.search(part)
             if m:
                 found = m.group(1) if len(m.group(1)) == 10 else m.group(1) + "-01"  # a month: its first day
@@ -55,8 +67,22 @@ class Candidate:
                     continue
         return None
 
+    def names_source(self) -> bool:
+        """A folder on the file's path starts with the source's name (``un_sc_consolidated`` for un_sc)."""
+        return any(p.name.lower().startswith(self.source) for p in self.path.parents)
 
-Status = Literal["created", "unchanged", "refused"]
+    @property
+    def http_date(self) -> str | None:
+        """The Last-Modified date the server sent for the main file (recorded by sync), if any."""
+        try:
+            meta = json.loads((self.path.parent / FETCH_META).read_text("utf-8"))
+            value = meta["files"][self.path.name]["last_modified"]
+            return parsedate_to_datetime(str(value)).date().isoformat() if value else None
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+
+
+Status = Literal["created", "unchanged", "refused", "held"]
 
 
 @dataclass
@@ -70,6 +96,7 @@ class Outcome:
     removed: int = 0
     changed: int = 0
     warnings: list[str] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
     def line(self) -> str:
         """One line for a person: what happened to this file."""
@@ -77,35 +104,44 @@ class Outcome:
             return f"refused {self.path}: {self.message}"
         v = self.version
         assert v is not None
+        if self.status == "held":
+            return (
+                f"held {self.path}: {v.source} version {v.id} of {v.publish_date} {v.hold_reason}; "
+                f"release with `embargo versions release {v.id}`"
+            )
         what = "ingested" if self.status == "created" else "unchanged (already stored)"
         delta = f" (+{self.added} -{self.removed} ~{self.changed})" if self.status == "created" else ""
         return f"{what} {self.path}: {v.source} version {v.id} of {v.publish_date}, {v.entity_count} entities{delta}"
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Candidate], list[Outcome]]:
-    """Files (and folders, recursively) -> publications in folder-date order, and unknown files."""
+    """Files (and folders, recursively) -> publications in folder-date order, and refused paths
+    (missing, not a regular file, of no known format, a folder holding no list file)."""
     files: list[Path] = []
+    refused: list[Outcome] = []
+    folders: list[tuple[Path, list[Path]]] = []
     for p in paths:
         if p.is_dir():
-            files.extend(
+            inside = [
                 f
                 for f in sorted(p.rglob("*"))
                 if f.is_file()
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
                 and f.suffix.lower() not in _SKIP_SUFFIXES
-            )
-        elif p.exists():
-            files.append(p)
+            ]
+            folders.append((p, inside))
+            files.extend(inside)
+        elif not p.exists():
+            refused.append(Outcome(p, "refused", message="no such file or folder"))
+        elif not _is_regular(p):
+            # a FIFO, device or socket: opening it could block forever
+            refused.append(Outcome(p, "refused", message="not a regular file (a FIFO, device or socket)"))
         else:
-            files.append(p)  # reported below as missing
+            files.append(p)
     seen: set[Path] = set()
     found: list[Candidate] = []
     unknown: list[Path] = []
-    missing: list[Outcome] = []
     for f in files:
-        if not f.exists():
-            missing.append(Outcome(f, "refused", message="no such file or folder"))
-            continue
         rf = f.resolve()
         if rf in seen:
             continue
@@ -116,13 +152,23 @@ def discover(paths: Iterable[Path]) -> tuple[list[Candidate], list[Outcome]]:
         seen.add(rf)
         seen.update(c.resolve() for c in cand.files)
         found.append(cand)
-    refused = missing + [
+    refused += [
         Outcome(f, "refused", message="not a list file of a known format")
         for f in unknown
         if f.resolve() not in seen
     ]
+    for folder, inside in folders:
+        if not any(f.resolve() in seen for f in inside):
+            refused.append(Outcome(folder, "refused", message="no list file found in this folder"))
     found.sort(key=lambda c: (c.folder_date or "", c.label, str(c.path)))
     return found, refused
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _sniff(path: Path) -> Candidate | None:
@@ -141,10 +187,12 @@ def _sniff(path: Path) -> Candidate | None:
     return None
 
 
-def parse_candidate(c: Candidate) -> ParsedList:
-    """Parse one publication; every failure becomes a ListFormatError naming the file."""
+def parse_candidate(c: Candidate, limits: Limits | None = None) -> ParsedList:
+    """Parse one publication within ``limits`` (size, ratio, cells, time); every failure becomes a
+    ListFormatError naming the file."""
     try:
-        parsed = c.format.parse(c.path, c.source)
+        with applied(limits or Limits(), c.path):
+            parsed = c.format.parse(c.path, c.source)
     except EmbargoError:
         raise
     except MemoryError:
@@ -179,13 +227,16 @@ def _check(c: Candidate, parsed: ParsedList) -> None:
 def resolve_date(
     c: Candidate, parsed: ParsedList, as_of: str | None, today: date | None = None
 ) -> tuple[str, str]:
-    """The publication date and where it came from: file > --as-of > folder name > today."""
+    """The publication date and where it came from:
+    file > --as-of > folder or file name > HTTP Last-Modified (recorded by sync) > today."""
     if parsed.list_date:
         return parsed.list_date[:10], "file"
     if as_of:
         return as_of, "as-of"
     if c.folder_date:
         return c.folder_date, "folder"
+    if c.http_date:
+        return c.http_date, "http"
     return (today or date.today()).isoformat(), "today"
 
 
@@ -195,59 +246,165 @@ def ingest_candidate(
     *,
     as_of: str | None = None,
     force: bool = False,
+    allow_older: bool = False,
     parsed: ParsedList | EmbargoError | None = None,
+    limits: Limits | None = None,
 ) -> Outcome:
-    """Parse (unless ``parsed`` is given: the result of :func:`parse_candidate`), check and store one publication."""
+    """Parse (unless ``parsed`` is given: the result of :func:`parse_candidate`), check and store one
+    publication. A publication already stored is not stored again; one dated before the version in
+    force is refused unless ``allow_older``; one that removes or strips more parties than the change
+    policy allows is stored held (not in force). ``force`` skips only the sample-size guard."""
     try:
         if parsed is None:
-            parsed = parse_candidate(c)
+            parsed = parse_candidate(c, limits)
         elif isinstance(parsed, EmbargoError):
             raise parsed
         publish_date, origin = resolve_date(c, parsed, as_of)
-        previous = _previous(store, c.source, publish_date)
-        if previous is not None and not force:
-            n, p = len(parsed.entities), previous.entity_count
-            if p >= SHRINK_MIN and n < p * SHRINK_GUARD:
-                raise ListFormatError(
-                    c.path,
-                    f"{n} entities where the previous {c.source} version ({previous.label}, {previous.publish_date}) "
-                    f"had {p}: a drop of {100 * (p - n) / p:.0f}% looks like a truncated or sample file "
-                    "(use --force to ingest it anyway)",
-                )
-        new = NewVersion(
-            source=c.source,
-            publish_date=publish_date,
-            date_origin=origin,
-            format=c.format.NAME,
-            label=c.label,
-            files=tuple(str(f) for f in c.files),
-            entities=tuple(parsed.entities),
-            declared_count=parsed.declared_count,
-            warnings=tuple(parsed.warnings),
-            unconsumed=dict(parsed.unconsumed),
-        )
-        version, created = store.add_version(new)
+        enc = encode(parsed.entities)
+        stored = store.versions(c.source, include_held=True)
+        in_force = [v for v in stored if not v.held]
+        current = in_force[-1] if in_force else None
+        seen = [v for v in stored if v.content_hash == enc.content_hash]
+        if seen:
+            known = _already_seen(c, seen, current, publish_date, origin)
+            if known is not None:
+                return known
+        if current is not None:
+            _check_order(c, current, publish_date, origin, allow_older)
+        previous = _previous(in_force, publish_date)
+        change: Change | None = None
+        if previous is not None:
+            if not force:
+                _check_shrink(c, previous, len(parsed.entities))
+            change = assess(store, previous, enc.members(), parsed.entities, c.files, publish_date, origin)
+        hold = change.reason(c.source, previous) if change and previous and change.exceeds else None
+        version, created = store.add_version(_new_version(c, parsed, publish_date, origin, enc, hold))
     except EmbargoError as exc:
-        return Outcome(c.path, "refused", source=c.source, message=_cause(exc, c.path))
-    out = Outcome(
-        c.path,
-        "created" if created else "unchanged",
-        source=c.source,
-        version=version,
-        warnings=parsed.warnings,
-    )
+        out = Outcome(c.path, "refused", source=c.source, message=_cause(exc, c.path))
+        _emit(out, PublicationRefused(c.source, str(c.path), out.message))
+        return out
+    status: Status = "held" if version.held else "created" if created else "unchanged"
+    out = Outcome(c.path, status, source=c.source, version=version, warnings=list(parsed.warnings))
+    out.message = (version.hold_reason or "") if version.held else ""
+    if change is not None and not change.names_compared:
+        out.warnings.append(
+            "not the same files as the version in force: compared by parties, not names "
+            "(names differ between editions; a missing companion file's aliases are gone)"
+        )
     if created and previous is not None:
-        before, after = store.members(previous.id), store.members(version.id)
+        before, after = store.members(previous.id), enc.members()
         out.added = len(after.keys() - before.keys())
         out.removed = len(before.keys() - after.keys())
         out.changed = sum(1 for k in after.keys() & before.keys() if after[k] != before[k])
     elif created:
         out.added = version.entity_count
+    if version.held and change is not None and previous is not None:
+        _emit(
+            out,
+            VersionHeld(
+                version.source,
+                version.id,
+                version.label,
+                version.publish_date,
+                previous.id,
+                change.removed,
+                change.stripped,
+                change.allowance,
+                version.hold_reason or "",
+            ),
+        )
     return out
 
 
-def _previous(store: Store, source: str, publish_date: str) -> Version | None:
-    before = [v for v in store.versions(source) if v.publish_date <= publish_date]
+def _emit(out: Outcome, event: Event) -> None:
+    out.events.append(event)
+    emit(event)
+
+
+def _new_version(
+    c: Candidate, parsed: ParsedList, publish_date: str, origin: str, enc: Encoded, hold: str | None
+) -> NewVersion:
+    return NewVersion(
+        source=c.source,
+        publish_date=publish_date,
+        date_origin=origin,
+        format=c.format.NAME,
+        label=c.label,
+        files=tuple(str(f) for f in c.files),
+        entities=tuple(parsed.entities),
+        declared_count=parsed.declared_count,
+        warnings=tuple(parsed.warnings),
+        unconsumed=dict(parsed.unconsumed),
+        hold_reason=hold,
+        encoded=enc,
+    )
+
+
+def _already_seen(
+    c: Candidate, seen: list[Version], current: Version | None, publish_date: str, origin: str
+) -> Outcome | None:
+    """A publication whose content is stored already: unchanged, still held, or a stale copy (refused).
+    None: store it (the version in force republished under a later date printed in the file)."""
+    same_date = next((v for v in seen if v.publish_date == publish_date), None)
+    held = next((v for v in seen if v.held), None)
+    known = same_date or held
+    if known is None and current is not None and current in seen:
+        if origin == "file" and publish_date > current.publish_date:
+            return None  # a dated republication with no change: kept as its own version
+        known = current
+    if known is None and current is not None and publish_date < current.publish_date:
+        known = seen[-1]  # an older publication, stored before: history, nothing to do
+    if known is not None:
+        status: Status = "held" if known.held else "unchanged"
+        return Outcome(c.path, status, source=c.source, version=known)
+    old, now = seen[-1], current
+    assert now is not None  # seen versions exist, so one is in force or held (handled above)
+    msg = (
+        f"the same content as {c.source} version {old.id} of {old.publish_date} ({old.label}), "
+        f"older than the version in force ({now.label}, {now.publish_date}), now dated {publish_date} "
+        f"({origin}): a stale copy, not stored"
+    )
+    out = Outcome(c.path, "refused", source=c.source, message=msg)
+    _emit(out, PublicationRefused(c.source, str(c.path), msg))
+    return out
+
+
+def _check_order(c: Candidate, current: Version, publish_date: str, origin: str, allow_older: bool) -> None:
+    """Refuse a publication dated before the version in force (unless asked), and an OFAC main file
+    without the companion files the version in force of the same date has."""
+    if publish_date < current.publish_date and not allow_older:
+        raise ListFormatError(
+            c.path,
+            f"dated {publish_date} ({origin}), before the {c.source} version in force ({current.label}, "
+            f"{current.publish_date}): an older publication; use --allow-older to store it as history",
+        )
+    if (
+        publish_date == current.publish_date
+        and current.format == c.format.NAME
+        and len(c.files) < len(current.files)
+    ):
+        have = {Path(f).name.lower() for f in c.files}
+        missing = sorted(Path(f).name for f in current.files if Path(f).name.lower() not in have)
+        raise ListFormatError(
+            c.path,
+            f"lacks {', '.join(missing)}, which the {c.source} version in force of the same date "
+            f"({current.label}) has: a partial copy does not supersede the full publication",
+        )
+
+
+def _check_shrink(c: Candidate, previous: Version, n: int) -> None:
+    p = previous.entity_count
+    if p >= SHRINK_MIN and n < p * SHRINK_GUARD:
+        raise ListFormatError(
+            c.path,
+            f"{n} entities where the previous {c.source} version ({previous.label}, {previous.publish_date}) "
+            f"had {p}: a drop of {100 * (p - n) / p:.0f}% looks like a truncated or sample file "
+            "(use --force to ingest it anyway)",
+        )
+
+
+def _previous(in_force: list[Version], publish_date: str) -> Version | None:
+    before = [v for v in in_force if v.publish_date <= publish_date]
     return before[-1] if before else None
 
 
@@ -264,9 +421,11 @@ def ingest_paths(
     *,
     as_of: str | None = None,
     force: bool = False,
+    allow_older: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[Outcome], None] | None = None,
     workers: int | None = None,
+    limits: Limits | None = None,
 ) -> list[Outcome]:
     """Ingest files and folders: every publication in date order, each in its own transaction.
 
@@ -276,35 +435,55 @@ def ingest_paths(
         on_start(len(candidates) + len(refused))
     outcomes: list[Outcome] = []
     for o in refused:
+        _emit(o, PublicationRefused(None, str(o.path), o.message))
         outcomes.append(o)
         if on_done:
             on_done(o)
     n_workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-    for o in _run(store, candidates, as_of, force, n_workers):
+    opts = _Options(as_of, force, allow_older, limits or Limits())
+    for o in _run(store, candidates, opts, n_workers):
         outcomes.append(o)
         if on_done:
             on_done(o)
     return outcomes
 
 
+@dataclass(frozen=True)
+class _Options:
+    as_of: str | None
+    force: bool
+    allow_older: bool
+    limits: Limits
+
+
 def _parse_safely(
-    path: Path, fmt_name: str, source: str, files: tuple[Path, ...]
+    path: Path, fmt_name: str, source: str, files: tuple[Path, ...], limits: Limits
 ) -> ParsedList | EmbargoError:
     """Runs in a worker process: a Candidate's format is a module, so it travels by name."""
     fmt = next(f for f in formats() if fmt_name == f.NAME)
     try:
-        return parse_candidate(Candidate(path, fmt, source, files))
+        return parse_candidate(Candidate(path, fmt, source, files), limits)
     except EmbargoError as exc:
         return exc
 
 
-def _run(
-    store: Store, candidates: list[Candidate], as_of: str | None, force: bool, workers: int
-) -> Iterator[Outcome]:
+def _run(store: Store, candidates: list[Candidate], opts: _Options, workers: int) -> Iterator[Outcome]:
     """Parse ahead in worker processes (parsing is pure), store in order in this one."""
+
+    def store_one(c: Candidate, parsed: ParsedList | EmbargoError | None) -> Outcome:
+        return ingest_candidate(
+            store,
+            c,
+            as_of=opts.as_of,
+            force=opts.force,
+            allow_older=opts.allow_older,
+            parsed=parsed,
+            limits=opts.limits,
+        )
+
     if workers <= 1 or len(candidates) < 3:
         for c in candidates:
-            yield ingest_candidate(store, c, as_of=as_of, force=force)
+            yield store_one(c, None)
         return
     ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
@@ -314,12 +493,14 @@ def _run(
             for j in range(i, min(i + ahead, len(candidates))):
                 if j not in pending:
                     cj = candidates[j]
-                    pending[j] = pool.submit(_parse_safely, cj.path, cj.format.NAME, cj.source, cj.files)
+                    pending[j] = pool.submit(
+                        _parse_safely, cj.path, cj.format.NAME, cj.source, cj.files, opts.limits
+                    )
             try:
                 parsed: ParsedList | EmbargoError = pending.pop(i).result()
             except Exception as exc:  # a worker died (e.g. out of memory)
                 parsed = ListFormatError(c.path, f"parser process failed: {type(exc).__name__}: {exc}")
-            yield ingest_candidate(store, c, as_of=as_of, force=force, parsed=parsed)
+            yield store_one(c, parsed)
 
 
 __all__ = [

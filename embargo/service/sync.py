@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from embargo.errors import FetchError
-from embargo.fetch import FetchResult, Progress, fetch_all
+from embargo.fetch import FetchResult, Pace, Progress, fetch_all
 from embargo.service.ingest import Candidate, Outcome, discover, ingest_paths, parse_candidate
 from embargo.sources.base import SourceInfo
 from embargo.sources.catalog import SOURCES
@@ -31,7 +31,7 @@ class SyncResult:
 
     @property
     def ok(self) -> bool:
-        return self.fetch.ok and all(o.status != "refused" for o in self.outcomes)
+        return self.fetch.ok and all(o.status not in ("refused", "held") for o in self.outcomes)
 
     def line(self) -> str:
         if not self.fetch.ok:
@@ -74,7 +74,10 @@ def sync(
     backoff: float = 1.0,
     progress: Progress | None = None,
     on_result: Callable[[SyncResult], None] | None = None,
+    pace: Pace | None = None,
 ) -> list[SyncResult]:
+    """Download each source (each file within ``pace``: total time and minimum rate), then ingest it.
+    A result is not ``ok`` when its download failed or a file was refused or held."""
     infos: list[SourceInfo] = []
     for name in sources or SOURCES:
         if name not in SOURCES:
@@ -90,6 +93,7 @@ def sync(
         backoff=backoff,
         validate=validate_download,
         progress=progress,
+        pace=pace,
     )
     for fr in fetched:
         res = SyncResult(fr.source, fr)

@@ -43,6 +43,7 @@ from embargo.model.entity import Entity, Identifier, Name, NameKind, Sanction, S
 from embargo.sources.base import ParsedList, Record, UsageTracker
 from embargo.sources.catalog import SOURCES
 from embargo.sources.sectors import sectors_for
+from embargo.sources.xml_stream import refuse_doctype
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
 
@@ -91,6 +92,8 @@ def _records(path: Path) -> list[dict[str, str]]:
         events = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False, no_network=True)
         for event, el in events:
             if event == "start":
+                if n == 0:
+                    refuse_doctype(path, el)
                 if n == 0 and el.getparent() is None and el.tag != "data-set":
                     raise ListFormatError(
                         path, f"not a SEMA list: root element <{el.tag}>, expected <data-set>"

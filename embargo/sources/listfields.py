@@ -27,6 +27,7 @@ import yaml
 from embargo.model import Address, Entity, Identifier, Name, Sanction, make_entity
 from embargo.model.entity import IdType, Schema
 from embargo.sources.base import ListFormatError
+from embargo.sources.limits import check_cells, check_xlsx
 from embargo.sources.sectors import sectors_for
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
@@ -434,17 +435,20 @@ def xlsx_rows(path: Path) -> Iterator[tuple[str, list[str | None]]]:
     """The first sheet's rows as text cells, ``("row N", cells)``; any read error -> ListFormatError."""
     import openpyxl
 
+    check_xlsx(path)  # sizes, ratio, shared strings and the sheet's extent, before openpyxl loads it
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML, key and value errors alike
         raise ListFormatError(
             path, f"not a readable XLSX workbook, truncated or corrupted ({_why(exc)})"
         ) from exc
-    n = 0
+    n = cells = 0
     try:
         if not wb.worksheets:
             raise ListFormatError(path, "the workbook has no sheet")
         for n, row in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
+            cells += len(row)
+            check_cells(path, cells)
             yield f"row {n}", [(v.strip() or None) if type(v) is str else cell_text(v) for v in row]
     except ListFormatError:
         raise

@@ -31,7 +31,8 @@ from embargo.text.dates import parse_dates
 
 Flat = dict[str, list[Any]]
 _PROLOG = re.compile(
-    rb"^(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.:-]*)", re.S
+    rb"^(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*<([A-Za-z_][\w.:-]*)",
+    re.S,
 )
 
 
@@ -41,6 +42,18 @@ def root_tag(head: bytes) -> str | None:
     if m is None:
         return None
     return m.group(1).decode("ascii", "replace").rsplit(":", 1)[-1]
+
+
+def refuse_doctype(path: Path | str, root: Any) -> None:
+    """Refuse a file with a DOCTYPE (and so any entity declaration): official lists have none, and a
+    document type is how entity expansion and external references get in. Call on the root element."""
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise ListFormatError(
+            path,
+            "the XML has a DOCTYPE or entity declarations, which no official list has: refused",
+            "line 1",
+        )
 
 
 def iso_date(value: str | None) -> str | None:
@@ -96,6 +109,7 @@ def stream(
             if event == "start":
                 level += 1
                 if level == 1:
+                    refuse_doctype(path, el)
                     qname = etree.QName(el)
                     if qname.localname != root:
                         raise ListFormatError(

@@ -1,6 +1,6 @@
 """Versioned store of list publications and entity states."""
 
-from embargo.store.base import Membership, NewVersion, Store, Version
+from embargo.store.base import Encoded, Membership, NewVersion, Store, Version, encode
 from embargo.store.sqlite import SQLiteStore
 
-__all__ = ["Membership", "NewVersion", "SQLiteStore", "Store", "Version"]
+__all__ = ["Encoded", "Membership", "NewVersion", "SQLiteStore", "Store", "Version", "encode"]

@@ -7,11 +7,12 @@ set of ``(entity_id, state_hash)`` pairs and history is set arithmetic between v
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from embargo.model import Entity
+from embargo.model import Entity, canonical_json
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,14 @@ class Version:
     ingested_at: str
     warnings: tuple[str, ...] = ()
     unconsumed: dict[str, int] = field(default_factory=dict)
+    # why the change policy held this version back (None: never held); a held version is not in
+    # force until released: screening, diffs, history and as-of never see it
+    hold_reason: str | None = None
+    released_at: str | None = None
+
+    @property
+    def held(self) -> bool:
+        return self.hold_reason is not None and self.released_at is None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,7 +54,42 @@ class Version:
             "ingested_at": self.ingested_at,
             "warnings": list(self.warnings),
             "unconsumed": dict(self.unconsumed),
+            "held": self.held,
+            "hold_reason": self.hold_reason,
+            "released_at": self.released_at,
         }
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A publication's entities as stored: (state hash, entity id, canonical JSON) rows and the
+    publication's content hash. Ingest computes it once to recognise a publication already seen."""
+
+    rows: tuple[tuple[str, str, bytes], ...]
+    content_hash: str
+
+    def members(self) -> dict[str, str]:
+        return {eid: h for h, eid, _ in self.rows}
+
+
+def encode(entities: Iterable[Entity]) -> Encoded:
+    rows = []
+    for e in entities:
+        data = canonical_json(e)
+        rows.append((state_hash(data), e.id, data))
+    return Encoded(tuple(rows), content_hash_of((eid, h) for h, eid, _ in rows))
+
+
+def state_hash(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def content_hash_of(pairs: Iterable[tuple[str, str]]) -> str:
+    """Canonical hash of a publication: its sorted (entity id, state hash) pairs."""
+    digest = hashlib.sha256()
+    for eid, h in sorted(pairs):
+        digest.update(f"{eid}\t{h}\n".encode())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -62,6 +106,8 @@ class NewVersion:
     declared_count: int | None = None
     warnings: tuple[str, ...] = ()
     unconsumed: dict[str, int] = field(default_factory=dict)
+    hold_reason: str | None = None  # store it held back, not in force (see Version.hold_reason)
+    encoded: Encoded | None = None  # the entities already encoded (else the store encodes them)
 
 
 @dataclass(frozen=True)
@@ -78,8 +124,12 @@ class Store(Protocol):
         (same source, publish date and content hash) is not stored twice: created is False."""
         ...
 
-    def versions(self, source: str | None = None) -> list[Version]:
-        """Versions ordered by (source, publish_date, id)."""
+    def versions(self, source: str | None = None, *, include_held: bool = False) -> list[Version]:
+        """Versions in force (and held ones too with ``include_held``), by (source, publish_date, id)."""
+        ...
+
+    def release(self, version_id: int) -> Version:
+        """Put a held version in force (StoreError if it is not held)."""
         ...
 
     def version(self, version_id: int) -> Version: ...

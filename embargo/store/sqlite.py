@@ -6,17 +6,19 @@ Each ``add_version`` is one ``BEGIN IMMEDIATE`` transaction in WAL mode, so a cr
 
 from __future__ import annotations
 
-import hashlib
+import errno
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 
-from embargo.errors import StoreError
-from embargo.model import Entity, canonical_json, entity_from_dict
-from embargo.store.base import Membership, NewVersion, Version
+from embargo.errors import DiskFullError, StoreError
+from embargo.model import Entity, entity_from_dict
+from embargo.store.base import Membership, NewVersion, Version, content_hash_of, encode
+
+__all__ = ["SQLiteStore", "content_hash_of"]  # content_hash_of: kept importable from here
 
 SCHEMA_VERSION = "1"
 
@@ -36,6 +38,8 @@ CREATE TABLE IF NOT EXISTS versions (
     ingested_at TEXT NOT NULL,
     warnings TEXT NOT NULL,
     unconsumed TEXT NOT NULL,
+    hold_reason TEXT,
+    released_at TEXT,
     UNIQUE (source, publish_date, content_hash)
 );
 CREATE TABLE IF NOT EXISTS states (
@@ -62,14 +66,32 @@ CREATE UNIQUE INDEX IF NOT EXISTS entities_source_id ON entities (source, source
 
 _VERSION_COLS = (
     "id, source, publish_date, date_origin, content_hash, format, label, files, entity_count, "
-    "declared_count, ingested_at, warnings, unconsumed"
+    "declared_count, ingested_at, warnings, unconsumed, hold_reason, released_at"
 )
+_IN_FORCE = "(hold_reason IS NULL OR released_at IS NOT NULL)"
+# columns added since schema 1 was first written: added in place to an older store
+_ADDED_COLUMNS = (("versions", "hold_reason", "TEXT"), ("versions", "released_at", "TEXT"))
+_DISK_FULL = ("database or disk is full", "disk i/o error")
 
 
 def _row_to_version(row: sqlite3.Row | tuple[object, ...]) -> Version:
-    (vid, source, pdate, origin, chash, fmt, label, files, count, declared, at, warnings, unconsumed) = tuple(
-        row
-    )
+    (
+        vid,
+        source,
+        pdate,
+        origin,
+        chash,
+        fmt,
+        label,
+        files,
+        count,
+        declared,
+        at,
+        warnings,
+        unconsumed,
+        hold,
+        rel,
+    ) = tuple(row)
     return Version(
         id=int(vid),
         source=str(source),
@@ -84,6 +106,8 @@ def _row_to_version(row: sqlite3.Row | tuple[object, ...]) -> Version:
         ingested_at=str(at),
         warnings=tuple(orjson.loads(warnings)),
         unconsumed=dict(orjson.loads(unconsumed)),
+        hold_reason=None if hold is None else str(hold),
+        released_at=None if rel is None else str(rel),
     )
 
 
@@ -101,6 +125,10 @@ class SQLiteStore:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA busy_timeout=30000")
             self.conn.executescript(_DDL)
+            for table, column, kind in _ADDED_COLUMNS:
+                have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             cur = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'")
             row = cur.fetchone()
             if row is None:
@@ -116,11 +144,20 @@ class SQLiteStore:
 
     # -- writing ---------------------------------------------------------------------------
     def add_version(self, new: NewVersion) -> tuple[Version, bool]:
-        rows: list[tuple[str, str, bytes]] = []
-        for e in new.entities:
-            data = canonical_json(e)
-            rows.append((_hash(data), e.id, data))
-        content_hash = content_hash_of((eid, h) for h, eid, _ in rows)
+        try:
+            return self._add_version(new)
+        except sqlite3.OperationalError as exc:
+            if any(s in str(exc).lower() for s in _DISK_FULL):
+                raise DiskFullError(f"{self.path}: disk full, the version was not stored ({exc})") from exc
+            raise
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise DiskFullError(f"{self.path}: disk full, the version was not stored ({exc})") from exc
+            raise
+
+    def _add_version(self, new: NewVersion) -> tuple[Version, bool]:
+        enc = new.encoded or encode(new.entities)
+        rows, content_hash = enc.rows, enc.content_hash
         cur = self.conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
@@ -134,8 +171,8 @@ class SQLiteStore:
             at = datetime.now(UTC).isoformat(timespec="seconds")
             cur.execute(
                 "INSERT INTO versions (source, publish_date, date_origin, content_hash, format, label, files,"
-                " entity_count, declared_count, ingested_at, warnings, unconsumed)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " entity_count, declared_count, ingested_at, warnings, unconsumed, hold_reason)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     new.source,
                     new.publish_date,
@@ -149,32 +186,13 @@ class SQLiteStore:
                     at,
                     orjson.dumps(list(new.warnings)).decode(),
                     orjson.dumps(new.unconsumed, option=orjson.OPT_SORT_KEYS).decode(),
+                    new.hold_reason,
                 ),
             )
             vid = cur.lastrowid
             assert vid is not None
             ents = [(e.id, e.source, e.source_id, e.schema, e.caption) for e in new.entities]
-            cur.executemany("INSERT OR IGNORE INTO states (hash, entity_id, data) VALUES (?,?,?)", rows)
-            cur.executemany(
-                "INSERT INTO members (version_id, entity_id, hash) VALUES (?,?,?)",
-                ((vid, eid, h) for h, eid, _ in rows),
-            )
-            # entities: the newest version's caption/schema wins
-            latest = cur.execute(
-                "SELECT MAX(publish_date) FROM versions WHERE source=? AND id<>?", (new.source, vid)
-            ).fetchone()[0]
-            if latest is None or new.publish_date >= latest:
-                cur.executemany(
-                    "INSERT INTO entities (entity_id, source, source_id, schema, caption) VALUES (?,?,?,?,?)"
-                    " ON CONFLICT(entity_id) DO UPDATE SET schema=excluded.schema, caption=excluded.caption",
-                    ents,
-                )
-            else:
-                cur.executemany(
-                    "INSERT OR IGNORE INTO entities (entity_id, source, source_id, schema, caption)"
-                    " VALUES (?,?,?,?,?)",
-                    ents,
-                )
+            self._index_entities(cur, new, vid, rows, ents)
             row = cur.execute(f"SELECT {_VERSION_COLS} FROM versions WHERE id=?", (vid,)).fetchone()
             cur.execute("COMMIT")
         except BaseException:
@@ -183,16 +201,55 @@ class SQLiteStore:
             raise
         return _row_to_version(row), True
 
-    # -- reading ---------------------------------------------------------------------------
-    def versions(self, source: str | None = None) -> list[Version]:
-        if source is None:
-            rows = self.conn.execute(
-                f"SELECT {_VERSION_COLS} FROM versions ORDER BY source, publish_date, id"
-            ).fetchall()
+    @staticmethod
+    def _index_entities(
+        cur: sqlite3.Cursor,
+        new: NewVersion,
+        vid: int,
+        rows: tuple[tuple[str, str, bytes], ...],
+        ents: Sequence[tuple[str, str, str, str, str]],
+    ) -> None:
+        cur.executemany("INSERT OR IGNORE INTO states (hash, entity_id, data) VALUES (?,?,?)", rows)
+        cur.executemany(
+            "INSERT INTO members (version_id, entity_id, hash) VALUES (?,?,?)",
+            ((vid, eid, h) for h, eid, _ in rows),
+        )
+        # entities: the newest version's caption/schema wins (a held version's only once released)
+        latest = cur.execute(
+            f"SELECT MAX(publish_date) FROM versions WHERE source=? AND id<>? AND {_IN_FORCE}",
+            (new.source, vid),
+        ).fetchone()[0]
+        if new.hold_reason is None and (latest is None or new.publish_date >= latest):
+            cur.executemany(
+                "INSERT INTO entities (entity_id, source, source_id, schema, caption) VALUES (?,?,?,?,?)"
+                " ON CONFLICT(entity_id) DO UPDATE SET schema=excluded.schema, caption=excluded.caption",
+                ents,
+            )
         else:
-            rows = self.conn.execute(
-                f"SELECT {_VERSION_COLS} FROM versions WHERE source=? ORDER BY publish_date, id", (source,)
-            ).fetchall()
+            cur.executemany(
+                "INSERT OR IGNORE INTO entities (entity_id, source, source_id, schema, caption) VALUES (?,?,?,?,?)",
+                ents,
+            )
+
+    def release(self, version_id: int) -> Version:
+        v = self.version(version_id)
+        if not v.held:
+            raise StoreError(f"version {version_id} ({v.source}, {v.label}) is not held")
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        self.conn.execute("UPDATE versions SET released_at=? WHERE id=?", (at, version_id))
+        return self.version(version_id)
+
+    # -- reading ---------------------------------------------------------------------------
+    def versions(self, source: str | None = None, *, include_held: bool = False) -> list[Version]:
+        where = [] if include_held else [_IN_FORCE]
+        args: tuple[str, ...] = ()
+        if source is not None:
+            where.append("source=?")
+            args = (source,)
+        cond = f" WHERE {' AND '.join(where)}" if where else ""
+        rows = self.conn.execute(
+            f"SELECT {_VERSION_COLS} FROM versions{cond} ORDER BY source, publish_date, id", args
+        ).fetchall()
         return [_row_to_version(r) for r in rows]
 
     def version(self, version_id: int) -> Version:
@@ -202,7 +259,9 @@ class SQLiteStore:
         return _row_to_version(row)
 
     def sources(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT DISTINCT source FROM versions ORDER BY source")]
+        """Sources with a version in force."""
+        q = f"SELECT DISTINCT source FROM versions WHERE {_IN_FORCE} ORDER BY source"
+        return [r[0] for r in self.conn.execute(q)]
 
     def members(self, version_id: int) -> dict[str, str]:
         return dict(
@@ -260,15 +319,3 @@ class SQLiteStore:
 
     def close(self) -> None:
         self.conn.close()
-
-
-def _hash(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
-
-
-def content_hash_of(pairs: Iterable[tuple[str, str]]) -> str:
-    """Canonical hash of a publication: its sorted (entity id, state hash) pairs."""
-    digest = hashlib.sha256()
-    for eid, h in sorted(pairs):
-        digest.update(f"{eid}\t{h}\n".encode())
-    return digest.hexdigest()

@@ -339,14 +339,15 @@ def test_companion_cut_mid_row_is_refused(tmp_path: Path) -> None:
     assert err.value.path.endswith("alt.csv")
 
 
-def test_companion_rows_that_resolve_nowhere_are_warnings(tmp_path: Path) -> None:
+def test_companion_rows_that_resolve_nowhere_are_refused(tmp_path: Path) -> None:
+    """Every add.csv/alt.csv row names an ent_num of sdn.csv (checked on both real triplets): one that
+    does not means sdn.csv lost rows or the files are of different publications (issue 15)."""
     raw = (SDN_FIX / "add.csv").read_bytes().rstrip(b"\x1a")
     path = _broken(tmp_path, "add.csv", raw + b'999999,1,"Street 1","Town","Iran",-0- \r\n\x1a')
-    parsed = csv_format.parse(path, "us_ofac_sdn")
-    assert len(parsed.entities) == 14
-    assert any(
-        "add.csv: 1 rows name an ent_num that is not in sdn.csv (e.g. 999999)" in w for w in parsed.warnings
-    )
+    with pytest.raises(
+        ListFormatError, match=r"1 rows name an ent_num that is not in sdn.csv \(e.g. 999999\)"
+    ):
+        csv_format.parse(path, "us_ofac_sdn")
 
 
 def test_sdn_csv_alone_parses(tmp_path: Path) -> None:
@@ -370,7 +371,7 @@ def test_every_sdn_csv_reads_whole(lists_dir: Path, folder: str) -> None:
     """All 32 publications: every row reads with 12 columns, 0x1A present, count = MANIFEST."""
     path = lists_dir / "us_ofac_sdn" / folder / "sdn.csv"
     warnings: list[str] = []
-    rows = list(csv_format._rows(path, csv_format.MAIN_COLUMNS, warnings, main=True))
+    rows = list(csv_format._rows(path, csv_format.MAIN_COLUMNS, warnings, whole=True))
     assert len(rows) == COUNTS[folder][0]
     assert len({r["ent_num"] for _, r in rows}) == len(rows)
     assert warnings == []

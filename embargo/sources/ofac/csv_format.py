@@ -111,7 +111,7 @@ def _parse(path: Path, source: str) -> ParsedList:
     info = source_info(source)
     warnings: list[str] = []
     entries: dict[str, _Entry] = {}
-    for line, rec in _rows(path, MAIN_COLUMNS, warnings, main=True):
+    for line, rec in _rows(path, MAIN_COLUMNS, warnings, whole=True):
         ent = rec["ent_num"]
         if ent in entries:
             raise ListFormatError(
@@ -129,17 +129,22 @@ def _parse(path: Path, source: str) -> ParsedList:
         kind = next(k for k, name in kinds.items() if name == comp.name.lower())
         files.append(comp)
         orphans = Counter[str]()
-        for _line, rec in _rows(comp, COMPANION_COLUMNS[kind], warnings, main=False):
+        # add/alt carry addresses and aliases: cut, they strip parties, so they are held to the main
+        # file's standard; the comments file only continues Remarks (one real copy lacks its 0x1A)
+        for _line, rec in _rows(comp, COMPANION_COLUMNS[kind], warnings, whole=kind != "comments"):
             entry = entries.get(rec["ent_num"])
             if entry is None:
                 orphans[rec["ent_num"]] += 1
                 continue
             entry.companions[kind].append(rec)
         if orphans:
+            # every companion row refers to a main-file entry: one that does not means the main file
+            # lost rows (cut, then re-terminated) or the files are of different publications
             sample = ", ".join(sorted(orphans, key=int)[:5])
-            warnings.append(
-                f"{comp.name}: {sum(orphans.values())} rows name an ent_num that is not in {path.name} "
-                f"(e.g. {sample}); ignored"
+            raise ListFormatError(
+                comp,
+                f"{sum(orphans.values())} rows name an ent_num that is not in {path.name} (e.g. {sample}): "
+                f"{path.name} is cut or the files are of different publications",
             )
 
     trackers: dict[str, UsageTracker] = defaultdict(UsageTracker)
@@ -174,9 +179,10 @@ def _parse(path: Path, source: str) -> ParsedList:
 
 
 def _rows(
-    path: Path, columns: tuple[str, ...], warnings: list[str], *, main: bool
+    path: Path, columns: tuple[str, ...], warnings: list[str], *, whole: bool
 ) -> Iterator[tuple[int, Record]]:
-    """(line number, record) for each row; ``-0-`` becomes None."""
+    """(line number, record) for each row; ``-0-`` becomes None. A file that must be ``whole`` is
+    refused without its 0x1A; another is read as far as it goes, with a warning."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -184,9 +190,13 @@ def _rows(
     if not data.strip(b"\x1a\r\n "):
         raise ListFormatError(path, f"empty file ({len(data)} bytes): an empty or failed download")
     last_line = data.count(b"\n") + (0 if data.rstrip(EOF_MARK).endswith(b"\n") else 1)
+    if not data.removesuffix(EOF_MARK).endswith(b"\n"):
+        raise ListFormatError(
+            path, "the last row has no line end: the file is truncated (cut mid-row)", f"line {last_line}"
+        )
     if data.endswith(EOF_MARK):
         data = data[:-1]
-    elif main:
+    elif whole:
         raise ListFormatError(
             path,
             "no end-of-file marker (0x1A) after the last row: the file is truncated",
@@ -194,10 +204,6 @@ def _rows(
         )
     else:
         warnings.append(f"{path.name}: no end-of-file marker (0x1A); read as far as it goes")
-    if not data.endswith(b"\n"):
-        raise ListFormatError(
-            path, "the last row has no line end: the file is cut mid-row", f"line {last_line}"
-        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

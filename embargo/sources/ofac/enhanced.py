@@ -26,6 +26,7 @@ from lxml import etree
 from embargo.errors import ListFormatError
 from embargo.model.entity import Name, NameKind
 from embargo.sources.base import ParsedList, Record
+from embargo.sources.limits import check_zip
 from embargo.sources.ofac.xml_common import (
     SCHEMAS,
     Draft,
@@ -40,6 +41,7 @@ from embargo.sources.ofac.xml_common import (
     root_name,
     sanction_type_rule,
 )
+from embargo.sources.xml_stream import refuse_doctype
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
 
@@ -115,6 +117,7 @@ def _open(path: Path, stack: ExitStack) -> tuple[IO[bytes], str]:
         raise ListFormatError(path, "empty file (0 bytes)")
     if not (magic.startswith(b"PK") or path.suffix.lower() == ".zip"):
         return stack.enter_context(path.open("rb")), path.name
+    check_zip(path)  # a zip bomb is refused before a byte is expanded
     try:
         zf = stack.enter_context(zipfile.ZipFile(path))
         members = sorted(n for n in zf.namelist() if _MEMBER.search(n))
@@ -167,6 +170,8 @@ class _Parser:
         ):
             if event == "start":
                 depth += 1
+                if depth == 1:
+                    refuse_doctype(self.path, el)
                 if depth == 1 and localname(el) != "sanctionsData":
                     raise ListFormatError(
                         self.path, f"root element is <{localname(el)}>, not <sanctionsData>"

@@ -35,6 +35,7 @@ from embargo.sources.ofac.xml_common import (
     root_name,
     texts,
 )
+from embargo.sources.xml_stream import refuse_doctype
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
 
@@ -101,6 +102,7 @@ def parse(path: Path, source: str) -> ParsedList:
             if event == "start":
                 depth += 1
                 if root is None:
+                    refuse_doctype(path, el)
                     root = localname(el)
                     if root != "sdnList":
                         raise ListFormatError(path, f"root element is <{root}>, not OFAC's <sdnList>")
