@@ -26,7 +26,6 @@ from embargo.match.names import compiled_scoring
 from embargo.match.types import Match, Query
 from embargo.model import Entity
 
-
 SOURCE_WIDEN = 4  # candidates retrieved per one kept, when only some lists are asked for
 
 

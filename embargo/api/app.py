@@ -75,6 +75,7 @@ def create_app(db: Path | None, *, keys_required: bool | None = None, max_body: 
     try:  # the web page, when it is installed
         web = importlib.import_module("embargo.web.routes")
         app.include_router(web.router)
+        app.include_router(web.login_router)
     except (ImportError, AttributeError):
         pass
     _errors(app)
