@@ -39,7 +39,8 @@ def post_search(client: TestClient, fields: dict[str, str]) -> httpx.Response:
     form = client.get("/ui")
     found = re.search(r'name="csrf" value="([^"]+)"', form.text)
     assert found, form.text[:500]
-    return client.post("/ui", data={**fields, "csrf": found.group(1)})
+    answer: httpx.Response = client.post("/ui", data={**fields, "csrf": found.group(1)})
+    return answer
 
 
 def make_app(db: Path) -> FastAPI:
