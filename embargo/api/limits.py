@@ -51,12 +51,12 @@ def check_match_queries(queries: Mapping[str, Mapping[str, Any]]) -> None:
             count += len(vals)
             if prop in NAME_PROPS:
                 names += len(vals)
+        if names > MAX_NAMES:
+            raise HTTPException(422, f"{where} has {names} names; the limit is {MAX_NAMES} per query")
         if count > MAX_VALUES:
             raise HTTPException(
                 422, f"{where} has {count} property values; the limit is {MAX_VALUES} per query"
             )
-        if names > MAX_NAMES:
-            raise HTTPException(422, f"{where} has {names} names; the limit is {MAX_NAMES} per query")
         total += names
     if total > MAX_REQUEST_NAMES:
         raise HTTPException(

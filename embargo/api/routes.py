@@ -133,7 +133,7 @@ def reload(request: Request) -> StatusResponse:
 
 
 @health.get("/healthz", summary="The process is up")
-def healthz() -> StatusResponse:
+async def healthz() -> StatusResponse:  # on the event loop: it answers while screenings run in threads
     return StatusResponse()
 
 
