@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -14,8 +15,10 @@ def make_private(path: Path | str) -> None:
     text = str(path)
     if text == ":memory:" or text.startswith("file:"):
         return
-    fd = os.open(text, os.O_RDWR | os.O_CREAT, 0o600)
-    os.close(fd)
+    # O_EXCL: an existing file is never opened here, since closing a descriptor of a database file drops
+    # every POSIX lock this process's SQLite connections hold on it
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(text, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
     for suffix in SIDECARS:
         try:
             mode = os.stat(text + suffix).st_mode & 0o777

@@ -115,7 +115,9 @@ class ServerProcess:
             str(self.port),
             *args,
         ]
-        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.log = db.with_name(f"serve-{self.port}.log")
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 120.0) -> None:
         end = time.monotonic() + timeout

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -30,7 +31,7 @@ def app_client(fresh_db: Path, ready: Callable[[TestClient], None]) -> Iterator[
         yield c
 
 
-def rows(client: TestClient) -> list[dict[str, object]]:
+def rows(client: TestClient) -> list[dict[str, Any]]:
     keys: KeyStore = client.app.state.embargo.keys  # type: ignore[attr-defined]
     return keys.audit_rows()
 

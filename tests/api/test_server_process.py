@@ -120,7 +120,7 @@ def test_healthz_answers_while_big_matches_run(api_db: Path, serve: Callable[...
     huge = big_match(0, names=300, words=6)
     started = time.monotonic()
     r = httpx.post(f"{url}/match/default", json=huge, headers=headers, timeout=120)
-    assert r.status_code == 422 and "names" in r.json()["detail"]
+    assert r.status_code == 422 and "names" in r.json()["detail"], server.log.read_text()  # type: ignore[attr-defined]
     assert time.monotonic() - started < 5
 
     loader = threading.Thread(target=load, args=(lambda i: big_match(i, names=4),))
