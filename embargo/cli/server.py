@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from embargo.api.keys import KeyStore
 
 from embargo.api.server import HEADER_TIMEOUT, KEEP_ALIVE, LIMIT_CONCURRENCY, is_loopback, uvicorn_options
 from embargo.cli.base import (
@@ -24,6 +30,18 @@ keys_app = typer.Typer(
     help="API keys for `embargo serve` (stored hashed; a key is shown once).", no_args_is_help=True
 )
 app.add_typer(keys_app, name="keys")
+
+
+@contextmanager
+def key_store(db: Path | None) -> Iterator[KeyStore]:
+    """The key, user and audit tables of the store at ``db`` (default: the usual store)."""
+    from embargo.api.keys import KeyStore
+
+    keys = KeyStore(db or default_db())
+    try:
+        yield keys
+    finally:
+        keys.close()
 
 
 @app.command("serve")
@@ -57,18 +75,13 @@ def serve_cmd(
 
     import uvicorn
 
-    from embargo.api.keys import KeyStore
-
     path = db or default_db()
     os.environ["EMBARGO_DB"] = str(path)
     os.environ["EMBARGO_HEADER_TIMEOUT"] = str(header_timeout)
     if require_keys:
         os.environ["EMBARGO_REQUIRE_KEYS"] = "1"
-    keys = KeyStore(path)
-    try:
+    with key_store(path) as keys:
         open_to_all = not require_keys and not keys.any_keys()
-    finally:
-        keys.close()
     if open_to_all and not is_loopback(host):
         err.print(
             f"[yellow]warning:[/] serving on {host} with no API key or user: anyone who can reach it may "
@@ -97,13 +110,8 @@ def keys_create(
     json: JsonOpt = False,
 ) -> None:
     """Create an API key and print it (once: only its salted hash is stored)."""
-    from embargo.api.keys import KeyStore
-
-    keys = KeyStore(db or default_db())
-    try:
+    with key_store(db) as keys:
         key, secret = keys.create(scope, label)
-    finally:
-        keys.close()
     if json:
         emit_json({**key.to_dict(), "key": secret})
         return
@@ -116,13 +124,8 @@ def keys_list(db: DbOpt = None, json: JsonOpt = False) -> None:
     """API keys (ids, scopes, labels, when created and revoked; never the keys themselves)."""
     from rich.table import Table
 
-    from embargo.api.keys import KeyStore
-
-    keys = KeyStore(db or default_db())
-    try:
+    with key_store(db) as keys:
         rows = [k.to_dict() for k in keys.list_keys()]
-    finally:
-        keys.close()
     if json:
         emit_json(rows)
         return
@@ -141,13 +144,8 @@ def keys_revoke(
     json: JsonOpt = False,
 ) -> None:
     """Revoke an API key: requests carrying it get 401 from then on."""
-    from embargo.api.keys import KeyStore
-
-    keys = KeyStore(db or default_db())
-    try:
+    with key_store(db) as keys:
         key = keys.revoke(key_id)
-    finally:
-        keys.close()
     if json:
         emit_json(key.to_dict())
     else:
@@ -171,17 +169,12 @@ def users_create(
     json: JsonOpt = False,
 ) -> None:
     """Create a web user; the password is asked for twice (or read from stdin with --password-stdin)."""
-    from embargo.api.keys import KeyStore
-
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    keys = KeyStore(db or default_db())
-    try:
+    with key_store(db) as keys:
         user = keys.create_user(name, password)
-    finally:
-        keys.close()
     if json:
         emit_json(user.to_dict())
     else:
@@ -193,13 +186,8 @@ def users_list(db: DbOpt = None, json: JsonOpt = False) -> None:
     """Web users (names, when created and disabled; never a password)."""
     from rich.table import Table
 
-    from embargo.api.keys import KeyStore
-
-    keys = KeyStore(db or default_db())
-    try:
+    with key_store(db) as keys:
         rows = [u.to_dict() for u in keys.list_users()]
-    finally:
-        keys.close()
     if json:
         emit_json(rows)
         return
@@ -218,13 +206,8 @@ def users_disable(
     json: JsonOpt = False,
 ) -> None:
     """Disable a web user and end their sessions (the name stays, so the audit log keeps its meaning)."""
-    from embargo.api.keys import KeyStore
-
-    keys = KeyStore(db or default_db())
-    try:
+    with key_store(db) as keys:
         user = keys.disable_user(name)
-    finally:
-        keys.close()
     if json:
         emit_json(user.to_dict())
     else:
@@ -255,15 +238,10 @@ def audit_cmd(
     from rich.table import Table
     from rich.text import Text
 
-    from embargo.api.keys import KeyStore
-
     if since is not None:
         check_date(since[:10])
-    keys = KeyStore(db or default_db())
-    try:
+    with key_store(db) as keys:
         rows = keys.audit_rows(since, limit)
-    finally:
-        keys.close()
     if json:
         emit_json(rows)
         return
@@ -292,13 +270,8 @@ def audit_cmd(
 def audit_verify(db: DbOpt = None, json: JsonOpt = False) -> None:
     """Check the audit log's hash chain: exit 1 and name the first broken link when a row was deleted,
     changed or inserted behind the log's back."""
-    from embargo.api.keys import KeyStore
-
-    keys = KeyStore(db or default_db())
-    try:
+    with key_store(db) as keys:
         report = keys.verify_audit()
-    finally:
-        keys.close()
     if json:
         emit_json({**asdict(report), "ok": report.ok})
     else:
