@@ -26,6 +26,8 @@ from embargo.match.names import compiled_scoring
 from embargo.match.types import Match, Query
 from embargo.model import Entity
 
+SOURCE_WIDEN = 4  # candidates retrieved per one kept, when only some lists are asked for
+
 
 class Screener:
     """Screens queries against an in-memory index of entities."""
@@ -61,19 +63,23 @@ class Screener:
         limit: int = 10,
         algorithm: str | None = None,
         matches_only: bool = False,
+        sources: frozenset[str] | None = None,
     ) -> list[Match]:
         """Candidates scored and explained, best first; ``match`` is score >= threshold.
         Results down to a score of 0.5 (or the threshold, if lower) are given; ``matches_only``: only
-        the matches (a batch that writes alerts only spares explaining the rest)."""
+        the matches (a batch that writes alerts only spares explaining the rest). ``sources``: only
+        entities of these lists (the candidates are filtered, on the one index: a score is the same
+        whichever lists are asked for, since names are weighed by their rarity over every list)."""
         q = Query.of(query) if isinstance(query, str) else query
         algo = _algorithm(algorithm) if algorithm else self.algorithm
         cut = algo.threshold if threshold is None else threshold
         pq = PreparedQuery.of(q)
         idx = self.index
+        wide = algo.candidates if sources is None else algo.candidates * SOURCE_WIDEN
         found = (
             idx.candidate_names(
                 pq.names,
-                limit=algo.candidates,
+                limit=wide,
                 keep_ratio=algo.keep_ratio,
                 joined=algo.joined_retrieval,
                 form_words=algo.form_words_vote,
@@ -81,10 +87,14 @@ class Screener:
             if pq.names
             else []
         )
+        if sources is not None:  # retrieval went wider, so the lists asked for still get their share
+            found = [c for c in found if idx.entities[c[0]].source in sources][: algo.candidates]
         hits: dict[int, list[tuple[str, str]]] = {}
         for value in q.identifiers:
             for e in idx.by_identifier(value):
                 ent = idx.entities[e]
+                if sources is not None and ent.source not in sources:
+                    continue
                 listed = next((i.value for i in ent.identifiers if _same_id(i.value, value)), value)
                 hits.setdefault(e, []).append((value, listed))
         # each candidate with the names to score: those that drew votes, all of them for an identifier hit

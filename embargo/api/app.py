@@ -1,26 +1,35 @@
 """The FastAPI application: routes, the body cap, JSON errors and the audit log.
 
 Every error is ``{"detail": "..."}`` with a 4xx status (413 for a body over the cap, 400 for malformed
-JSON, 422 for a query that cannot be screened). Every request is written to the audit log.
+JSON, 422 for a query that cannot be screened). Every request is written to the audit log before its
+answer leaves (503 when it cannot be written). The OpenAPI page and schema need a key or a web login once
+keys or users exist.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
+import anyio
 import orjson
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from embargo.api import match, routes
-from embargo.api.context import ApiContext, JSONBytes
+from embargo.api.audit import AuditEntry
+from embargo.api.context import KEY_HELP, ApiContext, JSONBytes, require_reader
 from embargo.api.index import IndexHolder
 from embargo.api.keys import KeyStore
 from embargo.service import Service, default_db_path
@@ -53,8 +62,12 @@ def create_app(db: Path | None, *, keys_required: bool | None = None, max_body: 
         summary="Sanctions screening over official lists with their history; yente-compatible /match.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below, behind a key or a web login
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.embargo = ctx
+    _docs(app)
     app.include_router(routes.health)
     app.include_router(match.router)
     app.include_router(routes.router)
@@ -62,6 +75,7 @@ def create_app(db: Path | None, *, keys_required: bool | None = None, max_body: 
     try:  # the web page, when it is installed
         web = importlib.import_module("embargo.web.routes")
         app.include_router(web.router)
+        app.include_router(web.login_router)
     except (ImportError, AttributeError):
         pass
     _errors(app)
@@ -74,6 +88,18 @@ def app_from_env() -> FastAPI:
     db = os.environ.get("EMBARGO_DB")
     req = os.environ.get("EMBARGO_REQUIRE_KEYS")
     return create_app(Path(db) if db else None, keys_required=True if req == "1" else None)
+
+
+def _docs(app: FastAPI) -> None:
+    reader = [Depends(require_reader)]
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=reader)
+    def openapi() -> JSONBytes:
+        return JSONBytes(app.openapi())
+
+    @app.get("/docs", include_in_schema=False, dependencies=reader)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="embargo API")
 
 
 def _errors(app: FastAPI) -> None:
@@ -110,8 +136,52 @@ def _explain(errors: Any) -> str:
     return "; ".join(parts) + more
 
 
+# query-string parameters that would carry a credential: refused, and their values never logged
+SECRET_PARAMS = frozenset({"api_key", "apikey", "api-key", "key", "token", "access_token", "password"})
+CSP = (
+    "default-src 'none'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+BODY_TIMEOUT = 30.0  # seconds for a request body to arrive
+
+
+def redact(path: str, query_string: str) -> tuple[str, bool]:
+    """The request's path and query as the audit log keeps it (credential values replaced), and whether
+    the query string carried a credential."""
+    if not query_string:
+        return path, False
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    leaked = any(k.lower() in SECRET_PARAMS for k, _ in pairs)
+    if leaked:
+        query_string = urlencode([(k, "REDACTED" if k.lower() in SECRET_PARAMS else v) for k, v in pairs])
+    return f"{path}?{query_string}", leaked
+
+
+def _json_messages(status: int, detail: str, headers: dict[str, str] | None = None) -> list[Message]:
+    body = orjson.dumps({"detail": detail})
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    return [
+        {"type": "http.response.start", "status": status, "headers": raw},
+        {"type": "http.response.body", "body": body},
+    ]
+
+
+def _guard_headers(path: str, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Every answer: not cached (unless the route said otherwise, as the stylesheet does), not framed,
+    not sniffed; and outside the API's documentation (which loads Swagger UI), a strict CSP."""
+    have = {k.lower() for k, _ in headers}
+    extra = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY")]
+    extra += [(b"referrer-policy", b"no-referrer"), (b"cache-control", b"no-store")]
+    if path != "/docs":
+        extra.append((b"content-security-policy", CSP.encode()))
+    return headers + [(k, v) for k, v in extra if k not in have]
+
+
 class EdgeMiddleware:
-    """Caps the request body (413) and writes every request to the audit log (pure ASGI, so cheap)."""
+    """Caps the request body (413, 408 when it is too slow), refuses keys in the query string, and writes
+    every request to the audit log before its answer leaves: the answer is held until the row is
+    committed, and replaced by a 503 if it cannot be (pure ASGI, so cheap)."""
 
     def __init__(self, app: ASGIApp, ctx: ApiContext, max_body: int) -> None:
         self.app = app
@@ -123,31 +193,72 @@ class EdgeMiddleware:
             await self.app(scope, receive, send)
             return
         state: dict[str, Any] = scope.setdefault("state", {})
-        status = [500]
-
-        async def send_status(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
+        route, leaked = redact(scope.get("path", ""), scope.get("query_string", b"").decode("latin-1"))
+        if leaked:
+            messages = _json_messages(
+                401, f"API keys are accepted in headers only, never in the URL (it was not used): {KEY_HELP}"
+            )
+        else:
+            messages = await self._answer(scope, receive)
+        status = messages[0]["status"]
+        client = scope.get("client")
+        info = state.get("audit") or {}
+        entry = AuditEntry(
+            key_id=state.get("key_id"),
+            user=state.get("user"),
+            client=client[0] if client else None,
+            method=scope.get("method", ""),
+            route=route,
+            status=status,
+            query=info.get("query"),
+            versions=info.get("versions"),
+            scores=info.get("scores"),
+        )
+        try:
+            await asyncio.wrap_future(self.ctx.keys.audit_async(entry))
+        except Exception as exc:
+            logging.getLogger("embargo.api").error("audit log write failed: %s", exc)
+            messages = _json_messages(
+                503,
+                f"the audit log cannot be written ({exc}); the request was not answered",
+                {"Retry-After": "30"},
+            )
+        start = messages[0]
+        start["headers"] = _guard_headers(scope.get("path", ""), list(start.get("headers", [])))
+        for message in messages:
             await send(message)
 
+    async def _answer(self, scope: Scope, receive: Receive) -> list[Message]:
+        """The app's complete answer, held back (a response is small: JSON or a page)."""
         try:
-            body = await self._read(scope, receive)
-            if body is None:
-                status[0] = 413
-                await _reject(send, 413, f"the request body is larger than {self.max_body // 1024} KiB")
-                return
-            sent = False
+            with anyio.fail_after(BODY_TIMEOUT):
+                body = await self._read(scope, receive)
+        except TimeoutError:
+            return _json_messages(408, f"the request body did not arrive within {BODY_TIMEOUT:.0f} s")
+        if body is None:
+            return _json_messages(413, f"the request body is larger than {self.max_body // 1024} KiB")
+        sent = False
 
-            async def replay() -> Message:
-                nonlocal sent
-                if not sent:
-                    sent = True
-                    return {"type": "http.request", "body": body, "more_body": False}
-                return await receive()
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
 
-            await self.app(scope, replay, send_status)
-        finally:
-            self._audit(scope, state, status[0])
+        held: list[Message] = []
+
+        async def hold(message: Message) -> None:
+            held.append(message)
+
+        try:
+            await self.app(scope, replay, hold)
+        except Exception as exc:
+            logging.getLogger("embargo.api").exception("request failed")
+            return _json_messages(500, f"internal error: {type(exc).__name__} (the request was logged)")
+        if not held or held[0]["type"] != "http.response.start":
+            return _json_messages(500, "internal error: the app gave no answer (the request was logged)")
+        return held
 
     async def _read(self, scope: Scope, receive: Receive) -> bytes | None:
         for name, value in scope.get("headers", ()):
@@ -171,34 +282,3 @@ class EdgeMiddleware:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
-
-    def _audit(self, scope: Scope, state: dict[str, Any], status: int) -> None:
-        path = scope.get("path", "")
-        qs = scope.get("query_string", b"").decode("latin-1")
-        info = state.get("audit") or {}
-        try:
-            self.ctx.keys.audit(
-                key_id=state.get("key_id"),
-                method=scope.get("method", ""),
-                route=path + ("?" + qs if qs else ""),
-                status=status,
-                query=info.get("query"),
-                versions=info.get("versions"),
-                scores=info.get("scores"),
-            )
-        except Exception:  # an audit failure must not turn a served answer into a crash
-            import logging
-
-            logging.getLogger("embargo.api").exception("audit log write failed")
-
-
-async def _reject(send: Send, status: int, detail: str) -> None:
-    body = orjson.dumps({"detail": detail})
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

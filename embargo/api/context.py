@@ -1,4 +1,5 @@
-"""What every route shares: the index holder, the key store, the service; and the auth dependencies."""
+"""What every route shares: the index holder, the key store, the service, a thread limit for screening;
+and the auth dependencies (API keys in headers, web sessions in a cookie, the failed-credentials throttle)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 import orjson
+from anyio import CapacityLimiter
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from embargo.api.index import IndexHolder, Snapshot
-from embargo.api.keys import KeyStore
+from embargo.api.keys import ApiKey, KeyStore, Session
+from embargo.api.throttle import Throttle
 from embargo.service import Service
 
+T = TypeVar("T")
+SESSION_COOKIE = "embargo_session"
+SCREEN_THREADS = 4  # screenings at once per process; more wait their turn
 KEY_HELP = "send 'Authorization: ApiKey <key>' or 'X-API-Key: <key>' (see `embargo keys create`)"
 
 
@@ -32,9 +40,19 @@ class ApiContext:
     db: Path
     holder: IndexHolder
     keys: KeyStore
-    keys_required: bool | None  # None: required once any key exists
+    keys_required: bool | None  # None: required once any key or user exists
     service: Service
+    throttle: Throttle = field(default_factory=Throttle)
+    screen_threads: int = SCREEN_THREADS
     _svc_lock: threading.Lock = field(default_factory=threading.Lock)
+    _limiter: CapacityLimiter | None = None
+
+    async def off_loop(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` (a screening) in a worker thread, at most ``screen_threads`` at a time, so the event
+        loop stays free for other requests (/healthz among them) while it runs."""
+        if self._limiter is None:
+            self._limiter = CapacityLimiter(self.screen_threads)
+        return await anyio.to_thread.run_sync(fn, limiter=self._limiter)
 
     @contextmanager
     def svc(self) -> Iterator[Service]:
@@ -60,6 +78,26 @@ def snapshot(request: Request) -> Snapshot:
     return snap
 
 
+def client_of(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def auth_needed(ctx: ApiContext) -> bool:
+    """Whether requests must carry credentials: always, never, or once any key or user exists."""
+    return ctx.keys_required if ctx.keys_required is not None else ctx.keys.any_keys()
+
+
+def check_throttle(ctx: ApiContext, request: Request) -> None:
+    """429 while this client is locked out for failed keys or passwords."""
+    wait = ctx.throttle.wait(client_of(request))
+    if wait:
+        raise HTTPException(
+            429,
+            f"too many failed keys or passwords from this address; retry in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
+
+
 def _presented(request: Request) -> str | None:
     auth = request.headers.get("authorization")
     if auth:
@@ -70,25 +108,57 @@ def _presented(request: Request) -> str | None:
     return request.headers.get("x-api-key")
 
 
+def header_key(request: Request) -> ApiKey | None:
+    """The valid key the request carries in a header, None if it carries none; 401 for a wrong one
+    (counted against the client: see :mod:`embargo.api.throttle`)."""
+    presented = _presented(request)
+    if presented is None:
+        return None
+    ctx = context(request)
+    check_throttle(ctx, request)
+    key = ctx.keys.verify(presented)
+    if key is None:
+        ctx.throttle.failed(client_of(request))
+        raise HTTPException(401, "the API key is not valid (unknown, malformed or revoked)")
+    request.state.key_id = key.id
+    return key
+
+
+def web_session(request: Request) -> Session | None:
+    """The live web session of the request's cookie, if any (noted on the request for the audit)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    found = context(request).keys.session(token)
+    if found is not None:
+        request.state.user = found.user
+        request.state.key_id = found.key_id
+    return found
+
+
 def require(scope: str) -> Callable[[Request], None]:
     """A dependency: the request must carry a valid key of ``scope`` (admin keys may do anything)."""
 
     def check(request: Request) -> None:
-        ctx = context(request)
-        presented = _presented(request)
-        if presented is None:
-            needed = ctx.keys_required if ctx.keys_required is not None else ctx.keys.any_keys()
-            if needed:
+        key = header_key(request)
+        if key is None:
+            if auth_needed(context(request)):
                 raise HTTPException(401, f"an API key is required: {KEY_HELP}")
             return
-        key = ctx.keys.verify(presented)
-        if key is None:
-            raise HTTPException(401, "the API key is not valid (unknown, malformed or revoked)")
-        request.state.key_id = key.id
         if scope == "admin" and key.scope != "admin":
             raise HTTPException(403, f"key {key.id} has scope '{key.scope}'; this needs an admin key")
 
     return check
+
+
+def require_reader(request: Request) -> None:
+    """For the API's documentation: a valid key in a header or a web session, once credentials exist."""
+    if header_key(request) is not None or web_session(request) is not None:
+        return
+    if auth_needed(context(request)):
+        if request.method == "GET" and request.url.path == "/docs":
+            raise HTTPException(303, "log in first", headers={"Location": "/login?next=/docs"})
+        raise HTTPException(401, f"log in at /login or send an API key: {KEY_HELP}")
 
 
 require_screen = require("screen")

@@ -22,7 +22,7 @@ from embargo.screener import Screener
 from embargo.service import Service
 from embargo.store import Version
 
-AS_OF_CACHE = 2  # past-date screeners kept (each is a full index)
+AS_OF_CACHE = 2  # past-date indexes kept (each is a full index), whatever the variety of dates asked
 
 
 @dataclass
@@ -32,8 +32,6 @@ class Snapshot:
     screener: Screener
     built_at: str
     by_id: dict[str, Entity] = field(default_factory=dict)
-    _subsets: dict[frozenset[str], Screener] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(cls, svc: Service, as_of: str | None = None) -> Snapshot:
@@ -53,17 +51,13 @@ class Snapshot:
     def sources(self) -> list[str]:
         return [v.source for v in self.versions]
 
-    def screener_for(self, sources: Iterable[str] | None) -> Screener:
-        """The screener over every list, or over some of them (built on first use, then kept)."""
-        wanted = frozenset(sources) if sources is not None else frozenset(self.sources)
-        if wanted >= frozenset(self.sources):
-            return self.screener
-        with self._lock:
-            found = self._subsets.get(wanted)
-            if found is None:
-                found = Screener(e for e in self.entities if e.source in wanted)
-                self._subsets[wanted] = found
-        return found
+    def only(self, sources: Iterable[str] | None) -> frozenset[str] | None:
+        """The ``sources`` argument of a screening: None when every list in force is asked for. Asking for
+        some lists filters the one index's candidates; no other index is built or kept."""
+        if sources is None:
+            return None
+        wanted = frozenset(sources)
+        return None if wanted >= frozenset(self.sources) else wanted
 
     def version_refs(self, sources: Iterable[str] | None = None) -> list[dict[str, Any]]:
         wanted = set(sources) if sources is not None else None
@@ -93,7 +87,7 @@ class IndexHolder:
         self.error: str | None = None
         self.reloading = False
         self._reload_lock = threading.Lock()
-        self._as_of: OrderedDict[str, Snapshot] = OrderedDict()
+        self._as_of: OrderedDict[tuple[int, ...], Snapshot] = OrderedDict()
         self._as_of_lock = threading.Lock()
 
     def build(self) -> Snapshot:
@@ -126,19 +120,28 @@ class IndexHolder:
         return t
 
     def as_of(self, when: str) -> Snapshot:
-        """The lists in force on a past date (built on first use; a few are kept)."""
-        with self._as_of_lock:
-            found = self._as_of.get(when)
-            if found is not None:
-                self._as_of.move_to_end(when)
-                return found
+        """The lists in force on a past date. Indexes are kept by the versions they hold (every date between
+        two publications shares one), the last ``AS_OF_CACHE`` of them; one is built at a time, so a burst
+        of different dates cannot build many at once."""
         svc = Service.open(self.db)
         try:
-            snap = Snapshot.build(svc, as_of=when)
+            versions = tuple(svc.current_versions(None, when))
+            key = tuple(v.id for v in versions)
+            with self._as_of_lock:
+                found = self._as_of.get(key)
+                if found is not None:
+                    self._as_of.move_to_end(key)
+                    return found
+                snap = Snapshot.build(svc, as_of=when)
+                self._as_of[key] = snap
+                while len(self._as_of) > AS_OF_CACHE:
+                    self._as_of.popitem(last=False)
+                return snap
         finally:
             svc.close()
+
+    @property
+    def kept(self) -> int:
+        """Indexes held: the current one and the past-date ones."""
         with self._as_of_lock:
-            self._as_of[when] = snap
-            while len(self._as_of) > AS_OF_CACHE:
-                self._as_of.popitem(last=False)
-        return snap
+            return (self.snapshot is not None) + len(self._as_of)

@@ -1,28 +1,29 @@
-"""API keys and the audit log, in the store's SQLite file (own tables, own connection).
+"""API keys, web users and their sessions, in the store's SQLite file (own tables, own connection).
 
 A key is ``emb_<id>_<secret>``; only a salted SHA-256 of the secret is kept, so a key is shown once,
-when it is created. The audit log is append-only: SQLite triggers refuse UPDATE and DELETE. Audit rows
-are queued and written by one thread per process, several per transaction, so requests never wait on
-SQLite's write lock (shared by every worker process); ``flush()`` waits until the queue is written.
+when it is created. A user's password is kept as an scrypt hash (``hashlib.scrypt``). A web session is
+a random token in a cookie; only its SHA-256 is stored, with the CSRF token of its forms. The audit
+log lives in :mod:`embargo.api.audit`; :meth:`KeyStore.audit` writes a row and waits for its commit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
-import queue
+import re
 import secrets
 import sqlite3
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from embargo.api import audit as audit_log
+from embargo.api.audit import AuditEntry
 from embargo.errors import StoreError
+from embargo.store.private import make_private
 
 SCOPES = ("screen", "admin")
 PREFIX = "emb"
@@ -37,22 +38,20 @@ CREATE TABLE IF NOT EXISTS api_keys (
     created_at TEXT NOT NULL,
     revoked_at TEXT
 );
-CREATE TABLE IF NOT EXISTS audit_log (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    key_id TEXT,
-    method TEXT NOT NULL,
-    route TEXT NOT NULL,
-    status INTEGER NOT NULL,
-    query TEXT,
-    versions TEXT,
-    scores TEXT
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    password TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    disabled_at TEXT
 );
-CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at);
-CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused'); END;
-CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused'); END;
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,
+    user TEXT NOT NULL,
+    key_id TEXT,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
 """
 
 
@@ -82,27 +81,80 @@ def _digest(salt: str, secret: str) -> str:
     return hashlib.sha256(bytes.fromhex(salt) + secret.encode()).hexdigest()
 
 
+# scrypt parameters (RFC 7914's interactive-login cost): 16 MiB and some 50 ms per check
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+USER_NAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
+MIN_PASSWORD = 10
+SESSION_HOURS = 8
+
+
+def hash_password(password: str, salt: bytes | None = None, n: int = SCRYPT_N) -> str:
+    """``scrypt$N$r$p$salt$hash`` (hex), the form a password is stored in."""
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    dk = hashlib.scrypt(password.encode(), salt=salt, n=n, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    return f"scrypt${n}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${dk.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    kind, n, r, p, salt, want = stored.split("$")
+    if kind != "scrypt":
+        return False
+    dk = hashlib.scrypt(
+        password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(want) // 2
+    )
+    return hmac.compare_digest(dk.hex(), want)
+
+
+# checked when the user is unknown, so an unknown name costs as much as a wrong password
+_DUMMY = hash_password("-", b"embargo-dummy-salt")
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    created_at: str
+    disabled_at: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "created_at": self.created_at, "disabled_at": self.disabled_at}
+
+
+@dataclass(frozen=True)
+class Session:
+    """A logged-in browser: the user (a user name, or ``key:<id>`` for a key login) and its CSRF token."""
+
+    user: str
+    key_id: str | None
+    csrf: str
+    expires_at: str
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class KeyStore:
-    """Keys and audit rows; safe to share between threads (one connection behind a lock)."""
+    """Keys, users, sessions and audit rows; safe to share between threads (one connection behind a lock)."""
 
     def __init__(self, db: Path | str) -> None:
         self.path = str(db)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            make_private(self.path)
         self._lock = threading.Lock()
-        self._queue: queue.Queue[tuple[Any, ...]] = queue.Queue()
-        self._writer: threading.Thread | None = None
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA busy_timeout=30000")
             self.conn.executescript(_DDL)
+            audit_log.migrate(self.conn)
+            self.audit_log = audit_log.AuditLog(self.path)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the key and audit tables ({exc})") from exc
 
     def close(self) -> None:
-        self.flush()
+        self.audit_log.close()
         self.conn.close()
 
     # -- keys ------------------------------------------------------------------------------
@@ -129,6 +181,7 @@ class KeyStore:
         return [ApiKey(*r) for r in rows]
 
     def revoke(self, key_id: str) -> ApiKey:
+        """Revoke a key (and end the web sessions it opened)."""
         with self._lock:
             cur = self.conn.execute(
                 "UPDATE api_keys SET revoked_at=? WHERE id=? AND revoked_at IS NULL", (_now(), key_id)
@@ -137,15 +190,19 @@ class KeyStore:
                 known = self.conn.execute("SELECT 1 FROM api_keys WHERE id=?", (key_id,)).fetchone()
                 if not known:
                     raise StoreError(f"no API key with id {key_id!r} (see `embargo keys list`)")
+            self.conn.execute("DELETE FROM sessions WHERE key_id=?", (key_id,))
             row = self.conn.execute(
                 "SELECT id, label, scope, created_at, revoked_at FROM api_keys WHERE id=?", (key_id,)
             ).fetchone()
         return ApiKey(*row)
 
     def any_keys(self) -> bool:
-        """True once any key was ever created (revoking every key does not open the API again)."""
+        """True once any key or user was ever created (revoking every key does not open the API again)."""
         with self._lock:
-            return self.conn.execute("SELECT 1 FROM api_keys LIMIT 1").fetchone() is not None
+            return (
+                self.conn.execute("SELECT 1 FROM api_keys UNION ALL SELECT 1 FROM users LIMIT 1").fetchone()
+                is not None
+            )
 
     def verify(self, presented: str) -> ApiKey | None:
         """The key a presented string stands for, if it is valid and not revoked."""
@@ -164,91 +221,110 @@ class KeyStore:
             return None
         return ApiKey(*row[:5])
 
-    # -- audit -----------------------------------------------------------------------------
-    def audit(
-        self,
-        *,
-        key_id: str | None,
-        method: str,
-        route: str,
-        status: int,
-        query: Any = None,
-        versions: Any = None,
-        scores: Any = None,
-    ) -> None:
-        def js(v: Any) -> str | None:
-            return orjson.dumps(v).decode() if v is not None else None
+    # -- users -----------------------------------------------------------------------------
+    def create_user(self, name: str, password: str) -> User:
+        if not USER_NAME.fullmatch(name):
+            raise StoreError(f"user name {name!r}: use 1 to 64 letters, digits and . _ @ -")
+        if len(password) < MIN_PASSWORD:
+            raise StoreError(f"the password is {len(password)} characters long; use at least {MIN_PASSWORD}")
+        created = _now()
+        stored = hash_password(password)
+        with self._lock:
+            try:
+                self.conn.execute(
+                    "INSERT INTO users (name, password, created_at) VALUES (?, ?, ?)", (name, stored, created)
+                )
+            except sqlite3.IntegrityError:
+                raise StoreError(f"a user {name!r} exists already") from None
+        return User(name, created, None)
 
-        row = (_now(), key_id, method, route, status, js(query), js(versions), js(scores))
-        if self._writer is None:
-            with self._lock:
-                if self._writer is None:
-                    self._writer = threading.Thread(
-                        target=self._write_audit, name="embargo-audit", daemon=True
-                    )
-                    self._writer.start()
-        self._queue.put(row)
+    def list_users(self) -> list[User]:
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT name, created_at, disabled_at FROM users ORDER BY name"
+            ).fetchall()
+        return [User(*r) for r in rows]
+
+    def disable_user(self, name: str) -> User:
+        """Disable a user (and end their sessions); the name stays taken, so old audit rows keep meaning."""
+        with self._lock:
+            self.conn.execute(
+                "UPDATE users SET disabled_at=? WHERE name=? AND disabled_at IS NULL", (_now(), name)
+            )
+            row = self.conn.execute(
+                "SELECT name, created_at, disabled_at FROM users WHERE name=?", (name,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"no user {name!r} (see `embargo users list`)")
+            self.conn.execute("DELETE FROM sessions WHERE user=? AND key_id IS NULL", (name,))
+        return User(*row)
+
+    def check_user(self, name: str, password: str) -> User | None:
+        """The user, if the password is theirs and they are not disabled."""
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT name, created_at, disabled_at, password FROM users WHERE name=?", (name,)
+            ).fetchone()
+        if row is None:
+            check_password(password, _DUMMY)
+            return None
+        if not check_password(password, row[3]) or row[2] is not None:
+            return None
+        return User(*row[:3])
+
+    # -- web sessions ----------------------------------------------------------------------
+    def open_session(self, user: str, key_id: str | None = None) -> tuple[str, Session]:
+        """A new session: its cookie token (only its hash is stored) and the session."""
+        token = secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        session = Session(
+            user, key_id, secrets.token_urlsafe(24), (now + timedelta(hours=SESSION_HOURS)).isoformat()
+        )
+        with self._lock:
+            self.conn.execute("DELETE FROM sessions WHERE expires_at < ?", (now.isoformat(),))
+            self.conn.execute(
+                "INSERT INTO sessions (token_hash, user, key_id, csrf, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (_token_hash(token), user, key_id, session.csrf, now.isoformat(), session.expires_at),
+            )
+        return token, session
+
+    def session(self, token: str) -> Session | None:
+        """The live session of a cookie token (None when unknown, expired, or its key or user was revoked)."""
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT s.user, s.key_id, s.csrf, s.expires_at FROM sessions s "
+                "LEFT JOIN api_keys k ON k.id = s.key_id LEFT JOIN users u ON u.name = s.user "
+                "WHERE s.token_hash = ? AND s.expires_at > ? "
+                "AND (CASE WHEN s.key_id IS NULL THEN u.name IS NOT NULL AND u.disabled_at IS NULL "
+                "ELSE k.id IS NOT NULL AND k.revoked_at IS NULL END)",
+                (_token_hash(token), datetime.now(UTC).isoformat()),
+            ).fetchone()
+        return Session(*row) if row else None
+
+    def close_session(self, token: str) -> None:
+        with self._lock:
+            self.conn.execute("DELETE FROM sessions WHERE token_hash = ?", (_token_hash(token),))
+
+    # -- audit -----------------------------------------------------------------------------
+    def audit_async(self, entry: AuditEntry) -> Future[int]:
+        """Queue an audit row; the future resolves once it is committed (see :mod:`embargo.api.audit`)."""
+        return self.audit_log.submit(entry)
+
+    def audit(self, **fields: Any) -> int:
+        """Write an audit row and wait for its commit; raises when it cannot be written."""
+        return self.audit_log.write(AuditEntry(**fields))
 
     def flush(self) -> None:
         """Wait until every queued audit row is written."""
-        if self._writer is not None:
-            self._queue.join()
-
-    def _write_audit(self) -> None:
-        # its own connection: waiting for SQLite's write lock must not hold up key checks
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout=30000")
-        while True:
-            rows = [self._queue.get()]
-            while True:
-                try:
-                    rows.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    conn.executemany(
-                        "INSERT INTO audit_log (at, key_id, method, route, status, query, versions, scores) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        rows,
-                    )
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-            except Exception:
-                logging.getLogger("embargo.api").exception("audit log: %d rows not written", len(rows))
-            finally:
-                for _ in rows:
-                    self._queue.task_done()
+        self.audit_log.flush()
 
     def audit_rows(self, since: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         self.flush()
-        sql = "SELECT seq, at, key_id, method, route, status, query, versions, scores FROM audit_log"
-        args: list[Any] = []
-        if since:
-            sql += " WHERE at >= ?"
-            args.append(since)
-        sql += " ORDER BY seq"
-        if limit:
-            sql += " LIMIT ?"
-            args.append(limit)
         with self._lock:
-            rows = self.conn.execute(sql, args).fetchall()
-        out = []
-        for seq, at, key_id, method, route, status, query, versions, scores in rows:
-            out.append(
-                {
-                    "seq": seq,
-                    "at": at,
-                    "key_id": key_id,
-                    "method": method,
-                    "route": route,
-                    "status": status,
-                    "query": orjson.loads(query) if query else None,
-                    "versions": orjson.loads(versions) if versions else None,
-                    "scores": orjson.loads(scores) if scores else None,
-                }
-            )
-        return out
+            return audit_log.read_rows(self.conn, since, limit)
+
+    def verify_audit(self) -> audit_log.ChainReport:
+        self.flush()
+        with self._lock:
+            return audit_log.verify(self.conn)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from embargo.api.context import JSONBytes, context, require_screen, snapshot
 from embargo.api.index import Snapshot
+from embargo.api.limits import check_match_queries, check_text, since_date
 from embargo.api.models import (
     AlgorithmResponse,
     CatalogResponse,
@@ -47,15 +47,6 @@ def check_algorithm(name: str) -> str:
     if name not in ALGORITHMS:
         raise HTTPException(422, f"unknown algorithm {name!r} (known: {', '.join(ALGORITHMS)})")
     return name
-
-
-def check_date(value: str | None, what: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value[:10]).isoformat()
-    except ValueError:
-        raise HTTPException(422, f"{what} {value!r} is not a date (expected YYYY-MM-DD)") from None
 
 
 def dataset_sources(snap: Snapshot, dataset: str, include: list[str], exclude: list[str]) -> list[str]:
@@ -99,38 +90,48 @@ async def match(
     include_dataset: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006 (FastAPI copies it)
     exclude_dataset: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
     exclude_entity_ids: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
-    changed_since: Annotated[str | None, Query(max_length=30, description="YYYY-MM-DD")] = None,
+    changed_since: Annotated[
+        str | None, Query(max_length=40, description="YYYY-MM-DD or an ISO 8601 date-time")
+    ] = None,
 ) -> JSONBytes:
     """Screen a batch of FollowTheMoney query entities (``{"queries": {"key": {"schema", "properties"}}}``);
-    each response lists the candidates, best first, with ``score``, ``match`` and embargo's explanation."""
+    each response lists the candidates, best first, with ``score``, ``match`` and embargo's explanation.
+    At most 50 queries, 20 names a query and 200 names a request."""
     snap = snapshot(request)
     algo = check_algorithm(algorithm)
-    since = check_date(changed_since, "changed_since")
+    since = since_date(changed_since, "changed_since")
     sources = dataset_sources(snap, dataset, include_dataset, exclude_dataset)
+    raw = {k: v.model_dump(by_alias=True) for k, v in body.queries.items()}
+    check_match_queries(raw)
     try:
-        queries = {
-            k: query_from_ftm(v.model_dump(by_alias=True), default_id=k) for k, v in body.queries.items()
-        }
+        queries = {k: query_from_ftm(v, default_id=k) for k, v in raw.items()}
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from None
-    screener = snap.screener_for(sources)
+    only = snap.only(sources)
     excluded = set(exclude_entity_ids)
     wide = limit + len(excluded) + (50 if since else 0)
-    responses: dict[str, Any] = {}
-    audit_scores: dict[str, list[tuple[str, float]]] = {}
-    for key, q in queries.items():
-        found = screener.screen(q, threshold=threshold, limit=min(wide, 100), algorithm=algo)
-        found = [m for m in found if m.entity.id not in excluded]
-        if since:
-            found = [m for m in found if _changed_since(request, m.entity.id, since)]
-        found = found[:limit]
-        responses[key] = {
-            "status": 200,
-            "results": [scored_entity(m) for m in found],
-            "total": {"value": len(found), "relation": "eq"},
-            "query": body.queries[key].model_dump(by_alias=True, exclude_none=True),
-        }
-        audit_scores[key] = [(m.entity.id, round(m.score, 4)) for m in found]
+
+    def run() -> tuple[dict[str, Any], dict[str, list[tuple[str, float]]]]:
+        responses: dict[str, Any] = {}
+        scores: dict[str, list[tuple[str, float]]] = {}
+        for key, q in queries.items():
+            found = snap.screener.screen(
+                q, threshold=threshold, limit=min(wide, 100), algorithm=algo, sources=only
+            )
+            found = [m for m in found if m.entity.id not in excluded]
+            if since:
+                found = [m for m in found if _changed_since(request, m.entity.id, since)]
+            found = found[:limit]
+            responses[key] = {
+                "status": 200,
+                "results": [scored_entity(m) for m in found],
+                "total": {"value": len(found), "relation": "eq"},
+                "query": body.queries[key].model_dump(by_alias=True, exclude_none=True),
+            }
+            scores[key] = [(m.entity.id, round(m.score, 4)) for m in found]
+        return responses, scores
+
+    responses, audit_scores = await context(request).off_loop(run)
     versions = snap.version_refs(sources)
     request.state.audit = {
         "query": {k: query_dict(q) for k, q in queries.items()},
@@ -160,11 +161,15 @@ async def search(
     """Screen the text as a name against the lists; results best first, with scores and explanations."""
     snap = snapshot(request)
     sources = dataset_sources(snap, dataset, [], [])
+    check_text(q, "q")
     try:
         query = make_query([q], schema=schema, query_id="search")
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from None
-    found = snap.screener_for(sources).screen(query, threshold=None, limit=limit)
+    only = snap.only(sources)
+    found = await context(request).off_loop(
+        lambda: snap.screener.screen(query, threshold=None, limit=limit, sources=only)
+    )
     versions = snap.version_refs(sources)
     request.state.audit = {
         "query": query_dict(query),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
 
 from embargo.api.context import JSONBytes, context, require_admin, require_screen, snapshot
-from embargo.api.match import ERRORS, check_algorithm, check_date
+from embargo.api.limits import check_date, check_text, check_texts
+from embargo.api.match import ERRORS, check_algorithm
 from embargo.api.models import ScreenRequest, ScreenResponse, StatusResponse
 from embargo.api.results import query_dict
 from embargo.errors import StoreError
@@ -29,6 +29,12 @@ async def screen(request: Request, body: ScreenRequest) -> JSONBytes:
     """Screen one name with optional facts against the lists in force, or as they stood on ``as_of``."""
     as_of = check_date(body.as_of, "as_of")
     algo = check_algorithm(body.algorithm) if body.algorithm else None
+    check_text(body.name, "name")
+    for field in ("birth_dates", "countries", "identifiers", "sources"):
+        check_texts(getattr(body, field) or [], field)
+    for field in ("type", "gender", "algorithm"):
+        if getattr(body, field):
+            check_text(getattr(body, field), field)
     try:
         query = make_query(
             [body.name],
@@ -41,18 +47,22 @@ async def screen(request: Request, body: ScreenRequest) -> JSONBytes:
         )
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from None
-    holder = context(request).holder
-    snap = await run_in_threadpool(holder.as_of, as_of) if as_of else snapshot(request)
+    ctx = context(request)
+    snap = await ctx.off_loop(lambda: ctx.holder.as_of(as_of)) if as_of else snapshot(request)
     if body.sources:
         unknown = [s for s in body.sources if s not in snap.sources]
         if unknown:
             raise HTTPException(
                 404, f"no list {', '.join(unknown)} in force (known: {', '.join(snap.sources)})"
             )
-    screener = snap.screener_for(body.sources)
-    matches = screener.screen(query, threshold=body.threshold, limit=body.limit, algorithm=algo)
+    only = snap.only(body.sources)
+    matches = await ctx.off_loop(
+        lambda: snap.screener.screen(
+            query, threshold=body.threshold, limit=body.limit, algorithm=algo, sources=only
+        )
+    )
     versions = snap.version_refs(body.sources)
-    algorithm = algo or screener.algorithm.name
+    algorithm = algo or snap.screener.algorithm.name
     request.state.audit = {
         "query": {**query_dict(query), "as_of": as_of},
         "versions": versions,
@@ -123,7 +133,7 @@ def reload(request: Request) -> StatusResponse:
 
 
 @health.get("/healthz", summary="The process is up")
-def healthz() -> StatusResponse:
+async def healthz() -> StatusResponse:  # on the event loop: it answers while screenings run in threads
     return StatusResponse()
 
 

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from embargo.api.keys import KeyStore
+
+from embargo.api.server import HEADER_TIMEOUT, KEEP_ALIVE, LIMIT_CONCURRENCY, is_loopback, uvicorn_options
 from embargo.cli.base import (
     DbOpt,
     JsonOpt,
@@ -24,6 +32,18 @@ keys_app = typer.Typer(
 app.add_typer(keys_app, name="keys")
 
 
+@contextmanager
+def key_store(db: Path | None) -> Iterator[KeyStore]:
+    """The key, user and audit tables of the store at ``db`` (default: the usual store)."""
+    from embargo.api.keys import KeyStore
+
+    keys = KeyStore(db or default_db())
+    try:
+        yield keys
+    finally:
+        keys.close()
+
+
 @app.command("serve")
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
@@ -34,17 +54,41 @@ def serve_cmd(
     require_keys: Annotated[
         bool, typer.Option("--require-keys", help="Ask for an API key even before any key exists.")
     ] = False,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout", min=0.1, help="Seconds a connection has to send a request's headers."
+        ),
+    ] = HEADER_TIMEOUT,
+    keep_alive: Annotated[
+        int, typer.Option("--keep-alive", min=1, help="Seconds an idle keep-alive connection stays open.")
+    ] = KEEP_ALIVE,
+    limit_concurrency: Annotated[
+        int,
+        typer.Option("--limit-concurrency", min=1, help="Connections at once; beyond it requests get 503."),
+    ] = LIMIT_CONCURRENCY,
     db: DbOpt = None,
 ) -> None:
-    """Serve the HTTP API (yente-compatible /match, /search; history routes; OpenAPI at /docs)."""
+    """Serve the HTTP API (yente-compatible /match, /search; history routes; OpenAPI at /docs) and the web
+    page (/ui, with /login once keys or users exist)."""
     import os
 
     import uvicorn
 
-    if db is not None:
-        os.environ["EMBARGO_DB"] = str(db)
+    path = db or default_db()
+    os.environ["EMBARGO_DB"] = str(path)
+    os.environ["EMBARGO_HEADER_TIMEOUT"] = str(header_timeout)
     if require_keys:
         os.environ["EMBARGO_REQUIRE_KEYS"] = "1"
+    with key_store(path) as keys:
+        open_to_all = not require_keys and not keys.any_keys()
+    if open_to_all and not is_loopback(host):
+        err.print(
+            f"[yellow]warning:[/] serving on {host} with no API key or user: anyone who can reach it may "
+            "screen, read the lists and the audit trail's subjects. Create one (`embargo keys create`, "
+            "`embargo users create`) or pass --require-keys.",
+            highlight=False,
+        )
     uvicorn.run(
         "embargo.api.app:app_from_env",
         factory=True,
@@ -52,6 +96,7 @@ def serve_cmd(
         port=port,
         workers=workers,
         log_level="warning",
+        **uvicorn_options(limit_concurrency, keep_alive),
     )
 
 
@@ -65,13 +110,8 @@ def keys_create(
     json: JsonOpt = False,
 ) -> None:
     """Create an API key and print it (once: only its salted hash is stored)."""
-    from embargo.api.keys import KeyStore
-
-    keys = KeyStore(db or default_db())
-    try:
+    with key_store(db) as keys:
         key, secret = keys.create(scope, label)
-    finally:
-        keys.close()
     if json:
         emit_json({**key.to_dict(), "key": secret})
         return
@@ -84,13 +124,8 @@ def keys_list(db: DbOpt = None, json: JsonOpt = False) -> None:
     """API keys (ids, scopes, labels, when created and revoked; never the keys themselves)."""
     from rich.table import Table
 
-    from embargo.api.keys import KeyStore
-
-    keys = KeyStore(db or default_db())
-    try:
+    with key_store(db) as keys:
         rows = [k.to_dict() for k in keys.list_keys()]
-    finally:
-        keys.close()
     if json:
         emit_json(rows)
         return
@@ -109,21 +144,86 @@ def keys_revoke(
     json: JsonOpt = False,
 ) -> None:
     """Revoke an API key: requests carrying it get 401 from then on."""
-    from embargo.api.keys import KeyStore
-
-    keys = KeyStore(db or default_db())
-    try:
+    with key_store(db) as keys:
         key = keys.revoke(key_id)
-    finally:
-        keys.close()
     if json:
         emit_json(key.to_dict())
     else:
         err.print(f"key {key.id} revoked at {key.revoked_at}", highlight=False)
 
 
-@app.command("audit")
+users_app = typer.Typer(
+    help="Users of the web page (passwords stored as scrypt hashes); once one exists, /ui needs a login.",
+    no_args_is_help=True,
+)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("create")
+def users_create(
+    name: Annotated[str, typer.Argument(help="The user name (letters, digits, . _ @ -).")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input (for scripts).")
+    ] = False,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Create a web user; the password is asked for twice (or read from stdin with --password-stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    with key_store(db) as keys:
+        user = keys.create_user(name, password)
+    if json:
+        emit_json(user.to_dict())
+    else:
+        err.print(f"user {user.name} created", highlight=False, markup=False)
+
+
+@users_app.command("list")
+def users_list(db: DbOpt = None, json: JsonOpt = False) -> None:
+    """Web users (names, when created and disabled; never a password)."""
+    from rich.table import Table
+
+    with key_store(db) as keys:
+        rows = [u.to_dict() for u in keys.list_users()]
+    if json:
+        emit_json(rows)
+        return
+    table = Table(title="web users")
+    for col in ("name", "created", "disabled"):
+        table.add_column(col)
+    for u in rows:
+        table.add_row(u["name"], u["created_at"], u["disabled_at"] or "")
+    out.print(table)
+
+
+@users_app.command("disable")
+def users_disable(
+    name: Annotated[str, typer.Argument(help="The user name (see `embargo users list`).")],
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Disable a web user and end their sessions (the name stays, so the audit log keeps its meaning)."""
+    with key_store(db) as keys:
+        user = keys.disable_user(name)
+    if json:
+        emit_json(user.to_dict())
+    else:
+        err.print(f"user {user.name} disabled at {user.disabled_at}", highlight=False, markup=False)
+
+
+audit_app = typer.Typer(
+    help="The API's audit log: who asked what, when, which list versions answered, the scores returned.",
+    invoke_without_command=True,
+)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.callback()
 def audit_cmd(
+    ctx: typer.Context,
     since: Annotated[
         str | None, typer.Option("--since", help="Only requests from this date (YYYY-MM-DD) or time on.")
     ] = None,
@@ -131,36 +231,58 @@ def audit_cmd(
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """The API's audit log: who asked what, when, which list versions answered, the scores returned."""
+    """The API's audit log: who asked what, when, which list versions answered, the scores returned
+    (text from requests is shown with control characters escaped)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from rich.table import Table
-
-    from embargo.api.keys import KeyStore
+    from rich.text import Text
 
     if since is not None:
         check_date(since[:10])
-    keys = KeyStore(db or default_db())
-    try:
+    with key_store(db) as keys:
         rows = keys.audit_rows(since, limit)
-    finally:
-        keys.close()
     if json:
         emit_json(rows)
         return
     table = Table(title="API audit log")
-    for col in ("#", "when", "key", "request", "status", "versions", "top score"):
+    for col in ("#", "when", "who", "request", "status", "versions", "top score"):
         table.add_column(col)
     for r in rows:
         versions = ", ".join(f"{v['source']}@{v['version']}" for v in r["versions"] or [])
         scores = r["scores"]
         flat = [s for group in scores.values() for s in group] if isinstance(scores, dict) else scores or []
         top = max((s[1] for s in flat), default=None)
+        who = r["user"] or r["key_id"] or "-"
         table.add_row(
             str(r["seq"]),
             r["at"],
-            r["key_id"] or "-",
-            f"{r['method']} {r['route']}",
+            Text(printable(who)),
+            Text(printable(f"{r['method']} {r['route']}")),
             str(r["status"]),
-            versions,
+            Text(printable(versions)),
             "" if top is None else f"{top:.2f}",
         )
     out.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify(db: DbOpt = None, json: JsonOpt = False) -> None:
+    """Check the audit log's hash chain: exit 1 and name the first broken link when a row was deleted,
+    changed or inserted behind the log's back."""
+    with key_store(db) as keys:
+        report = keys.verify_audit()
+    if json:
+        emit_json({**asdict(report), "ok": report.ok})
+    else:
+        (out if report.ok else err).print(report.line(), highlight=False, markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def printable(text: str) -> str:
+    """Text as it can be shown on a terminal: control, format and bidi characters (an escape sequence, a
+    right-to-left override) written as escapes, so a request cannot drive the operator's terminal."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )

@@ -17,6 +17,7 @@ import orjson
 from embargo.errors import DiskFullError, StoreError
 from embargo.model import Entity, entity_from_dict
 from embargo.store.base import Membership, NewVersion, Version, content_hash_of, encode
+from embargo.store.private import make_private
 
 __all__ = ["SQLiteStore", "content_hash_of"]  # content_hash_of: kept importable from here
 
@@ -118,6 +119,7 @@ class SQLiteStore:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            make_private(self.path)
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")

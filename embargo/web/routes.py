@@ -1,8 +1,11 @@
-"""The web page at ``/ui``: search with explained results, an entity's history, list versions and diffs.
+"""The web page at ``/ui``: search with explained results, an entity's history, list versions and diffs;
+``/login`` and ``/logout``.
 
 Plain server-rendered HTML (Jinja2, autoescaped). The screener and the store come from the app:
 ``request.app.state.screener`` (a :class:`~embargo.screener.Screener` over the lists in force) and
-``request.app.state.db`` (the store's path). Errors a user can cause are shown on the page with a 4xx status.
+``request.app.state.db`` (the store's path), else the API's context. Errors a user can cause are shown on
+the page with a 4xx status. Once keys or users exist every page needs a login (:mod:`embargo.web.auth`);
+the screening form is a POST with a CSRF token, so screened names never travel in URLs.
 """
 
 from __future__ import annotations
@@ -14,16 +17,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from embargo.api.results import query_dict
 from embargo.errors import EmbargoError, StoreError
 from embargo.screener import Screener
 from embargo.service import Service
 from embargo.service.screening import QueryError, make_query
 from embargo.store import Version
-from embargo.web import views
+from embargo.web import auth, views
 
 HERE = Path(__file__).resolve().parent
 TYPES = ("any", "person", "organization", "vessel", "aircraft")
@@ -41,14 +46,31 @@ env.filters["describe"] = views.describe
 env.filters["prop_label"] = views.prop_label
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
+login_router = APIRouter(include_in_schema=False)
 
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(env.get_template(name).render(**context), status_code=status)
 
 
-def error_page(message: str, status: int, title: str = "Something is not right") -> HTMLResponse:
-    return render("error.html", status, title=title, message=message)
+def page(request: Request, visitor: auth.Visitor, name: str, status: int = 200, **context: Any) -> Response:
+    """A page for this visitor: their name and CSRF token in the template, the CSRF cookie if new."""
+    response = render(name, status, user=visitor.user, csrf=visitor.csrf, **context)
+    return auth.finish(request, response, visitor)
+
+
+def error_page(
+    request: Request, visitor: auth.Visitor, message: str, status: int, title: str = "Something is not right"
+) -> Response:
+    return page(request, visitor, "error.html", status, title=title, message=message)
+
+
+def current_visitor(request: Request) -> auth.Visitor:
+    """A dependency: the visitor of a page (a redirect to /login when a login is needed)."""
+    return auth.visitor(request, store_path(request))
+
+
+Seen = Annotated[auth.Visitor, Depends(current_visitor)]
 
 
 def store_path(request: Request) -> Path:
@@ -120,62 +142,123 @@ def stylesheet() -> Response:
     return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=300"})
 
 
+FORM_FIELDS = ("name", "type", "birth_date", "country", "as_of")
+
+
 @router.get("", response_class=HTMLResponse)
-def search(
-    request: Request,
-    name: str | None = None,
-    type_: Annotated[str, Query(alias="type")] = "any",
-    birth_date: str | None = None,
-    country: str | None = None,
-    as_of: str | None = None,
-) -> HTMLResponse:
-    form = {
-        "name": name or "",
-        "type": type_,
-        "birth_date": birth_date or "",
-        "country": country or "",
-        "as_of": as_of or "",
-    }
+def search_form(request: Request, visitor: Seen) -> Response:
+    """The empty form (a search is a POST: names are not put in URLs, where logs and history keep them)."""
+    form = dict.fromkeys(FORM_FIELDS, "") | {"type": "any"}
+    return page(
+        request, visitor, "search.html", form=form, types=TYPES, results=None, error=None, versions=[]
+    )
+
+
+@router.post("", response_class=HTMLResponse)
+async def search(request: Request, visitor: Seen) -> Response:
+    sent = await auth.read_form(request)
+    form = {k: sent.get(k, "").strip() for k in FORM_FIELDS}
+    form["type"] = form["type"] or "any"
     ctx: dict[str, Any] = {"form": form, "types": TYPES, "results": None, "error": None, "versions": []}
-    if name is None and not any((birth_date, country, as_of)):
-        return render("search.html", **ctx)  # the empty form
+    if not auth.csrf_ok(visitor, sent):
+        ctx["error"] = "the form has expired or did not come from this page; please search again"
+        return page(request, visitor, "search.html", 403, **ctx)
+    return await run_in_threadpool(_screen, request, visitor, form, ctx)
+
+
+def _screen(request: Request, visitor: auth.Visitor, form: dict[str, str], ctx: dict[str, Any]) -> Response:
+    when = form["as_of"] or None
     try:
         query = make_query(
-            [name or ""],
-            schema=type_,
-            birth_dates=[birth_date.strip()] if birth_date and birth_date.strip() else None,
-            countries=[country] if country and country.strip() else None,
+            [form["name"]],
+            schema=form["type"],
+            birth_dates=[form["birth_date"]] if form["birth_date"] else None,
+            countries=[form["country"]] if form["country"] else None,
         )
         with service(request) as svc:
-            when = as_of.strip() if as_of and as_of.strip() else None
             versions = svc.current_versions(as_of=when)
             if when and not versions:
                 raise StoreError(f"no list had been published by {when}: nothing to screen against")
             screener = None if when else current_screener(request)
             if screener is None:
-                screener = past_screeners.get(svc, store_path(request), versions)
+                screener = past_screener(request, svc, versions, when)
         matches = screener.screen(query, limit=LIMIT)
     except EmbargoError as exc:
         ctx["error"] = str(exc)
         status = (
             503 if isinstance(exc, IndexLoading) else 400 if isinstance(exc, QueryError | StoreError) else 500
         )
-        return render("search.html", status, **ctx)
+        return page(request, visitor, "search.html", status, **ctx)
+    request.state.audit = {
+        "query": {**query_dict(query), "as_of": when},
+        "versions": [
+            {"source": v.source, "version": v.id, "label": v.label, "publish_date": v.publish_date}
+            for v in versions
+        ],
+        "scores": [(m.entity.id, round(m.score, 4)) for m in matches],
+    }
     ctx["results"] = [views.result_view(m) for m in matches]
     ctx["versions"] = versions
     ctx["algorithm"] = screener.algorithm.name
     ctx["threshold"] = screener.algorithm.threshold
-    return render("search.html", **ctx)
+    return page(request, visitor, "search.html", **ctx)
+
+
+def past_screener(request: Request, svc: Service, versions: list[Version], when: str | None) -> Screener:
+    """The screener over the lists in force on a past date: the API's bounded cache of past indexes when
+    the page runs inside the API app, else the page's own."""
+    holder = getattr(getattr(request.app.state, "embargo", None), "holder", None)
+    if holder is not None and when:
+        found = holder.as_of(when).screener
+        if isinstance(found, Screener):
+            return found
+    return past_screeners.get(svc, store_path(request), versions)
+
+
+@login_router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, target: Annotated[str | None, Query(alias="next")] = None) -> Response:
+    visitor = auth.anonymous(request)
+    return page(request, visitor, "login.html", target=auth.safe_next(target), error=None)
+
+
+@login_router.post("/login", response_class=HTMLResponse)
+async def login(request: Request) -> Response:
+    form = await auth.read_form(request)
+    visitor = auth.anonymous(request)
+    target = auth.safe_next(form.get("next"))
+    if not auth.csrf_ok(visitor, form):
+        message = "the login form has expired; please try again"
+        return page(request, visitor, "login.html", 403, target=target, error=message)
+    db = store_path(request)
+    outcome = await run_in_threadpool(auth.login, request, db, form)
+    who = form.get("name", "").strip() or ("an API key" if form.get("api_key", "").strip() else "")
+    request.state.audit = {"query": {"login": who}}
+    if isinstance(outcome, str):
+        status = 429 if outcome.startswith("too many") else 401
+        return page(request, visitor, "login.html", status, target=target, error=outcome)
+    user, key_id = outcome
+    request.state.user, request.state.key_id = user, key_id
+    return auth.open_session(request, db, user, key_id, target)
+
+
+@login_router.post("/logout")
+async def logout(request: Request, visitor: Seen) -> Response:
+    form = await auth.read_form(request)
+    if not auth.csrf_ok(visitor, form):
+        return error_page(request, visitor, "the logout form has expired; please try again", 403)
+    return auth.logout(request, store_path(request))
 
 
 @router.get("/entity/{ref:path}", response_class=HTMLResponse)
-def entity(request: Request, ref: str, as_of: str | None = None) -> HTMLResponse:
+def entity(request: Request, visitor: Seen, ref: str, as_of: str | None = None) -> Response:
     try:
         with service(request) as svc:
             view = svc.entity(ref, as_of.strip() if as_of and as_of.strip() else None)
     except StoreError as exc:
         status = 400 if as_of and "not a date" in str(exc) else 404
-        return error_page(str(exc), status, "No such entity" if status == 404 else "Bad date")
+        return error_page(
+            request, visitor, str(exc), status, "No such entity" if status == 404 else "Bad date"
+        )
     history = view["history"]
     periods = [
         {
@@ -185,7 +268,10 @@ def entity(request: Request, ref: str, as_of: str | None = None) -> HTMLResponse
         }
         for p in history
     ]
-    return render(
+    request.state.audit = {"query": {"entity": ref, "as_of": as_of}}
+    return page(
+        request,
+        visitor,
         "entity.html",
         view=view,
         e=view["entity"],
@@ -196,7 +282,7 @@ def entity(request: Request, ref: str, as_of: str | None = None) -> HTMLResponse
 
 
 @router.get("/lists", response_class=HTMLResponse)
-def lists(request: Request) -> HTMLResponse:
+def lists(request: Request, visitor: Seen) -> Response:
     with service(request) as svc:
         sources = svc.lists()
     for s in sources:
@@ -205,25 +291,28 @@ def lists(request: Request) -> HTMLResponse:
             v["previous"] = prev
             v["delta"] = v["entity_count"] - prev["entity_count"] if prev else None
             prev = v
-    return render("lists.html", sources=sources)
+    return page(request, visitor, "lists.html", sources=sources)
 
 
 @router.get("/lists/{source}/diff", response_class=HTMLResponse)
 def diff(
     request: Request,
+    visitor: Seen,
     source: str,
     from_ref: Annotated[str | None, Query(alias="from")] = None,
     to_ref: Annotated[str | None, Query(alias="to")] = None,
-) -> HTMLResponse:
+) -> Response:
     try:
         with service(request) as svc:
             d = svc.diff(source, from_ref.strip() if from_ref else None, to_ref.strip() if to_ref else None)
             versions = svc.store.versions(source)
     except StoreError as exc:
         status = 404 if "no versions of" in str(exc) else 400
-        return error_page(str(exc), status, "Cannot compare these versions")
+        return error_page(request, visitor, str(exc), status, "Cannot compare these versions")
     changed = [{**c, "change_rows": views.describe_changes(c["changes"])} for c in d["changed"][:MAX_ROWS]]
-    return render(
+    return page(
+        request,
+        visitor,
         "diff.html",
         d=d,
         source=source,

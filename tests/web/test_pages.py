@@ -4,6 +4,7 @@ escaping and bad input."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -30,6 +32,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def post_search(client: TestClient, fields: dict[str, str]) -> httpx.Response:
+    """Screen through the page's form: a POST carrying the CSRF token of the empty form."""
+    form = client.get("/ui")
+    found = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert found, form.text[:500]
+    answer: httpx.Response = client.post("/ui", data={**fields, "csrf": found.group(1)})
+    return answer
 
 
 def make_app(db: Path) -> FastAPI:
@@ -180,8 +191,8 @@ def client(app: FastAPI) -> TestClient:
 
 def test_as_of_search_uses_the_lists_then_in_force(client: TestClient) -> None:
     # GREF, Herman Oskarovich was added on 2022-03-24: not on the list in force on 2022-03-22
-    now = client.get("/ui", params={"name": "Herman Gref", "type": "person"})
-    then = client.get("/ui", params={"name": "Herman Gref", "type": "person", "as_of": "2022-03-22"})
+    now = post_search(client, {"name": "Herman Gref", "type": "person"})
+    then = post_search(client, {"name": "Herman Gref", "type": "person", "as_of": "2022-03-22"})
     assert now.status_code == then.status_code == 200
     assert "GREF, Herman Oskarovich" in now.text
     assert "us_ofac_sdn 2022-03-24" in now.text
@@ -203,7 +214,7 @@ def test_as_of_search_uses_the_lists_then_in_force(client: TestClient) -> None:
 def test_bad_search_input_is_a_message_not_a_crash(
     client: TestClient, params: dict[str, str], message: str
 ) -> None:
-    r = client.get("/ui", params=params)
+    r = post_search(client, params)
     assert r.status_code == 400
     assert r.headers["content-type"].startswith("text/html")
     assert 'class="error"' in r.text
@@ -227,7 +238,7 @@ def test_bad_pages_are_friendly(client: TestClient, url: str, status: int, messa
 
 
 def test_the_query_is_echoed_escaped(client: TestClient) -> None:
-    r = client.get("/ui", params={"name": '<script>alert("q")</script> Rogozin', "country": '"><b>x'})
+    r = post_search(client, {"name": '<script>alert("q")</script> Rogozin', "country": '"><b>x'})
     assert r.status_code == 200
     assert "<script>alert" not in r.text
     assert "&lt;script&gt;alert(&#34;q&#34;)&lt;/script&gt; Rogozin" in r.text
@@ -251,7 +262,7 @@ def test_listed_names_are_shown_escaped(tmp_path: Path) -> None:
         svc.close()
     c = TestClient(make_app(db))
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt; EVIL &amp; CO"
-    search = c.get("/ui", params={"name": "script alert evil"})
+    search = post_search(c, {"name": "script alert evil"})
     entity = c.get("/ui/entity/us_ofac_sdn:1001")
     lists = c.get("/ui/lists")
     assert search.status_code == entity.status_code == lists.status_code == 200
@@ -280,11 +291,11 @@ def test_the_page_inside_the_api_app(sdn_db: Path) -> None:
     api = create_app(sdn_db, keys_required=False)
     with TestClient(api) as c:
         deadline = time.monotonic() + 30
-        r = c.get("/ui", params={"name": "Dmitri Rogosin"})
+        r = post_search(c, {"name": "Dmitri Rogosin"})
         while r.status_code == 503 and time.monotonic() < deadline:
             assert "being built" in r.text
             time.sleep(0.2)
-            r = c.get("/ui", params={"name": "Dmitri Rogosin"})
+            r = post_search(c, {"name": "Dmitri Rogosin"})
         assert r.status_code == 200
         assert "ROGOZIN, Dmitry Olegovich" in r.text
         assert '<span class="badge match">MATCH</span>' in r.text
@@ -293,7 +304,7 @@ def test_the_page_inside_the_api_app(sdn_db: Path) -> None:
 
 
 def test_a_conflicting_fact_is_shown_as_a_negative_contribution(client: TestClient) -> None:
-    r = client.get("/ui", params={"name": "Dmitry Rogozin", "birth_date": "1990-01-01"})
+    r = post_search(client, {"name": "Dmitry Rogozin", "birth_date": "1990-01-01"})
     assert r.status_code == 200
     assert '<tr class="neg">' in r.text
     assert '<tr class="pos">' in r.text
