@@ -432,6 +432,16 @@ def _why(exc: BaseException) -> str:
 
 def xlsx_rows(path: Path) -> Iterator[tuple[str, list[str | None]]]:
     """The first sheet's rows as text cells, ``("row N", cells)``; any read error -> ListFormatError."""
+    for _, where, cells in xlsx_sheet_rows(path, first_only=True):
+        yield where, cells
+
+
+def xlsx_sheet_rows(path: Path, first_only: bool = False) -> Iterator[tuple[str, str, list[str | None]]]:
+    """Every sheet's rows as text cells, ``(sheet title, "row N", cells)``, sheet after sheet.
+
+    Any read error -> ListFormatError naming the sheet and row. (A merged cell's value is in its
+    first cell only; the others read as None.)
+    """
     import openpyxl
 
     try:
@@ -440,16 +450,23 @@ def xlsx_rows(path: Path) -> Iterator[tuple[str, list[str | None]]]:
         raise ListFormatError(
             path, f"not a readable XLSX workbook, truncated or corrupted ({_why(exc)})"
         ) from exc
-    n = 0
+    n, title = 0, ""
     try:
         if not wb.worksheets:
             raise ListFormatError(path, "the workbook has no sheet")
-        for n, row in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
-            yield f"row {n}", [(v.strip() or None) if type(v) is str else cell_text(v) for v in row]
+        for ws in wb.worksheets[:1] if first_only else wb.worksheets:
+            title = ws.title
+            for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield (
+                    title,
+                    f"row {n}",
+                    [(v.strip() or None) if type(v) is str else cell_text(v) for v in row],
+                )
     except ListFormatError:
         raise
     except Exception as exc:
-        raise ListFormatError(path, f"corrupted XLSX sheet ({_why(exc)})", f"row {n + 1}") from exc
+        where = f"sheet {title!r}, row {n + 1}" if not first_only else f"row {n + 1}"
+        raise ListFormatError(path, f"corrupted XLSX sheet ({_why(exc)})", where) from exc
     finally:
         wb.close()
 
