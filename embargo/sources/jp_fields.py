@@ -143,7 +143,7 @@ def _balanced(s: str) -> bool:
     return depth == 0
 
 
-def _split_top(s: str, seps: str) -> list[str]:
+def split_top(s: str, seps: str) -> list[str]:
     """Split on any of ``seps`` outside brackets."""
     out: list[str] = []
     cur: list[str] = []
@@ -172,10 +172,10 @@ def split_names(cell: str | None) -> list[str]:
         if not line:
             continue
         if ";" in line:
-            items = _split_top(line, ";")
+            items = split_top(line, ";")
         else:
             marked = enumerated(line)
-            items = marked if len(marked) > 1 else _split_top(line, "、" if is_japanese(line) else "、,")
+            items = marked if len(marked) > 1 else split_top(line, "、" if is_japanese(line) else "、,")
         for item in items:
             out.extend(_item_names(item))
     return list(dict.fromkeys(out))
