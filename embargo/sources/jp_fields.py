@@ -18,7 +18,7 @@ from embargo.text.dates import excel_serial_to_iso
 
 _JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _KANA = re.compile("[\u3040-\u30ff\uff66-\uff9f]")
-_AKA = re.compile(r"\(?\s*\b(?:a\.\s?k\.\s?a|f\.\s?k\.\s?a)\b\.?\s*:?\s*", re.I)
+_AKA = re.compile(r"\(?\s*(?:\b(?:a\.\s?k\.\s?a|f\.\s?k\.\s?a)\b\.?|別称|別名|旧称)\s*[:、]?\s*", re.I)
 _ORIGINAL = re.compile(r"^\(?\s*original script\s*:\s*(.+?)\s*\)?\s*$", re.I)
 _PAREN = re.compile(r"\(([^()]*)\)")
 _JP_DATE = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*(?:[月./\-]\s*(\d{1,2})\s*日?)?|(\d{4})\s*年")
@@ -222,23 +222,25 @@ def _item_names(item: str) -> list[str]:
 
 
 def japanese_names(cell: str | None) -> list[str]:
-    """A ``日本語表記`` cell -> the name, and a Japanese name it gives in brackets
-    (``VEB.RF(ロシア対外経済銀行)`` -> ``VEB.RF``, ``ロシア対外経済銀行``)."""
+    """A ``日本語表記`` cell -> its names: a bracketed word inside the name is a variant of the word before
+    it (``オレクサンドル(アレクサンドル)・ヤヌコーヴィチ`` -> also ``アレクサンドル・ヤヌコーヴィチ``); a
+    bracket ending the name is a name of its own (``VEB.RF(ロシア対外経済銀行)`` -> ``ロシア対外経済銀行``)."""
     out: list[str] = []
     for line in fold(cell).splitlines():
-        outer = " ".join(_PAREN.sub(" ", line).split())
-        if known(outer):
-            out.append(outer)
-        out.extend(inner.strip() for inner in _PAREN.findall(line) if is_japanese(inner) and known(inner))
-    return list(dict.fromkeys(out))
+        line = line.strip()
+        tail = re.search(r"\(([^()]*)\)\s*$", line)
+        if tail:
+            out.extend(_alternatives(tail.group(1)))
+            line = line[: tail.start()]
+        out.extend(_with_variants(line))
+    return list(dict.fromkeys(n for n in out if known(n)))
 
 
 def latin_names(cell: str | None) -> tuple[list[str], list[str]]:
     """An ``英語表記`` cell -> (Latin names, names in their original script).
 
-    The first is the name with bracketed variants left out; ``Sergey(Sergei) AKSYONOV(AKSENOV)`` also
-    gives ``Sergei AKSENOV`` (a one-word variant replaces the word before it); a bracketed phrase of
-    several words is a name of its own (``Rosneft Aero(RN AERO)`` -> ``RN AERO``).
+    ``Sergey(Sergei) AKSYONOV(AKSENOV)`` gives ``Sergey AKSYONOV`` and ``Sergei AKSENOV``; a bracketed
+    phrase of several words is a name of its own (``Rosneft Aero(RN AERO)`` -> ``RN AERO``).
     """
     names: list[str] = []
     originals: list[str] = []
@@ -247,21 +249,37 @@ def latin_names(cell: str | None) -> tuple[list[str], list[str]]:
         m = _ORIGINAL.match(line)
         if m:
             originals.append(m.group(1).strip())
-            continue
-        if not line:
-            continue
-        base = " ".join(_PAREN.sub(" ", line).split())
-        if base:
-            names.append(base)
-        variants = _PAREN.findall(line)
-        if not variants:
-            continue
-        words = [v for v in variants if " " not in v.strip()]
-        if words:
-            alt = re.sub(r"(\S+?)\s*\(([^()\s]+)\)", lambda m: m.group(2).split("/")[0], line)
-            names.append(" ".join(_PAREN.sub(" ", alt).split()))
-        names.extend(" ".join(v.split()) for v in variants if " " in v.strip())
+        elif line:
+            names.extend(_with_variants(line))
     return list(dict.fromkeys(n for n in names if n)), originals
+
+
+def _alternatives(inner: str) -> list[str]:
+    return [" ".join(v.split()) for v in re.split(r"[,/、]", inner) if v.strip()]
+
+
+def _tidy(name: str) -> str:
+    return re.sub(r"\s*・\s*", "・", " ".join(name.split())).strip(" ・")
+
+
+def _with_variants(line: str) -> list[str]:
+    """The name without its bracketed variants, then with the k-th variant of each bracket put in place
+    of the word before it (``Sergey(Sergei) AKSYONOV(AKSENOV/AKSENOFF)`` -> ``Sergey AKSYONOV``,
+    ``Sergei AKSENOV``, ``Sergei AKSENOFF``); a bracketed phrase of several words is a name of its own."""
+    names = [_tidy(_PAREN.sub(" ", line))]
+    groups = [_alternatives(m.group(1)) for m in _PAREN.finditer(line)]
+    words = [alts for alts in groups if alts and all(" " not in a for a in alts)]
+    for k in range(max((len(a) for a in words), default=0)):
+
+        def put(m: re.Match[str], k: int = k) -> str:
+            alts = _alternatives(m.group(2))
+            if not alts or any(" " in a for a in alts):
+                return m.group(1)
+            return alts[min(k, len(alts) - 1)]
+
+        names.append(_tidy(_PAREN.sub(" ", re.sub(r"([^\s()・]+)\s*\(([^()]*)\)", put, line))))
+    names.extend(a for alts in groups if any(" " in a for a in alts) for a in alts)
+    return [n for n in names if n]
 
 
 def lines(cell: str | None) -> list[str]:

@@ -47,7 +47,9 @@ def parse(path: Path, source: str) -> ParsedList:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ListFormatError(path, f"not UTF-8 text: corrupted ({exc.reason} at byte {exc.start})") from exc
-    rows = read_table(path, csv.reader(io.StringIO(text, newline="")), "MOF asset-freeze CSV", REQUIRED, "区分")
+    rows = read_table(
+        path, csv.reader(io.StringIO(text, newline="")), "MOF asset-freeze CSV", REQUIRED, "区分"
+    )
     header = list(rows[0][1])
     if len(header) != COLUMNS:
         raise ListFormatError(path, f"{len(header)} columns where the MOF CSV has {COLUMNS}", "line 1")
