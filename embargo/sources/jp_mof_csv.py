@@ -18,6 +18,7 @@ from pathlib import Path
 
 from embargo.errors import ListFormatError
 from embargo.model import Entity
+from embargo.model.entity import Schema
 from embargo.sources.base import ParsedList, Record, UsageTracker
 from embargo.sources.jp_fields import fold, split_top
 from embargo.sources.jp_mof import SOURCE, EntryError, build_entity, list_date, regime, tables
@@ -67,7 +68,7 @@ def parse(path: Path, source: str) -> ParsedList:
         if key is not None and not sheet:
             sheet = key.group(1)
         kind = kinds.get(rec.text("個人・団体") or "")
-        schema = "Person" if kind == "Person" else "Organization" if kind else None
+        schema: Schema | None = "Person" if kind == "Person" else "Organization" if kind else None
         try:
             entity = build_entity(rec, fields, regime(sheet), source, where=f"line {line}", schema=schema)
         except EntryError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+import warnings
 import zipfile
 import zlib
 from collections import defaultdict
@@ -445,7 +446,9 @@ def xlsx_sheet_rows(path: Path, first_only: bool = False) -> Iterator[tuple[str,
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # workbook settings openpyxl cannot apply (a print area): not ours
+            warnings.simplefilter("ignore", UserWarning)
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML, key and value errors alike
         raise ListFormatError(
             path, f"not a readable XLSX workbook, truncated or corrupted ({_why(exc)})"
