@@ -23,6 +23,8 @@ _ORIGINAL = re.compile(r"^\(?\s*original script\s*:\s*(.+?)\s*\)?\s*$", re.I)
 _PAREN = re.compile(r"\(([^()]*)\)")
 _JP_DATE = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*(?:[月./\-]\s*(\d{1,2})\s*日?)?|(\d{4})\s*年")
 _UNKNOWN = frozenset(("不明", "なし", "無し", "-", "－", "―", "unknown", "n/a", "na", "none"))
+# bracketed words after a Japanese name that qualify it rather than name it (self-proclaimed, so-called)
+_QUALIFIERS = frozenset(("自称", "いわゆる", "通称"))
 _DESCRIPTOR = re.compile(r"生年月日|出生地|国籍|DOB|POB|born|\d{4}")
 
 
@@ -230,10 +232,10 @@ def japanese_names(cell: str | None) -> list[str]:
         line = line.strip()
         tail = re.search(r"\(([^()]*)\)\s*$", line)
         if tail:
-            out.extend(_alternatives(tail.group(1)))
+            out.extend(a for a in _alternatives(tail.group(1)) if a not in _QUALIFIERS)
             line = line[: tail.start()]
         out.extend(_with_variants(line))
-    return list(dict.fromkeys(n for n in out if known(n)))
+    return list(dict.fromkeys(n.strip('「」『』"“” ') for n in out if known(n)))
 
 
 def latin_names(cell: str | None) -> tuple[list[str], list[str]]:
