@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -102,34 +102,51 @@ def parse(path: Path, source: str) -> ParsedList:
     if path.stat().st_size == 0:
         raise ListFormatError(path, "empty file (0 bytes)")
     roles: dict[str, str] = tables()["columns"]
+
+    def entries() -> Iterator[Entry]:
+        for sheet, rows in _sheet_entries(path):
+            m = _SHEET.match(sheet)
+            reg = regime(m.group(1) if m else sheet)
+            for where, rec in rows:
+                fields = {label: roles.get(label, "") for label in rec}
+                yield Entry(rec, fields, reg, f"sheet {sheet!r}, {where}")
+
+    return finish(path, source, NAME, entries())
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of either edition: its fields (label -> role of ``jp_mof.yml``), regime and place."""
+
+    rec: Record
+    fields: Mapping[str, str]
+    regime: Regime
+    where: str
+    schema: Schema | None = None
+
+
+def finish(path: Path, source: str, fmt: str, entries: Iterable[Entry]) -> ParsedList:
+    """Either edition's entries mapped; a file with no named entry, or with one entry twice, is refused."""
     tracker = UsageTracker()
     entities: list[Entity] = []
-    warnings: list[str] = []
-    deleted: Counter[str] = Counter()
-    for sheet, entries in _sheet_entries(path):
-        m = _SHEET.match(sheet)
-        reg = regime(m.group(1) if m else sheet)
-        for where, rec in entries:
-            fields = {label: roles.get(label, "") for label in rec}
-            try:
-                entity = build_entity(rec, fields, reg, source, where=f"sheet {sheet!r}, {where}")
-            except EntryError as exc:
-                raise ListFormatError(path, exc.args[0], exc.args[1]) from exc
-            if entity is None:
-                deleted[sheet] += 1
-            else:
-                entities.append(entity)
-            tracker.check(rec)
+    deleted = 0
+    for e in entries:
+        try:
+            entity = build_entity(e.rec, e.fields, e.regime, source, where=e.where, schema=e.schema)
+        except EntryError as exc:
+            raise ListFormatError(path, exc.args[0], exc.args[1]) from exc
+        if entity is None:
+            deleted += 1
+        else:
+            entities.append(entity)
+        tracker.check(e.rec)
     if not entities:
-        raise ListFormatError(path, "no entries: not the MOF asset-freeze workbook, or an empty one")
-    if deleted:
-        warnings.append(
-            f"{sum(deleted.values())} numbered rows without a name (deleted designations) skipped"
-        )
+        raise ListFormatError(path, "no entries with a name: not the MOF asset-freeze list, or an empty one")
+    warnings = [f"{deleted} numbered rows without a name (deleted designations) skipped"] if deleted else []
     _check_ids(path, entities)
     return ParsedList(
         source=source,
-        format=NAME,
+        format=fmt,
         entities=entities,
         list_date=list_date(path),
         record_count=len(entities),

@@ -14,14 +14,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from embargo.errors import ListFormatError
-from embargo.model import Entity
 from embargo.model.entity import Schema
-from embargo.sources.base import ParsedList, Record, UsageTracker
+from embargo.sources.base import ParsedList, Record
 from embargo.sources.jp_fields import fold, split_top
-from embargo.sources.jp_mof import SOURCE, EntryError, build_entity, list_date, regime, tables
+from embargo.sources.jp_mof import SOURCE, Entry, finish, regime, tables
 from embargo.sources.listfields import read_table
 
 NAME = "jp_mof_csv"
@@ -57,37 +57,17 @@ def parse(path: Path, source: str) -> ParsedList:
     roles: dict[str, str] = tables()["csv_columns"]
     kinds: dict[str, str] = tables()["kinds"]
     fields = {label: roles.get(label, "") for label in header}
-    tracker = UsageTracker()
-    entities: list[Entity] = []
-    deleted = 0
-    for line, values in rows:
-        # several values in a cell: "；" outside brackets ("名前（生年月日1960/4/11； 1963/4/11）" is one)
-        rec = Record({k: "\n".join(split_top(fold(v), ";")) for k, v in values.items()})
-        sheet = (rec.text("区分") or "").strip()
-        key = _KEY.match(rec.text("番号") or "")
-        if key is not None and not sheet:
-            sheet = key.group(1)
-        kind = kinds.get(rec.text("個人・団体") or "")
-        schema: Schema | None = "Person" if kind == "Person" else "Organization" if kind else None
-        try:
-            entity = build_entity(rec, fields, regime(sheet), source, where=f"line {line}", schema=schema)
-        except EntryError as exc:
-            raise ListFormatError(path, exc.args[0], exc.args[1]) from exc
-        if entity is None:
-            deleted += 1
-        else:
-            entities.append(entity)
-        tracker.check(rec)
-    if not entities:
-        raise ListFormatError(path, "no entries with a name: not the MOF asset-freeze list, or an empty one")
-    warnings = [f"{deleted} numbered rows without a name (deleted designations) skipped"] if deleted else []
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=list_date(path),
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+
+    def entries() -> Iterator[Entry]:
+        for line, values in rows:
+            # several values in a cell: "；" outside brackets ("名前（生年月日1960/4/11； 1963/4/11）" is one)
+            rec = Record({k: "\n".join(split_top(fold(v), ";")) for k, v in values.items()})
+            sheet = (rec.text("区分") or "").strip()
+            key = _KEY.match(rec.text("番号") or "")
+            if key is not None and not sheet:
+                sheet = key.group(1)
+            kind = kinds.get(rec.text("個人・団体") or "")
+            schema: Schema | None = "Person" if kind == "Person" else "Organization" if kind else None
+            yield Entry(rec, fields, regime(sheet), f"line {line}", schema)
+
+    return finish(path, source, NAME, entries())

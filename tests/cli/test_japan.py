@@ -13,12 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from embargo.api import create_app
-from embargo.service import Service
-from embargo.web.routes import router
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTS = (ROOT.parent / "shared" / "data" / "lists").resolve()
@@ -69,19 +66,11 @@ def test_catalog_and_lists_page_show_both_sources(store: tuple[Path, list[dict[s
             assert time.monotonic() < end, client.get("/readyz").json()
             time.sleep(0.1)
         catalog = client.get("/catalog").json()
+        page = client.get("/ui/lists")  # the web page, served by the same app
     names = {d["name"] for d in catalog["datasets"]}
     assert {"jp_mof", "jp_meti_eul"} <= names and sorted(catalog["current"]) == ["jp_meti_eul", "jp_mof"]
     titles = " ".join(str(d.get("title", "")) for d in catalog["datasets"])
     assert "Japan MOF" in titles and "Japan METI End User List" in titles
-    app = FastAPI()
-    app.include_router(router)
-    app.state.db = db
-    svc = Service.open(db)
-    try:
-        app.state.screener = svc.screener()
-    finally:
-        svc.close()
-    page = TestClient(app).get("/ui/lists")
     assert page.status_code == 200
     assert "jp_mof" in page.text and "jp_meti_eul" in page.text
 
