@@ -6,6 +6,12 @@ from embargo.sources.base import SourceInfo
 
 OFAC = "US Treasury OFAC"
 OFAC_API = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports"
+# Japan MOF: list.html links the workbook and the CSV edition relatively, named after the day of the
+# revision (./shisantouketsu<YYYYMMDD>.xlsx), so this URL names the revision embargo last read.
+MOF_SANCTIONS = "https://www.mof.go.jp/policy/international_policy/gaitame_kawase/gaitame/economic_sanctions"
+# Japan METI: the End User List page (law05.html#user-list) links the workbook, named after the day
+# of the revision; the folder below is inferred, not confirmed.
+METI_ANPO = "https://www.meti.go.jp/policy/anpo"
 
 SOURCES: dict[str, SourceInfo] = {
     s.name: s
@@ -109,7 +115,29 @@ SOURCES: dict[str, SourceInfo] = {
             ),
             ("ch_seco_xml",),
         ),
+        SourceInfo(
+            "jp_mof",
+            "Japan MOF list of parties subject to asset freezes (Foreign Exchange and Foreign Trade Act)",
+            "Japan Ministry of Finance",
+            "jp",
+            (f"{MOF_SANCTIONS}/shisantouketsu20260305.xlsx",),
+            ("jp_mof_xlsx", "jp_mof_csv"),
+        ),
+        SourceInfo(
+            "jp_meti_eul",
+            "Japan METI End User List (Foreign User List, export control)",
+            "Japan Ministry of Economy, Trade and Industry (METI)",
+            "jp",
+            (f"{METI_ANPO}/law_document/tutatu/t07sonota/20250929_4.xlsx",),
+            ("jp_meti_eul_xlsx",),
+        ),
     )
+}
+
+# the official pages that link each dated file (shown with the source; sync reads ``urls``)
+PAGES: dict[str, str] = {
+    "jp_mof": f"{MOF_SANCTIONS}/list.html",
+    "jp_meti_eul": f"{METI_ANPO}/law05.html#user-list",
 }
 
 

@@ -15,6 +15,7 @@ lowest ``logicalId`` (the oldest entry), so reordered files give the same entity
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from embargo.errors import ListFormatError
@@ -47,9 +48,33 @@ _ID_FLAGS = ("diplomatic", "knownExpired", "knownFalse", "reportedLost", "revoke
 _CONTACTS: dict[str, IdType] = {"PHONE": "phone", "FAX": "phone", "EMAIL": "email", "WEB": "website"}
 
 
+# the names an FSF download is saved under: the endpoint's ``content`` (sync), or the export's own name
+_FILE_NAMES = re.compile(r"^(?:content|.*(?:fsf|fullsanctionslist|sanctionslist).*\.xml)$", re.I)
+_TITLE = re.compile(rb"<title[^>]*>\s*([^<]{1,80}?)\s*</title>", re.I)
+_JSON_STATUS = re.compile(rb'"(?:status|code|error|message)"\s*:\s*"?([^",}]{1,60})', re.I)
+
+
+def error_response(head: bytes) -> str | None:
+    """What an error body the endpoint sent instead of the XML is (an HTML page, a JSON error), else None.
+
+    The EU's endpoint has answered HTTP 403 and 500 with such bodies; saved under the list's name
+    they must be refused, not read as an empty or broken list."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start[:14].lower().startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        title = _TITLE.search(head)
+        return "an HTML page" + (f" ({title.group(1).decode('utf-8', 'replace')})" if title else "")
+    if start[:1] in (b"{", b"["):
+        status = _JSON_STATUS.search(head)
+        return "a JSON error" + (f" ({status.group(1).decode('utf-8', 'replace').strip()})" if status else "")
+    return None
+
+
 def sniff(path: Path, head: bytes) -> str | None:
-    """``<export>`` is a generic name: the FSD namespace must be there too."""
+    """``<export>`` is a generic name: the FSD namespace must be there too. An error body saved under an
+    FSF file's name is claimed too, so that parse() refuses it with the reason."""
     if root_tag(head) == _ROOT and NAMESPACE.encode() in head:
+        return SOURCE
+    if _FILE_NAMES.match(path.name) and error_response(head):
         return SOURCE
     return None
 
@@ -59,6 +84,10 @@ def companions(path: Path) -> list[Path]:
 
 
 def parse(path: Path, source: str) -> ParsedList:
+    with path.open("rb") as fh:
+        what = error_response(fh.read(4096))
+    if what:
+        raise ListFormatError(path, f"{what} from the EU endpoint, not the FSF XML export: refused")
     info = source_info(source)
     tracker = UsageTracker()
     entities: list[Entity] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+import warnings
 import zipfile
 import zlib
 from collections import defaultdict
@@ -433,27 +434,46 @@ def _why(exc: BaseException) -> str:
 
 def xlsx_rows(path: Path) -> Iterator[tuple[str, list[str | None]]]:
     """The first sheet's rows as text cells, ``("row N", cells)``; any read error -> ListFormatError."""
+    for _, where, cells in xlsx_sheet_rows(path, first_only=True):
+        yield where, cells
+
+
+def xlsx_sheet_rows(path: Path, first_only: bool = False) -> Iterator[tuple[str, str, list[str | None]]]:
+    """Every sheet's rows as text cells, ``(sheet title, "row N", cells)``, sheet after sheet.
+
+    Any read error -> ListFormatError naming the sheet and row. (A merged cell's value is in its
+    first cell only; the others read as None.)
+    """
     import openpyxl
 
     check_xlsx(path)  # sizes, ratio, shared strings and the sheet's extent, before openpyxl loads it
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # workbook settings openpyxl cannot apply (a print area): not ours
+            warnings.simplefilter("ignore", UserWarning)
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML, key and value errors alike
         raise ListFormatError(
             path, f"not a readable XLSX workbook, truncated or corrupted ({_why(exc)})"
         ) from exc
-    n = cells = 0
+    n, title, cells = 0, "", 0
     try:
         if not wb.worksheets:
             raise ListFormatError(path, "the workbook has no sheet")
-        for n, row in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
-            cells += len(row)
-            check_cells(path, cells)
-            yield f"row {n}", [(v.strip() or None) if type(v) is str else cell_text(v) for v in row]
+        for ws in wb.worksheets[:1] if first_only else wb.worksheets:
+            title = ws.title
+            for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells += len(row)
+                check_cells(path, cells)  # over the whole workbook: a bomb may spread over sheets
+                yield (
+                    title,
+                    f"row {n}",
+                    [(v.strip() or None) if type(v) is str else cell_text(v) for v in row],
+                )
     except ListFormatError:
         raise
     except Exception as exc:
-        raise ListFormatError(path, f"corrupted XLSX sheet ({_why(exc)})", f"row {n + 1}") from exc
+        where = f"sheet {title!r}, row {n + 1}" if not first_only else f"row {n + 1}"
+        raise ListFormatError(path, f"corrupted XLSX sheet ({_why(exc)})", where) from exc
     finally:
         wb.close()
 

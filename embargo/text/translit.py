@@ -25,7 +25,11 @@ Hangul        Revised Romanisation, syllable by syllable, one token per syllable
               ``kim jeong eun``); the first syllable of the first Hangul word, when it is a common
               surname, takes its customary spelling from ``name_variants.yml`` (``김`` -> ``kim``,
               ``이`` -> ``lee``, ``박`` -> ``park``).
-Kana          ICU ``Hiragana-Katakana; Katakana-Latin/BGN`` (``やまだ`` -> ``yamada``)
+Kana          a katakana word the Japan MOF list pairs with a Latin spelling takes that spelling
+              (``ja_readings.yml``: ``プーチン`` -> ``putin``); else the combinations Japanese writes
+              foreign sounds with (``ヴィ`` ``ティ`` ``ファ`` ``シェ``: ``vi ti fa she``), then ICU
+              ``Hiragana-Katakana; Katakana-Latin/BGN`` (``やまだ`` -> ``yamada``). In text with kana,
+              ``・`` and ``=`` (which join the words of a name written in katakana) separate words.
 Han           ICU ``Han-Latin/Names``: Mandarin pinyin, one token per character
               (``金正恩`` -> ``jin zheng en``)
 other         ICU ``Any-Latin; Latin-ASCII``
@@ -210,6 +214,40 @@ def _arabic(run: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=1)
+def kana_readings() -> dict[str, str]:
+    """Katakana name word -> the Latin spelling the Japan MOF list pairs it with (``ja_readings.yml``)."""
+    data: dict[str, str] = load("ja_readings.yml")["readings"]
+    return data
+
+
+# katakana combinations for sounds Japanese lacks (foreign names); BGN's table leaves their small kana out
+_KANA_COMBOS = {
+    "ヴァ": "va", "ヴィ": "vi", "ヴェ": "ve", "ヴォ": "vo", "ヴュ": "vyu", "ヴ": "vu", "ティ": "ti", "ディ": "di",
+    "トゥ": "tu", "ドゥ": "du", "テュ": "tyu", "デュ": "dyu", "ファ": "fa", "フィ": "fi", "フェ": "fe",
+    "フォ": "fo", "フュ": "fyu", "シェ": "she", "ジェ": "je", "チェ": "che", "ウィ": "wi", "ウェ": "we",
+    "ウォ": "wo", "ツァ": "tsa", "ツィ": "tsi", "ツェ": "tse", "ツォ": "tso", "イェ": "ye", "クァ": "kwa",
+    "クィ": "kwi", "クェ": "kwe", "クォ": "kwo", "グァ": "gwa",
+}  # fmt: skip
+_KANA_COMBO = re.compile("|".join(sorted(_KANA_COMBOS, key=len, reverse=True)))
+_KANA_TEXT = re.compile("[\u3040-\u30ff\uff66-\uff9f]")
+_KANA_JOINERS = re.compile("[・゠=]")
+
+
+def _kana(run: str) -> str:
+    reading = kana_readings().get(run)
+    if reading is not None:
+        return reading
+    icu_kana = transliterator(_SCRIPT_IDS["Kana"])
+    out, start = [], 0
+    for m in _KANA_COMBO.finditer(run):
+        out.append(icu_kana.transliterate(run[start : m.start()]))
+        out.append(_KANA_COMBOS[m.group(0)])
+        start = m.end()
+    out.append(icu_kana.transliterate(run[start:]))
+    return "".join(out)
+
+
 def _runs(word: str) -> list[tuple[str, str]]:
     runs: list[tuple[str, str]] = []
     current, start = None, 0
@@ -245,6 +283,8 @@ def fold_word(word: str, lang: str = "ru", surname: bool = False) -> str:
     for script, run in _runs(word):
         if script == "Hang":
             out = _hangul(run, surname)
+        elif script == "Kana":
+            out = _kana(run)
         elif script == "Arab":
             out = _arabic(run)
         elif script == "Cyrl":
@@ -262,6 +302,8 @@ def fold_clean(text: str) -> str:
     """:func:`ascii_fold` for text already passed through :func:`clean`."""
     if text.isascii():
         return text.lower()
+    if _KANA_TEXT.search(text):
+        text = _KANA_JOINERS.sub(" ", text)
     lang = cyrillic_language(text) if _CYRILLIC.search(text) else "ru"
     first_hangul = _HANGUL.search(text) is not None  # (a word of Hangul first met is a surname)
     out = []

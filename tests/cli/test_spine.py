@@ -40,7 +40,7 @@ def test_every_file_is_ingested_or_refused_with_a_reason(
 ) -> None:
     _, outcomes = full_store
     files = sorted(p for p in LISTS.rglob("*") if p.is_file() and p.suffix != ".md")
-    assert len(files) == 74
+    assert len(files) == 76
     covered: set[str] = set()
     for o in outcomes:
         path = Path(o["path"])

@@ -108,3 +108,22 @@ def test_sync_from_a_directory_mirror(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)[0]["ingest"][0]["version"]["entity_count"] == 1003
+
+
+def test_sync_keeps_the_stored_fsf_file_when_the_eu_endpoint_sends_an_error(tmp_path: Path) -> None:
+    """The EU's endpoint has answered 403/500 with a JSON error body: sync refuses it in one line and
+    the file downloaded before stays in place."""
+    mirror = tmp_path / "mirror" / "eu_fsf"
+    mirror.mkdir(parents=True)
+    (mirror / "content").write_bytes(b'{"status":403,"error":"Forbidden","message":"Access Denied"}')
+    dest = tmp_path / "dl"
+    (dest / "eu_fsf").mkdir(parents=True)
+    good = (ROOT / "tests" / "fixtures" / "eu_fsf" / "fsf_1_1_excerpt.xml").read_bytes()
+    (dest / "eu_fsf" / "content").write_bytes(good)
+    proc = run(tmp_path / "embargo.db", "sync", "--mirror", str(tmp_path / "mirror"), "--source", "eu_fsf",
+               "--dest", str(dest), "--json")  # fmt: skip
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    (result,) = json.loads(proc.stdout)
+    assert not result["ok"] and "\n" not in result["error"]
+    assert "a JSON error (403) from the EU endpoint" in result["error"]
+    assert (dest / "eu_fsf" / "content").read_bytes() == good

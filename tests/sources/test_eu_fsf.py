@@ -11,6 +11,7 @@ from lxml import etree
 
 from embargo.errors import ListFormatError
 from embargo.model import Entity
+from embargo.service import Service
 from embargo.sources import eu_fsf, formats, un_sc
 from embargo.sources.base import ParsedList
 
@@ -203,3 +204,44 @@ def test_sniff_claims_only_fsf_exports() -> None:
     un_file = FIX / "un_sc" / "compact_2018-10-29.xml"
     assert eu_fsf.sniff(un_file, un_file.read_bytes()[:8192]) is None
     assert eu_fsf.companions(EXCERPT) == []
+
+
+# --- error bodies from the EU endpoint -----------------------------------------------------------
+
+ERROR_BODIES = {
+    "html": (
+        b"<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head><body>Access denied</body></html>",
+        "an HTML page (403 Forbidden) from the EU endpoint",
+    ),
+    "json": (
+        b'{"status": 500, "error": "Internal Server Error", "path": "/fsd/fsf/public/files"}',
+        "a JSON error (500) from the EU endpoint",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ERROR_BODIES))
+def test_an_error_body_saved_as_the_fsf_file_is_refused_and_the_stored_version_kept(
+    kind: str, tmp_path: Path
+) -> None:
+    body, reason = ERROR_BODIES[kind]
+    good = tmp_path / "2026-01-10" / "xmlFullSanctionsList_1_1.xml"
+    good.parent.mkdir()
+    good.write_bytes(EXCERPT.read_bytes())
+    bad = tmp_path / "2026-02-10" / "xmlFullSanctionsList_1_1.xml"
+    bad.parent.mkdir()
+    bad.write_bytes(body)
+    assert eu_fsf.sniff(bad, body) == "eu_fsf"
+    assert eu_fsf.sniff(tmp_path / "unrelated.xml", body) is None  # another list's error page: not ours
+    svc = Service.open(tmp_path / "embargo.db")
+    try:
+        first = svc.ingest([good])
+        assert [o.status for o in first] == ["created"]
+        (refused,) = svc.ingest([bad])
+        assert refused.status == "refused"
+        assert refused.message and "\n" not in refused.message and reason in refused.message
+        (stored,) = svc.lists()
+        assert stored["source"] == "eu_fsf" and len(stored["versions"]) == 1
+        assert stored["current"]["files"] == [str(good)]
+    finally:
+        svc.close()
