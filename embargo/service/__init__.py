@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from embargo.errors import StoreError
 from embargo.model import Entity
+from embargo.service.digest import Digest, digest
+from embargo.service.facets import Filters, check_date
 from embargo.service.history import diff, entity_view, resolve_version, version_at
 from embargo.service.ingest import Outcome, ingest_paths
+from embargo.service.timeline import Timeline, aggregate, collect
 from embargo.sources.catalog import SOURCES
 from embargo.store import SQLiteStore, Store, Version
 
@@ -75,6 +78,33 @@ class Service:
 
     def entity(self, ref: str, as_of: str | None = None) -> dict[str, Any]:
         return entity_view(self.store, ref, as_of)
+
+    def timeline(
+        self,
+        sources: Iterable[str] | None = None,
+        *,
+        by: str = "authority",
+        period: str = "month",
+        start: str | None = None,
+        end: str | None = None,
+        filters: Filters | None = None,
+    ) -> Timeline:
+        """Designations and removals per period and group (see :mod:`embargo.service.timeline`)."""
+        start, end = check_date(start, "from"), check_date(end, "to")
+        return aggregate(
+            collect(self.store, sources), by=by, period=period, start=start, end=end, filters=filters
+        )
+
+    def digest(
+        self,
+        *,
+        day: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        filters: Filters | None = None,
+    ) -> Digest:
+        """What the versions published on a day (or in a range) added, removed and changed."""
+        return digest(self.store, day=day, since=since, until=until, filters=filters)
 
     def current_versions(
         self, sources: Iterable[str] | None = None, as_of: str | None = None
