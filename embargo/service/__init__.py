@@ -13,7 +13,7 @@ from embargo.service.digest import Digest, digest
 from embargo.service.facets import Filters, check_date
 from embargo.service.history import diff, entity_view, resolve_version, version_at
 from embargo.service.ingest import Outcome, ingest_paths
-from embargo.service.timeline import Timeline, aggregate, collect
+from embargo.service.timeline import History, Timeline, aggregate, collect
 from embargo.sources.catalog import SOURCES
 from embargo.store import SQLiteStore, Store, Version
 
@@ -90,10 +90,23 @@ class Service:
         filters: Filters | None = None,
     ) -> Timeline:
         """Designations and removals per period and group (see :mod:`embargo.service.timeline`)."""
-        start, end = check_date(start, "from"), check_date(end, "to")
-        return aggregate(
+        return self.timeline_of(
             collect(self.store, sources), by=by, period=period, start=start, end=end, filters=filters
         )
+
+    def timeline_of(
+        self,
+        history: History,
+        *,
+        by: str = "authority",
+        period: str = "month",
+        start: str | None = None,
+        end: str | None = None,
+        filters: Filters | None = None,
+    ) -> Timeline:
+        """The timeline of marks already collected (a page keeps them between requests)."""
+        start, end = check_date(start, "from"), check_date(end, "to")
+        return aggregate(history, by=by, period=period, start=start, end=end, filters=filters)
 
     def digest(
         self,

@@ -42,12 +42,13 @@ def digest_html(d: Digest) -> str:
 
 
 def chart_svg(t: Timeline, *, links: bool) -> str:
-    """The chart as inline SVG (no XML prologue); with ``links`` each bar opens its period's digest."""
-    svg = draw(t, "svg").decode("utf-8")
+    """The chart as inline SVG (no XML prologue); with ``links`` each bar opens its period's digest.
+    Drawn a little smaller than the PNG, so its text reads at a page's width."""
+    svg = draw(t, "svg", width=11.0, height=6.0).decode("utf-8")
     svg = svg[svg.index("<svg") :]
 
     def bar(m: re.Match[str]) -> str:
-        start, end, group, origin = m.groups()
+        start, end, group, origin = m.group(1, 2, 3, 4)
         what = ORIGIN_LABELS.get(origin.split("-")[0], origin)
         title = f"<title>{start} – {end} · {group} · {what}</title>"
         inner = f'<g class="bar" data-period="{start}" data-origin="{origin}">{title}{m.group(5)}</g>'
