@@ -21,6 +21,7 @@ from typing import Literal
 from embargo.errors import EmbargoError, ListFormatError
 from embargo.sources import formats
 from embargo.sources.base import Format, ParsedList
+from embargo.sources.sectors import tag_entity
 from embargo.store import NewVersion, Store, Version
 
 HEAD_BYTES = 8192
@@ -154,6 +155,7 @@ def parse_candidate(c: Candidate) -> ParsedList:
             c.path, f"could not be parsed as {c.format.NAME}: {type(exc).__name__}: {exc}"
         ) from exc
     _check(c, parsed)
+    parsed.entities = [tag_entity(e) for e in parsed.entities]  # sectors a name or a vessel shows
     return parsed
 
 
