@@ -17,6 +17,7 @@ import orjson
 from embargo.errors import StoreError
 from embargo.model import Entity
 from embargo.service.facets import Filters, check_date, facets, source_authority
+from embargo.sources.sectors import SectorTag, explain_entity
 from embargo.store import Store, Version
 
 SCHEMA_VERSION = 1
@@ -31,6 +32,7 @@ class Party:
     programmes: tuple[str, ...]
     sectors: tuple[str, ...]
     countries: tuple[str, ...]
+    sector_rules: tuple[SectorTag, ...] = ()  # why each sector: the rule that gave it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,13 +42,17 @@ class Party:
             "schema": self.schema,
             "programmes": list(self.programmes),
             "sectors": list(self.sectors),
+            "sector_rules": {t.sector: t.rule for t in self.sector_rules},
             "countries": list(self.countries),
         }
+
+    def rule(self, sector: str) -> str:
+        return next((t.rule for t in self.sector_rules if t.sector == sector), "")
 
 
 def party(e: Entity) -> Party:
     f = facets(e)
-    return Party(e.id, e.source_id, e.caption, e.schema, f.programme, f.sector, f.country)
+    return Party(e.id, e.source_id, e.caption, e.schema, f.programme, f.sector, f.country, explain_entity(e))
 
 
 @dataclass(frozen=True)

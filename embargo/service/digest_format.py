@@ -21,7 +21,7 @@ def group_by_programme(parties: Sequence[Party]) -> list[tuple[str, list[Party]]
 
 
 def _party_line(p: Party) -> str:
-    sectors = f" · sectors: {', '.join(p.sectors)}" if p.sectors else ""
+    sectors = f" · sectors: {', '.join(f'{s} ({p.rule(s)})' for s in p.sectors)}" if p.sectors else ""
     countries = f" · {', '.join(p.countries)}" if p.countries else ""
     return f"- **{_md(p.caption)}** ({p.schema.lower()}, `{p.source_id}`){countries}{sectors}"
 

@@ -117,3 +117,16 @@ def tag_entity(entity: Entity) -> Entity:
         for s in entity.sanctions
     )
     return entity if sanctions == entity.sanctions else replace(entity, sanctions=sanctions)
+
+
+def explain_entity(entity: Entity) -> tuple[SectorTag, ...]:
+    """Every sector tag of an entity with the rule that gave it. A tag no rule here gives again was
+    stated by the list itself (an OFAC directive or target type, a CSL list, a vessel's type)."""
+    texts = [t for s in entity.sanctions for t in (s.reason, *s.measures)]
+    texts += [*entity.prop("notes"), *entity.prop("type"), *entity.prop("classification")]
+    programs = [p for s in entity.sanctions for p in s.programs]
+    found = {t.sector: t for t in explain_sectors(programs, *texts)}
+    for t in explain_entity_sectors(entity.schema, (n.value for n in entity.names)):
+        found.setdefault(t.sector, t)
+    tags = {t for s in entity.sanctions for t in s.sectors}
+    return tuple(found.get(t) or SectorTag(t, "stated by the list") for t in sorted(tags))

@@ -119,3 +119,30 @@ def test_tag_entity_adds_name_sectors_to_each_sanction(tagged: dict[tuple[str, s
         sanctions=[Sanction("A", "L", ("P",)), Sanction("B", "M", ("Q",), sectors=("energy",))],
     )
     assert [s.sectors for s in tag_entity(e).sanctions] == [("maritime",), ("energy", "maritime")]
+
+
+def test_explain_entity_names_the_rule_of_each_stored_tag() -> None:
+    from embargo.model import Name, Sanction, make_entity
+    from embargo.sources.sectors import explain_entity
+
+    e = make_entity(
+        source="x",
+        source_id="1",
+        schema="Company",
+        names=[Name("Kazan Helicopter Plant")],
+        sanctions=[
+            Sanction(
+                "A",
+                "SSI",
+                ("UKRAINE-EO13662",),
+                measures=("EO 13662 Directive 3",),
+                sectors=("aerospace", "defence", "energy"),
+            )
+        ],
+    )
+    rules = {t.sector: t.rule for t in explain_entity(e)}
+    assert rules == {
+        "aerospace": "name word 'helicopter'",
+        "defence": "stated by the list",
+        "energy": "stated by the list",
+    }
