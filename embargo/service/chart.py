@@ -139,9 +139,8 @@ def draw(t: Timeline, fmt: str = "png", *, width: float = 13.0, height: float = 
             label=ORIGIN_LABELS["listing"] + " (hatched)",
         ),
     ]
-    fig.legend(
-        handles=handles, loc="outside lower center", fontsize=9, frameon=False, ncols=min(len(handles), 6)
-    )
+    columns = min(len(handles), max(2, int(width / 2.6)))  # a row of the legend fits the figure
+    fig.legend(handles=handles, loc="outside lower center", fontsize=9, frameon=False, ncols=columns)
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=150 if fmt == "png" else 72, metadata=_metadata(fmt))
     plt.close(fig)
