@@ -13,7 +13,7 @@ from embargo.service.digest import Digest, digest
 from embargo.service.facets import Filters, check_date
 from embargo.service.history import diff, entity_view, resolve_version, version_at
 from embargo.service.ingest import Outcome, ingest_paths
-from embargo.service.timeline import History, Timeline, aggregate, collect
+from embargo.service.timeline import History, HistoryCache, Timeline, aggregate
 from embargo.sources.catalog import SOURCES
 from embargo.store import SQLiteStore, Store, Version
 
@@ -37,6 +37,7 @@ class Service:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.histories = HistoryCache()  # a long-lived service (the API's) draws timelines from memory
 
     @classmethod
     def open(cls, db: Path | str | None = None) -> Service:
@@ -91,7 +92,12 @@ class Service:
     ) -> Timeline:
         """Designations and removals per period and group (see :mod:`embargo.service.timeline`)."""
         return self.timeline_of(
-            collect(self.store, sources), by=by, period=period, start=start, end=end, filters=filters
+            self.histories.get(self.store, sources),
+            by=by,
+            period=period,
+            start=start,
+            end=end,
+            filters=filters,
         )
 
     def timeline_of(

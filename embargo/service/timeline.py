@@ -20,7 +20,8 @@ all counted designations (so the bars of a period add up to its total).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -135,6 +136,31 @@ def collect(store: Store, sources: Iterable[str] | None = None) -> History:
             before = after
     firsts = [store.versions(s)[0].publish_date for s in wanted]
     return History(tuple(marks), tuple(steps), undated, min(firsts) if firsts else None)
+
+
+class HistoryCache:
+    """Histories already collected, keyed by the store and the exact versions they were read from
+    (a new version reads again); the last few kept. Safe to share between threads."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[str, tuple[int, ...]], History] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, store: Store, sources: Iterable[str] | None = None) -> History:
+        wanted = sorted(sources) if sources else None
+        versions = [v.id for v in store.versions() if wanted is None or v.source in wanted]
+        key = (f"{getattr(store, 'path', id(store))}|{','.join(wanted or ())}", tuple(versions))
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        history = collect(store, wanted)
+        with self.lock:
+            self.items[key] = history
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return history
 
 
 def period_start(day: str, period: str) -> str:

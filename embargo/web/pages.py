@@ -4,43 +4,19 @@ A click on a bar of the chart opens the digest of its period."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
 from embargo.errors import StoreError
-from embargo.service import Service
 from embargo.service.digest_format import group_by_programme
 from embargo.service.facets import BY, Filters
-from embargo.service.timeline import ORIGIN_LABELS, PERIODS, History, collect
+from embargo.service.timeline import ORIGIN_LABELS, PERIODS, HistoryCache
 from embargo.web.export import chart_svg, digest_body
-from embargo.web.routes import error_page, render, router, service, store_path
+from embargo.web.routes import error_page, render, router, service
 
-
-class HistoryCache:
-    """The marks of every source, read once per set of stored versions (a new version reads again)."""
-
-    def __init__(self, size: int = 2) -> None:
-        self.size = size
-        self.items: OrderedDict[tuple[str, tuple[int, ...]], History] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, svc: Service, db: Path) -> History:
-        key = (str(db), tuple(v.id for v in svc.store.versions()))
-        with self.lock:
-            if key not in self.items:
-                self.items[key] = collect(svc.store)
-                while len(self.items) > self.size:
-                    self.items.popitem(last=False)
-            self.items.move_to_end(key)
-            return self.items[key]
-
-
-histories = HistoryCache()
+histories = HistoryCache()  # the pages open a service per request: the marks outlive it
 
 
 def _clean(value: str | None) -> str | None:
@@ -62,7 +38,7 @@ def timeline(
     form = {"by": by, "period": period, "from": from_ or "", "to": to or ""}
     form.update({k: v or "" for k, v in filters.to_dict().items()})
     with service(request) as svc:
-        history = histories.get(svc, store_path(request))
+        history = histories.get(svc.store)
         options = {
             "by": BY,
             "period": PERIODS,
