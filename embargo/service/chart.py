@@ -26,6 +26,17 @@ def _groups(t: Timeline) -> list[str]:
     return [*shown, OTHER] if len(t.groups) > MAX_GROUPS else shown
 
 
+def _colours(groups: list[str]) -> dict[str, str]:
+    """A palette colour per named group; greys for the rest ("other") and for no value ("(no sector)"),
+    so what the lists do say stands out."""
+    named = [g for g in groups if g != OTHER and not g.startswith("(")]
+    out = {g: COLOURS[i % len(COLOURS)] for i, g in enumerate(named)}
+    out.update({g: "#c4c4c4" for g in groups if g.startswith("(")})
+    if OTHER in groups:
+        out[OTHER] = "#7a7a7a"
+    return out
+
+
 def _short(text: str, n: int = 34) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -42,7 +53,7 @@ def draw(t: Timeline, fmt: str = "png", *, width: float = 13.0, height: float = 
     plt.rcParams["svg.hashsalt"] = "embargo"  # stable ids: the same timeline gives the same SVG
     plt.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, selectable)
     groups = _groups(t)
-    colour = {g: COLOURS[i % len(COLOURS)] for i, g in enumerate(groups)}
+    colour = _colours(groups)
     cells: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for b in t.bars:
         g = b.group if b.group in colour else OTHER
@@ -131,11 +142,11 @@ def draw(t: Timeline, fmt: str = "png", *, width: float = 13.0, height: float = 
     ax.set_title(f"Designations and removals per {t.period}, by {t.by} ({span})", fontsize=13, loc="left")
     handles = [Patch(facecolor=colour[g], label=_short(g, 40)) for g in groups]
     handles += [
-        Patch(facecolor="#777777", label=ORIGIN_LABELS["diff"] + " (solid)"),
+        Patch(facecolor="#333333", label=ORIGIN_LABELS["diff"] + " (solid)"),
         Patch(
-            facecolor="#bbbbbb",
+            facecolor="white",
             hatch="////",
-            edgecolor="white",
+            edgecolor="#333333",
             label=ORIGIN_LABELS["listing"] + " (hatched)",
         ),
     ]
