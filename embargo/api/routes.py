@@ -12,6 +12,7 @@ from embargo.api.match import ERRORS, check_algorithm
 from embargo.api.models import ScreenRequest, ScreenResponse, StatusResponse
 from embargo.api.results import query_dict
 from embargo.errors import StoreError
+from embargo.service.facets import Filters
 from embargo.service.screening import QueryError, make_query
 
 router = APIRouter(dependencies=[Depends(require_screen)], tags=["embargo"])
@@ -103,6 +104,60 @@ def diff(
             return svc.diff(source, from_, to)
         except StoreError as exc:
             raise HTTPException(404, str(exc)) from None
+
+
+@router.get(
+    "/digest", summary="What the versions of a day or a period added, removed and changed", responses=ERRORS
+)
+def digest(
+    request: Request,
+    date: Annotated[
+        str | None, Query(max_length=10, description="One day (default: the last publication day)")
+    ] = None,
+    since: Annotated[str | None, Query(max_length=10, description="From this day (YYYY-MM-DD)")] = None,
+    to: Annotated[str | None, Query(max_length=10, description="Up to this day (YYYY-MM-DD)")] = None,
+    authority: Annotated[str | None, Query(max_length=200)] = None,
+    programme: Annotated[str | None, Query(max_length=200)] = None,
+    sector: Annotated[str | None, Query(max_length=100)] = None,
+) -> JSONBytes:
+    """Per authority: parties added, removed and changed, with programmes and sectors (the payload a
+    monitoring webhook sends: ``"type": "embargo.digest"``)."""
+    with context(request).svc() as svc:
+        try:
+            d = svc.digest(day=date, since=since, until=to, filters=Filters(authority, programme, sector))
+        except StoreError as exc:
+            raise HTTPException(422, str(exc)) from None
+    return JSONBytes(d.to_dict())
+
+
+@router.get("/timeline", summary="Designations and removals per period and group", responses=ERRORS)
+def timeline(
+    request: Request,
+    source: Annotated[list[str] | None, Query(max_length=100)] = None,
+    by: Annotated[
+        str, Query(max_length=20, description="authority, programme, sector, country, schema")
+    ] = "authority",
+    period: Annotated[str, Query(max_length=10, description="day, week or month")] = "month",
+    from_: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+    to: Annotated[str | None, Query(max_length=10)] = None,
+    authority: Annotated[str | None, Query(max_length=200)] = None,
+    programme: Annotated[str | None, Query(max_length=200)] = None,
+    sector: Annotated[str | None, Query(max_length=100)] = None,
+) -> JSONBytes:
+    """Counts from version diffs and from listing dates, kept apart (``origin``), with the largest waves."""
+    with context(request).svc() as svc:
+        try:
+            t = svc.timeline(
+                source,
+                by=by,
+                period=period,
+                start=from_,
+                end=to,
+                filters=Filters(authority, programme, sector),
+            )
+        except StoreError as exc:
+            raise HTTPException(422, str(exc)) from None
+    return JSONBytes(t.to_dict())
 
 
 @router.get(

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from embargo.errors import StoreError
 from embargo.model import Entity
+from embargo.service.digest import Digest, digest
+from embargo.service.facets import Filters, check_date
 from embargo.service.history import diff, entity_view, resolve_version, version_at
 from embargo.service.ingest import Outcome, ingest_paths
+from embargo.service.timeline import History, HistoryCache, Timeline, aggregate
 from embargo.sources.catalog import SOURCES
 from embargo.store import SQLiteStore, Store, Version
 
@@ -34,6 +37,7 @@ class Service:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.histories = HistoryCache()  # a long-lived service (the API's) draws timelines from memory
 
     @classmethod
     def open(cls, db: Path | str | None = None) -> Service:
@@ -100,6 +104,51 @@ class Service:
 
     def entity(self, ref: str, as_of: str | None = None) -> dict[str, Any]:
         return entity_view(self.store, ref, as_of)
+
+    def timeline(
+        self,
+        sources: Iterable[str] | None = None,
+        *,
+        by: str = "authority",
+        period: str = "month",
+        start: str | None = None,
+        end: str | None = None,
+        filters: Filters | None = None,
+    ) -> Timeline:
+        """Designations and removals per period and group (see :mod:`embargo.service.timeline`)."""
+        return self.timeline_of(
+            self.histories.get(self.store, sources),
+            by=by,
+            period=period,
+            start=start,
+            end=end,
+            filters=filters,
+        )
+
+    def timeline_of(
+        self,
+        history: History,
+        *,
+        by: str = "authority",
+        period: str = "month",
+        start: str | None = None,
+        end: str | None = None,
+        filters: Filters | None = None,
+    ) -> Timeline:
+        """The timeline of marks already collected (a page keeps them between requests)."""
+        start, end = check_date(start, "from"), check_date(end, "to")
+        return aggregate(history, by=by, period=period, start=start, end=end, filters=filters)
+
+    def digest(
+        self,
+        *,
+        day: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        filters: Filters | None = None,
+    ) -> Digest:
+        """What the versions published on a day (or in a range) added, removed and changed."""
+        return digest(self.store, day=day, since=since, until=until, filters=filters)
 
     def current_versions(
         self, sources: Iterable[str] | None = None, as_of: str | None = None

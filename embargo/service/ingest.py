@@ -27,6 +27,7 @@ from embargo.service.policy import Change, assess
 from embargo.sources import formats
 from embargo.sources.base import Format, ParsedList
 from embargo.sources.limits import Limits, applied
+from embargo.sources.sectors import tag_entity
 from embargo.store import Encoded, NewVersion, Store, Version, encode
 
 HEAD_BYTES = 8192
@@ -202,6 +203,7 @@ def parse_candidate(c: Candidate, limits: Limits | None = None) -> ParsedList:
             c.path, f"could not be parsed as {c.format.NAME}: {type(exc).__name__}: {exc}"
         ) from exc
     _check(c, parsed)
+    parsed.entities = [tag_entity(e) for e in parsed.entities]  # sectors a name or a vessel shows
     return parsed
 
 

@@ -15,6 +15,7 @@ from embargo.errors import ListFormatError
 from embargo.model.entity import Entity, Identifier
 from embargo.sources import FORMAT_MODULES, us_csl
 from embargo.sources.base import ParsedList
+from embargo.sources.sectors import tag_entity
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "us_trade_csl"
 F2022 = FIXTURES / "consolidated_2022.csv"
@@ -70,7 +71,8 @@ def test_ids_column_2022_order(f2022: dict[str, Entity]) -> None:
     assert vessel.prop("type") == ("Crude/Oil Products Tanker",)
     assert "None Identified" not in vessel.prop("pastFlags")
     assert vessel.prop("pastFlags") == ("mt", "tv", "tz")
-    assert "maritime" in vessel.sanctions[0].sectors
+    # a vessel is maritime by the vessel rule ingest applies (the remark only names a linked party)
+    assert "maritime" in tag_entity(vessel).sanctions[0].sectors
     assert "Additional Sanctions Information: Subject to Secondary Sanctions" in vessel.sanctions[0].measures
     plane = f2022["SDN-15431"]
     assert plane.schema == "Airplane"
