@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from embargo.errors import StoreError
 from embargo.service.digest_format import group_by_programme
 from embargo.service.facets import BY, Filters
 from embargo.service.timeline import ORIGIN_LABELS, PERIODS, HistoryCache
 from embargo.web.export import chart_svg, digest_body
-from embargo.web.routes import error_page, render, router, service
+from embargo.web.routes import Seen, error_page, page, router, service
 
 histories = HistoryCache()  # the pages open a service per request: the marks outlive it
 
@@ -26,6 +26,7 @@ def _clean(value: str | None) -> str | None:
 @router.get("/timeline", response_class=HTMLResponse)
 def timeline(
     request: Request,
+    visitor: Seen,
     by: str = "authority",
     period: str = "month",
     from_: Annotated[str | None, Query(alias="from", max_length=10)] = None,
@@ -33,7 +34,7 @@ def timeline(
     authority: Annotated[str | None, Query(max_length=200)] = None,
     programme: Annotated[str | None, Query(max_length=200)] = None,
     sector: Annotated[str | None, Query(max_length=100)] = None,
-) -> HTMLResponse:
+) -> Response:
     filters = Filters(_clean(authority), _clean(programme), _clean(sector))
     form = {"by": by, "period": period, "from": from_ or "", "to": to or ""}
     form.update({k: v or "" for k, v in filters.to_dict().items()})
@@ -49,9 +50,13 @@ def timeline(
         try:
             t = svc.timeline_of(history, by=by, period=period, start=from_, end=to, filters=filters)
         except StoreError as exc:
-            return render("timeline.html", 400, form=form, options=options, error=str(exc), t=None)
+            return page(
+                request, visitor, "timeline.html", 400, form=form, options=options, error=str(exc), t=None
+            )
     form["from"] = t.start or ""
-    return render(
+    return page(
+        request,
+        visitor,
         "timeline.html",
         form=form,
         options=options,
@@ -65,17 +70,20 @@ def timeline(
 @router.get("/digest", response_class=HTMLResponse)
 def digest(
     request: Request,
+    visitor: Seen,
     date: Annotated[str | None, Query(max_length=10)] = None,
     from_: Annotated[str | None, Query(alias="from", max_length=10)] = None,
     to: Annotated[str | None, Query(max_length=10)] = None,
     authority: Annotated[str | None, Query(max_length=200)] = None,
     programme: Annotated[str | None, Query(max_length=200)] = None,
     sector: Annotated[str | None, Query(max_length=100)] = None,
-) -> HTMLResponse:
+) -> Response:
     filters = Filters(_clean(authority), _clean(programme), _clean(sector))
     try:
         with service(request) as svc:
             d = svc.digest(day=_clean(date), since=_clean(from_), until=_clean(to), filters=filters)
     except StoreError as exc:
-        return error_page(str(exc), 400, "Cannot make this digest")
-    return render("digest.html", d=d, body=digest_body(d, links=True), groups=group_by_programme)
+        return error_page(request, visitor, str(exc), 400, "Cannot make this digest")
+    return page(
+        request, visitor, "digest.html", d=d, body=digest_body(d, links=True), groups=group_by_programme
+    )
