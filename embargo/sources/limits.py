@@ -112,7 +112,7 @@ def check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise ListFormatError(path, f"not a readable zip archive: {exc}") from exc
+        raise ListFormatError(path, f"not a readable zip archive, truncated or corrupted ({exc})") from exc
     total = 0
     for info in infos:
         total += info.file_size
@@ -151,7 +151,7 @@ def check_xlsx(path: Path) -> None:
                     )
                     check_cells(path, cells)
     except (zipfile.BadZipFile, OSError, EOFError, KeyError, zlib.error) as exc:
-        raise ListFormatError(path, f"not a readable XLSX workbook ({exc})") from exc
+        raise ListFormatError(path, f"not a readable XLSX workbook, truncated or corrupted ({exc})") from exc
 
 
 def check_cells(path: Path, cells: int) -> None:
