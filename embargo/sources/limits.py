@@ -75,8 +75,8 @@ def gunzip(path: Path, data: bytes) -> bytes:
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
     out: list[bytes] = []
     size = 0
-    chunk = d.decompress(data, MIB)
     try:
+        chunk = d.decompress(data, MIB)
         while True:
             size += len(chunk)
             _check_size(path, "the gzip stream", size, len(data), lim)
