@@ -75,8 +75,8 @@ def gunzip(path: Path, data: bytes) -> bytes:
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
     out: list[bytes] = []
     size = 0
-    chunk = d.decompress(data, MIB)
     try:
+        chunk = d.decompress(data, MIB)
         while True:
             size += len(chunk)
             _check_size(path, "the gzip stream", size, len(data), lim)
@@ -112,7 +112,7 @@ def check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise ListFormatError(path, f"not a readable zip archive: {exc}") from exc
+        raise ListFormatError(path, f"not a readable zip archive, truncated or corrupted ({exc})") from exc
     total = 0
     for info in infos:
         total += info.file_size
@@ -151,7 +151,7 @@ def check_xlsx(path: Path) -> None:
                     )
                     check_cells(path, cells)
     except (zipfile.BadZipFile, OSError, EOFError, KeyError, zlib.error) as exc:
-        raise ListFormatError(path, f"not a readable XLSX workbook ({exc})") from exc
+        raise ListFormatError(path, f"not a readable XLSX workbook, truncated or corrupted ({exc})") from exc
 
 
 def check_cells(path: Path, cells: int) -> None:

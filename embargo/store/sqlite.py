@@ -72,7 +72,7 @@ _VERSION_COLS = (
 _IN_FORCE = "(hold_reason IS NULL OR released_at IS NOT NULL)"
 # columns added since schema 1 was first written: added in place to an older store
 _ADDED_COLUMNS = (("versions", "hold_reason", "TEXT"), ("versions", "released_at", "TEXT"))
-_DISK_FULL = ("database or disk is full", "disk i/o error")
+_DISK_FULL = ("database or disk is full",)  # SQLITE_FULL: the disk, or the max_page_count cap
 
 
 def _row_to_version(row: sqlite3.Row | tuple[object, ...]) -> Version:

@@ -171,3 +171,35 @@ def test_bombs_do_not_touch_real_files() -> None:
         for p in LISTS.glob("*/*/*.xlsx"):
             check_xlsx(p)
         check_zip(LISTS / "us_ofac_consolidated" / "2025-01-10" / "CONS_ENHANCED.ZIP")
+
+
+def test_disk_full_on_a_real_full_filesystem(tmp_path: Path) -> None:
+    """The same on a real full disk: a 3 MiB tmpfs (mounting needs root; skipped elsewhere)."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(
+            "cannot mount a tmpfs here (needs root); test_disk_full_says_so_and_the_run_goes_on covers it"
+        )
+    store = None
+    try:
+        store = SQLiteStore(mnt / "e.db")
+        dpl = LISTS / "us_bis_dpl"
+        [first] = ingest_paths(store, [dpl / "2022-09-02"], workers=1)
+        assert first.status == "created"
+        free = os.statvfs(mnt).f_bavail * os.statvfs(mnt).f_frsize
+        (mnt / "filler").write_bytes(b"\0" * max(free - 64 * 1024, 0))  # leave 64 KiB
+        outs = ingest_paths(
+            store, [LISTS / "un_sc_consolidated" / "2026-02-27", dpl / "2022-09-02"], workers=1
+        )
+        un, same = sorted(outs, key=lambda o: o.source != "un_sc")
+        assert un.status == "refused" and "disk full" in un.message, un.line()
+        assert same.status == "unchanged"
+        assert [v.label for v in store.versions()] == ["2022-09-02"]
+    finally:
+        if store is not None:
+            store.close()  # an open store file would keep the mount busy
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)

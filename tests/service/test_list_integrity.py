@@ -200,7 +200,7 @@ def test_held_version_shows_in_the_api_and_the_web_lists(tmp_path: Path) -> None
     sources = svc.lists()
     for v in sources[0]["versions"]:
         v.update(previous=None, delta=None)  # what the page's route adds; not what is tested here
-    page = render("lists.html", sources=sources).body.decode()
+    page = bytes(render("lists.html", sources=sources).body).decode()
     assert "Held, not in force" in page and reason.split(";")[0][:60] in page
     svc.close()
     with TestClient(create_app(tmp_path / "e.db", keys_required=False)) as client:
