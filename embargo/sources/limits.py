@@ -104,15 +104,15 @@ def _check_size(path: Path, what: str, size: int, packed: int, lim: Limits) -> N
         )
 
 
-def check_zip(path: Path) -> None:
+def check_zip(path: Path, kind: str = "zip archive") -> None:
     """Refuse an archive whose members declare more than the limits (zipfile reads no more than a
-    member declares, so the declared sizes bound what is read)."""
+    member declares, so the declared sizes bound what is read). ``kind`` names the file in errors."""
     lim = current()
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise ListFormatError(path, f"not a readable zip archive, truncated or corrupted ({exc})") from exc
+        raise ListFormatError(path, f"not a readable {kind}, truncated or corrupted ({exc})") from exc
     total = 0
     for info in infos:
         total += info.file_size
@@ -126,7 +126,7 @@ _DIMENSION = re.compile(rb'<dimension[^>]*ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"
 
 def check_xlsx(path: Path) -> None:
     """:func:`check_zip`, then the shared strings' declared count and the first sheet's dimension."""
-    check_zip(path)
+    check_zip(path, "XLSX workbook")
     lim = current()
     try:
         with zipfile.ZipFile(path) as zf:
