@@ -40,7 +40,7 @@ MAX_BODY = 2 * 1024 * 1024
 def create_app(db: Path | None, *, keys_required: bool | None = None, max_body: int = MAX_BODY) -> FastAPI:
     """The API over the store at ``db``; the index is built in the background at startup.
 
-    ``keys_required``: True always asks for a key, False never, None (default) once any key exists.
+    ``keys_required``: True always asks for a key, False never, None (default) once any key or user exists.
     """
     path = Path(db) if db is not None else default_db_path()
     ctx = ApiContext(

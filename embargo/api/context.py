@@ -49,7 +49,9 @@ class ApiContext:
 
     async def off_loop(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (a screening) in a worker thread, at most ``screen_threads`` at a time, so the event
-        loop stays free for other requests (/healthz among them) while it runs."""
+        loop stays free for other requests (/healthz among them) while it runs. The compiled core does not
+        release the GIL, but the loop's thread still gets it at every switch interval (5 ms), which is
+        enough to answer the light requests between screenings."""
         if self._limiter is None:
             self._limiter = CapacityLimiter(self.screen_threads)
         return await anyio.to_thread.run_sync(fn, limiter=self._limiter)

@@ -275,7 +275,7 @@ def audit_verify(db: DbOpt = None, json: JsonOpt = False) -> None:
     if json:
         emit_json({**asdict(report), "ok": report.ok})
     else:
-        (out if report.ok else err).print(report.line(), highlight=False, markup=False)
+        (out if report.ok else err).print(report.line(), highlight=False, markup=False, soft_wrap=True)
     if not report.ok:
         raise typer.Exit(1)
 

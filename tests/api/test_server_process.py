@@ -116,7 +116,7 @@ def test_healthz_answers_while_big_matches_run(api_db: Path, serve: Callable[...
                 outcomes.append((r.status_code, time.monotonic() - started))
                 i += 1
 
-    # a request past the caps (1 MB, 15,000 names) is refused at once instead of screened for seconds
+    # a request past the caps (0.6 MB, 15,000 names) is refused at once instead of screened for seconds
     huge = big_match(0, names=300, words=6)
     started = time.monotonic()
     r = httpx.post(f"{url}/match/default", json=huge, headers=headers, timeout=120)
