@@ -47,8 +47,8 @@ HELD_OUT_FLOORS = {
     "maritime": (0.95, 0.85),
     "finance": (0.95, 0.75),
     "energy": (0.9, 0.9),
-    "technology": (0.95, 0.55),  # n=5: names like "computers", "radio engineering" are missed
-    "mining": (0.95, 0.45),  # n=4: "copper company", "mining" run together in a name are missed
+    "technology": (0.95, 0.55),  # n=5: "computers", "quantum technologies" are missed
+    "mining": (0.95, 0.45),  # n=4: "copper company" and "geopromaining" (one word) are missed
 }
 
 
