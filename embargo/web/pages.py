@@ -16,6 +16,7 @@ from embargo.service.timeline import ORIGIN_LABELS, PERIODS, HistoryCache
 from embargo.web.export import chart_svg, digest_body
 from embargo.web.routes import error_page, render, router, service
 
+MAX_PARTIES = 1000  # per programme group on a page: a digest of years can name tens of thousands
 histories = HistoryCache()  # the pages open a service per request: the marks outlive it
 
 
@@ -78,4 +79,6 @@ def digest(
             d = svc.digest(day=_clean(date), since=_clean(from_), until=_clean(to), filters=filters)
     except StoreError as exc:
         return error_page(str(exc), 400, "Cannot make this digest")
-    return render("digest.html", d=d, body=digest_body(d, links=True), groups=group_by_programme)
+    return render(
+        "digest.html", d=d, body=digest_body(d, links=True, limit=MAX_PARTIES), groups=group_by_programme
+    )
