@@ -32,8 +32,11 @@ def _page(title: str, body: str) -> str:
     return env.get_template("export.html").render(title=title, body=body, css=css)
 
 
-def digest_body(d: Digest, *, links: bool) -> str:
-    return env.get_template("digest_body.html").render(d=d, groups=group_by_programme, links=links)
+def digest_body(d: Digest, *, links: bool, limit: int | None = None) -> str:
+    """The digest's HTML; ``limit``: the most parties a programme group (or a version's changes) shows."""
+    return env.get_template("digest_body.html").render(
+        d=d, groups=group_by_programme, links=links, limit=limit
+    )
 
 
 def digest_html(d: Digest) -> str:

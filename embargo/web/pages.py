@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from embargo.errors import StoreError
@@ -16,11 +16,24 @@ from embargo.service.timeline import ORIGIN_LABELS, PERIODS, HistoryCache
 from embargo.web.export import chart_svg, digest_body
 from embargo.web.routes import Seen, error_page, page, router, service
 
+MAX_PARTIES = 1000  # per programme group on a page: a digest of years can name tens of thousands
 histories = HistoryCache()  # the pages open a service per request: the marks outlive it
 
 
 def _clean(value: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
+
+
+def filter_params(
+    authority: Annotated[str | None, Query(max_length=200)] = None,
+    programme: Annotated[str | None, Query(max_length=200)] = None,
+    sector: Annotated[str | None, Query(max_length=100)] = None,
+) -> Filters:
+    """The filters both pages take (an empty field filters nothing)."""
+    return Filters(_clean(authority), _clean(programme), _clean(sector))
+
+
+NO_FILTERS = Filters()
 
 
 @router.get("/timeline", response_class=HTMLResponse)
@@ -31,11 +44,8 @@ def timeline(
     period: str = "month",
     from_: Annotated[str | None, Query(alias="from", max_length=10)] = None,
     to: Annotated[str | None, Query(max_length=10)] = None,
-    authority: Annotated[str | None, Query(max_length=200)] = None,
-    programme: Annotated[str | None, Query(max_length=200)] = None,
-    sector: Annotated[str | None, Query(max_length=100)] = None,
+    filters: Annotated[Filters, Depends(filter_params)] = NO_FILTERS,
 ) -> Response:
-    filters = Filters(_clean(authority), _clean(programme), _clean(sector))
     form = {"by": by, "period": period, "from": from_ or "", "to": to or ""}
     form.update({k: v or "" for k, v in filters.to_dict().items()})
     with service(request) as svc:
@@ -74,16 +84,18 @@ def digest(
     date: Annotated[str | None, Query(max_length=10)] = None,
     from_: Annotated[str | None, Query(alias="from", max_length=10)] = None,
     to: Annotated[str | None, Query(max_length=10)] = None,
-    authority: Annotated[str | None, Query(max_length=200)] = None,
-    programme: Annotated[str | None, Query(max_length=200)] = None,
-    sector: Annotated[str | None, Query(max_length=100)] = None,
+    filters: Annotated[Filters, Depends(filter_params)] = NO_FILTERS,
 ) -> Response:
-    filters = Filters(_clean(authority), _clean(programme), _clean(sector))
     try:
         with service(request) as svc:
             d = svc.digest(day=_clean(date), since=_clean(from_), until=_clean(to), filters=filters)
     except StoreError as exc:
         return error_page(request, visitor, str(exc), 400, "Cannot make this digest")
     return page(
-        request, visitor, "digest.html", d=d, body=digest_body(d, links=True), groups=group_by_programme
+        request,
+        visitor,
+        "digest.html",
+        d=d,
+        body=digest_body(d, links=True, limit=MAX_PARTIES),
+        groups=group_by_programme,
     )

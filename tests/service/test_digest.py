@@ -11,7 +11,7 @@ from embargo.errors import StoreError
 from embargo.service import Service
 from embargo.service.digest_format import to_markdown
 from embargo.service.facets import Filters
-from embargo.web.export import digest_html
+from embargo.web.export import digest_body, digest_html
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +38,8 @@ def test_digest_of_the_wave_groups_the_397_additions(svc: Service) -> None:
     assert all(f"`{e['source_id']}`" in md for e in diff["added"])
     assert "**RUSSIA-EO14024** (" in md and "| sector | added |" in md
 
+    capped = digest_body(d, links=True, limit=5)
+    assert "… and 389 more" in capped and capped.count("<li>") < 40  # 394 under RUSSIA-EO14024, 5 shown
     page = digest_html(d)
     assert page.count('class="tag sector"') >= sectors.get("defence", 0) > 0
     assert "<script" not in page and "http" not in page.split("<main>", 1)[0]

@@ -1,9 +1,12 @@
-"""The sector rules against a hand-labelled sample of 221 Russia-related entries of six real lists.
+"""The sector rules against a hand-labelled sample of 329 Russia-related entries of six real lists.
 
 Each line of tests/fixtures/sectors/russia_sample.jsonl is one entry (source, list id, name) with
 the sectors a reader finds in what the list says of it (programmes, directives, reasons, remarks,
-the name of an organisation or vessel) and why. The rules run as ingest runs them (parse, then the
-name and vessel rules); precision and recall per sector must stay above the floors measured.
+the name of an organisation or vessel) and why. ``split`` says how it was used: the 221 "tuning"
+entries were labelled beside the rules' tags and the rules written with them in view; the 108
+"holdout" entries were drawn and labelled afterwards without seeing any tag, the rules left as they
+were. The rules run as ingest runs them (parse, then the name and vessel rules); precision and
+recall per sector must stay above the floors measured (the held-out ones are the honest figures).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ FILES = {
     "au_dfat": "au_dfat/2024-12-17",
     "us_trade_csl": "us_trade_csl/2022-05-06",
 }
-# (precision, recall) floors per sector, a little under what the rules reach on the sample
+# (precision, recall) floors per sector, a little under what the rules reach on the tuning part
 FLOORS = {
     "defence": (0.85, 0.95),
     "aerospace": (0.9, 0.9),
@@ -36,6 +39,16 @@ FLOORS = {
     "energy": (0.85, 0.9),
     "technology": (0.75, 0.85),
     "mining": (0.75, 0.9),
+}
+# ... and on the held-out part (measured once, the rules unchanged since)
+HELD_OUT_FLOORS = {
+    "defence": (0.85, 0.95),
+    "aerospace": (0.95, 0.75),
+    "maritime": (0.95, 0.85),
+    "finance": (0.95, 0.75),
+    "energy": (0.9, 0.9),
+    "technology": (0.95, 0.55),  # n=5: "computers", "quantum technologies" are missed
+    "mining": (0.95, 0.45),  # n=4: "copper company" and "geopromaining" (one word) are missed
 }
 
 
@@ -54,8 +67,12 @@ def tagged(lists_dir: Path) -> dict[tuple[str, str], set[str]]:
     return out
 
 
-def score(tagged: dict[tuple[str, str], set[str]]) -> dict[str, tuple[float, float, int, int]]:
+def score(
+    tagged: dict[tuple[str, str], set[str]], split: str | None = None
+) -> dict[str, tuple[float, float, int, int]]:
+    """Per sector: precision, recall, entries labelled with it, entries tagged with it."""
     rows = [json.loads(line) for line in SAMPLE.read_text("utf-8").splitlines()]
+    rows = [r for r in rows if split is None or r["split"] == split]
     tp, fp, fn = Counter[str](), Counter[str](), Counter[str]()
     for r in rows:
         got, want = tagged[(r["source"], r["source_id"])], set(r["labels"])
@@ -78,20 +95,34 @@ def score(tagged: dict[tuple[str, str], set[str]]) -> dict[str, tuple[float, flo
 
 def test_sample_is_large_and_mixed() -> None:
     rows = [json.loads(line) for line in SAMPLE.read_text("utf-8").splitlines()]
-    assert len(rows) >= 200
-    assert set(rows[0]) == {"source", "source_id", "name", "labels", "reason"}
+    assert len(rows) >= 300 and Counter(r["split"] for r in rows) == {"tuning": 221, "holdout": 108}
+    assert set(rows[0]) == {"source", "source_id", "name", "labels", "reason", "split"}
+    assert len({(r["source"], r["source_id"]) for r in rows}) == len(rows)
     labelled = sum(1 for r in rows if r["labels"])
     assert 80 <= labelled <= len(rows) - 80  # tagged and untagged entries alike
     assert len({r["source"] for r in rows}) == 6
 
 
+def _report(scores: dict[str, tuple[float, float, int, int]]) -> str:
+    return ", ".join(f"{s} P={p:.2f} R={r:.2f} (n={n})" for s, (p, r, n, _) in scores.items())
+
+
 def test_precision_and_recall_per_sector(tagged: dict[tuple[str, str], set[str]]) -> None:
-    scores = score(tagged)
-    report = ", ".join(f"{s} P={p:.2f} R={r:.2f} (n={n})" for s, (p, r, n, _) in scores.items())
+    scores = score(tagged, "tuning")
+    print("tuning:", _report(scores))
     for sector, (p_floor, r_floor) in FLOORS.items():
         p, r, n, _ = scores[sector]
-        assert n >= 4, f"{sector}: too few labelled entries to measure ({report})"
-        assert p >= p_floor and r >= r_floor, f"{sector} below its floor: {report}"
+        assert n >= 4, f"{sector}: too few labelled entries to measure ({_report(scores)})"
+        assert p >= p_floor and r >= r_floor, f"{sector} below its floor: {_report(scores)}"
+
+
+def test_precision_and_recall_held_out(tagged: dict[tuple[str, str], set[str]]) -> None:
+    scores = score(tagged, "holdout")
+    print("holdout:", _report(scores))
+    print("all:", _report(score(tagged)))
+    for sector, (p_floor, r_floor) in HELD_OUT_FLOORS.items():
+        p, r, _, _ = scores[sector]
+        assert p >= p_floor and r >= r_floor, f"{sector} below its held-out floor: {_report(scores)}"
 
 
 def test_each_tag_is_explained_by_its_rule() -> None:
