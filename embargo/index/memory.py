@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import importlib
 import math
-import re
 import sys
 from array import array
 from collections import defaultdict
@@ -25,14 +24,15 @@ import numpy.typing as npt
 
 from embargo._gc import no_gc
 from embargo._native import reduce_frozen
-from embargo.match.names import table_view
-from embargo.match.prepare import (
+from embargo.model import Entity
+from embargo.names.prepare import (
     PreparedName,
     Token,
     prepare_name,
     prepare_token,
 )
-from embargo.model import Entity
+from embargo.names.views import table_view
+from embargo.text.identifiers import normalize_identifier as normalize_identifier
 from embargo.text.legal_forms import is_form_word
 from embargo.text.phonetic import token_variants
 
@@ -50,7 +50,6 @@ _compiled_rank: Any = _load_compiled("_rank")  # the candidate ranking; None: nu
 # _pair_gains)
 _compiled_votes: Any = _load_compiled("_votes")
 
-_ID_CLEAN = re.compile(r"[^0-9a-z]+")
 MAX_EXPANSIONS = 40
 MAX_PREFIX = 25
 # a query's votes ranked in C up to this many; beyond, numpy's sorts beat C's scattered reads of its
@@ -66,14 +65,6 @@ EXPANSION_CACHE = 10_000
 EAGER_VIEWS = 500_000
 VOTES_CACHE = 1_000_000
 VOTES_PER_ENTITY = 4
-
-
-def normalize_identifier(value: str) -> str:
-    """'IMO 9187629' / 'imo9187629' -> '9187629'; passports and ids: alphanumerics, lower case."""
-    v = _ID_CLEAN.sub("", value.lower())
-    if v.startswith("imo") and v[3:].isdigit():
-        v = v[3:]
-    return v
 
 
 def deletions(text: str) -> list[str]:
