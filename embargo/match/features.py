@@ -11,14 +11,9 @@ The name comparison itself, every algorithm's first step, lives in :mod:`embargo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from embargo.match.scoring import Algorithm, PreparedQuery, names_person
 from embargo.match.types import Contribution
 from embargo.model import Entity
-from embargo.names.prepare import Token
-
-if TYPE_CHECKING:
-    from embargo.match.scoring import Algorithm, PreparedQuery
 
 
 def birth_date(
@@ -134,8 +129,3 @@ def person_hint(
 def person_hint_applies(pq: PreparedQuery, schema: str) -> bool:
     """The query, of no schema, names a person (a patronymic), and the listed party is none."""
     return pq.person_hint and pq.query.schema is None and schema not in ("Person", "LegalEntity")
-
-
-def names_person(tokens: tuple[Token, ...]) -> bool:
-    """A patronymic ("Olegovich", "Nikolayevna") after the first word of a name of two to four words."""
-    return 2 <= len(tokens) <= 4 and any(t.patronymic for t in tokens[1:])

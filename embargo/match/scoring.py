@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from embargo._native import reduce_frozen
-from embargo.match.features import names_person
 from embargo.match.names import Explained, NameParams, compiled_scoring, explain_names, name_score
 from embargo.match.types import Contribution, Match, Query
 from embargo.model import Entity
-from embargo.names.prepare import PreparedName, prepare_name
+from embargo.names.prepare import PreparedName, Token, prepare_name
 from embargo.text.countries import country_code
 
 COMPATIBLE: dict[str, frozenset[str]] = {
@@ -132,6 +131,11 @@ class PreparedQuery:
         """Whether scoring reads more of a listed entity than its names and schema: its birth dates,
         countries or gender, which the query has."""
         return bool(self.query.birth_dates or self.countries or self.query.gender)
+
+
+def names_person(tokens: tuple[Token, ...]) -> bool:
+    """A patronymic ("Olegovich", "Nikolayevna") after the first word of a name of two to four words."""
+    return 2 <= len(tokens) <= 4 and any(t.patronymic for t in tokens[1:])
 
 
 def schema_ok(query_schema: str | None, entity_schema: str) -> bool:
