@@ -435,7 +435,11 @@ class EntityIndex:
         its last-counted name starts with, and the sum is divided by ``divisor`` (by that name's size).
         An entity's best name counts. The ``limit`` best (ties: the lower entity), less those under
         ``keep_ratio`` of the best, each with its names that voted. The compiled core does the same in
-        C (``_rank.c``), one vote at a time; ``tests/index`` checks that both agree."""
+        C (``_rank.c``), one vote at a time; ``tests/index`` checks that both agree.
+
+        Two implementations by design: C ranks a query of up to ``COMPILED_RANK_MAX`` votes, numpy's
+        sorts one of more (C's scattered reads lose to them there); without the compiled core, numpy
+        ranks every query."""
         best_ents: npt.NDArray[np.int32] | None = None
         best_scores: npt.NDArray[np.float64] = np.zeros(0, np.float64)
         voters: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = []  # per name, by entity
@@ -528,7 +532,10 @@ class EntityIndex:
         )
 
     def _expansion_fields(self, tok: Token, syllabic: bool) -> _ExpansionFields:
-        """The fields of ``_expansion(tok)``, computed in Python (``_votes.c`` does the same in C)."""
+        """The fields of ``_expansion(tok)``, computed in Python.
+
+        Reference twin of ``_votes.expansion``: the test oracle (``tests/index``) and the interpreted
+        fallback; never called when the compiled core is in use."""
         own = self.vocab.get(tok.text)
         idf = self.idf
         cap = idf[own] if own is not None else self.max_idf
@@ -675,7 +682,10 @@ def _best_per_entity(
     weights: npt.NDArray[np.float64],
 ) -> _Votes:
     """Votes of vocabulary tokens given best weight first (each token's entities distinct): each
-    entity's first entry, which is its best (ties: the earlier token)."""
+    entity's first entry, which is its best (ties: the earlier token).
+
+    Reference twin of ``_votes.best_per_entity``: the test oracle (``tests/index``) and the interpreted
+    fallback; never called when the compiled core is in use."""
     if len(ents) == 1:
         return ents[0], np.full(len(ents[0]), float(weights[0])), nids[0]
     sorted_e, at = _by_entity(ents)
@@ -713,7 +723,10 @@ def _tally(
 
 def _pair_gains(pairs: list[tuple[_Votes, _Votes | None, _Votes | None]]) -> _Votes | None:
     """Per entity, the best of the gains ``joined - first - second`` of ``pairs`` (each: the votes of two
-    words read as one, and of each word), where positive: the highest, ties to the earlier pair."""
+    words read as one, and of each word), where positive: the highest, ties to the earlier pair.
+
+    Reference twin of ``_votes.pair_gains``: the test oracle (``tests/index``) and the interpreted
+    fallback; never called when the compiled core is in use."""
     gains: list[_Votes] = []
     for (ents, ws, nids), first, second in pairs:
         gain = ws - _votes_at(first, ents) - _votes_at(second, ents)

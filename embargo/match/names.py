@@ -78,7 +78,11 @@ def token_similarity(
     """How similar two tokens are, and how they met. ``last``: q ends the query (it may be truncated);
     ``syllabic``: one name was written in Han/Hangul/kana, so a short token is a whole syllable and a
     one-letter difference is another syllable, not a typo; ``abjad``: one name was written in Arabic
-    script, whose letters several romanisations spell differently (d/dh/z, w/v, q/k)."""
+    script, whose letters several romanisations spell differently (d/dh/z, w/v, q/k).
+
+    With the compiled core, ``_align.c``'s ``similarity`` computes this for every pair C scores, and this
+    function only for the pairs of names whose adjacent words are read as one (``_compare``); it is also
+    the test oracle of the C (``tests/match/test_compiled_align.py``) and the interpreted fallback."""
     if q.text == c.text:
         return p.exact, "exact"
     if q.initial or c.initial:
@@ -576,7 +580,13 @@ def _compare(
     at_least: float = 0.0,
     step: _Joined | None = None,
 ) -> NameScore | float:
-    """``step``: ``_join_step(q, c, p)``, if the caller made it."""
+    """The score of two names: tokens aligned best pair first, coverage of both names, penalties; explained
+    if ``explain``. ``step``: ``_join_step(q, c, p)``, if the caller made it.
+
+    With the compiled core this scores only the pairs of names whose adjacent words are read as one (``_align``
+    declines those: the one implementation of that step); every other pair is ``_align.score``'s, and this
+    is its test oracle (``tests/match/test_compiled_align.py``: the same float, bit for bit) and the
+    interpreted fallback."""
     if not q.tokens or not c.tokens:
         return NameScore(0.0, 0.0, 0.0, (), tuple(t.text for t in q.tokens), tuple(t.text for t in c.tokens))
     qt, qr, q_joins, ct, cr, c_joins = step if step is not None else _join_step(q, c, p)
