@@ -49,11 +49,11 @@ NAMES = NameParams(
 
 # after the best pair of names, in this order
 FEATURES = (
-    Feature("birth_date", f.birth_date, bound=f.birth_date_bound),
-    Feature("country", f.country, bound=f.country_bound),
-    Feature("gender", f.gender, weight=-0.1),
-    Feature("org_hint", f.org_hint, weight=-0.25, reads_entity=False),
-    Feature("person_hint", f.person_hint, weight=-0.25, reads_entity=False),
+    Feature("birth_date", f.birth_date, asks=f.has_birth_dates, bound=f.birth_date_bound),
+    Feature("country", f.country, asks=f.has_countries, bound=f.country_bound),
+    Feature("gender", f.gender, weight=-0.1, asks=f.has_gender),
+    Feature("org_hint", f.org_hint, weight=-0.25, reads_entity=False, asks=f.names_organisation),
+    Feature("person_hint", f.person_hint, weight=-0.25, reads_entity=False, asks=f.names_a_person),
 )
 
 ALGORITHM: Algorithm = Algorithm(

@@ -30,6 +30,10 @@ def birth_date(
     return Contribution("birth_date", qv, lv, 1.0 if adj > 0 else -1.0, adj, how)
 
 
+def has_birth_dates(pq: PreparedQuery) -> bool:
+    return bool(pq.query.birth_dates)
+
+
 def birth_date_bound(algo: Algorithm, pq: PreparedQuery, entity: Entity | None, schema: str) -> float:
     """The most ``birth_date`` may add to the pair."""
     dob = entity is not None and pq.query.birth_dates and entity.birth_dates and schema == "Person"
@@ -85,6 +89,10 @@ def country(
     )
 
 
+def has_countries(pq: PreparedQuery) -> bool:
+    return bool(pq.countries)
+
+
 def country_bound(algo: Algorithm, pq: PreparedQuery, entity: Entity | None, schema: str) -> float:
     """The most ``country`` may add to the pair."""
     return algo.country_match if pq.countries else 0.0
@@ -99,6 +107,10 @@ def gender(
     return Contribution("gender", pq.query.gender, entity.gender, -1.0, weight, "differs")
 
 
+def has_gender(pq: PreparedQuery) -> bool:
+    return bool(pq.query.gender)
+
+
 def org_hint(
     algo: Algorithm, pq: PreparedQuery, entity: Entity | None, schema: str, weight: float
 ) -> Contribution | None:
@@ -108,6 +120,11 @@ def org_hint(
         return None
     forms = sorted({f for n in pq.names for f in n.legal_forms})
     return Contribution("schema", " ".join(forms), "Person", -1.0, weight, "query names an organisation")
+
+
+def names_organisation(pq: PreparedQuery) -> bool:
+    """The query, of no schema, names an organisation (a legal form)."""
+    return pq.org_hint and pq.query.schema is None
 
 
 def org_hint_applies(pq: PreparedQuery, schema: str) -> bool:
@@ -124,6 +141,11 @@ def person_hint(
         return None
     words = sorted({t.text for n in pq.names if names_person(n.tokens) for t in n.tokens[1:] if t.patronymic})
     return Contribution("schema", " ".join(words), schema, -1.0, weight, "query names a person (patronymic)")
+
+
+def names_a_person(pq: PreparedQuery) -> bool:
+    """The query, of no schema, names a person (a patronymic)."""
+    return pq.person_hint and pq.query.schema is None
 
 
 def person_hint_applies(pq: PreparedQuery, schema: str) -> bool:

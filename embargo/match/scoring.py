@@ -41,6 +41,8 @@ KIND_FACTOR = {"primary": 1.0, "alias": 1.0, "original": 1.0, "former": 0.97, "w
 FeatureFunc = Callable[["Algorithm", "PreparedQuery", Entity | None, str, float], Contribution | None]
 # the most a feature may add to a pair's score: (algorithm, query, listed entity or None, its schema)
 FeatureBound = Callable[["Algorithm", "PreparedQuery", Entity | None, str], float]
+# whether a query has what a feature compares (its birth dates, its countries...)
+FeatureAsks = Callable[["PreparedQuery"], bool]
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,17 @@ class Feature:
     ``func`` compares the query with the listed party and returns its contribution (or None); ``weight``
     is handed to it (features with several outcomes read their constants from the algorithm instead).
     ``reads_entity``: it reads the listed entity, not only its schema; such a feature is asked only where
-    the query has a fact to compare with it (``PreparedQuery.reads_entity``). ``bound``: the most it may add
-    to a pair, so that a candidate whose names cannot reach the floor even then is not scored in full;
-    None: it only ever lowers a score (its weight is a penalty, at most 0)."""
+    the query has a fact to compare with it (``PreparedQuery.reads_entity``). ``asks``: whether a query has
+    what the feature compares (None: every query); where it has not, ``func`` gives None and ``bound`` 0.0, so
+    the feature is left out of that query's candidates. ``bound``: the most it may add to a pair, so that a
+    candidate whose names cannot reach the floor even then is not scored in full; None: it only ever lowers
+    a score (its weight is a penalty, at most 0)."""
 
     name: str
     func: FeatureFunc
     weight: float = 0.0
     reads_entity: bool = True
+    asks: FeatureAsks | None = None
     bound: FeatureBound | None = None
 
     def __post_init__(self) -> None:
@@ -249,10 +254,26 @@ def rank_scores(
     return out, declined
 
 
+# the features the last query asks of its algorithm: the screener scores the candidates of one query in a
+# row, and so asks each feature whether it applies once per query, not per candidate. One tuple, read and
+# replaced whole (threads may screen at once).
+_LAST_ASKED: list[tuple[PreparedQuery | None, Algorithm | None, tuple[Feature, ...]]] = [(None, None, ())]
+
+
+def _asked(algo: Algorithm, pq: PreparedQuery) -> tuple[Feature, ...]:
+    """The features of ``algo`` that ``pq`` has something to compare with, in the table's order."""
+    last = _LAST_ASKED[0]
+    if last[0] is pq and last[1] is algo:
+        return last[2]
+    features = tuple([f for f in algo.features if f.asks is None or f.asks(pq)])
+    _LAST_ASKED[0] = (pq, algo, features)
+    return features
+
+
 def _schema_adjusted(algo: Algorithm, pq: PreparedQuery, schema: str, score: float) -> float:
     """A name score with what ``_score_entity``'s features of the schema alone add to it, where the query has
     nothing else to compare (the same steps in the same order), clamped to 0..1."""
-    for feature in algo.features:
+    for feature in _asked(algo, pq):
         if not feature.reads_entity:
             part = feature.func(algo, pq, None, schema, feature.weight)
             if part is not None:
@@ -275,11 +296,12 @@ def _score_entity(
     pair: tuple[int, int] | None,
     scoring: tuple[Any, Any, Any] | None = None,
 ) -> tuple[float, tuple[Contribution, ...], tuple[int, int]]:
+    asked = _asked(algo, pq)
     need = 0.0
     if floor is not None and not explain and not identifier_hits:
         # what the names must reach: the floor less the most the features can add
         need = floor
-        for feature in algo.features:
+        for feature in asked:
             if feature.bound is not None:
                 need -= feature.bound(algo, pq, entity, schema)
     best_q: PreparedName | None = None
@@ -336,7 +358,7 @@ def _score_entity(
         if best_kind != "primary":
             detail += f"; {best_kind} name"
         parts.append(Contribution("name", best_q.original, best_c.original, best_score, score, detail))
-    for feature in algo.features:
+    for feature in asked:
         if feature.reads_entity and entity is None:
             continue
         part = feature.func(algo, pq, entity, schema, feature.weight)
