@@ -21,6 +21,7 @@ lint: setup
 	.venv/bin/ruff check embargo tests bench
 	.venv/bin/ruff format --check embargo tests bench
 	.venv/bin/mypy
+	.venv/bin/lint-imports  # the layers (pyproject's [tool.importlinter], docs/ARCHITECTURE.md)
 
 test: setup lint
 	.venv/bin/pytest -n 2 -q

@@ -32,9 +32,15 @@ MODULES: tuple[str, ...] = (
     "embargo.text.phonetic",
     "embargo.text.names",
     "embargo.text.legal_forms",
+    "embargo.text.identifiers",
+    "embargo.names.prepare",
+    "embargo.names.views",
     "embargo.match.types",
-    "embargo.match.prepare",
     "embargo.match.names",
+    "embargo.match.features",
+    "embargo.match.scoring",
+    "embargo.match.embargo_v1",
+    "embargo.match.embargo_v2",
     "embargo.match.algorithm",
     "embargo.index.memory",
     "embargo.screener",
@@ -44,11 +50,13 @@ EXTENSIONS: dict[str, str] = {
     "embargo.index._rank": "embargo/index/_rank.c",
     "embargo.index._votes": "embargo/index/_votes.c",
     "embargo.match._align": "embargo/match/_align.c",
+    "embargo.names._view": "embargo/names/_view.c",
     "embargo.text._phonetic": "embargo/text/_phonetic.c",
 }
 HEADERS: tuple[str, ...] = (
     "embargo/index/_arrays.h",
     "embargo/_hash.h",
+    "embargo/names/_view.h",
 )  # C included by those: a change is a rebuild too
 GROUP = "embargo_native"  # mypyc's shared library of the group: GROUP + "__mypyc"
 

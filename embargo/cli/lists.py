@@ -137,8 +137,7 @@ def sync(
     """Download every source from its official URL (or --mirror) and ingest what changed.
 
     Exits 1 when a download failed or a file was refused or held by the change policy."""
-    from embargo.fetch import Pace
-    from embargo.service.sync import SyncResult
+    from embargo.service.sync import Pace, SyncResult
     from embargo.service.sync import sync as run_sync
 
     with service(db) as svc:

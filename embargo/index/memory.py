@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import importlib
 import math
-import re
 import sys
 from array import array
 from collections import defaultdict
@@ -25,14 +24,15 @@ import numpy.typing as npt
 
 from embargo._gc import no_gc
 from embargo._native import reduce_frozen
-from embargo.match.names import table_view
-from embargo.match.prepare import (
+from embargo.model import Entity
+from embargo.names.prepare import (
     PreparedName,
     Token,
     prepare_name,
     prepare_token,
 )
-from embargo.model import Entity
+from embargo.names.views import table_view
+from embargo.text.identifiers import normalize_identifier as normalize_identifier
 from embargo.text.legal_forms import is_form_word
 from embargo.text.phonetic import token_variants
 
@@ -50,7 +50,6 @@ _compiled_rank: Any = _load_compiled("_rank")  # the candidate ranking; None: nu
 # _pair_gains)
 _compiled_votes: Any = _load_compiled("_votes")
 
-_ID_CLEAN = re.compile(r"[^0-9a-z]+")
 MAX_EXPANSIONS = 40
 MAX_PREFIX = 25
 # a query's votes ranked in C up to this many; beyond, numpy's sorts beat C's scattered reads of its
@@ -66,14 +65,6 @@ EXPANSION_CACHE = 10_000
 EAGER_VIEWS = 500_000
 VOTES_CACHE = 1_000_000
 VOTES_PER_ENTITY = 4
-
-
-def normalize_identifier(value: str) -> str:
-    """'IMO 9187629' / 'imo9187629' -> '9187629'; passports and ids: alphanumerics, lower case."""
-    v = _ID_CLEAN.sub("", value.lower())
-    if v.startswith("imo") and v[3:].isdigit():
-        v = v[3:]
-    return v
 
 
 def deletions(text: str) -> list[str]:
@@ -444,7 +435,11 @@ class EntityIndex:
         its last-counted name starts with, and the sum is divided by ``divisor`` (by that name's size).
         An entity's best name counts. The ``limit`` best (ties: the lower entity), less those under
         ``keep_ratio`` of the best, each with its names that voted. The compiled core does the same in
-        C (``_rank.c``), one vote at a time; ``tests/index`` checks that both agree."""
+        C (``_rank.c``), one vote at a time; ``tests/index`` checks that both agree.
+
+        Two implementations by design: C ranks a query of up to ``COMPILED_RANK_MAX`` votes, numpy's
+        sorts one of more (C's scattered reads lose to them there); without the compiled core, numpy
+        ranks every query."""
         best_ents: npt.NDArray[np.int32] | None = None
         best_scores: npt.NDArray[np.float64] = np.zeros(0, np.float64)
         voters: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = []  # per name, by entity
@@ -537,7 +532,10 @@ class EntityIndex:
         )
 
     def _expansion_fields(self, tok: Token, syllabic: bool) -> _ExpansionFields:
-        """The fields of ``_expansion(tok)``, computed in Python (``_votes.c`` does the same in C)."""
+        """The fields of ``_expansion(tok)``, computed in Python.
+
+        Reference twin of ``_votes.expansion``: the test oracle (``tests/index``) and the interpreted
+        fallback; never called when the compiled core is in use."""
         own = self.vocab.get(tok.text)
         idf = self.idf
         cap = idf[own] if own is not None else self.max_idf
@@ -684,7 +682,10 @@ def _best_per_entity(
     weights: npt.NDArray[np.float64],
 ) -> _Votes:
     """Votes of vocabulary tokens given best weight first (each token's entities distinct): each
-    entity's first entry, which is its best (ties: the earlier token)."""
+    entity's first entry, which is its best (ties: the earlier token).
+
+    Reference twin of ``_votes.best_per_entity``: the test oracle (``tests/index``) and the interpreted
+    fallback; never called when the compiled core is in use."""
     if len(ents) == 1:
         return ents[0], np.full(len(ents[0]), float(weights[0])), nids[0]
     sorted_e, at = _by_entity(ents)
@@ -722,7 +723,10 @@ def _tally(
 
 def _pair_gains(pairs: list[tuple[_Votes, _Votes | None, _Votes | None]]) -> _Votes | None:
     """Per entity, the best of the gains ``joined - first - second`` of ``pairs`` (each: the votes of two
-    words read as one, and of each word), where positive: the highest, ties to the earlier pair."""
+    words read as one, and of each word), where positive: the highest, ties to the earlier pair.
+
+    Reference twin of ``_votes.pair_gains``: the test oracle (``tests/index``) and the interpreted
+    fallback; never called when the compiled core is in use."""
     gains: list[_Votes] = []
     for (ents, ws, nids), first, second in pairs:
         gain = ws - _votes_at(first, ents) - _votes_at(second, ents)

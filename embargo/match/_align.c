@@ -5,16 +5,9 @@
  * results are those of names._compare, names._upper_bound and names.token_similarity; tests/match checks
  * that both agree.
  *
- * Params((exact, variant, ocr, edit_cost, short_edit, tiny_edit, phonetic, phonetic_spread, skeleton_long,
- *         skeleton_short, prefix, initial, phonetic_min_similarity, abjad_letters, strict_consonants),
- *        query_weight_person, query_weight_other, subset_factor, subset_min_similarity, subset_min_letters,
- *        conflict_penalty, extra_word_penalty, legal_conflict_penalty, cut_name, memo_max,
- *        (weight of a name word, an initial, a legal-form word, a stopword), patronymic_weight, abjad_joins):
- *        one names.NameParams' constants, and its memo of how tokens met (see Met: at most memo_max
- *        token pairs, emptied when more).
- * View(tokens, roles, rarity, syllabic, abjad, joined): one prepared name as the scoring reads it, with the
- *        rarity of each of its words in one index (names._token_weights makes its weights of them).
- * view_of(name, rarity dict, unknown rarity): the View of a PreparedName, read from it in C.
+ * Params(name_params, memo_max): one names.NameParams (any object with its fields), read by field name once,
+ *        and its memo of how tokens met (see Met: at most memo_max token pairs, emptied when more).
+ * The View type (a prepared name as this module reads it) is embargo.names._view's (see _view.h).
  * score(params, query view, listed view, query tokens, listed tokens, person, at_least, explain, may_join)
  *        -> the score; explained: (score, query coverage, listed coverage, ((i, j, similarity, how), ...));
  *        if may_join, None where adjacent words may be read as one (names._join_step decides whether they
@@ -29,13 +22,15 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../_hash.h"
 
-enum { ROLE_NAME = 0, ROLE_INITIAL = 1, ROLE_LEGAL = 2, ROLE_STOP = 3 };
+#include "../names/_view.h"
+
 
 /* The memo of how tokens met, as names._Memo keeps it but with no Python object read or made: a row per
  * query token and way of comparing (its text's hash mixed with the flags), each row a small open-addressing
@@ -91,26 +86,125 @@ static void params_dealloc(Params *self) {
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
+/* the float fields of names.NameParams that Params reads, by name, and where it keeps each */
+typedef struct {
+    const char *name;
+    size_t offset;
+} Field;
+
+static const Field FLOAT_FIELDS[] = {
+    {"exact", offsetof(Params, t.exact)},
+    {"variant", offsetof(Params, t.variant)},
+    {"ocr", offsetof(Params, t.ocr)},
+    {"edit_cost", offsetof(Params, t.edit_cost)},
+    {"short_edit", offsetof(Params, t.short_edit)},
+    {"tiny_edit", offsetof(Params, t.tiny_edit)},
+    {"phonetic", offsetof(Params, t.phonetic)},
+    {"phonetic_spread", offsetof(Params, t.phonetic_spread)},
+    {"skeleton_long", offsetof(Params, t.skeleton_long)},
+    {"skeleton_short", offsetof(Params, t.skeleton_short)},
+    {"prefix", offsetof(Params, t.prefix)},
+    {"initial", offsetof(Params, t.initial)},
+    {"phonetic_min_similarity", offsetof(Params, t.phonetic_min_similarity)},
+    {"abjad_letters", offsetof(Params, t.abjad_letters)},
+    {"query_weight_person", offsetof(Params, query_weight_person)},
+    {"query_weight_other", offsetof(Params, query_weight_other)},
+    {"subset_factor", offsetof(Params, subset_factor)},
+    {"subset_min_similarity", offsetof(Params, subset_min_similarity)},
+    {"conflict_penalty", offsetof(Params, conflict_penalty)},
+    {"extra_word_penalty", offsetof(Params, extra_word_penalty)},
+    {"legal_conflict_penalty", offsetof(Params, legal_conflict_penalty)},
+    {"cut_name", offsetof(Params, cut_name)},
+    {"patronymic_weight", offsetof(Params, patronymic_weight)},
+};
+
+/* a field of the parameters that must be there: a new reference, or NULL with the error naming it */
+static PyObject *field_of(PyObject *params, const char *name) {
+    PyObject *v = PyObject_GetAttrString(params, name);
+    if (!v && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_TypeError, "Params: the parameters have no field %s", name);
+    }
+    return v;
+}
+
+static int float_field(PyObject *params, const char *name, double *out) {
+    PyObject *v = field_of(params, name);
+    if (!v) return -1;
+    *out = PyFloat_AsDouble(v);
+    Py_DECREF(v);
+    if (*out == -1.0 && PyErr_Occurred()) {
+        PyErr_Format(PyExc_TypeError, "Params: field %s is not a number", name);
+        return -1;
+    }
+    return 0;
+}
+
+static int bool_field(PyObject *params, const char *name, int *out) {
+    PyObject *v = field_of(params, name);
+    if (!v) return -1;
+    *out = PyObject_IsTrue(v);
+    Py_DECREF(v);
+    return *out < 0 ? -1 : 0;
+}
+
+/* role_weight: ((role, weight), ...), as names._role_weights reads it (a dict of it: the last of a role
+ * counts); each of the four roles must have one */
+static int role_weights(PyObject *params, double *w) {
+    static const char *roles[] = {"name", "initial", "legal", "stop"};
+    int seen[4] = {0, 0, 0, 0};
+    PyObject *v = field_of(params, "role_weight");
+    if (!v) return -1;
+    PyObject *seq = PySequence_Fast(v, "Params: role_weight must be a sequence of (role, weight)");
+    Py_DECREF(v);
+    if (!seq) return -1;
+    for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(seq); k++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(seq, k);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 || !PyUnicode_Check(PyTuple_GET_ITEM(pair, 0))) {
+            PyErr_SetString(PyExc_TypeError, "Params: role_weight must be a sequence of (role, weight)");
+            goto fail;
+        }
+        int r = 0;
+        while (r < 4 && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(pair, 0), roles[r]) != 0) r++;
+        if (r == 4) {
+            PyErr_Format(PyExc_ValueError, "Params: unknown role %R in role_weight", PyTuple_GET_ITEM(pair, 0));
+            goto fail;
+        }
+        w[r] = PyFloat_AsDouble(PyTuple_GET_ITEM(pair, 1));
+        if (w[r] == -1.0 && PyErr_Occurred()) goto fail;
+        seen[r] = 1;
+    }
+    Py_DECREF(seq);
+    for (int r = 0; r < 4; r++)
+        if (!seen[r]) {
+            PyErr_Format(PyExc_ValueError, "Params: role_weight has no weight for %s", roles[r]);
+            return -1;
+        }
+    return 0;
+fail:
+    Py_DECREF(seq);
+    return -1;
+}
+
 static int params_init(Params *self, PyObject *args, PyObject *kw) {
-    int abjad_joins, strict;
-    TokenParams *t = &self->t;
+    PyObject *params;
     if (self->ready) {
         PyErr_SetString(PyExc_RuntimeError, "Params: already initialised");
         return -1;
     }
-    if (!PyArg_ParseTuple(args, "(ddddddddddddddp)ddddlddddn(dddd)dp", &t->exact, &t->variant, &t->ocr,
-                          &t->edit_cost, &t->short_edit, &t->tiny_edit, &t->phonetic, &t->phonetic_spread,
-                          &t->skeleton_long, &t->skeleton_short, &t->prefix, &t->initial,
-                          &t->phonetic_min_similarity, &t->abjad_letters, &strict, &self->query_weight_person,
-                          &self->query_weight_other, &self->subset_factor, &self->subset_min_similarity,
-                          &self->subset_min_letters, &self->conflict_penalty, &self->extra_word_penalty,
-                          &self->legal_conflict_penalty, &self->cut_name, &self->max,
-                          &self->role_weight[ROLE_NAME], &self->role_weight[ROLE_INITIAL],
-                          &self->role_weight[ROLE_LEGAL], &self->role_weight[ROLE_STOP], &self->patronymic_weight,
-                          &abjad_joins))
+    if (!PyArg_ParseTuple(args, "On", &params, &self->max)) return -1;
+    for (size_t k = 0; k < sizeof(FLOAT_FIELDS) / sizeof(FLOAT_FIELDS[0]); k++)
+        if (float_field(params, FLOAT_FIELDS[k].name, (double *)((char *)self + FLOAT_FIELDS[k].offset)) < 0)
+            return -1;
+    PyObject *letters = field_of(params, "subset_min_letters");
+    if (!letters) return -1;
+    self->subset_min_letters = PyLong_AsLong(letters);
+    Py_DECREF(letters);
+    if (self->subset_min_letters == -1 && PyErr_Occurred()) return -1;
+    if (bool_field(params, "strict_consonants", &self->t.strict_consonants) < 0 ||
+        bool_field(params, "abjad_joins", &self->abjad_joins) < 0 || role_weights(params, self->role_weight) < 0)
         return -1;
-    t->strict_consonants = strict;
-    self->abjad_joins = abjad_joins;
+    TokenParams *t = &self->t;
     if (self->max < 1) self->max = 1;
     self->rows_mask = (1u << 10) - 1;
     self->n_rows = 0;
@@ -134,292 +228,8 @@ static PyTypeObject ParamsType = {
     .tp_doc = "One parameter set of the name scoring, with its memo (see the module's source).",
 };
 
-/* a token of a view: its Token (held) and what token_similarity reads of it (the Token holds those) */
-typedef struct {
-    PyObject *token, *ocr, *skeleton, *phonetic, *variants;
-    int vowelless;
-    /* the hashes of the text, ocr, skeleton and phonetic, and a bit per variant by its hash: two tokens
-     * whose hashes differ differ, so that comparing them mostly reads neither string */
-    uint64_t text_h, ocr_h, skeleton_h, phonetic_h, variant_bits;
-} Tok;
-
-typedef struct {
-    PyObject_HEAD
-    Py_ssize_t n;
-    Tok *toks;
-    PyObject **texts;
-    Py_ssize_t *lengths;
-    uint64_t *hashes; /* of the texts (the memo's keys) */
-    unsigned char *roles, *patronymic;
-    double *rarity;
-    PyObject *joined; /* tuple: each two adjacent texts written together */
-    uint64_t text_bits, joined_bits; /* a bit per text, per joined text, by its hash: joins() tests these first */
-    int syllabic, abjad, any_name;
-} View;
-
-static int hash_bit(PyObject *text, uint64_t *bits) {
-    Py_hash_t h = PyObject_Hash(text);
-    if (h == -1) return -1;
-    *bits |= 1ULL << ((uint64_t)h & 63);
-    return 0;
-}
-
-static void view_dealloc(View *self) {
-    for (Py_ssize_t i = 0; self->texts && i < self->n; i++) {
-        Py_XDECREF(self->texts[i]);
-        Py_XDECREF(self->toks[i].token);
-    }
-    free(self->texts); /* the block of every array but toks */
-    free(self->toks);
-    Py_XDECREF(self->joined);
-    Py_TYPE(self)->tp_free((PyObject *)self);
-}
-
-static int role_code(PyObject *r, unsigned char *code) {
-    if (!PyUnicode_Check(r)) {
-        PyErr_SetString(PyExc_TypeError, "View: a role must be a string");
-        return -1;
-    }
-    static const char *names[] = {"name", "initial", "legal", "stop"};
-    for (unsigned char k = 0; k < 4; k++)
-        if (PyUnicode_CompareWithASCIIString(r, names[k]) == 0) {
-            *code = k;
-            return 0;
-        }
-    PyErr_Format(PyExc_ValueError, "View: unknown role %R", r);
-    return -1;
-}
-
-/* the arrays of a view of n tokens */
-static int view_alloc(View *self, Py_ssize_t n, PyObject *joined) {
-    if (self->texts) {
-        PyErr_SetString(PyExc_RuntimeError, "View: already initialised");
-        return -1;
-    }
-    if (!PyTuple_Check(joined)) {
-        PyErr_SetString(PyExc_TypeError, "View: joined must be a tuple");
-        return -1;
-    }
-    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(joined); k++)
-        if (!PyUnicode_Check(PyTuple_GET_ITEM(joined, k))) {
-            PyErr_SetString(PyExc_TypeError, "View: joined must hold strings");
-            return -1;
-        }
-    size_t m = (size_t)n + 1;
-    /* the per-token arrays but toks in one block (texts first: it is what dealloc frees), so that reading a
-     * view touches few cache lines */
-    char *block = calloc(m, sizeof(PyObject *) + sizeof(uint64_t) + sizeof(Py_ssize_t) + sizeof(double) + 2);
-    self->toks = calloc(m, sizeof(Tok));
-    if (!block || !self->toks) {
-        free(block);
-        PyErr_NoMemory();
-        return -1;
-    }
-    self->texts = (PyObject **)block;
-    self->hashes = (uint64_t *)(self->texts + m);
-    self->lengths = (Py_ssize_t *)(self->hashes + m);
-    self->rarity = (double *)(self->lengths + m);
-    self->roles = (unsigned char *)(self->rarity + m);
-    self->patronymic = self->roles + m;
-    self->joined_bits = self->text_bits = 0;
-    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(joined); k++)
-        if (hash_bit(PyTuple_GET_ITEM(joined, k), &self->joined_bits) < 0) return -1;
-    Py_INCREF(joined);
-    self->joined = joined;
-    self->n = 0;
-    self->any_name = 0;
-    return 0;
-}
-
-static PyObject *S_TOKENS, *S_ROLES, *S_SYLLABIC, *S_ABJAD, *S_JOINED, *S_TEXT, *S_PATRONYMIC, *S_OCR, *S_SKELETON,
-    *S_PHONETIC, *S_VARIANTS, *S_VOWELLESS;
-
-/* an attribute of a Token held elsewhere: borrowed (the Token keeps it), of the type asked for */
-static PyObject *held_attr(PyObject *obj, PyObject *name, PyTypeObject *type) {
-    PyObject *v = PyObject_GetAttr(obj, name);
-    if (!v) return NULL;
-    if (!PyObject_TypeCheck(v, type)) {
-        PyErr_Format(PyExc_TypeError, "View: a token's %U is not a %s", name, type->tp_name);
-        Py_DECREF(v);
-        return NULL;
-    }
-    Py_DECREF(v); /* the Token, which the view holds, keeps it */
-    return v;
-}
-
-static int bool_attr(PyObject *obj, PyObject *name) {
-    PyObject *v = PyObject_GetAttr(obj, name);
-    if (!v) return -1;
-    int r = PyObject_IsTrue(v);
-    Py_DECREF(v);
-    return r;
-}
-
-/* token k of a view being filled, from its Token */
-static int view_set(View *self, Py_ssize_t k, PyObject *token, PyObject *role, double rarity) {
-    Tok *t = &self->toks[k];
-    PyObject *text = held_attr(token, S_TEXT, &PyUnicode_Type);
-    if (!text || !(t->ocr = held_attr(token, S_OCR, &PyUnicode_Type)) ||
-        !(t->skeleton = held_attr(token, S_SKELETON, &PyUnicode_Type)) ||
-        !(t->phonetic = held_attr(token, S_PHONETIC, &PyUnicode_Type)) ||
-        !(t->variants = held_attr(token, S_VARIANTS, &PyTuple_Type)))
-        return -1;
-    for (Py_ssize_t v = 0; v < PyTuple_GET_SIZE(t->variants); v++)
-        if (!PyUnicode_Check(PyTuple_GET_ITEM(t->variants, v))) {
-            PyErr_SetString(PyExc_TypeError, "View: a token's variants must be strings");
-            return -1;
-        }
-    int patronymic = bool_attr(token, S_PATRONYMIC), vowelless = bool_attr(token, S_VOWELLESS);
-    if (patronymic < 0 || vowelless < 0) return -1;
-    Py_hash_t hs[4] = {PyObject_Hash(text), PyObject_Hash(t->ocr), PyObject_Hash(t->skeleton), PyObject_Hash(t->phonetic)};
-    if (hs[0] == -1 || hs[1] == -1 || hs[2] == -1 || hs[3] == -1) return -1;
-    t->text_h = (uint64_t)hs[0], t->ocr_h = (uint64_t)hs[1], t->skeleton_h = (uint64_t)hs[2], t->phonetic_h = (uint64_t)hs[3];
-    t->variant_bits = 0;
-    for (Py_ssize_t v = 0; v < PyTuple_GET_SIZE(t->variants); v++)
-        if (hash_bit(PyTuple_GET_ITEM(t->variants, v), &t->variant_bits) < 0) return -1;
-    if (role_code(role, &self->roles[k]) < 0 || hash_bit(text, &self->text_bits) < 0) return -1;
-    Py_INCREF(token);
-    t->token = token;
-    t->vowelless = vowelless;
-    Py_INCREF(text);
-    self->texts[k] = text;
-    self->n = k + 1; /* what dealloc releases */
-    self->lengths[k] = PyUnicode_GET_LENGTH(text);
-    self->hashes[k] = (uint64_t)PyObject_Hash(text); /* a string's hash cannot fail (hash_bit made it) */
-    if (self->roles[k] == ROLE_NAME) self->any_name = 1;
-    self->patronymic[k] = (unsigned char)patronymic;
-    self->rarity[k] = rarity;
-    return 0;
-}
-
-static int view_init(View *self, PyObject *args, PyObject *kw) {
-    PyObject *tokens, *roles, *rarity, *joined;
-    int syllabic, abjad;
-    if (!PyArg_ParseTuple(args, "O!O!O!ppO", &PyTuple_Type, &tokens, &PyTuple_Type, &roles, &PyTuple_Type, &rarity,
-                          &syllabic, &abjad, &joined))
-        return -1;
-    Py_ssize_t n = PyTuple_GET_SIZE(tokens);
-    if (PyTuple_GET_SIZE(roles) != n || PyTuple_GET_SIZE(rarity) != n) {
-        PyErr_SetString(PyExc_ValueError, "View: tokens, roles and rarity differ in length");
-        return -1;
-    }
-    if (view_alloc(self, n, joined) < 0) return -1;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        double w = PyFloat_AsDouble(PyTuple_GET_ITEM(rarity, k));
-        if (w == -1.0 && PyErr_Occurred()) return -1;
-        if (view_set(self, k, PyTuple_GET_ITEM(tokens, k), PyTuple_GET_ITEM(roles, k), w) < 0) return -1;
-    }
-    self->syllabic = syllabic;
-    self->abjad = abjad;
-    return 0;
-}
-
-/* View.fields(): what it holds, as the View() arguments that would make it (to compare two views) */
-static PyObject *view_fields(View *self, PyObject *unused) {
-    static const char *names[] = {"name", "initial", "legal", "stop"};
-    if (!self->joined) {
-        PyErr_SetString(PyExc_RuntimeError, "View: not initialised");
-        return NULL;
-    }
-    PyObject *texts = PyTuple_New(self->n), *roles = PyTuple_New(self->n), *pat = PyTuple_New(self->n),
-             *rarity = PyTuple_New(self->n);
-    if (!texts || !roles || !pat || !rarity) goto fail;
-    for (Py_ssize_t k = 0; k < self->n; k++) {
-        PyObject *role = PyUnicode_FromString(names[self->roles[k]]), *w = PyFloat_FromDouble(self->rarity[k]);
-        if (!role || !w) {
-            Py_XDECREF(role);
-            Py_XDECREF(w);
-            goto fail;
-        }
-        PyTuple_SET_ITEM(texts, k, Py_NewRef(self->texts[k]));
-        PyTuple_SET_ITEM(roles, k, role);
-        PyTuple_SET_ITEM(pat, k, PyBool_FromLong(self->patronymic[k]));
-        PyTuple_SET_ITEM(rarity, k, w);
-    }
-    return Py_BuildValue("(NNNNOOO)", texts, roles, pat, rarity, self->syllabic ? Py_True : Py_False,
-                         self->abjad ? Py_True : Py_False, self->joined);
-fail:
-    Py_XDECREF(texts);
-    Py_XDECREF(roles);
-    Py_XDECREF(pat);
-    Py_XDECREF(rarity);
-    return NULL;
-}
-
-static PyMethodDef view_methods[] = {
-    {"fields", (PyCFunction)view_fields, METH_NOARGS, "The View() arguments that would make this view."},
-    {NULL, NULL, 0, NULL},
-};
-
-static PyTypeObject ViewType = {
-    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "embargo.match._align.View",
-    .tp_basicsize = sizeof(View),
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_new = PyType_GenericNew,
-    .tp_init = (initproc)view_init,
-    .tp_dealloc = (destructor)view_dealloc,
-    .tp_methods = view_methods,
-    .tp_doc = "A prepared name as the scoring reads it (see the module's source).",
-};
-
-/* an attribute that must be a tuple (a new reference) */
-static PyObject *tuple_attr(PyObject *obj, PyObject *name) {
-    PyObject *v = PyObject_GetAttr(obj, name);
-    if (v && !PyTuple_Check(v)) {
-        PyErr_Format(PyExc_TypeError, "view_of: %U must be a tuple", name);
-        Py_CLEAR(v);
-    }
-    return v;
-}
-
-
-/* view_of(name, rarity, unknown): the View of a PreparedName, its name words' rarity looked up in the dict
- * rarity (unknown where absent), as names.name_view makes it with rarity.get(word, unknown) */
-static PyObject *view_of(PyObject *mod, PyObject *args) {
-    PyObject *name, *rarity;
-    double unknown;
-    if (!PyArg_ParseTuple(args, "OO!d", &name, &PyDict_Type, &rarity, &unknown)) return NULL;
-    PyObject *tokens = tuple_attr(name, S_TOKENS), *roles = tokens ? tuple_attr(name, S_ROLES) : NULL;
-    PyObject *joined = roles ? tuple_attr(name, S_JOINED) : NULL;
-    View *v = NULL;
-    if (!joined) goto fail;
-    Py_ssize_t n = PyTuple_GET_SIZE(tokens);
-    if (PyTuple_GET_SIZE(roles) != n) {
-        PyErr_SetString(PyExc_ValueError, "view_of: tokens and roles differ in length");
-        goto fail;
-    }
-    int syllabic = bool_attr(name, S_SYLLABIC), abjad = bool_attr(name, S_ABJAD);
-    if (syllabic < 0 || abjad < 0) goto fail;
-    v = (View *)PyType_GenericNew(&ViewType, NULL, NULL);
-    if (!v || view_alloc(v, n, joined) < 0) goto fail;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *tok = PyTuple_GET_ITEM(tokens, k), *role = PyTuple_GET_ITEM(roles, k);
-        PyObject *text = PyObject_GetAttr(tok, S_TEXT);
-        double w = 1.0;
-        if (text && PyUnicode_Check(role) && PyUnicode_CompareWithASCIIString(role, "name") == 0) {
-            PyObject *got = PyDict_GetItemWithError(rarity, text);
-            if (got)
-                w = PyFloat_AsDouble(got);
-            else if (!PyErr_Occurred())
-                w = unknown;
-        }
-        int r = (!text || PyErr_Occurred()) ? -1 : view_set(v, k, tok, role, w);
-        Py_XDECREF(text);
-        if (r < 0) goto fail;
-    }
-    v->syllabic = syllabic;
-    v->abjad = abjad;
-    Py_DECREF(tokens);
-    Py_DECREF(roles);
-    Py_DECREF(joined);
-    return (PyObject *)v;
-fail:
-    Py_XDECREF(v);
-    Py_XDECREF(tokens);
-    Py_XDECREF(roles);
-    Py_XDECREF(joined);
-    return NULL;
-}
+/* embargo.names._view.View, taken from that module when this one is imported (see _view.h) */
+static PyTypeObject *ViewType;
 
 /* a == b for two strings (lengths first) */
 
@@ -894,7 +704,7 @@ static PyObject *similarity_of(PyObject *mod, PyObject *args) {
     View *q, *c;
     Py_ssize_t i, j;
     int last, syllabic, abjad;
-    if (!PyArg_ParseTuple(args, "O!O!nO!nppp", &ParamsType, &P, &ViewType, &q, &i, &ViewType, &c, &j, &last,
+    if (!PyArg_ParseTuple(args, "O!O!nO!nppp", &ParamsType, &P, ViewType, &q, &i, ViewType, &c, &j, &last,
                           &syllabic, &abjad))
         return NULL;
     if (!P->ready || i < 0 || i >= q->n || j < 0 || j >= c->n) {
@@ -1068,8 +878,8 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
         return NULL;
     }
     int unchecked = args[3] == Py_None && args[4] == Py_None; /* (the views alone: see the module's doc) */
-    if (!PyObject_TypeCheck(args[0], &ParamsType) || !PyObject_TypeCheck(args[1], &ViewType) ||
-        !PyObject_TypeCheck(args[2], &ViewType) || (!unchecked && (!PyTuple_Check(args[3]) || !PyTuple_Check(args[4])))) {
+    if (!PyObject_TypeCheck(args[0], &ParamsType) || !PyObject_TypeCheck(args[1], ViewType) ||
+        !PyObject_TypeCheck(args[2], ViewType) || (!unchecked && (!PyTuple_Check(args[3]) || !PyTuple_Check(args[4])))) {
         PyErr_SetString(PyExc_TypeError,
                         "score: expected (Params, View, View, tuple, tuple (or None, None), bool, float, bool, bool)");
         return NULL;
@@ -1116,7 +926,7 @@ static int best_of(Params *P, PyObject *qviews, PyObject *ids, PyObject *views, 
     *best_n = *best_k = -1;
     for (Py_ssize_t n = 0; n < PyList_GET_SIZE(qviews); n++) {
         PyObject *qo = PyList_GET_ITEM(qviews, n);
-        if (!PyObject_TypeCheck(qo, &ViewType)) {
+        if (!PyObject_TypeCheck(qo, ViewType)) {
             PyErr_SetString(PyExc_TypeError, "best_many: a query view is not a View");
             return -1;
         }
@@ -1130,7 +940,7 @@ static int best_of(Params *P, PyObject *qviews, PyObject *ids, PyObject *views, 
             }
             PyObject *co = PyList_GET_ITEM(views, id);
             if (co == Py_None) return 1;
-            if (!PyObject_TypeCheck(co, &ViewType)) {
+            if (!PyObject_TypeCheck(co, ViewType)) {
                 PyErr_SetString(PyExc_TypeError, "best_many: a view is not a View");
                 return -1;
             }
@@ -1238,7 +1048,6 @@ fail:
 static PyMethodDef methods[] = {
     {"score", (PyCFunction)(void (*)(void))score, METH_FASTCALL, "The score of two names (see the module's source)."},
     {"best_many", (PyCFunction)(void (*)(void))best_many, METH_FASTCALL, "best of each candidate (see above)."},
-    {"view_of", view_of, METH_VARARGS, "The View of a prepared name (see the module's source)."},
     {"similarity", similarity_of, METH_VARARGS, "How two tokens of two views meet (see the module's source)."},
     {NULL, NULL, 0, NULL},
 };
@@ -1246,16 +1055,18 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "embargo.match._align", NULL, -1, methods};
 
 PyMODINIT_FUNC PyInit__align(void) {
-    if (PyType_Ready(&ParamsType) < 0 || PyType_Ready(&ViewType) < 0) return NULL;
-    if (!(S_TOKENS = PyUnicode_InternFromString("tokens")) || !(S_ROLES = PyUnicode_InternFromString("roles")) ||
-        !(S_SYLLABIC = PyUnicode_InternFromString("syllabic")) || !(S_ABJAD = PyUnicode_InternFromString("abjad")) ||
-        !(S_JOINED = PyUnicode_InternFromString("joined")) || !(S_TEXT = PyUnicode_InternFromString("text")) ||
-        !(S_PATRONYMIC = PyUnicode_InternFromString("patronymic")) || !(S_OCR = PyUnicode_InternFromString("ocr")) ||
-        !(S_SKELETON = PyUnicode_InternFromString("skeleton")) ||
-        !(S_PHONETIC = PyUnicode_InternFromString("phonetic")) ||
-        !(S_VARIANTS = PyUnicode_InternFromString("variants")) ||
-        !(S_VOWELLESS = PyUnicode_InternFromString("vowelless")))
+    if (PyType_Ready(&ParamsType) < 0) return NULL;
+    PyObject *views = PyImport_ImportModule("embargo.names._view");
+    if (!views) return NULL;
+    PyObject *view_type = PyObject_GetAttrString(views, "View");
+    Py_DECREF(views);
+    if (!view_type) return NULL;
+    if (!PyType_Check(view_type)) {
+        Py_DECREF(view_type);
+        PyErr_SetString(PyExc_TypeError, "embargo.names._view.View is not a type");
         return NULL;
+    }
+    ViewType = (PyTypeObject *)view_type; /* held for the life of the process */
     static const char *hows[N_HOW] = {"", "exact", "initial", "variant", "ocr", "skeleton", "vowels dropped",
                                       "edit1", "edit2", "edit3", "phonetic", "arabic letters", "prefix"};
     for (int k = 0; k < N_HOW; k++)
@@ -1263,9 +1074,7 @@ PyMODINIT_FUNC PyInit__align(void) {
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
     Py_INCREF(&ParamsType);
-    Py_INCREF(&ViewType);
-    if (PyModule_AddObject(m, "Params", (PyObject *)&ParamsType) < 0 ||
-        PyModule_AddObject(m, "View", (PyObject *)&ViewType) < 0) {
+    if (PyModule_AddObject(m, "Params", (PyObject *)&ParamsType) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -9,7 +9,6 @@ by role (legal-form words and particles little) and by rarity.
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,9 @@ from typing import Any
 from rapidfuzz.distance import OSA, Levenshtein
 
 from embargo._native import reduce_frozen
-from embargo.match.prepare import PreparedName, Token, prepare_token, skeleton
+from embargo.names.prepare import PreparedName, Token, prepare_token, skeleton
+from embargo.names.views import flat as _flat
+from embargo.names.views import name_view as name_view
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,11 @@ def token_similarity(
     """How similar two tokens are, and how they met. ``last``: q ends the query (it may be truncated);
     ``syllabic``: one name was written in Han/Hangul/kana, so a short token is a whole syllable and a
     one-letter difference is another syllable, not a typo; ``abjad``: one name was written in Arabic
-    script, whose letters several romanisations spell differently (d/dh/z, w/v, q/k)."""
+    script, whose letters several romanisations spell differently (d/dh/z, w/v, q/k).
+
+    With the compiled core, ``_align.c``'s ``similarity`` computes this for every pair C scores, and this
+    function only for the pairs of names whose adjacent words are read as one (``_compare``); it is also
+    the test oracle of the C (``tests/match/test_compiled_align.py``) and the interpreted fallback."""
     if q.text == c.text:
         return p.exact, "exact"
     if q.initial or c.initial:
@@ -495,57 +500,20 @@ def _unless_joined(
     return _aligned(q, c, p, rarity, listed_schema, at_least, explain, listed_view, False, query_view), step
 
 
-def _load_align() -> Any:
-    """``_align.c``, the score of two names in C where no two adjacent words may be read as one, built with
-    the compiled core (see ``embargo._native``); None: ``_compare`` scores every pair."""
-    try:
-        return importlib.import_module("embargo.match._align")
-    except ImportError:
-        return None
+try:  # the score of two names in C where no two adjacent words may be read as one (see _align.c)
+    from embargo.match import _align as _align
+except ImportError:  # no compiled core (not built, or EMBARGO_NATIVE=0): _compare scores every pair
+    _align = None  # type: ignore[assignment]
+
+_ALIGN_PARAMS: dict[int, tuple[NameParams, _align.Params]] = {}
 
 
-_align: Any = _load_align()
-_ALIGN_PARAMS: dict[int, tuple[NameParams, Any]] = {}
-
-
-def _align_params(p: NameParams) -> Any:
-    """``_align.Params`` of ``p`` (made once; it keeps the compiled scoring's memo)."""
+def _align_params(p: NameParams) -> _align.Params:
+    """``_align.Params`` of ``p``, which reads its fields by name (made once; it keeps the compiled scoring's
+    memo)."""
     hit = _ALIGN_PARAMS.get(id(p))
     if hit is None or hit[0] is not p:
-        role_w = _role_weights(p)
-        params = _align.Params(
-            (
-                p.exact,
-                p.variant,
-                p.ocr,
-                p.edit_cost,
-                p.short_edit,
-                p.tiny_edit,
-                p.phonetic,
-                p.phonetic_spread,
-                p.skeleton_long,
-                p.skeleton_short,
-                p.prefix,
-                p.initial,
-                p.phonetic_min_similarity,
-                p.abjad_letters,
-                p.strict_consonants,
-            ),
-            p.query_weight_person,
-            p.query_weight_other,
-            p.subset_factor,
-            p.subset_min_similarity,
-            p.subset_min_letters,
-            p.conflict_penalty,
-            p.extra_word_penalty,
-            p.legal_conflict_penalty,
-            p.cut_name,
-            _ALIGN_MEMO_MAX,
-            (role_w["name"], role_w["initial"], role_w["legal"], role_w["stop"]),
-            p.patronymic_weight,
-            p.abjad_joins,
-        )
-        hit = _ALIGN_PARAMS[id(p)] = (p, params)
+        hit = _ALIGN_PARAMS[id(p)] = (p, _align.Params(p, _ALIGN_MEMO_MAX))
     return hit[1]
 
 
@@ -556,28 +524,6 @@ def compiled_scoring(p: NameParams) -> tuple[Any, Any, Any] | None:
     one), ``name_score`` has the score. ``_align.best_many`` ranks the names of many candidates in one call
     (see ``algorithm.rank_scores``)."""
     return (_align.score, _align_params(p), _align.best_many) if _align is not None else None
-
-
-def name_view(name: PreparedName, rarity: Callable[[str], float] | None) -> Any:
-    """``name`` as the compiled scoring reads it, with the ``rarity`` of its words (None without the
-    compiled core). An index keeps its listed names' views: scoring a name then starts from it."""
-    if _align is None:
-        return None
-    rare = rarity or _flat
-    return _align.View(
-        name.tokens,
-        name.roles,
-        tuple([rare(t.text) if r == "name" else 1.0 for t, r in zip(name.tokens, name.roles, strict=True)]),
-        name.syllabic,
-        name.abjad,
-        name.joined,
-    )
-
-
-def table_view(name: PreparedName, rarity: dict[str, float], unknown: float) -> Any:
-    """``name_view(name, lambda w: rarity.get(w, unknown))``, read from ``name`` in C: how an index gives
-    its names and a query's their views (None without the compiled core)."""
-    return _align.view_of(name, rarity, unknown) if _align is not None else None
 
 
 # views of the names scored lately (query names, listed names whose index keeps none), as _WEIGHTS
@@ -634,7 +580,13 @@ def _compare(
     at_least: float = 0.0,
     step: _Joined | None = None,
 ) -> NameScore | float:
-    """``step``: ``_join_step(q, c, p)``, if the caller made it."""
+    """The score of two names: tokens aligned best pair first, coverage of both names, penalties; explained
+    if ``explain``. ``step``: ``_join_step(q, c, p)``, if the caller made it.
+
+    With the compiled core this scores only the pairs of names whose adjacent words are read as one (``_align``
+    declines those: the one implementation of that step); every other pair is ``_align.score``'s, and this
+    is its test oracle (``tests/match/test_compiled_align.py``: the same float, bit for bit) and the
+    interpreted fallback."""
     if not q.tokens or not c.tokens:
         return NameScore(0.0, 0.0, 0.0, (), tuple(t.text for t in q.tokens), tuple(t.text for t in c.tokens))
     qt, qr, q_joins, ct, cr, c_joins = step if step is not None else _join_step(q, c, p)
@@ -758,10 +710,6 @@ def _token_weights(
         role_w[r] * (rare(t.text) if r == "name" else 1.0) * (p.patronymic_weight if t.patronymic else 1.0)
         for t, r in zip(tokens, roles, strict=True)
     ]
-
-
-def _flat(_token: str) -> float:
-    return 1.0
 
 
 # token weights of a prepared name, per (name, parameters, rarity): listed names meet many queries and

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from embargo.errors import FetchError
 from embargo.fetch import FetchResult, Pace, Progress, fetch_all
+
+__all__ = ["Pace", "SyncResult", "sync"]  # Pace: the download limits a caller sets
 from embargo.service.ingest import Candidate, Outcome, discover, ingest_paths, parse_candidate
 from embargo.sources.base import SourceInfo
 from embargo.sources.catalog import SOURCES

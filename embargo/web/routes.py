@@ -324,7 +324,3 @@ def diff(
         max_rows=MAX_ROWS,
         programmes=lambda e: views.programmes(e.get("sanctions", [])),
     )
-
-
-# The timeline and digest pages register themselves on the router.
-from embargo.web import pages as _pages  # noqa: E402,F401

@@ -4,9 +4,13 @@ score, the upper bound returned for a pair that cannot reach the floor asked for
 
 from __future__ import annotations
 
+import importlib
 import random
 import sys
+from dataclasses import fields, replace
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -15,10 +19,19 @@ from embargo.match import names
 from embargo.match.algorithm import ALGORITHMS, PreparedQuery
 from embargo.match.types import Query
 from embargo.model import Entity
+from embargo.names import views
+from embargo.names._view import View
+from embargo.names.prepare import PreparedName
 from embargo.service.ingest import discover, parse_candidate
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTS = (ROOT.parent / "shared" / "data" / "lists").resolve()
+
+
+def _view(name: PreparedName, rarity: views.Rarity | None) -> View:
+    view = views.name_view(name, rarity)
+    assert view is not None  # (the tests that ask are skipped without the compiled core)
+    return view
 
 
 def _listed_and_misspelt(folder: str, n: int, seed: int) -> tuple[EntityIndex, list[Entity], list[str]]:
@@ -61,13 +74,13 @@ def test_compiled_score_equals_python_compare() -> None:
                 for e in index.candidates([qn], limit=12):
                     for nid in index.entity_names[e]:
                         cn = index.names[nid]
-                        if names._align.score(names._align_params(p), names.name_view(qn, None),
-                                              names.name_view(cn, None), qn.tokens, cn.tokens, True, 0.0,
+                        if names._align.score(names._align_params(p), _view(qn, None),
+                                              _view(cn, None), qn.tokens, cn.tokens, True, 0.0,
                                               False, True) is None:  # fmt: skip
                             joined += 1  # words may be read as one: scored in C only if none are
-                        assert index.name_view(nid).fields() == names.name_view(cn, index.weight).fields()
+                        assert index.name_view(nid).fields() == _view(cn, index.weight).fields()
                         for rarity in (index.weight, None):
-                            view = index.name_view(nid) if rarity else names.name_view(cn, rarity)
+                            view = index.name_view(nid) if rarity else _view(cn, rarity)
                             for schema in ("Person", "Organization"):
                                 explained = names.compare_names(qn, cn, p, rarity, schema, view)
                                 assert explained == names._compare(qn, cn, p, rarity, schema, True)
@@ -77,7 +90,7 @@ def test_compiled_score_equals_python_compare() -> None:
                                     assert got == want, (algorithm, q, cn.original, schema, at_least)
                                     assert got == names.name_score(qn, cn, p, rarity, schema, at_least)
                                     unchecked = names._align.score(  # the views alone (as screens ask)
-                                        names._align_params(p), names.name_view(qn, rarity), view, None, None,
+                                        names._align_params(p), _view(qn, rarity), view, None, None,
                                         schema == "Person", at_least, False, True,
                                     )  # fmt: skip
                                     assert unchecked is None or unchecked == got
@@ -111,7 +124,7 @@ def test_compiled_abjad_joins_equal_python() -> None:
     in_c = left = 0
     for q in queries:
         for qn in PreparedQuery.of(Query.of(q)).names:
-            qv = names.name_view(qn, index.weight)
+            qv = _view(qn, index.weight)
             for e in index.candidates([qn], limit=12):
                 for nid in index.entity_names[e]:
                     cn = index.names[nid]
@@ -150,7 +163,7 @@ def test_compiled_token_similarity_equals_python() -> None:
         p = ALGORITHMS[algorithm].names
         params = names._align_params(p)
         for qn, cn in pairs:
-            qv, cv = names.name_view(qn, None), names.name_view(cn, None)
+            qv, cv = _view(qn, None), _view(cn, None)
             for i, a in enumerate(qn.tokens):
                 for j, b in enumerate(cn.tokens):
                     for last, syllabic, abjad in (
@@ -171,7 +184,7 @@ def test_compiled_similarity_of_near_words_equals_python() -> None:
     answer is still the same."""
     if names._align is None:
         pytest.skip("no compiled core")
-    from embargo.match.prepare import prepare_name
+    from embargo.names.prepare import prepare_name
 
     rng = random.Random(3)
     letters = "aeiostnrkmd"  # (few letters: swaps, repeats and phonetic neighbours are frequent)
@@ -198,7 +211,7 @@ def test_compiled_similarity_of_near_words_equals_python() -> None:
         p = ALGORITHMS[algorithm].names
         params = names._align_params(p)
         for qn, cn in pairs:
-            qv, cv = names.name_view(qn, None), names.name_view(cn, None)
+            qv, cv = _view(qn, None), _view(cn, None)
             a, b = qn.tokens[0], cn.tokens[0]
             for last in (False, True):
                 got = names._align.similarity(params, qv, 0, cv, 0, last, False, False)
@@ -209,15 +222,16 @@ def test_compiled_similarity_of_near_words_equals_python() -> None:
 
 def test_compiled_score_refuses_bad_input() -> None:
     """Wrong argument types, views that do not fit their tokens, tokens that are not tokens: an error."""
-    align = names._align
+    align: Any = names._align  # (called with wrong arguments on purpose)
+    native: Any = importlib.import_module("embargo.names._view")
     if align is None:
         pytest.skip("no compiled core")
     p = ALGORITHMS["embargo-v2"].names
     q = PreparedQuery.of(Query.of("Ivan Petrov")).names[0]
-    params, view = names._align_params(p), names.name_view(q, None)
+    params, view = names._align_params(p), _view(q, None)
     assert align.score(params, view, view, q.tokens, q.tokens, True, 0.0, False, True) == 1.0
     assert align.score(params, view, view, None, None, True, 0.0, False, True) == 1.0  # the views alone
-    empty = align.View((), (), (), False, False, ())
+    empty = native.View((), (), (), False, False, ())
     assert align.score(params, view, empty, None, None, True, 0.0, False, True) == 0.0  # as name_score
     with pytest.raises(ValueError):
         align.score(params, view, empty, q.tokens, (), True, 0.0, False, True)
@@ -230,16 +244,51 @@ def test_compiled_score_refuses_bad_input() -> None:
     with pytest.raises(ValueError):
         align.score(params, view, view, q.tokens[:1], q.tokens, True, 0.0, False, True)
     with pytest.raises(ValueError):
-        align.View(q.tokens, ("name",), (1.0, 1.0), False, False, ())
+        native.View(q.tokens, ("name",), (1.0, 1.0), False, False, ())
     with pytest.raises(TypeError):
-        align.View(q.tokens[:1], ("name",), ("heavy",), False, False, ())
+        native.View(q.tokens[:1], ("name",), ("heavy",), False, False, ())
     with pytest.raises(ValueError):
-        align.View(q.tokens[:1], ("boss",), (1.0,), False, False, ())
+        native.View(q.tokens[:1], ("boss",), (1.0,), False, False, ())
     with pytest.raises(AttributeError):
-        align.View(("ivan",), ("name",), (1.0,), False, False, ())
+        native.View(("ivan",), ("name",), (1.0,), False, False, ())
     with pytest.raises(TypeError):
-        align.View(q.tokens[:1], ("name",), (1.0,), False, False, ("ab", 3))
+        native.View(q.tokens[:1], ("name",), (1.0,), False, False, ("ab", 3))
     with pytest.raises(AttributeError):
-        align.view_of("not a name", {}, 1.0)
+        native.view_of("not a name", {}, 1.0)
     with pytest.raises(IndexError):
         align.similarity(params, view, 5, view, 0, False, False, False)
+
+
+def test_compiled_params_are_read_by_field_name() -> None:
+    """``_align.Params`` reads a NameParams by its fields' names: a field changed changes what C computes the
+    same way it changes what Python computes; a missing field or a wrong value is refused, naming it."""
+    align: Any = names._align
+    if align is None:
+        pytest.skip("no compiled core")
+    p = ALGORITHMS["embargo-v2"].names
+    q, c = (PreparedQuery.of(Query.of(n)).names[0] for n in ("Ivan Petrov", "Ivan Petrof"))
+    qv, cv = _view(q, None), _view(c, None)
+    for changed in (
+        p,
+        replace(p, edit_cost=0.9),
+        replace(p, role_weight=(("name", 2.0), *p.role_weight[1:])),
+    ):
+        got = align.score(align.Params(changed, 100), qv, cv, None, None, True, 0.0, False, True)
+        assert got == names._compare(q, c, changed, None, "Person", False)
+    assert align.score(
+        align.Params(replace(p, edit_cost=0.9), 100), qv, cv, None, None, True, 0.0, False, True
+    ) != (align.score(align.Params(p, 100), qv, cv, None, None, True, 0.0, False, True))
+
+    class Missing:
+        exact = 1.0
+
+    with pytest.raises(TypeError, match="no field variant"):
+        align.Params(Missing(), 100)
+    with pytest.raises(TypeError, match="edit_cost"):
+        align.Params(
+            SimpleNamespace(**{**{f.name: getattr(p, f.name) for f in fields(p)}, "edit_cost": "much"}), 100
+        )
+    with pytest.raises(ValueError, match="no weight for stop"):
+        align.Params(replace(p, role_weight=(("name", 1.0), ("initial", 0.5), ("legal", 0.2))), 100)
+    with pytest.raises(ValueError, match="unknown role"):
+        align.Params(replace(p, role_weight=(("boss", 1.0),)), 100)

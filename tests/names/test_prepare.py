@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from embargo.match import prepare
+from embargo.names import prepare
 
 
 def test_the_script_classes_are_the_script_tests() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from embargo.match.prepare import prepare_name
+from embargo.names.prepare import prepare_name
 
 
 def test_a_new_name_does_not_make_the_collector_walk_the_cache_of_names() -> None:
