@@ -3,7 +3,7 @@ SHELL := /bin/bash
 LISTS ?= ../shared/data/lists
 export EMBARGO_DB ?= $(CURDIR)/data/embargo.db
 
-.PHONY: setup run test lint
+.PHONY: setup run test test-slow lint
 
 setup:
 	./scripts/setup.sh
@@ -23,5 +23,9 @@ lint: setup
 	.venv/bin/mypy
 	.venv/bin/lint-imports  # the layers (pyproject's [tool.importlinter], docs/ARCHITECTURE.md)
 
+# The fault, soak and Spark suites (marked slow / spark) run apart; .ci/run runs both targets.
 test: setup lint
-	.venv/bin/pytest -n 2 -q
+	.venv/bin/pytest -n 2 -q -m "not slow and not spark"
+
+test-slow: setup
+	.venv/bin/pytest -n 2 -q -m "slow or spark"

@@ -10,7 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from .conftest import book_rows, write_csv
+
+pytestmark = pytest.mark.slow  # faults: batch runs killed and resumed
 
 RUN = [sys.executable, "-m", "embargo.cli.main", "screen-file"]
 ENV = {**os.environ, "COLUMNS": "400"}

@@ -23,6 +23,8 @@ from embargo.sources.base import SourceInfo
 from tests.conftest import LISTS
 from tests.httpserve import serving
 
+pytestmark = pytest.mark.slow  # faults: a stale mirror and slow peers served from 127.0.0.1
+
 STALE = LISTS / "us_ofac_sdn" / "2021-07-07_triplet"
 FILES = {
     "SDN.CSV": "sdn.csv",

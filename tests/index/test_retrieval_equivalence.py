@@ -27,6 +27,8 @@ from embargo.match.types import Query
 from embargo.model import Entity, Name, make_entity
 from embargo.service.ingest import discover, parse_candidate
 
+pytestmark = pytest.mark.slow  # whole-list retrievals under other CPUs and hash seeds
+
 if TYPE_CHECKING:
     from retrieval import V1Retrieval
 

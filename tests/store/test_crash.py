@@ -10,6 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # faults: a writer killed with SIGKILL
+
 ROOT = Path(__file__).resolve().parents[2]
 LISTS = (ROOT.parent / "shared" / "data" / "lists").resolve()
 
