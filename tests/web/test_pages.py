@@ -5,21 +5,18 @@ escaping and bad input."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from embargo.service import Service
 from embargo.web.routes import router
+from tests.web.conftest import serving
 
 SDN = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "lists" / "us_ofac_sdn"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -75,36 +72,14 @@ def app(sdn_db: Path) -> FastAPI:
     return make_app(sdn_db)
 
 
-@dataclass
-class Served:
-    url: str
-    server: uvicorn.Server
-    thread: threading.Thread
-
-
 @pytest.fixture(scope="module")
-def served(app: FastAPI) -> Iterator[Served]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield Served(f"http://127.0.0.1:{port}", server, thread)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-        assert not thread.is_alive(), "uvicorn did not stop"
+def served(app: FastAPI) -> Iterator[str]:
+    """The app served on 127.0.0.1 for the module's browser tests; yields its URL."""
+    with serving(app) as url:
+        yield url
 
 
-def test_browser_search_explain_entity_and_diff(served: Served, tmp_path: Path) -> None:
+def test_browser_search_explain_entity_and_diff(served: str, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     from playwright.sync_api import expect, sync_playwright
@@ -116,7 +91,7 @@ def test_browser_search_explain_entity_and_diff(served: Served, tmp_path: Path) 
             page.set_default_timeout(15_000)
 
             # search: the form, then the result with its MATCH badge
-            page.goto(f"{served.url}/ui")
+            page.goto(f"{served}/ui")
             page.fill("input[name=name]", "Dmitri Rogosin")
             page.click("button[type=submit]")
             top = page.locator("article.result").first
@@ -151,7 +126,7 @@ def test_browser_search_explain_entity_and_diff(served: Served, tmp_path: Path) 
             page.screenshot(path=str(tmp_path / "entity.png"), full_page=True)
 
             # an entity that changed between the two versions shows what changed
-            page.goto(f"{served.url}/ui/entity/us_ofac_sdn:16666")
+            page.goto(f"{served}/ui/entity/us_ofac_sdn:16666")
             periods = page.locator("ol.periods li.listed")
             expect(periods).to_have_count(2)
             expect(periods.nth(1).locator(".add").first).to_be_visible()
@@ -159,12 +134,12 @@ def test_browser_search_explain_entity_and_diff(served: Served, tmp_path: Path) 
             page.screenshot(path=str(tmp_path / "entity-changed.png"), full_page=True)
 
             # the lists page links each version to its changes
-            page.goto(f"{served.url}/ui/lists")
+            page.goto(f"{served}/ui/lists")
             expect(page.locator("#source-us_ofac_sdn table.versions tbody tr")).to_have_count(2)
             expect(page.locator("#source-us_ofac_sdn")).to_contain_text("9,793")
 
             # the diff: +397 added
-            page.goto(f"{served.url}/ui/lists/us_ofac_sdn/diff?from=2022-03-21&to=2022-03-24")
+            page.goto(f"{served}/ui/lists/us_ofac_sdn/diff?from=2022-03-21&to=2022-03-24")
             expect(page.locator("#n-added")).to_have_text("+397 added")
             expect(page.locator("#n-removed")).to_have_text("−0 removed")
             expect(page.locator("#added tbody tr")).to_have_count(397)
@@ -172,7 +147,7 @@ def test_browser_search_explain_entity_and_diff(served: Served, tmp_path: Path) 
             page.screenshot(path=str(tmp_path / "diff.png"))
 
             # bad input in the browser: a friendly message, the form kept
-            page.goto(f"{served.url}/ui")
+            page.goto(f"{served}/ui")
             page.fill("input[name=name]", "Dmitri Rogosin")
             page.fill("input[name=birth_date]", "sometime")
             page.click("button[type=submit]")
