@@ -25,8 +25,8 @@ from embargo.sources.listfields import (
     find_dates,
     script_hint,
     split_enum,
+    xlsx_header_rows,
     xlsx_peek,
-    xlsx_rows,
 )
 from embargo.text.dates import excel_serial_to_iso
 
@@ -70,13 +70,8 @@ def companions(path: Path) -> list[Path]:
 
 
 def parse(path: Path, source: str) -> ParsedList:
-    if path.stat().st_size == 0:
-        raise ListFormatError(path, "empty file (0 bytes)")
-    rows = xlsx_rows(path)
-    first = next(rows, None)
-    if first is None:
-        raise ListFormatError(path, "the sheet is empty", "row 1")
-    header = [(h or "").strip() for h in first[1]]
+    cells, rows = xlsx_header_rows(path)
+    header = [(h or "").strip() for h in cells]
     while header and not header[-1]:
         header.pop()
     missing = [c for c in REQUIRED if c not in header]

@@ -19,7 +19,7 @@ from embargo.model import Entity, Name
 from embargo.sources.base import ParsedList, Record, UsageTracker
 from embargo.sources.catalog import source_info
 from embargo.sources.jp_fields import countries_in, fold, is_japanese, lines
-from embargo.sources.listfields import EntityBuilder, xlsx_peek, xlsx_rows
+from embargo.sources.listfields import EntityBuilder, xlsx_header_rows, xlsx_peek
 
 NAME = "jp_meti_eul_xlsx"
 SOURCE = "jp_meti_eul"
@@ -58,13 +58,8 @@ def companions(path: Path) -> list[Path]:
 
 
 def parse(path: Path, source: str) -> ParsedList:
-    if path.stat().st_size == 0:
-        raise ListFormatError(path, "empty file (0 bytes)")
-    rows = xlsx_rows(path)
-    first = next(rows, None)
-    if first is None:
-        raise ListFormatError(path, "the sheet is empty", "row 1")
-    header = [" ".join((h or "").split()) for h in first[1]]
+    cells, rows = xlsx_header_rows(path)
+    header = [" ".join((h or "").split()) for h in cells]
     roles = {h: COLUMNS[h] for h in header if h in COLUMNS}
     missing = {"name", "country", "concern"} - set(roles.values())
     if missing:

@@ -432,6 +432,20 @@ def _why(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def xlsx_header_rows(
+    path: Path,
+) -> tuple[list[str | None], Iterator[tuple[str, list[str | None]]]]:
+    """The first sheet's header cells and an iterator over the rows after it (``xlsx_rows``); an empty
+    file or an empty sheet -> ListFormatError."""
+    if path.stat().st_size == 0:
+        raise ListFormatError(path, "empty file (0 bytes)")
+    rows = xlsx_rows(path)
+    first = next(rows, None)
+    if first is None:
+        raise ListFormatError(path, "the sheet is empty", "row 1")
+    return first[1], rows
+
+
 def xlsx_rows(path: Path) -> Iterator[tuple[str, list[str | None]]]:
     """The first sheet's rows as text cells, ``("row N", cells)``; any read error -> ListFormatError."""
     for _, where, cells in xlsx_sheet_rows(path, first_only=True):
