@@ -20,10 +20,10 @@ from fastapi.testclient import TestClient
 
 from embargo.api import create_app
 from embargo.api.keys import KeyStore
+from tests.web.conftest import CHROMIUM_FLAGS, CHROMIUM_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTS = ROOT.parent / "shared" / "data" / "lists"
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "correct horse battery"
 
 
@@ -83,14 +83,12 @@ def served(user_db: Path) -> Iterator[str]:
 
 
 def test_browser_login_search_and_logout(served: str, user_db: Path) -> None:
-    if not CHROMIUM.exists():
+    if not CHROMIUM_PATH.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.web.test_pages import CHROMIUM_ARGS
-
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM_PATH), args=CHROMIUM_FLAGS)
         try:
             context = browser.new_context()
             page = context.new_page()

@@ -16,19 +16,9 @@ from fastapi.testclient import TestClient
 
 from embargo.service import Service
 from embargo.web.routes import router
-from tests.web.conftest import serving
+from tests.web.conftest import CHROMIUM_FLAGS, CHROMIUM_PATH, serving
 
 SDN = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "lists" / "us_ofac_sdn"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def post_search(client: TestClient, fields: dict[str, str]) -> httpx.Response:
@@ -80,12 +70,12 @@ def served(app: FastAPI) -> Iterator[str]:
 
 
 def test_browser_search_explain_entity_and_diff(served: str, tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
+    if not CHROMIUM_PATH.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM_PATH), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             page.set_default_timeout(15_000)
