@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 
 from embargo.match.types import Query
-from embargo.screener import Screener
+from embargo.service.screener import Screener
 from embargo.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]

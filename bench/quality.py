@@ -105,7 +105,7 @@ def _run_ofac(args: argparse.Namespace, console: Console) -> dict[str, Any]:
     cases = load_cases(args.cases, args.limit)
     console.print(f"{len(cases)} cases from {args.cases}", highlight=False)
 
-    from embargo.screener import Screener
+    from embargo.service.screener import Screener
 
     t0 = time.perf_counter()
     with store_with([args.list], args.db) as db:

@@ -81,7 +81,7 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
     for version, group in sorted(by_version.items()):
         t0 = time.perf_counter()
         with store_for(version, args.db_dir) as db:
-            from embargo.screener import Screener
+            from embargo.service.screener import Screener
 
             screener = Screener.from_store(db)
         default = screener.algorithm.name

@@ -246,7 +246,7 @@ def _sample(values: Sequence[str], n: int) -> list[str]:
 
 def _build(entities: list[Entity]) -> tuple[Any, float, float, float]:
     """Screener over ``entities``: (screener, wall s, CPU s, RSS growth MB)."""
-    from embargo.screener import Screener
+    from embargo.service.screener import Screener
 
     gc.collect()
     rss0 = rss_mb()

@@ -43,7 +43,7 @@ MODULES: tuple[str, ...] = (
     "embargo.match.embargo_v2",
     "embargo.match.algorithm",
     "embargo.index.memory",
-    "embargo.screener",
+    "embargo.service.screener",
 )
 # C extensions built beside them: module -> its C source (see each source for what it does)
 EXTENSIONS: dict[str, str] = {

@@ -17,7 +17,7 @@ from embargo.match.algorithm import ALGORITHMS, PreparedQuery
 from embargo.match.names import compare_names
 from embargo.match.prepare import prepare_name
 from embargo.match.types import Query
-from embargo.screener import Screener
+from embargo.service.screener import Screener
 from embargo.service.ingest import discover, parse_candidate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +29,7 @@ SCRIPT = """
 import json, sys
 from pathlib import Path
 from embargo import _native
-from embargo.screener import Screener
+from embargo.service.screener import Screener
 from embargo.service.ingest import discover, parse_candidate
 (cand,), _ = discover([Path(sys.argv[1])])
 entities = parse_candidate(cand).entities

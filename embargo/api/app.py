@@ -30,7 +30,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from embargo.api import match, routes
 from embargo.api.audit import AuditEntry
 from embargo.api.context import KEY_HELP, ApiContext, JSONBytes, require_reader
-from embargo.api.index import IndexHolder
 from embargo.api.keys import KeyStore
 from embargo.service import Service, default_db_path
 
@@ -45,7 +44,6 @@ def create_app(db: Path | None, *, keys_required: bool | None = None, max_body: 
     path = Path(db) if db is not None else default_db_path()
     ctx = ApiContext(
         db=path,
-        holder=IndexHolder(path),
         keys=KeyStore(path),
         keys_required=keys_required,
         service=Service.open(path),
@@ -53,8 +51,8 @@ def create_app(db: Path | None, *, keys_required: bool | None = None, max_body: 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if ctx.holder.snapshot is None:
-            ctx.holder.start_reload()
+        if ctx.screening.snapshot is None:
+            ctx.screening.start_reload()
         yield
 
     app = FastAPI(

@@ -1,4 +1,4 @@
-"""What every route shares: the index holder, the key store, the service, a thread limit for screening;
+"""What every route shares: the service (and its screening snapshot), the key store, the service, a thread limit for screening;
 and the auth dependencies (API keys in headers, web sessions in a cookie, the failed-credentials throttle)."""
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from anyio import CapacityLimiter
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from embargo.api.index import IndexHolder, Snapshot
 from embargo.api.keys import ApiKey, KeyStore, Session
 from embargo.api.throttle import Throttle
 from embargo.service import Service
+from embargo.service.snapshot import ScreeningService, Snapshot
 
 T = TypeVar("T")
 SESSION_COOKIE = "embargo_session"
@@ -38,7 +38,6 @@ class JSONBytes(JSONResponse):
 @dataclass
 class ApiContext:
     db: Path
-    holder: IndexHolder
     keys: KeyStore
     keys_required: bool | None  # None: required once any key or user exists
     service: Service
@@ -46,6 +45,10 @@ class ApiContext:
     screen_threads: int = SCREEN_THREADS
     _svc_lock: threading.Lock = field(default_factory=threading.Lock)
     _limiter: CapacityLimiter | None = None
+
+    @property
+    def screening(self) -> ScreeningService:
+        return self.service.screening
 
     async def off_loop(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (a screening) in a worker thread, at most ``screen_threads`` at a time, so the event
@@ -74,7 +77,7 @@ def context(request: Request) -> ApiContext:
 
 def snapshot(request: Request) -> Snapshot:
     """The current index, taken once per request: a reload swapping it meanwhile does not affect us."""
-    snap = context(request).holder.snapshot
+    snap = context(request).screening.snapshot
     if snap is None:
         raise HTTPException(503, "the screening index is being built; retry in a few seconds")
     return snap

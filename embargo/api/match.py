@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from embargo.api.context import JSONBytes, context, require_screen, snapshot
-from embargo.api.index import Snapshot
 from embargo.api.limits import check_match_queries, check_text, since_date
 from embargo.api.models import (
     AlgorithmResponse,
@@ -21,6 +20,7 @@ from embargo.api.results import ftm_entity, query_dict, scored_entity
 from embargo.errors import StoreError
 from embargo.match.algorithm import ALGORITHMS, DEFAULT_ALGORITHM
 from embargo.service.screening import QueryError, make_query, query_from_ftm
+from embargo.service.snapshot import Snapshot
 
 router = APIRouter(dependencies=[Depends(require_screen)])
 ALL = ("default", "sanctions", "all")
@@ -62,17 +62,6 @@ def dataset_sources(snap: Snapshot, dataset: str, include: list[str], exclude: l
     return [s for s in sources if s not in exclude]
 
 
-def _changed_since(request: Request, entity_id: str, since: str) -> bool:
-    """The entity's current state was first published on or after ``since``."""
-    with context(request).svc() as svc:
-        try:
-            view = svc.entity(entity_id)
-        except StoreError:
-            return False
-    listed = [p for p in view["history"] if p.get("status") == "listed"]
-    return bool(listed) and str(listed[-1]["from"]["date"]) >= since
-
-
 @router.post(
     "/match/{dataset}",
     summary="Match entities by example (yente-compatible)",
@@ -107,32 +96,34 @@ async def match(
         queries = {k: query_from_ftm(v, default_id=k) for k, v in raw.items()}
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from None
-    only = snap.only(sources)
-    excluded = set(exclude_entity_ids)
-    wide = limit + len(excluded) + (50 if since else 0)
+    excluded = frozenset(exclude_entity_ids)
+    store = context(request).screening.store
 
     def run() -> tuple[dict[str, Any], dict[str, list[tuple[str, float]]]]:
         responses: dict[str, Any] = {}
         scores: dict[str, list[tuple[str, float]]] = {}
         for key, q in queries.items():
-            found = snap.screener.screen(
-                q, threshold=threshold, limit=min(wide, 100), algorithm=algo, sources=only
+            result = snap.screen(
+                q,
+                sources=sources,
+                exclude=excluded,
+                changed_since=since,
+                store=store,
+                threshold=threshold,
+                limit=limit,
+                algorithm=algo,
             )
-            found = [m for m in found if m.entity.id not in excluded]
-            if since:
-                found = [m for m in found if _changed_since(request, m.entity.id, since)]
-            found = found[:limit]
             responses[key] = {
                 "status": 200,
-                "results": [scored_entity(m) for m in found],
-                "total": {"value": len(found), "relation": "eq"},
+                "results": [scored_entity(m) for m in result.matches],
+                "total": {"value": len(result.matches), "relation": "eq"},
                 "query": body.queries[key].model_dump(by_alias=True, exclude_none=True),
             }
-            scores[key] = [(m.entity.id, round(m.score, 4)) for m in found]
+            scores[key] = result.scores()
         return responses, scores
 
     responses, audit_scores = await context(request).off_loop(run)
-    versions = snap.version_refs(sources)
+    versions = [v.to_dict() for v in snap.version_refs(sources)]
     request.state.audit = {
         "query": {k: query_dict(q) for k, q in queries.items()},
         "versions": versions,
@@ -166,16 +157,10 @@ async def search(
         query = make_query([q], schema=schema, query_id="search")
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from None
-    only = snap.only(sources)
-    found = await context(request).off_loop(
-        lambda: snap.screener.screen(query, threshold=None, limit=limit, sources=only)
-    )
-    versions = snap.version_refs(sources)
-    request.state.audit = {
-        "query": query_dict(query),
-        "versions": versions,
-        "scores": [(m.entity.id, round(m.score, 4)) for m in found],
-    }
+    result = await context(request).off_loop(lambda: snap.screen(query, sources=sources, limit=limit))
+    found = result.matches
+    versions = [v.to_dict() for v in result.versions]
+    request.state.audit = {"query": query_dict(query), "versions": versions, "scores": result.scores()}
     return JSONBytes(
         {
             "results": [scored_entity(m) for m in found],
@@ -198,17 +183,14 @@ def entity(
 ) -> dict[str, Any]:
     """The entity in FollowTheMoney shape (its latest listed state) and, under ``embargo``, its sanctions
     history across list versions. ``entity_id`` is embargo's id or ``SOURCE:LIST_ID``."""
-    from embargo.model import entity_from_dict
-
     with context(request).svc() as svc:
         try:
             view = svc.entity(entity_id)
         except StoreError as exc:
             raise HTTPException(404, str(exc)) from None
-    ent = entity_from_dict(view["entity"])
     request.state.audit = {"query": {"entity": entity_id}}
-    rest = {k: v for k, v in view.items() if k != "entity"}
-    return {**ftm_entity(ent), "embargo": rest}
+    rest = {k: v for k, v in view.to_dict().items() if k != "entity"}
+    return {**ftm_entity(view.entity), "embargo": rest}
 
 
 @router.get("/catalog", summary="The lists served, with their versions", tags=["System information"])
@@ -219,18 +201,17 @@ def catalog(request: Request) -> CatalogResponse:
     served = {v.source: v for v in snap.versions}
     datasets: list[dict[str, Any]] = []
     for s in lists:
-        cur = served.get(s["source"])
+        cur = served.get(s.source)
         datasets.append(
             {
-                "name": s["source"],
-                "title": s["title"],
-                "authority": s["authority"],
+                "name": s.source,
+                "title": s.title,
+                "authority": s.authority,
                 "load": cur is not None,
-                "version": f"{cur.id}:{cur.publish_date}" if cur else str(s["current"]["id"]),
+                "version": f"{cur.id}:{cur.publish_date}" if cur else str(s.current.id if s.current else ""),
                 "children": [],
                 "versions": [
-                    {"id": v["id"], "label": v["label"], "publish_date": v["publish_date"]}
-                    for v in s["versions"]
+                    {"id": v.id, "label": v.label, "publish_date": v.publish_date} for v in s.versions
                 ],
             }
         )
@@ -244,7 +225,7 @@ def catalog(request: Request) -> CatalogResponse:
             }
         )
     outdated = [
-        s["source"] for s in lists if s["source"] in served and s["current"]["id"] != served[s["source"]].id
+        s.source for s in lists if s.source in served and s.current and s.current.id != served[s.source].id
     ]
     return CatalogResponse.model_validate(
         {"datasets": datasets, "current": list(served), "outdated": outdated, "index_stale": bool(outdated)}

@@ -49,33 +49,27 @@ async def screen(request: Request, body: ScreenRequest) -> JSONBytes:
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from None
     ctx = context(request)
-    snap = await ctx.off_loop(lambda: ctx.holder.as_of(as_of)) if as_of else snapshot(request)
-    if body.sources:
-        unknown = [s for s in body.sources if s not in snap.sources]
-        if unknown:
-            raise HTTPException(
-                404, f"no list {', '.join(unknown)} in force (known: {', '.join(snap.sources)})"
+    snap = await ctx.off_loop(lambda: ctx.screening.as_of(as_of)) if as_of else snapshot(request)
+    try:
+        result = await ctx.off_loop(
+            lambda: snap.screen(
+                query, sources=body.sources, threshold=body.threshold, limit=body.limit, algorithm=algo
             )
-    only = snap.only(body.sources)
-    matches = await ctx.off_loop(
-        lambda: snap.screener.screen(
-            query, threshold=body.threshold, limit=body.limit, algorithm=algo, sources=only
         )
-    )
-    versions = snap.version_refs(body.sources)
-    algorithm = algo or snap.screener.algorithm.name
+    except StoreError as exc:
+        raise HTTPException(404, str(exc)) from None
+    matches = result.matches
+    versions = [v.to_dict() for v in result.versions]
     request.state.audit = {
         "query": {**query_dict(query), "as_of": as_of},
         "versions": versions,
-        "scores": [(m.entity.id, round(m.score, 4)) for m in matches],
+        "scores": result.scores(),
     }
-    from embargo.match.algorithm import ALGORITHMS
-
     return JSONBytes(
         {
             "query": query_dict(query),
-            "algorithm": algorithm,
-            "threshold": ALGORITHMS[algorithm].threshold if body.threshold is None else body.threshold,
+            "algorithm": result.algorithm,
+            "threshold": result.threshold,
             "as_of": as_of,
             "versions": versions,
             "matches": [m.to_dict() for m in matches],
@@ -86,7 +80,7 @@ async def screen(request: Request, body: ScreenRequest) -> JSONBytes:
 @router.get("/lists", summary="Sources, their versions and entity counts")
 def lists(request: Request) -> list[dict[str, Any]]:
     with context(request).svc() as svc:
-        return svc.lists()
+        return [s.to_dict() for s in svc.lists()]
 
 
 @router.get("/lists/{source}/diff", summary="What changed between two versions of a list", responses=ERRORS)
@@ -101,7 +95,7 @@ def diff(
     """Added, removed and changed entities (default: the last two versions)."""
     with context(request).svc() as svc:
         try:
-            return svc.diff(source, from_, to)
+            return svc.diff(source, from_, to).to_dict()
         except StoreError as exc:
             raise HTTPException(404, str(exc)) from None
 
@@ -174,7 +168,7 @@ def history(
     request.state.audit = {"query": {"entity": entity_id, "as_of": when}}
     with context(request).svc() as svc:
         try:
-            return svc.entity(entity_id, when)
+            return svc.entity(entity_id, when).to_dict()
         except StoreError as exc:
             raise HTTPException(404, str(exc)) from None
 
@@ -182,9 +176,11 @@ def history(
 @admin.post("/admin/reload", status_code=202, summary="Rebuild the index from the store and swap it in")
 def reload(request: Request) -> StatusResponse:
     """Rebuilds in the background; requests keep the current index until the new one is ready."""
-    holder = context(request).holder
-    holder.start_reload()
-    return StatusResponse(status="reloading", built_at=holder.snapshot.built_at if holder.snapshot else None)
+    screening = context(request).screening
+    screening.start_reload()
+    return StatusResponse(
+        status="reloading", built_at=screening.snapshot.built_at if screening.snapshot else None
+    )
 
 
 @health.get("/healthz", summary="The process is up")
@@ -194,9 +190,9 @@ async def healthz() -> StatusResponse:  # on the event loop: it answers while sc
 
 @health.get("/readyz", summary="The index is built (503 until then)", responses={503: ERRORS[503]})
 def readyz(request: Request) -> StatusResponse:
-    holder = context(request).holder
-    snap = holder.snapshot
+    screening = context(request).screening
+    snap = screening.snapshot
     if snap is None:
-        detail = f"index build failed: {holder.error}" if holder.error else "the index is being built"
+        detail = f"index build failed: {screening.error}" if screening.error else "the index is being built"
         raise HTTPException(503, detail)
-    return StatusResponse(built_at=snap.built_at, entities=len(snap.entities), detail=holder.error)
+    return StatusResponse(built_at=snap.built_at, entities=len(snap.entities), detail=screening.error)

@@ -20,7 +20,7 @@ from typing import Any
 from embargo.batch.errors import BatchError
 from embargo.batch.mapping import Mapping
 from embargo.batch.runner import BatchInterrupted, Options, Plan, local_engine, prepare, run
-from embargo.screener import Screener
+from embargo.service.screener import Screener
 
 __all__ = ["BatchError", "BatchInterrupted", "Mapping", "Options", "Plan", "prepare", "screen_file"]
 

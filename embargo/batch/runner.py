@@ -29,7 +29,7 @@ from embargo.batch.errors import BatchError
 from embargo.batch.mapping import Mapping, Row, yente_cells
 from embargo.batch.reader import YENTE_COLUMNS, Input, Raw, Reject, detect_format
 from embargo.batch.writer import ByteSink, Formatter, Stats, csv_bytes, open_sink, output_columns
-from embargo.screener import Screener
+from embargo.service.screener import Screener
 from embargo.service.screening import QueryError, query_from_ftm
 
 Results = Generator[tuple["Chunk", Any, Stats], None, None]

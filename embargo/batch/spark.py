@@ -24,7 +24,7 @@ from embargo.batch.runner import Chunk, Engine, Results
 from embargo.batch.writer import Formatter, Stats, alert_values, output_columns
 from embargo.match.algorithm import DEFAULT_ALGORITHM
 from embargo.model import Entity
-from embargo.screener import Screener
+from embargo.service.screener import Screener
 from embargo.service.screening import QueryError
 
 if TYPE_CHECKING:

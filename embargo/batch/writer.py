@@ -24,7 +24,7 @@ import orjson
 from embargo.batch.errors import BatchError
 from embargo.batch.mapping import Row
 from embargo.match.types import Match, Query
-from embargo.screener import Screener
+from embargo.service.screener import Screener
 
 LEAD_COLUMNS = ["row", "query_id"]
 ALERT_COLUMNS = [

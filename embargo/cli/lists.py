@@ -198,7 +198,7 @@ def lists_cmd(
     with service(db) as svc:
         data = svc.lists()
     if json:
-        emit_json(data)
+        emit_json([s.to_dict() for s in data])
         return
     if not data:
         err.print("the store is empty: run `embargo ingest PATH` or `embargo sync` first")
@@ -207,29 +207,23 @@ def lists_cmd(
     for col in ("source", "version", "label", "published", "date from", "entities", "format"):
         table.add_column(col)
     for s in data:
-        rows = s["versions"] if versions else [s["current"]] if s["current"] else []
+        rows = s.versions if versions else [s.current] if s.current else []
         for v in rows:
             table.add_row(
-                s["source"],
-                str(v["id"]),
-                v["label"],
-                v["publish_date"],
-                v["date_origin"],
-                str(v["entity_count"]),
-                v["format"],
+                s.source, str(v.id), v.label, v.publish_date, v.date_origin, str(v.entity_count), v.format
             )
     out.print(table)
     for s in data:
-        for h in s["held"]:
+        for h in s.held:
             out.print(
-                f"[red]held[/] {s['source']} version {h['id']} ({h['label']}, {h['publish_date']}): "
-                f"{h['hold_reason']}; release with `embargo versions release {h['id']}`",
+                f"[red]held[/] {s.source} version {h.id} ({h.label}, {h.publish_date}): "
+                f"{h.hold_reason}; release with `embargo versions release {h.id}`",
                 highlight=False,
                 soft_wrap=True,
             )
     if not versions:
         out.print(
-            f"{sum(len(s['versions']) for s in data)} versions in all; --versions lists each", highlight=False
+            f"{sum(len(s.versions) for s in data)} versions in all; --versions lists each", highlight=False
         )
 
 
@@ -243,24 +237,22 @@ def diff_cmd(
 ) -> None:
     """What changed between two versions of a source (default: the last two)."""
     with service(db) as svc:
-        data = svc.diff(source, from_ref, to_ref)
+        d = svc.diff(source, from_ref, to_ref)
     if json:
-        emit_json(data)
+        emit_json(d.to_dict())
         return
-    f, t = data["from"], data["to"]
+    f, t = d.from_version, d.to_version
     out.print(
-        f"[bold]{source}[/]: {f['label']} ({f['publish_date']}, v{f['id']}) -> {t['label']} ({t['publish_date']}, v{t['id']}): "
-        f"[green]+{len(data['added'])}[/] [red]-{len(data['removed'])}[/] [yellow]~{len(data['changed'])}[/]"
+        f"[bold]{source}[/]: {f.label} ({f.publish_date}, v{f.id}) -> {t.label} ({t.publish_date}, v{t.id}): "
+        f"[green]+{len(d.added)}[/] [red]-{len(d.removed)}[/] [yellow]~{len(d.changed)}[/]"
     )
-    for e in data["added"]:
-        out.print(f"  [green]+ {e['caption']}[/] ({e['schema']}, {e['source_id']})", highlight=False)
-    for e in data["removed"]:
-        out.print(f"  [red]- {e['caption']}[/] ({e['schema']}, {e['source_id']})", highlight=False)
-    for c in data["changed"]:
-        e = c["entity"]
-        out.print(
-            f"  [yellow]~ {e['caption']}[/] ({e['source_id']}): {', '.join(c['changes'])}", highlight=False
-        )
+    for e in d.added:
+        out.print(f"  [green]+ {e.caption}[/] ({e.schema}, {e.source_id})", highlight=False)
+    for e in d.removed:
+        out.print(f"  [red]- {e.caption}[/] ({e.schema}, {e.source_id})", highlight=False)
+    for c in d.changed:
+        e = c.entity
+        out.print(f"  [yellow]~ {e.caption}[/] ({e.source_id}): {', '.join(c.changes)}", highlight=False)
 
 
 @app.command("entity")
@@ -276,7 +268,7 @@ def entity_cmd(
     if as_of is not None:
         check_date(as_of)
     with service(db) as svc:
-        data = svc.entity(ref, as_of)
+        data = svc.entity(ref, as_of).to_dict()
     if json:
         emit_json(data)
         return

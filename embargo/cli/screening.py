@@ -54,9 +54,10 @@ def screen_cmd(
         [name], schema=type_, birth_dates=birth_date, countries=country, identifiers=id_, query_id="cli"
     )
     with service(db) as svc:
-        screener = svc.screener(source, as_of, algorithm)
-        versions = [v.to_dict() for v in svc.current_versions(source, as_of)]
-    matches = screener.screen(query, threshold=threshold, limit=limit)
+        result = svc.screen(
+            query, sources=source, as_of=as_of, threshold=threshold, limit=limit, algorithm=algorithm
+        )
+    matches = list(result.matches)
     if json:
         emit_json(
             {
@@ -67,11 +68,12 @@ def screen_cmd(
                     "countries": list(query.countries),
                     "identifiers": list(query.identifiers),
                 },
-                "algorithm": screener.algorithm.name,
-                "threshold": screener.algorithm.threshold if threshold is None else threshold,
+                "algorithm": result.algorithm,
+                "threshold": result.threshold,
                 "as_of": as_of,
                 "versions": [
-                    {"source": v["source"], "version": v["id"], "date": v["publish_date"]} for v in versions
+                    {"source": v.source, "version": v.version, "date": v.publish_date}
+                    for v in result.versions
                 ],
                 "matches": [m.to_dict() for m in matches],
             }
@@ -79,7 +81,7 @@ def screen_cmd(
         return
     from embargo.cli.render import render_matches
 
-    render_matches(out, query, matches, screener.algorithm.name)
+    render_matches(out, query, matches, result.algorithm)
 
 
 @app.command("screen-file")

@@ -3,24 +3,66 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from embargo.errors import StoreError
 from embargo.model import Entity
 from embargo.service.digest import Digest, digest
+from embargo.service.events import EventBus, Subscriber, VersionDelta, VersionReleased, version_delta
 from embargo.service.facets import Filters, check_date
-from embargo.service.history import diff, entity_view, resolve_version, version_at
+from embargo.service.history import EntityHistory, VersionDiff, diff, entity_view, resolve_version, version_at
 from embargo.service.ingest import Outcome, ingest_paths
 from embargo.service.timeline import History, HistoryCache, Timeline, aggregate
 from embargo.sources.catalog import SOURCES
 from embargo.store import SQLiteStore, Store, Version
 
 if TYPE_CHECKING:
-    from embargo.screener import Screener
+    from embargo.match.types import Query
+    from embargo.service.screener import Screener
+    from embargo.service.snapshot import ScreeningService, ScreenResult
 
-__all__ = ["Service", "default_db_path", "diff", "entity_view", "resolve_version", "version_at"]
+__all__ = [
+    "EntityHistory",
+    "ListVersions",
+    "Service",
+    "VersionDelta",
+    "VersionDiff",
+    "default_db_path",
+    "diff",
+    "entity_view",
+    "resolve_version",
+    "version_at",
+]
+
+
+@dataclass(frozen=True)
+class ListVersions:
+    """One source's versions: those in force (oldest first) and those held back."""
+
+    source: str
+    title: str
+    authority: str | None
+    versions: tuple[Version, ...]
+    held: tuple[Version, ...]
+
+    @property
+    def current(self) -> Version | None:
+        return self.versions[-1] if self.versions else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "authority": self.authority,
+            "current": self.current.to_dict() if self.current else None,
+            "versions": [v.to_dict() for v in self.versions],
+            "held": [v.to_dict() for v in self.held],
+        }
 
 
 def default_db_path() -> Path:
@@ -33,18 +75,81 @@ def default_db_path() -> Path:
 
 
 class Service:
-    """embargo's operations over one store."""
+    """embargo's operations over one store: the one place the layers are wired together.
 
-    def __init__(self, store: Store) -> None:
+    A long-lived service (the API's) keeps the screening snapshot (:attr:`screening`) and the timeline
+    marks in memory; ``url`` (where the store is) lets it open more connections for builds in threads."""
+
+    def __init__(self, store: Store, url: Path | str | None = None) -> None:
         self.store = store
-        self.histories = HistoryCache()  # a long-lived service (the API's) draws timelines from memory
+        self.url = url
+        self.events = EventBus()
+        self.histories = HistoryCache()
+        self._screening: ScreeningService | None = None
+        self._lock = threading.RLock()
 
     @classmethod
     def open(cls, db: Path | str | None = None) -> Service:
-        return cls(SQLiteStore(db if db is not None else default_db_path()))
+        url = db if db is not None else default_db_path()
+        return cls(SQLiteStore(url), url)
 
     def close(self) -> None:
         self.store.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[Service]:
+        """A service for the length of a block: a new connection to the same store when the store's
+        place is known (so a thread may use it), else this one, one caller at a time."""
+        if self.url is not None:
+            other = Service.open(self.url)
+            try:
+                yield other
+            finally:
+                other.close()
+        else:
+            with self._lock:
+                yield self
+
+    def subscribe(self, fn: Subscriber) -> Callable[[], None]:
+        """Call ``fn`` with every event of this service's ingests and releases (a :class:`VersionDelta` for
+        each version that comes in force: the hook of continuous monitoring); returns the unsubscriber."""
+        return self.events.subscribe(fn)
+
+    @property
+    def screening(self) -> ScreeningService:
+        """The screening snapshot of the lists in force (built on first use, rebuilt by ``reload``)."""
+        from embargo.service.snapshot import ScreeningService
+
+        with self._lock:
+            if self._screening is None:
+                self._screening = ScreeningService(self.connection)
+            return self._screening
+
+    def screen(
+        self,
+        query: Query | str,
+        *,
+        sources: Iterable[str] | None = None,
+        as_of: str | None = None,
+        exclude: Iterable[str] = (),
+        changed_since: str | None = None,
+        threshold: float | None = None,
+        limit: int = 10,
+        algorithm: str | None = None,
+    ) -> ScreenResult:
+        """Screen one name or record against the lists in force (on ``as_of``), or ``sources`` of them,
+        leaving out ``exclude`` (entity ids) and, with ``changed_since``, entities whose current state
+        was published before that date."""
+        return self.screening.screen(
+            query,
+            as_of=as_of,
+            sources=sources,
+            exclude=frozenset(exclude),
+            changed_since=changed_since,
+            threshold=threshold,
+            limit=limit,
+            algorithm=algorithm,
+        )
 
     def ingest(
         self,
@@ -64,26 +169,24 @@ class Service:
             allow_older=allow_older,
             on_start=on_start,
             on_done=on_done,
+            bus=self.events,
         )
 
-    def lists(self) -> list[dict[str, Any]]:
-        """Per source: its title, authority, every version in force (id, dates, counts) and the versions
-        held back by the change policy (``held``: each with its ``hold_reason``; never in force)."""
+    def lists(self) -> list[ListVersions]:
+        """Per source: its title, authority, every version in force and the versions held back by the
+        change policy (never in force until released)."""
         out = []
         everything = self.store.versions(include_held=True)
         for source in sorted({v.source for v in everything}):
             info = SOURCES.get(source)
-            versions = [v for v in everything if v.source == source and not v.held]
-            held = [v for v in everything if v.source == source and v.held]
             out.append(
-                {
-                    "source": source,
-                    "title": info.title if info else source,
-                    "authority": info.authority if info else None,
-                    "current": versions[-1].to_dict() if versions else None,
-                    "versions": [v.to_dict() for v in versions],
-                    "held": [v.to_dict() for v in held],
-                }
+                ListVersions(
+                    source=source,
+                    title=info.title if info else source,
+                    authority=info.authority if info else None,
+                    versions=tuple(v for v in everything if v.source == source and not v.held),
+                    held=tuple(v for v in everything if v.source == source and v.held),
+                )
             )
         return out
 
@@ -92,17 +195,20 @@ class Service:
         return [v for v in self.store.versions(include_held=True) if v.held]
 
     def release(self, version_id: int) -> Version:
-        """Put a held version in force (an admin's decision) and emit a VersionReleased event."""
-        from embargo.service.events import VersionReleased, emit
-
+        """Put a held version in force (an admin's decision); emits a VersionReleased event and, when it is
+        now the source's latest version in force, its VersionDelta against the version in force before."""
+        before = [v for v in self.store.versions(self.store.version(version_id).source) if not v.held]
         v = self.store.release(version_id)
-        emit(VersionReleased(v.source, v.id, v.label, v.hold_reason))
+        self.events.emit(VersionReleased(v.source, v.id, v.label, v.hold_reason))
+        previous = before[-1] if before else None
+        if previous is None or (v.publish_date, v.id) > (previous.publish_date, previous.id):
+            self.events.emit(version_delta(self.store, v, previous))
         return v
 
-    def diff(self, source: str, from_ref: str | None = None, to_ref: str | None = None) -> dict[str, Any]:
+    def diff(self, source: str, from_ref: str | None = None, to_ref: str | None = None) -> VersionDiff:
         return diff(self.store, source, from_ref, to_ref)
 
-    def entity(self, ref: str, as_of: str | None = None) -> dict[str, Any]:
+    def entity(self, ref: str, as_of: str | None = None) -> EntityHistory:
         return entity_view(self.store, ref, as_of)
 
     def timeline(
@@ -117,13 +223,17 @@ class Service:
     ) -> Timeline:
         """Designations and removals per period and group (see :mod:`embargo.service.timeline`)."""
         return self.timeline_of(
-            self.histories.get(self.store, sources),
+            self.history(sources),
             by=by,
             period=period,
             start=start,
             end=end,
             filters=filters,
         )
+
+    def history(self, sources: Iterable[str] | None = None) -> History:
+        """The designations and removals of the lists (kept in memory until a list changes)."""
+        return self.histories.get(self.store, sources)
 
     def timeline_of(
         self,
@@ -172,7 +282,7 @@ class Service:
     ) -> Screener:
         """A screener over the entities in force (on ``as_of``)."""
         from embargo.match.algorithm import DEFAULT_ALGORITHM
-        from embargo.screener import Screener
+        from embargo.service.screener import Screener
 
         return Screener(list(self.entities(sources, as_of)), algorithm or DEFAULT_ALGORITHM)
 

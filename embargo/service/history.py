@@ -8,6 +8,7 @@ from typing import Any
 
 from embargo.errors import StoreError
 from embargo.model import Entity, entity_to_dict
+from embargo.service.events import VersionDelta, version_delta
 from embargo.store import Store, Version
 
 
@@ -74,7 +75,38 @@ def field_changes(old: Entity, new: Entity) -> dict[str, Any]:
     return out
 
 
-def diff(store: Store, source: str, from_ref: str | None = None, to_ref: str | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ChangedEntity:
+    """An entity in both versions with another state: its new state and the field changes."""
+
+    entity: Entity
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """What changed between two versions of a list: the entities added, removed and changed."""
+
+    source: str
+    from_version: Version
+    to_version: Version
+    added: tuple[Entity, ...]
+    removed: tuple[Entity, ...]
+    changed: tuple[ChangedEntity, ...]
+    delta: VersionDelta
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "from": self.from_version.to_dict(),
+            "to": self.to_version.to_dict(),
+            "added": [entity_to_dict(e) for e in self.added],
+            "removed": [entity_to_dict(e) for e in self.removed],
+            "changed": [{"entity": entity_to_dict(c.entity), "changes": c.changes} for c in self.changed],
+        }
+
+
+def diff(store: Store, source: str, from_ref: str | None = None, to_ref: str | None = None) -> VersionDiff:
     versions = store.versions(source)
     if not versions:
         raise StoreError(
@@ -88,27 +120,24 @@ def diff(store: Store, source: str, from_ref: str | None = None, to_ref: str | N
         if not earlier:
             raise StoreError(f"{source} has only one version up to {to_v.label}: nothing to compare")
         from_v = earlier[-1]
-    before, after = store.members(from_v.id), store.members(to_v.id)
-    added = sorted(after.keys() - before.keys())
-    removed = sorted(before.keys() - after.keys())
-    changed = sorted(k for k in after.keys() & before.keys() if after[k] != before[k])
-    needed = [after[k] for k in added] + [before[k] for k in removed]
-    needed += [before[k] for k in changed] + [after[k] for k in changed]
-    states = store.states(needed)
-    return {
-        "source": source,
-        "from": from_v.to_dict(),
-        "to": to_v.to_dict(),
-        "added": [entity_to_dict(states[after[k]]) for k in added],
-        "removed": [entity_to_dict(states[before[k]]) for k in removed],
-        "changed": [
-            {
-                "entity": entity_to_dict(states[after[k]]),
-                "changes": field_changes(states[before[k]], states[after[k]]),
-            }
-            for k in changed
-        ],
-    }
+    delta = version_delta(store, to_v, from_v, in_force=False)
+    states = store.states(
+        [c.new_hash for c in (*delta.added, *delta.changed) if c.new_hash]
+        + [c.old_hash for c in (*delta.removed, *delta.changed) if c.old_hash]
+    )
+    return VersionDiff(
+        source=source,
+        from_version=from_v,
+        to_version=to_v,
+        added=tuple(states[c.new_hash] for c in delta.added if c.new_hash),
+        removed=tuple(states[c.old_hash] for c in delta.removed if c.old_hash),
+        changed=tuple(
+            ChangedEntity(states[c.new_hash], field_changes(states[c.old_hash], states[c.new_hash]))
+            for c in delta.changed
+            if c.new_hash and c.old_hash
+        ),
+        delta=delta,
+    )
 
 
 @dataclass(frozen=True)
@@ -130,7 +159,46 @@ class Period:
         }
 
 
-def entity_view(store: Store, ref: str, as_of: str | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class EntityHistory:
+    """One entity as it stood on a date (default: its latest listed state), with its history: the
+    periods of unchanged state (``history``, each with its sanctions and the changes that opened it) and
+    the versions that listed it."""
+
+    id: str
+    as_of: str | None
+    status: str  # listed, delisted (the latest version drops it), not listed (on ``as_of``)
+    version: Version | None  # the version in force on ``as_of``
+    entity: Entity
+    history: tuple[dict[str, Any], ...]
+    versions: tuple[Version, ...]
+
+    @property
+    def first_seen(self) -> Version:
+        return self.versions[0]
+
+    @property
+    def last_seen(self) -> Version:
+        return self.versions[-1]
+
+    def to_dict(self) -> dict[str, Any]:
+        def ref(v: Version) -> dict[str, Any]:
+            return {"version": v.id, "label": v.label, "date": v.publish_date}
+
+        return {
+            "id": self.id,
+            "as_of": self.as_of,
+            "status": self.status,
+            "version": self.version.to_dict() if self.version else None,
+            "entity": entity_to_dict(self.entity),
+            "first_seen": ref(self.first_seen),
+            "last_seen": ref(self.last_seen),
+            "history": list(self.history),
+            "versions": [ref(v) for v in self.versions],
+        }
+
+
+def entity_view(store: Store, ref: str, as_of: str | None = None) -> EntityHistory:
     """The record as it stood on a date (default: its latest listed state), with its history."""
     entity_id = store.find_entity_id(ref)
     if entity_id is None:
@@ -185,22 +253,12 @@ def entity_view(store: Store, ref: str, as_of: str | None = None) -> dict[str, A
             sanctions_history.append(item)
         else:
             sanctions_history.append(p.to_dict())
-    return {
-        "id": entity_id,
-        "as_of": as_of,
-        "status": status,
-        "version": at.to_dict() if at else None,
-        "entity": entity_to_dict(entity),
-        "first_seen": {
-            "version": listed_in[0].id,
-            "label": listed_in[0].label,
-            "date": listed_in[0].publish_date,
-        },
-        "last_seen": {
-            "version": listed_in[-1].id,
-            "label": listed_in[-1].label,
-            "date": listed_in[-1].publish_date,
-        },
-        "history": sanctions_history,
-        "versions": [{"version": v.id, "label": v.label, "date": v.publish_date} for v in listed_in],
-    }
+    return EntityHistory(
+        id=entity_id,
+        as_of=as_of,
+        status=status,
+        version=at,
+        entity=entity,
+        history=tuple(sanctions_history),
+        versions=tuple(listed_in),
+    )

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from embargo.errors import EmbargoError, ListFormatError
-from embargo.service.events import Event, PublicationRefused, VersionHeld, emit
+from embargo.service.events import Event, EventBus, PublicationRefused, VersionDelta, VersionHeld
 from embargo.service.policy import Change, assess
 from embargo.sources import formats
 from embargo.sources.base import Format, ParsedList
@@ -93,11 +93,21 @@ class Outcome:
     source: str | None = None
     version: Version | None = None
     message: str = ""
-    added: int = 0
-    removed: int = 0
-    changed: int = 0
+    delta: VersionDelta | None = None  # a new version: what it changed against the one before it
     warnings: list[str] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+
+    @property
+    def added(self) -> int:
+        return len(self.delta.added) if self.delta else 0
+
+    @property
+    def removed(self) -> int:
+        return len(self.delta.removed) if self.delta else 0
+
+    @property
+    def changed(self) -> int:
+        return len(self.delta.changed) if self.delta else 0
 
     def line(self) -> str:
         """One line for a person: what happened to this file."""
@@ -251,11 +261,16 @@ def ingest_candidate(
     allow_older: bool = False,
     parsed: ParsedList | EmbargoError | None = None,
     limits: Limits | None = None,
+    bus: EventBus | None = None,
 ) -> Outcome:
     """Parse (unless ``parsed`` is given: the result of :func:`parse_candidate`), check and store one
     publication. A publication already stored is not stored again; one dated before the version in
     force is refused unless ``allow_older``; one that removes or strips more parties than the change
-    policy allows is stored held (not in force). ``force`` skips only the sample-size guard."""
+    policy allows is stored held (not in force). ``force`` skips only the sample-size guard.
+
+    A new version's :class:`VersionDelta` is on the outcome; when the version is now in force it is
+    also emitted on ``bus``, with the other events."""
+    bus = bus or EventBus()
     try:
         if parsed is None:
             parsed = parse_candidate(c, limits)
@@ -268,7 +283,7 @@ def ingest_candidate(
         current = in_force[-1] if in_force else None
         seen = [v for v in stored if v.content_hash == enc.content_hash]
         if seen:
-            known = _already_seen(c, seen, current, publish_date, origin)
+            known = _already_seen(c, seen, current, publish_date, origin, bus)
             if known is not None:
                 return known
         if current is not None:
@@ -283,7 +298,7 @@ def ingest_candidate(
         version, created = store.add_version(_new_version(c, parsed, publish_date, origin, enc, hold))
     except EmbargoError as exc:
         out = Outcome(c.path, "refused", source=c.source, message=_cause(exc, c.path))
-        _emit(out, PublicationRefused(c.source, str(c.path), out.message))
+        _emit(bus, out, PublicationRefused(c.source, str(c.path), out.message))
         return out
     status: Status = "held" if version.held else "created" if created else "unchanged"
     out = Outcome(c.path, status, source=c.source, version=version, warnings=list(parsed.warnings))
@@ -293,15 +308,16 @@ def ingest_candidate(
             "not the same files as the version in force: compared by parties, not names "
             "(names differ between editions; a missing companion file's aliases are gone)"
         )
-    if created and previous is not None:
-        before, after = store.members(previous.id), enc.members()
-        out.added = len(after.keys() - before.keys())
-        out.removed = len(before.keys() - after.keys())
-        out.changed = sum(1 for k in after.keys() & before.keys() if after[k] != before[k])
-    elif created:
-        out.added = version.entity_count
+    if created:
+        latest = current is None or (version.publish_date, version.id) > (current.publish_date, current.id)
+        now_in_force = latest and not version.held
+        before = store.members(previous.id) if previous else {}
+        out.delta = VersionDelta.between(version, previous, before, enc.members(), in_force=now_in_force)
+        if now_in_force:
+            _emit(bus, out, out.delta)
     if version.held and change is not None and previous is not None:
         _emit(
+            bus,
             out,
             VersionHeld(
                 version.source,
@@ -318,9 +334,9 @@ def ingest_candidate(
     return out
 
 
-def _emit(out: Outcome, event: Event) -> None:
+def _emit(bus: EventBus, out: Outcome, event: Event) -> None:
     out.events.append(event)
-    emit(event)
+    bus.emit(event)
 
 
 def _new_version(
@@ -343,7 +359,7 @@ def _new_version(
 
 
 def _already_seen(
-    c: Candidate, seen: list[Version], current: Version | None, publish_date: str, origin: str
+    c: Candidate, seen: list[Version], current: Version | None, publish_date: str, origin: str, bus: EventBus
 ) -> Outcome | None:
     """A publication whose content is stored already: unchanged, still held, or a stale copy (refused).
     None: store it (the version in force republished under a later date printed in the file)."""
@@ -367,7 +383,7 @@ def _already_seen(
         f"({origin}): a stale copy, not stored"
     )
     out = Outcome(c.path, "refused", source=c.source, message=msg)
-    _emit(out, PublicationRefused(c.source, str(c.path), msg))
+    _emit(bus, out, PublicationRefused(c.source, str(c.path), msg))
     return out
 
 
@@ -428,21 +444,23 @@ def ingest_paths(
     on_done: Callable[[Outcome], None] | None = None,
     workers: int | None = None,
     limits: Limits | None = None,
+    bus: EventBus | None = None,
 ) -> list[Outcome]:
     """Ingest files and folders: every publication in date order, each in its own transaction.
 
     ``workers`` processes parse ahead (default: the number of CPUs, at most 4)."""
+    bus = bus or EventBus()
     candidates, refused = discover(paths)
     if on_start:
         on_start(len(candidates) + len(refused))
     outcomes: list[Outcome] = []
     for o in refused:
-        _emit(o, PublicationRefused(None, str(o.path), o.message))
+        _emit(bus, o, PublicationRefused(None, str(o.path), o.message))
         outcomes.append(o)
         if on_done:
             on_done(o)
     n_workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-    opts = _Options(as_of, force, allow_older, limits or Limits())
+    opts = _Options(as_of, force, allow_older, limits or Limits(), bus)
     for o in _run(store, candidates, opts, n_workers):
         outcomes.append(o)
         if on_done:
@@ -456,6 +474,7 @@ class _Options:
     force: bool
     allow_older: bool
     limits: Limits
+    bus: EventBus
 
 
 def _parse_safely(
@@ -481,6 +500,7 @@ def _run(store: Store, candidates: list[Candidate], opts: _Options, workers: int
             allow_older=opts.allow_older,
             parsed=parsed,
             limits=opts.limits,
+            bus=opts.bus,
         )
 
     if workers <= 1 or len(candidates) < 3:

@@ -12,12 +12,11 @@ from fastapi.responses import HTMLResponse, Response
 from embargo.errors import StoreError
 from embargo.service.digest_format import group_by_programme
 from embargo.service.facets import BY, Filters
-from embargo.service.timeline import ORIGIN_LABELS, PERIODS, HistoryCache
+from embargo.service.timeline import ORIGIN_LABELS, PERIODS
 from embargo.web.export import chart_svg, digest_body
 from embargo.web.routes import Seen, error_page, page, router, service
 
 MAX_PARTIES = 1000  # per programme group on a page: a digest of years can name tens of thousands
-histories = HistoryCache()  # the pages open a service per request: the marks outlive it
 
 
 def _clean(value: str | None) -> str | None:
@@ -49,7 +48,7 @@ def timeline(
     form = {"by": by, "period": period, "from": from_ or "", "to": to or ""}
     form.update({k: v or "" for k, v in filters.to_dict().items()})
     with service(request) as svc:
-        history = histories.get(svc.store)
+        history = svc.history()
         options = {
             "by": BY,
             "period": PERIODS,

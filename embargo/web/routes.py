@@ -1,17 +1,14 @@
 """The web page at ``/ui``: search with explained results, an entity's history, list versions and diffs;
 ``/login`` and ``/logout``.
 
-Plain server-rendered HTML (Jinja2, autoescaped). The screener and the store come from the app:
-``request.app.state.screener`` (a :class:`~embargo.screener.Screener` over the lists in force) and
-``request.app.state.db`` (the store's path), else the API's context. Errors a user can cause are shown on
-the page with a 4xx status. Once keys or users exist every page needs a login (:mod:`embargo.web.auth`);
+Plain server-rendered HTML (Jinja2, autoescaped), mounted in the API app: the pages use the app's
+service (:func:`embargo.api.context.context`), its screening snapshot and its store. Errors a user can
+cause are shown on the page with a 4xx status. Once keys or users exist every page needs a login (:mod:`embargo.web.auth`);
 the screening form is a POST with a CSRF token, so screened names never travel in URLs.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,12 +19,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from embargo.api.context import context
 from embargo.api.results import query_dict
 from embargo.errors import EmbargoError, StoreError
-from embargo.screener import Screener
 from embargo.service import Service
 from embargo.service.screening import QueryError, make_query
-from embargo.store import Version
 from embargo.web import auth, views
 
 HERE = Path(__file__).resolve().parent
@@ -74,66 +70,19 @@ Seen = Annotated[auth.Visitor, Depends(current_visitor)]
 
 
 def store_path(request: Request) -> Path:
-    """The store's path: ``app.state.db``, else the API's context (``app.state.embargo.db``)."""
-    state = request.app.state
-    db = getattr(state, "db", None) or getattr(getattr(state, "embargo", None), "db", None)
-    if db is None:
-        raise RuntimeError("the app does not say where the store is: set app.state.db")
-    return Path(db)
+    """Where the app's store is (the login and the sessions live there)."""
+    return context(request).db
 
 
 class IndexLoading(EmbargoError):
     """The app's screening index is still being built."""
 
 
-def current_screener(request: Request) -> Screener | None:
-    """The app's screener over the lists in force: ``app.state.screener``, else the API's current index.
-    None when the app keeps none (the page then builds its own)."""
-    state = request.app.state
-    screener = getattr(state, "screener", None)
-    if isinstance(screener, Screener):
-        return screener
-    holder = getattr(getattr(state, "embargo", None), "holder", None)
-    if holder is None:
-        return None
-    snapshot = getattr(holder, "snapshot", None)
-    if snapshot is None:
-        raise IndexLoading("the screening index is being built; try again in a few seconds")
-    found = getattr(snapshot, "screener", None)
-    return found if isinstance(found, Screener) else None
-
-
 @contextmanager
 def service(request: Request) -> Iterator[Service]:
-    svc = Service.open(store_path(request))
-    try:
+    """The app's service, one caller at a time."""
+    with context(request).svc() as svc:
         yield svc
-    finally:
-        svc.close()
-
-
-class ScreenerCache:
-    """Screeners over past list versions (``as of`` searches), keyed by the versions in force; the last few kept."""
-
-    def __init__(self, size: int = 2) -> None:
-        self.size = size
-        self.items: OrderedDict[tuple[str, tuple[int, ...]], Screener] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, svc: Service, db: Path, versions: list[Version]) -> Screener:
-        key = (str(db), tuple(v.id for v in versions))
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-            screener = Screener([e for v in versions for e in svc.store.entities_at(v.id)])
-            self.items[key] = screener
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-            return screener
-
-
-past_screeners = ScreenerCache()
 
 
 @router.get("/static/embargo.css")
@@ -175,14 +124,16 @@ def _screen(request: Request, visitor: auth.Visitor, form: dict[str, str], ctx: 
             birth_dates=[form["birth_date"]] if form["birth_date"] else None,
             countries=[form["country"]] if form["country"] else None,
         )
-        with service(request) as svc:
-            versions = svc.current_versions(as_of=when)
-            if when and not versions:
+        screening = context(request).screening
+        if when:
+            snap = screening.as_of(when)
+            if not snap.versions:
                 raise StoreError(f"no list had been published by {when}: nothing to screen against")
-            screener = None if when else current_screener(request)
-            if screener is None:
-                screener = past_screener(request, svc, versions, when)
-        matches = screener.screen(query, limit=LIMIT)
+        elif screening.snapshot is None:
+            raise IndexLoading("the screening index is being built; try again in a few seconds")
+        else:
+            snap = screening.snapshot
+        result = snap.screen(query, limit=LIMIT)
     except EmbargoError as exc:
         ctx["error"] = str(exc)
         status = (
@@ -191,28 +142,14 @@ def _screen(request: Request, visitor: auth.Visitor, form: dict[str, str], ctx: 
         return page(request, visitor, "search.html", status, **ctx)
     request.state.audit = {
         "query": {**query_dict(query), "as_of": when},
-        "versions": [
-            {"source": v.source, "version": v.id, "label": v.label, "publish_date": v.publish_date}
-            for v in versions
-        ],
-        "scores": [(m.entity.id, round(m.score, 4)) for m in matches],
+        "versions": [v.to_dict() for v in result.versions],
+        "scores": result.scores(),
     }
-    ctx["results"] = [views.result_view(m) for m in matches]
-    ctx["versions"] = versions
-    ctx["algorithm"] = screener.algorithm.name
-    ctx["threshold"] = screener.algorithm.threshold
+    ctx["results"] = [views.result_view(m) for m in result.matches]
+    ctx["versions"] = snap.versions
+    ctx["algorithm"] = result.algorithm
+    ctx["threshold"] = result.threshold
     return page(request, visitor, "search.html", **ctx)
-
-
-def past_screener(request: Request, svc: Service, versions: list[Version], when: str | None) -> Screener:
-    """The screener over the lists in force on a past date: the API's bounded cache of past indexes when
-    the page runs inside the API app, else the page's own."""
-    holder = getattr(getattr(request.app.state, "embargo", None), "holder", None)
-    if holder is not None and when:
-        found = holder.as_of(when).screener
-        if isinstance(found, Screener):
-            return found
-    return past_screeners.get(svc, store_path(request), versions)
 
 
 @login_router.get("/login", response_class=HTMLResponse)
@@ -253,7 +190,7 @@ async def logout(request: Request, visitor: Seen) -> Response:
 def entity(request: Request, visitor: Seen, ref: str, as_of: str | None = None) -> Response:
     try:
         with service(request) as svc:
-            view = svc.entity(ref, as_of.strip() if as_of and as_of.strip() else None)
+            view = svc.entity(ref, as_of.strip() if as_of and as_of.strip() else None).to_dict()
     except StoreError as exc:
         status = 400 if as_of and "not a date" in str(exc) else 404
         return error_page(
@@ -284,7 +221,7 @@ def entity(request: Request, visitor: Seen, ref: str, as_of: str | None = None) 
 @router.get("/lists", response_class=HTMLResponse)
 def lists(request: Request, visitor: Seen) -> Response:
     with service(request) as svc:
-        sources = svc.lists()
+        sources = [s.to_dict() for s in svc.lists()]
     for s in sources:
         prev: dict[str, Any] | None = None
         for v in s["versions"]:
@@ -304,8 +241,10 @@ def diff(
 ) -> Response:
     try:
         with service(request) as svc:
-            d = svc.diff(source, from_ref.strip() if from_ref else None, to_ref.strip() if to_ref else None)
-            versions = svc.store.versions(source)
+            d = svc.diff(
+                source, from_ref.strip() if from_ref else None, to_ref.strip() if to_ref else None
+            ).to_dict()
+            versions = [v for s in svc.lists() if s.source == source for v in s.versions]
     except StoreError as exc:
         status = 404 if "no versions of" in str(exc) else 400
         return error_page(request, visitor, str(exc), status, "Cannot compare these versions")

@@ -10,8 +10,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from embargo.api import create_app
-from embargo.api.index import AS_OF_CACHE
-from embargo.screener import Screener
+from embargo.service.screener import Screener
+from embargo.service.snapshot import AS_OF_CACHE
 
 QUERIES = ("Kim Jong Un", "Mohammed Ali", "Abdul Rahman", "Hassan", "Bank", "Ahmad Shah", "Dmitry Rogozin")
 
@@ -43,7 +43,7 @@ def test_source_sets_build_no_index(client: TestClient) -> None:
         r = client.post("/screen", json={"name": QUERIES[i % len(QUERIES)], "sources": sets[i % 3]})
         assert r.status_code == 200, r.text
     assert screeners() == before
-    assert client.app.state.embargo.holder.kept == 1  # type: ignore[attr-defined]
+    assert client.app.state.embargo.screening.kept == 1  # type: ignore[attr-defined]
 
 
 def test_a_source_filter_gives_the_full_screens_results_of_that_source(client: TestClient) -> None:
@@ -74,5 +74,5 @@ def test_past_dates_share_a_bounded_cache(fresh_db: Path, ready: Callable[[TestC
             assert r.status_code == 200, r.text
             assert r.json()["versions"][0]["publish_date"] in ("2025-12-09", "2026-02-27")
         assert screeners() - base <= AS_OF_CACHE
-        holder = c.app.state.embargo.holder  # type: ignore[attr-defined]
+        holder = c.app.state.embargo.screening  # type: ignore[attr-defined]
         assert holder.kept <= 1 + AS_OF_CACHE

@@ -26,7 +26,7 @@ def test_reload_swaps_the_index_while_requests_continue(
         app = create_app(db, keys_required=False)
         with TestClient(app) as client:
             ready(client)
-            holder = app.state.embargo.holder
+            holder = app.state.embargo.screening
             old = holder.snapshot
             assert old is not None and [v.publish_date for v in old.versions] == ["2025-12-10"]
             svc.ingest([lists_dir / UN / "2026-02-27"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from embargo.screener import Screener
+from embargo.service.screener import Screener
 from embargo.service import Service
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from embargo.batch import Mapping, Options, screen_file
-from embargo.screener import Screener
+from embargo.service.screener import Screener
 
 from .conftest import HEADER, book_rows, write_csv
 

@@ -10,7 +10,7 @@ import pytest
 
 from embargo.batch import Options, prepare
 from embargo.batch.runner import local_engine, run
-from embargo.screener import Screener
+from embargo.service.screener import Screener
 
 from .conftest import book_rows, write_csv
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from embargo.screener import Screener
+from embargo.service.screener import Screener
 from embargo.service.ingest import discover, parse_candidate
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ import pytest
 
 from embargo.match.types import Match
 from embargo.model import Entity
-from embargo.screener import Screener
+from embargo.service.screener import Screener
 from embargo.sources import jp_mof
 from embargo.sources.ofac import csv_format
 from embargo.text.translit import ascii_fold

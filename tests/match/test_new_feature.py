@@ -15,7 +15,7 @@ from embargo.match import embargo_v2
 from embargo.match.algorithm import ALGORITHMS, Algorithm, Feature, PreparedQuery, score
 from embargo.match.types import Contribution, Query
 from embargo.model import Entity
-from embargo.screener import Screener
+from embargo.service.screener import Screener
 from embargo.service.ingest import discover, parse_candidate
 
 ROOT = Path(__file__).resolve().parents[2]

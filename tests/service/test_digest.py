@@ -29,13 +29,13 @@ def test_digest_of_the_wave_groups_the_397_additions(svc: Service) -> None:
     sectors = dict(d.by_sector())
     assert sum(sectors.values()) >= 397 and sectors["(no sector)"] < 397  # some are tagged
     diff = svc.diff("us_ofac_sdn", "2022-03-21", "2022-03-24")
-    assert {p.source_id for p in d.added()} == {e["source_id"] for e in diff["added"]}
+    assert {p.source_id for p in d.added()} == {e.source_id for e in diff.added}
     changed = d.versions[0].changed
     assert changed and all(c.changes for c in changed)
 
     md = to_markdown(d)
     assert "+397 added" in md and "## US Treasury OFAC" in md and "| RUSSIA-EO14024 | 397 |" in md
-    assert all(f"`{e['source_id']}`" in md for e in diff["added"])
+    assert all(f"`{e.source_id}`" in md for e in diff.added)
     assert "**RUSSIA-EO14024** (" in md and "| sector | added |" in md
 
     capped = digest_body(d, links=True, limit=5)

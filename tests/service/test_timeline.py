@@ -27,9 +27,9 @@ def test_each_step_counts_what_diff_finds(svc: Service) -> None:
     for step in t.steps:
         d = svc.diff(step.source, str(step.from_version.id), str(step.to_version.id))
         assert (step.added, step.removed, step.changed) == (
-            len(d["added"]),
-            len(d["removed"]),
-            len(d["changed"]),
+            len(d.added),
+            len(d.removed),
+            len(d.changed),
         )
     wave = next(s for s in t.steps if s.to_version.publish_date == "2022-03-24")
     assert (wave.added, wave.removed, wave.redated) == (397, 0, 0)

@@ -241,7 +241,7 @@ def test_an_error_body_saved_as_the_fsf_file_is_refused_and_the_stored_version_k
         assert refused.status == "refused"
         assert refused.message and "\n" not in refused.message and reason in refused.message
         (stored,) = svc.lists()
-        assert stored["source"] == "eu_fsf" and len(stored["versions"]) == 1
-        assert stored["current"]["files"] == [str(good)]
+        assert stored.source == "eu_fsf" and len(stored.versions) == 1
+        assert stored.current is not None and stored.current.files == (str(good),)
     finally:
         svc.close()

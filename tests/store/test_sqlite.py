@@ -42,19 +42,21 @@ def test_diff_and_history(tmp_path: Path) -> None:
     store.add_version(_v("2022-01-01", [_e("1", "A"), _e("2", "B")]))
     store.add_version(_v("2022-02-01", [_e("1", "A", "1960"), _e("3", "C")]))
     store.add_version(_v("2022-03-01", [_e("1", "A", "1960"), _e("2", "B"), _e("3", "C")]))
-    d = diff(store, "test_src")
+    d = diff(store, "test_src").to_dict()
     assert [e["source_id"] for e in d["added"]] == ["2"] and d["removed"] == [] and d["changed"] == []
-    d = diff(store, "test_src", "2022-01-01", "2022-02-01")
+    d = diff(store, "test_src", "2022-01-01", "2022-02-01").to_dict()
     assert [e["source_id"] for e in d["added"]] == ["3"]
     assert [e["source_id"] for e in d["removed"]] == ["2"]
     assert d["changed"][0]["changes"] == {"birth_dates": {"added": ["1960"], "removed": []}}
-    view = entity_view(store, "test_src:2")
+    view = entity_view(store, "test_src:2").to_dict()
     assert view["status"] == "listed"
     assert [h["status"] for h in view["history"]] == ["listed", "not listed", "listed"]
-    assert entity_view(store, "test_src:2", as_of="2022-02-15")["status"] == "not listed"
-    assert entity_view(store, "test_src:1", as_of="2022-01-15")["entity"]["names"][0]["value"] == "A"
-    assert "birth_dates" not in entity_view(store, "test_src:1", as_of="2022-01-15")["entity"]
-    assert entity_view(store, "test_src:1")["entity"]["birth_dates"] == ["1960"]
+    assert entity_view(store, "test_src:2", as_of="2022-02-15").to_dict()["status"] == "not listed"
+    assert (
+        entity_view(store, "test_src:1", as_of="2022-01-15").to_dict()["entity"]["names"][0]["value"] == "A"
+    )
+    assert "birth_dates" not in entity_view(store, "test_src:1", as_of="2022-01-15").to_dict()["entity"]
+    assert entity_view(store, "test_src:1").to_dict()["entity"]["birth_dates"] == ["1960"]
     with pytest.raises(StoreError, match="no entity"):
         entity_view(store, "test_src:99")
 

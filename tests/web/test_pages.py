@@ -14,8 +14,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from embargo.api import create_app
 from embargo.service import Service
-from embargo.web.routes import router
 from tests.web.conftest import CHROMIUM_FLAGS, CHROMIUM_PATH, serving
 
 SDN = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "lists" / "us_ofac_sdn"
@@ -31,15 +31,9 @@ def post_search(client: TestClient, fields: dict[str, str]) -> httpx.Response:
 
 
 def make_app(db: Path) -> FastAPI:
-    """What the API app does for the page: the store's path and a screener over the lists in force."""
-    app = FastAPI()
-    app.include_router(router)
-    app.state.db = db
-    svc = Service.open(db)
-    try:
-        app.state.screener = svc.screener()
-    finally:
-        svc.close()
+    """The API app (the pages are mounted in it) with its screening index built before the first request."""
+    app = create_app(db, keys_required=False)
+    app.state.embargo.screening.reload()
     return app
 
 

@@ -11,16 +11,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from embargo.web.routes import router
+from embargo.api import create_app
 from tests.web.conftest import CHROMIUM_FLAGS, CHROMIUM_PATH, serving
 
 
 @pytest.fixture(scope="module")
 def app(waves_db: Path) -> FastAPI:
-    app = FastAPI()
-    app.include_router(router)
-    app.state.db = waves_db
-    return app
+    return create_app(waves_db, keys_required=False)
 
 
 @pytest.fixture(scope="module")
