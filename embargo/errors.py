@@ -2,7 +2,6 @@
 
 EmbargoError
  ├── ListFormatError     a list file is truncated, corrupted or not the format it claims
- ├── UnknownFormatError  no parser recognises a file
  ├── StoreError          the store cannot do what was asked (unknown source/version/entity)
  │    └── DiskFullError  the disk (or the store's size limit) is full: nothing of the write was kept
  └── FetchError          a download failed (timeout, HTTP error, bad content)
@@ -28,10 +27,6 @@ class ListFormatError(EmbargoError):
     def __reduce__(self) -> tuple[type[ListFormatError], tuple[str, str, str | None]]:
         # picklable, so a parser running in a worker process can report it
         return (type(self), (self.path, self.cause, self.where))
-
-
-class UnknownFormatError(ListFormatError):
-    pass
 
 
 class StoreError(EmbargoError):

@@ -17,8 +17,8 @@ from embargo.match.algorithm import ALGORITHMS, PreparedQuery
 from embargo.match.names import compare_names
 from embargo.match.prepare import prepare_name
 from embargo.match.types import Query
-from embargo.service.screener import Screener
 from embargo.service.ingest import discover, parse_candidate
+from embargo.service.screener import Screener
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = (ROOT.parent / "shared").resolve()

@@ -30,7 +30,6 @@ LEAD_COLUMNS = ["row", "query_id"]
 ALERT_COLUMNS = [
     "entity_id", "caption", "schema", "source", "list", "source_id", "programmes", "score", "explanation",
 ]  # fmt: skip
-TABULAR = ("csv", "tsv", "parquet", "xlsx")
 
 
 def output_columns(input_columns: Sequence[str]) -> list[str]:

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from embargo.errors import StoreError
 from embargo.model import Entity
 from embargo.sources.catalog import SOURCES
 
-By = Literal["authority", "programme", "sector", "country", "schema"]
 BY: tuple[str, ...] = ("authority", "programme", "sector", "country", "schema")
 NONE = {"programme": "(no programme)", "sector": "(no sector)", "country": "(no country)"}
 

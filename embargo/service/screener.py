@@ -4,7 +4,7 @@ lists in force; :mod:`embargo.screener` re-exports it as the Python API."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -164,10 +164,6 @@ class Screener:
                 m = replace(m, match=m.score >= cut)
             results.append(m)
         return results
-
-    def screen_many(self, queries: Iterable[Query], **kw: object) -> Iterator[tuple[Query, list[Match]]]:
-        for q in queries:
-            yield q, self.screen(q, **kw)  # type: ignore[arg-type]
 
 
 def _same_id(a: str, b: str) -> bool:

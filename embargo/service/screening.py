@@ -1,14 +1,9 @@
-"""Screening queries from the edges (CLI, files, HTTP): parsing, validation, and the screener over the store."""
+"""Screening queries from the edges (CLI, files, HTTP): parsing and validation into a typed ``Query``."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
-
-import orjson
 
 from embargo.errors import EmbargoError
 from embargo.match.types import Query
@@ -137,77 +132,3 @@ def query_from_ftm(data: Mapping[str, Any], default_id: str | None = None) -> Qu
         gender=_first(values("gender")),
         query_id=str(qid) if qid is not None else None,
     )
-
-
-CSV_COLUMNS = {
-    "name": "name",
-    "names": "name",
-    "full_name": "name",
-    "alias": "name",
-    "type": "schema",
-    "schema": "schema",
-    "birth_date": "birth_date",
-    "birthdate": "birth_date",
-    "dob": "birth_date",
-    "date_of_birth": "birth_date",
-    "country": "country",
-    "nationality": "country",
-    "id": "id",
-    "query_id": "id",
-    "identifier": "identifier",
-    "passport": "identifier",
-    "imo": "identifier",
-    "id_number": "identifier",
-    "registration_number": "identifier",
-    "gender": "gender",
-}
-
-
-def read_queries(path: Path) -> Iterator[Query]:
-    """Queries from JSON lines (yente shape) or CSV with named columns; errors name the line."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise QueryError(f"{path}: cannot read ({exc.strerror})") from exc
-    text = raw.decode("utf-8-sig", errors="strict") if raw else ""
-    if path.suffix.lower() in (".csv", ".tsv"):
-        yield from _csv_queries(path, text, "\t" if path.suffix.lower() == ".tsv" else ",")
-        return
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            data = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            raise QueryError(f"{path}: line {n}: not JSON ({exc})") from exc
-        try:
-            yield query_from_ftm(data, default_id=str(n))
-        except QueryError as exc:
-            raise QueryError(f"{path}: line {n}: {exc}") from exc
-
-
-def _csv_queries(path: Path, text: str, delimiter: str) -> Iterator[Query]:
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    if not reader.fieldnames:
-        raise QueryError(f"{path}: empty file (expected a header row with a 'name' column)")
-    mapping = {f: CSV_COLUMNS.get(f.strip().lower().replace(" ", "_")) for f in reader.fieldnames}
-    if "name" not in mapping.values():
-        raise QueryError(f"{path}: no name column (columns: {', '.join(reader.fieldnames)})")
-    for n, row in enumerate(reader, 2):
-        got: dict[str, list[str]] = {}
-        for col, value in row.items():
-            key = mapping.get(col) if col is not None else None
-            if key and value and value.strip():
-                got.setdefault(key, []).append(value.strip())
-        try:
-            yield make_query(
-                got.get("name", []),
-                schema=_first(got.get("schema")),
-                birth_dates=got.get("birth_date"),
-                countries=got.get("country"),
-                identifiers=got.get("identifier"),
-                gender=_first(got.get("gender")),
-                query_id=(got.get("id") or [str(n)])[0],
-            )
-        except QueryError as exc:
-            raise QueryError(f"{path}: line {n}: {exc}") from exc

@@ -78,7 +78,6 @@ class Snapshot:
     screener: Screener
     built_at: str
     as_of: str | None = None
-    by_id: dict[str, Entity] = field(default_factory=dict)
     _since: dict[str, str] | None = None
     _since_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -94,7 +93,6 @@ class Snapshot:
             screener=Screener(entities),
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             as_of=as_of,
-            by_id={e.id: e for e in entities},
         )
 
     @property
@@ -214,7 +212,6 @@ class ScreeningService:
         self.connect = connect
         self.snapshot: Snapshot | None = None
         self.error: str | None = None
-        self.reloading = False
         self._reload_lock = threading.Lock()
         self._as_of: OrderedDict[tuple[int, ...], Snapshot] = OrderedDict()
         self._as_of_lock = threading.Lock()
@@ -232,7 +229,6 @@ class ScreeningService:
         """Build a new snapshot and swap it in (one at a time; a concurrent call waits). A failed build
         keeps the old snapshot serving and notes the error."""
         with self._reload_lock:
-            self.reloading = True
             try:
                 snap = self.build()
                 self.snapshot = snap  # the swap: one attribute, replaced whole
@@ -243,8 +239,6 @@ class ScreeningService:
                 settle_heap()
             except Exception as exc:
                 self.error = f"{type(exc).__name__}: {exc}"
-            finally:
-                self.reloading = False
 
     def start_reload(self) -> threading.Thread:
         t = threading.Thread(target=self.reload, name="embargo-index-reload", daemon=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from embargo.service.screener import Screener
 from embargo.service import Service
+from embargo.service.screener import Screener
 
 ROOT = Path(__file__).resolve().parents[2]
 SDN_DIR = (ROOT.parent / "shared" / "data" / "lists" / "us_ofac_sdn" / "2024-05-02").resolve()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from embargo.service.screener import Screener
 from embargo.service.ingest import discover, parse_candidate
+from embargo.service.screener import Screener
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTS = (ROOT.parent / "shared" / "data" / "lists").resolve()

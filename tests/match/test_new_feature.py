@@ -15,8 +15,8 @@ from embargo.match import embargo_v2
 from embargo.match.algorithm import ALGORITHMS, Algorithm, Feature, PreparedQuery, score
 from embargo.match.types import Contribution, Query
 from embargo.model import Entity
-from embargo.service.screener import Screener
 from embargo.service.ingest import discover, parse_candidate
+from embargo.service.screener import Screener
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTS = (ROOT.parent / "shared" / "data" / "lists").resolve()

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from embargo.match.types import Query
-from embargo.service.screener import Screener
 from embargo.service.ingest import discover, parse_candidate
+from embargo.service.screener import Screener
 from embargo.service.screening import QueryError, make_query, query_from_ftm
 
 ROOT = Path(__file__).resolve().parents[2]
