@@ -138,19 +138,15 @@ def sync(
 
     Exits 1 when a download failed or a file was refused or held by the change policy."""
     from embargo.service.sync import Pace, SyncResult
-    from embargo.service.sync import sync as run_sync
+
+    def show(r: SyncResult) -> None:
+        if not json:
+            style = "green" if r.ok else "red"
+            err.print(f"[{style}]{r.line()}[/]", highlight=False, soft_wrap=True)
 
     with service(db) as svc:
-        folder = dest or Path(getattr(svc.store, "path", ".")).parent / "downloads"
-
-        def show(r: SyncResult) -> None:
-            if not json:
-                style = "green" if r.ok else "red"
-                err.print(f"[{style}]{r.line()}[/]", highlight=False, soft_wrap=True)
-
-        results = run_sync(
-            svc.store,
-            folder,
+        results = svc.sync(
+            dest,
             sources=source,
             mirror=mirror,
             timeout=timeout,

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from embargo.match.types import Query
     from embargo.service.screener import Screener
     from embargo.service.snapshot import ScreeningService, ScreenResult
+    from embargo.service.sync import SyncResult
 
 __all__ = [
     "EntityHistory",
@@ -171,6 +172,14 @@ class Service:
             on_done=on_done,
             bus=self.events,
         )
+
+    def sync(self, dest: Path | None = None, **options: Any) -> list[SyncResult]:
+        """Download every source (or ``sources=[...]``) into ``dest`` (default: ``downloads`` beside the
+        store) and ingest what changed; options as :func:`embargo.service.sync.sync`."""
+        from embargo.service.sync import sync
+
+        folder = dest or Path(getattr(self.store, "path", ".")).parent / "downloads"
+        return sync(self.store, folder, bus=self.events, **options)
 
     def lists(self) -> list[ListVersions]:
         """Per source: its title, authority, every version in force and the versions held back by the

@@ -16,6 +16,7 @@ from embargo.errors import FetchError
 from embargo.fetch import FetchResult, Pace, Progress, fetch_all
 
 __all__ = ["Pace", "SyncResult", "sync"]  # Pace: the download limits a caller sets
+from embargo.service.events import EventBus
 from embargo.service.ingest import Candidate, Outcome, discover, ingest_paths, parse_candidate
 from embargo.sources.base import SourceInfo
 from embargo.sources.catalog import SOURCES
@@ -77,9 +78,10 @@ def sync(
     progress: Progress | None = None,
     on_result: Callable[[SyncResult], None] | None = None,
     pace: Pace | None = None,
+    bus: EventBus | None = None,
 ) -> list[SyncResult]:
-    """Download each source (each file within ``pace``: total time and minimum rate), then ingest it.
-    A result is not ``ok`` when its download failed or a file was refused or held."""
+    """Download each source (each file within ``pace``: total time and minimum rate), then ingest it
+    (its events on ``bus``). A result is not ``ok`` when its download failed or a file was refused or held."""
     infos: list[SourceInfo] = []
     for name in sources or SOURCES:
         if name not in SOURCES:
@@ -102,7 +104,7 @@ def sync(
         if fr.ok and fr.files:
             # ingest even when unchanged: a no-op for a stored publication, and it repairs a store
             # that was reset since the last download
-            outs = ingest_paths(store, [dest / fr.source])
+            outs = ingest_paths(store, [dest / fr.source], bus=bus)
             res.outcomes = [o for o in outs if o.source in (fr.source, None)]
         results.append(res)
         if on_result:
