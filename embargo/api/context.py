@@ -18,9 +18,9 @@ from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from embargo.api.index import IndexHolder, Snapshot
-from embargo.api.keys import ApiKey, KeyStore, Session
 from embargo.api.throttle import Throttle
 from embargo.service import Service
+from embargo.service.access import ApiKey, AuditLog, KeyStore, Session
 
 T = TypeVar("T")
 SESSION_COOKIE = "embargo_session"
@@ -37,9 +37,10 @@ class JSONBytes(JSONResponse):
 
 @dataclass
 class ApiContext:
-    db: Path
+    db: Path | str
     holder: IndexHolder
     keys: KeyStore
+    audit: AuditLog
     keys_required: bool | None  # None: required once any key or user exists
     service: Service
     throttle: Throttle = field(default_factory=Throttle)
@@ -63,8 +64,7 @@ class ApiContext:
             yield self.service
 
     def close(self) -> None:
-        self.service.close()
-        self.keys.close()
+        self.service.close()  # and with it the store's keys and audit log
 
 
 def context(request: Request) -> ApiContext:

@@ -81,7 +81,7 @@ def _settle_heap() -> None:
 class IndexHolder:
     """The current snapshot (None until the first build) and past-date snapshots on demand."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path | str) -> None:
         self.db = db
         self.snapshot: Snapshot | None = None
         self.error: str | None = None

@@ -73,13 +73,13 @@ def current_visitor(request: Request) -> auth.Visitor:
 Seen = Annotated[auth.Visitor, Depends(current_visitor)]
 
 
-def store_path(request: Request) -> Path:
+def store_path(request: Request) -> Path | str:
     """The store's path: ``app.state.db``, else the API's context (``app.state.embargo.db``)."""
     state = request.app.state
     db = getattr(state, "db", None) or getattr(getattr(state, "embargo", None), "db", None)
     if db is None:
         raise RuntimeError("the app does not say where the store is: set app.state.db")
-    return Path(db)
+    return str(db)
 
 
 class IndexLoading(EmbargoError):
@@ -120,7 +120,7 @@ class ScreenerCache:
         self.items: OrderedDict[tuple[str, tuple[int, ...]], Screener] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, svc: Service, db: Path, versions: list[Version]) -> Screener:
+    def get(self, svc: Service, db: Path | str, versions: list[Version]) -> Screener:
         key = (str(db), tuple(v.id for v in versions))
         with self.lock:
             if key in self.items:
