@@ -128,10 +128,20 @@ def row_hash(prev_hash: str, fields: Sequence[Any]) -> str:
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
+def from_json(text: str | None) -> Any:
+    """A JSON column's value (text :func:`to_json` wrote with escapes, a lone surrogate, read back too)."""
+    if not text:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def decode_row(row: Sequence[Any]) -> dict[str, Any]:
     rec = dict(zip(FIELDS, row, strict=True))
     for k in JSON_FIELDS:
-        rec[k] = orjson.loads(rec[k]) if rec[k] else None
+        rec[k] = from_json(rec[k])
     return rec
 
 

@@ -231,6 +231,6 @@ class SQLVersions:
 
 
 def change_mark(db: Db) -> tuple[int, int]:
-    """What changes when a version comes into force: the highest version id and the number released."""
-    row = db.one("SELECT COALESCE(MAX(id), 0), COUNT(released_at) FROM versions")
+    """What changes when a version comes into force: the highest id in force and the number released."""
+    row = db.one(f"SELECT COALESCE(MAX(id), 0), COUNT(released_at) FROM versions WHERE {IN_FORCE}")
     return int(row[0]), int(row[1])
