@@ -6,11 +6,15 @@ UV_VERSION=0.13.8
 if ! command -v uv >/dev/null 2>&1 || [ "$(uv --version | awk '{print $2}')" != "$UV_VERSION" ]; then
   python3 -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
 fi
-# System packages: ICU (PyICU builds against it), Chromium (web page tests), a Java runtime (Spark tests)
+# System packages: ICU (PyICU builds against it), Chromium (web page tests), a Java runtime (Spark tests),
+# PostgreSQL's server binaries (the store suite starts throwaway clusters on 127.0.0.1 with them)
 need=()
 pkg-config --exists icu-uc 2>/dev/null || need+=(libicu-dev pkg-config)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  need+=(postgresql postgresql-contrib)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -28,25 +28,28 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from embargo.api import match, routes
-from embargo.api.audit import AuditEntry
 from embargo.api.context import KEY_HELP, ApiContext, JSONBytes, require_reader
-from embargo.api.keys import KeyStore
 from embargo.service import Service, default_db_path
+from embargo.service.access import AuditEntry
 
 MAX_BODY = 2 * 1024 * 1024
 
 
-def create_app(db: Path | None, *, keys_required: bool | None = None, max_body: int = MAX_BODY) -> FastAPI:
+def create_app(
+    db: Path | str | None, *, keys_required: bool | None = None, max_body: int = MAX_BODY
+) -> FastAPI:
     """The API over the store at ``db``; the index is built in the background at startup.
 
     ``keys_required``: True always asks for a key, False never, None (default) once any key or user exists.
     """
-    path = Path(db) if db is not None else default_db_path()
+    path = str(db) if db is not None else default_db_path()
+    service = Service.open(path)
     ctx = ApiContext(
         db=path,
-        keys=KeyStore(path),
+        keys=service.store.keys,
+        audit=service.store.audit,
         keys_required=keys_required,
-        service=Service.open(path),
+        service=service,
     )
 
     @asynccontextmanager
@@ -85,7 +88,7 @@ def app_from_env() -> FastAPI:
     """For ``uvicorn --factory`` (one app per worker): settings from ``EMBARGO_DB``/``EMBARGO_REQUIRE_KEYS``."""
     db = os.environ.get("EMBARGO_DB")
     req = os.environ.get("EMBARGO_REQUIRE_KEYS")
-    return create_app(Path(db) if db else None, keys_required=True if req == "1" else None)
+    return create_app(db or None, keys_required=True if req == "1" else None)
 
 
 def _docs(app: FastAPI) -> None:
@@ -213,7 +216,7 @@ class EdgeMiddleware:
             scores=info.get("scores"),
         )
         try:
-            await asyncio.wrap_future(self.ctx.keys.audit_async(entry))
+            await asyncio.wrap_future(self.ctx.audit.submit(entry))
         except Exception as exc:
             logging.getLogger("embargo.api").error("audit log write failed: %s", exc)
             messages = _json_messages(

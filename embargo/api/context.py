@@ -17,9 +17,9 @@ from anyio import CapacityLimiter
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from embargo.api.keys import ApiKey, KeyStore, Session
 from embargo.api.throttle import Throttle
 from embargo.service import Service
+from embargo.service.access import ApiKey, AuditLog, KeyStore, Session
 from embargo.service.snapshot import ScreeningService, Snapshot
 
 T = TypeVar("T")
@@ -37,8 +37,9 @@ class JSONBytes(JSONResponse):
 
 @dataclass
 class ApiContext:
-    db: Path
+    db: Path | str
     keys: KeyStore
+    audit: AuditLog
     keys_required: bool | None  # None: required once any key or user exists
     service: Service
     throttle: Throttle = field(default_factory=Throttle)
@@ -66,8 +67,7 @@ class ApiContext:
             yield self.service
 
     def close(self) -> None:
-        self.service.close()
-        self.keys.close()
+        self.service.close()  # and with it the store's keys and audit log
 
 
 def context(request: Request) -> ApiContext:

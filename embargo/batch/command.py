@@ -30,7 +30,7 @@ class Request:
 
     input: Path
     output: Path | None = None
-    db: Path | None = None
+    db: Path | str | None = None
     as_of: str | None = None
     sources: list[str] = field(default_factory=list)
     threshold: float | None = None

@@ -25,9 +25,12 @@ out = Console()
 err = Console(stderr=True)
 
 DbOpt = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
-        "--db", envvar="EMBARGO_DB", help="Store file (default: $EMBARGO_DB or the user data directory)."
+        "--db",
+        envvar="EMBARGO_DB",
+        help="The store: a file path, sqlite:///PATH or postgresql://USER@HOST:PORT/DB "
+        "(default: $EMBARGO_DB or the user data directory).",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
@@ -38,7 +41,7 @@ def emit_json(data: Any) -> None:
 
 
 @contextmanager
-def service(db: Path | None) -> Iterator[Service]:
+def service(db: Path | str | None) -> Iterator[Service]:
     svc = Service.open(db)
     try:
         yield svc
@@ -54,7 +57,7 @@ ThresholdOpt = Annotated[float | None, typer.Option("--threshold", help="Match t
 AlgorithmOpt = Annotated[str | None, typer.Option("--algorithm", help="Scoring algorithm version.")]
 
 
-def default_db() -> Path:
+def default_db() -> str:
     from embargo.service import default_db_path
 
     return default_db_path()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from embargo.api.keys import KeyStore
+    from embargo.service.access import Store
 
 from embargo.api.server import HEADER_TIMEOUT, KEEP_ALIVE, LIMIT_CONCURRENCY, is_loopback, uvicorn_options
 from embargo.cli.base import (
@@ -33,15 +33,15 @@ app.add_typer(keys_app, name="keys")
 
 
 @contextmanager
-def key_store(db: Path | None) -> Iterator[KeyStore]:
-    """The key, user and audit tables of the store at ``db`` (default: the usual store)."""
-    from embargo.api.keys import KeyStore
+def access(db: Path | str | None) -> Iterator[Store]:
+    """The store at ``db`` (default: the usual store), for its keys, users and audit log."""
+    from embargo.service.access import open_access
 
-    keys = KeyStore(db or default_db())
+    store = open_access(db)
     try:
-        yield keys
+        yield store
     finally:
-        keys.close()
+        store.close()
 
 
 @app.command("serve")
@@ -80,8 +80,8 @@ def serve_cmd(
     os.environ["EMBARGO_HEADER_TIMEOUT"] = str(header_timeout)
     if require_keys:
         os.environ["EMBARGO_REQUIRE_KEYS"] = "1"
-    with key_store(path) as keys:
-        open_to_all = not require_keys and not keys.any_keys()
+    with access(path) as store:
+        open_to_all = not require_keys and not store.keys.any_keys()
     if open_to_all and not is_loopback(host):
         err.print(
             f"[yellow]warning:[/] serving on {host} with no API key or user: anyone who can reach it may "
@@ -110,8 +110,8 @@ def keys_create(
     json: JsonOpt = False,
 ) -> None:
     """Create an API key and print it (once: only its salted hash is stored)."""
-    with key_store(db) as keys:
-        key, secret = keys.create(scope, label)
+    with access(db) as store:
+        key, secret = store.keys.create(scope, label)
     if json:
         emit_json({**key.to_dict(), "key": secret})
         return
@@ -124,8 +124,8 @@ def keys_list(db: DbOpt = None, json: JsonOpt = False) -> None:
     """API keys (ids, scopes, labels, when created and revoked; never the keys themselves)."""
     from rich.table import Table
 
-    with key_store(db) as keys:
-        rows = [k.to_dict() for k in keys.list_keys()]
+    with access(db) as store:
+        rows = [k.to_dict() for k in store.keys.list_keys()]
     if json:
         emit_json(rows)
         return
@@ -144,8 +144,8 @@ def keys_revoke(
     json: JsonOpt = False,
 ) -> None:
     """Revoke an API key: requests carrying it get 401 from then on."""
-    with key_store(db) as keys:
-        key = keys.revoke(key_id)
+    with access(db) as store:
+        key = store.keys.revoke(key_id)
     if json:
         emit_json(key.to_dict())
     else:
@@ -165,6 +165,7 @@ def users_create(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input (for scripts).")
     ] = False,
+    role: Annotated[str, typer.Option("--role", help="analyst, reviewer or admin.")] = "analyst",
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
@@ -173,8 +174,8 @@ def users_create(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    with key_store(db) as keys:
-        user = keys.create_user(name, password)
+    with access(db) as store:
+        user = store.keys.create_user(name, password, role)
     if json:
         emit_json(user.to_dict())
     else:
@@ -186,16 +187,16 @@ def users_list(db: DbOpt = None, json: JsonOpt = False) -> None:
     """Web users (names, when created and disabled; never a password)."""
     from rich.table import Table
 
-    with key_store(db) as keys:
-        rows = [u.to_dict() for u in keys.list_users()]
+    with access(db) as store:
+        rows = [u.to_dict() for u in store.keys.list_users()]
     if json:
         emit_json(rows)
         return
     table = Table(title="web users")
-    for col in ("name", "created", "disabled"):
+    for col in ("name", "role", "created", "disabled"):
         table.add_column(col)
     for u in rows:
-        table.add_row(u["name"], u["created_at"], u["disabled_at"] or "")
+        table.add_row(u["name"], u["role"], u["created_at"], u["disabled_at"] or "")
     out.print(table)
 
 
@@ -206,12 +207,48 @@ def users_disable(
     json: JsonOpt = False,
 ) -> None:
     """Disable a web user and end their sessions (the name stays, so the audit log keeps its meaning)."""
-    with key_store(db) as keys:
-        user = keys.disable_user(name)
+    with access(db) as store:
+        user = store.keys.disable_user(name)
     if json:
         emit_json(user.to_dict())
     else:
         err.print(f"user {user.name} disabled at {user.disabled_at}", highlight=False, markup=False)
+
+
+@users_app.command("role")
+def users_role(
+    name: Annotated[str, typer.Argument(help="The user name (see `embargo users list`).")],
+    role: Annotated[str, typer.Argument(help="analyst, reviewer or admin.")],
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Give a web user another role."""
+    with access(db) as store:
+        user = store.keys.set_role(name, role)
+    if json:
+        emit_json(user.to_dict())
+    else:
+        err.print(f"user {user.name} is now {user.role}", highlight=False, markup=False)
+
+
+db_app = typer.Typer(help="The store's database: its schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOpt = None, json: JsonOpt = False) -> None:
+    """Bring the store's schema up to date (an empty database gets every table). A shared PostgreSQL
+    store is only upgraded by this command; a SQLite file also on open. A database newer than this
+    embargo is refused."""
+    from embargo.service.access import upgrade_schema
+
+    before, after = upgrade_schema(db)
+    if json:
+        emit_json({"from": before, "to": after})
+    elif before == after:
+        err.print(f"the store's schema is up to date (version {after})", highlight=False)
+    else:
+        err.print(f"the store's schema was upgraded from version {before} to {after}", highlight=False)
 
 
 audit_app = typer.Typer(
@@ -240,8 +277,8 @@ def audit_cmd(
 
     if since is not None:
         check_date(since[:10])
-    with key_store(db) as keys:
-        rows = keys.audit_rows(since, limit)
+    with access(db) as store:
+        rows = store.audit.rows(since, limit)
     if json:
         emit_json(rows)
         return
@@ -270,8 +307,8 @@ def audit_cmd(
 def audit_verify(db: DbOpt = None, json: JsonOpt = False) -> None:
     """Check the audit log's hash chain: exit 1 and name the first broken link when a row was deleted,
     changed or inserted behind the log's back."""
-    with key_store(db) as keys:
-        report = keys.verify_audit()
+    with access(db) as store:
+        report = store.audit.verify()
     if json:
         emit_json({**asdict(report), "ok": report.ok})
     else:

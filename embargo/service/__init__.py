@@ -19,7 +19,7 @@ from embargo.service.history import EntityHistory, VersionDiff, diff, entity_vie
 from embargo.service.ingest import Outcome, ingest_paths
 from embargo.service.timeline import History, HistoryCache, Timeline, aggregate
 from embargo.sources.catalog import SOURCES
-from embargo.store import SQLiteStore, Store, Version
+from embargo.store import Store, Version, open_store
 
 if TYPE_CHECKING:
     from embargo.match.types import Query
@@ -66,13 +66,14 @@ class ListVersions:
         }
 
 
-def default_db_path() -> Path:
-    """``$EMBARGO_DB``, else ``$XDG_DATA_HOME/embargo/embargo.db`` (``~/.local/share/embargo/embargo.db``)."""
+def default_db_path() -> str:
+    """``$EMBARGO_DB`` (a path or a database URL), else ``$XDG_DATA_HOME/embargo/embargo.db``
+    (``~/.local/share/embargo/embargo.db``)."""
     env = os.environ.get("EMBARGO_DB")
     if env:
-        return Path(env)
+        return env
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "embargo" / "embargo.db"
+    return str(Path(base) / "embargo" / "embargo.db")
 
 
 class Service:
@@ -91,8 +92,9 @@ class Service:
 
     @classmethod
     def open(cls, db: Path | str | None = None) -> Service:
+        """The service over the store at ``db`` (a path or a database URL; default: :func:`default_db_path`)."""
         url = db if db is not None else default_db_path()
-        return cls(SQLiteStore(url), url)
+        return cls(open_store(url), url)
 
     def close(self) -> None:
         self.store.close()

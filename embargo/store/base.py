@@ -8,11 +8,13 @@ set of ``(entity_id, state_hash)`` pairs and history is set arithmetic between v
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from embargo.model import Entity, canonical_json
+from embargo.store.audit import AuditLog
+from embargo.store.keys import KeyStore
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,29 @@ class Membership:
     state_hash: str | None
 
 
+class Watch(Protocol):
+    def stop(self) -> None: ...
+
+
 class Store(Protocol):
+    """One database: its list versions and entity states (the methods below), its API keys, users and
+    sessions (``keys``) and its audit log (``audit``). :func:`embargo.store.open_store` opens one."""
+
+    url: str  # where it is (a PostgreSQL URL without its password)
+    schema_version: int  # the schema migration the database is at
+    schema_found: int  # the one it was at when opened (0: empty), before any upgrade
+
+    @property
+    def keys(self) -> KeyStore: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    def watch(self, on_change: Callable[[], None], interval: float = 1.0) -> Watch:
+        """Call ``on_change`` from a thread of its own whenever a list version comes into force in the
+        database (stored or released, by this process or another); ``stop()`` ends it."""
+        ...
+
     def add_version(self, new: NewVersion) -> tuple[Version, bool]:
         """Store one publication in one transaction; (version, created). An identical publication
         (same source, publish date and content hash) is not stored twice: created is False."""

@@ -19,8 +19,8 @@ from fastapi import HTTPException, Request
 from fastapi.responses import Response
 
 from embargo.api.context import SESSION_COOKIE, client_of
-from embargo.api.keys import KeyStore
 from embargo.api.throttle import Throttle
+from embargo.service.access import KeyStore, open_access
 
 CSRF_COOKIE = "embargo_csrf"
 CSRF_FIELD = "csrf"
@@ -44,7 +44,7 @@ class Gate:
     needed: bool  # credentials exist (or are required): a login is needed
 
 
-def gate(request: Request, db: Path) -> Gate:
+def gate(request: Request, db: Path | str) -> Gate:
     """The key store and throttle: the API's, when the page runs inside the API app, else the page's own
     over the store at ``db``."""
     state = request.app.state
@@ -55,7 +55,7 @@ def gate(request: Request, db: Path) -> Gate:
         return Gate(ctx.keys, ctx.throttle, auth_needed(ctx))
     own = getattr(state, "web_gate", None)
     if own is None:
-        own = state.web_gate = (KeyStore(db), Throttle())
+        own = state.web_gate = (open_access(db).keys, Throttle())
     return Gate(own[0], own[1], own[0].any_keys())
 
 
@@ -66,7 +66,7 @@ def anonymous(request: Request) -> Visitor:
     return Visitor(None, secrets.token_urlsafe(24), new_csrf=True)
 
 
-def visitor(request: Request, db: Path) -> Visitor:
+def visitor(request: Request, db: Path | str) -> Visitor:
     """The logged-in visitor; a redirect to the login page (303) when a login is needed and there is none."""
     g = gate(request, db)
     token = request.cookies.get(SESSION_COOKIE)
@@ -121,7 +121,7 @@ def finish(request: Request, response: Response, visitor: Visitor) -> Response:
     return response
 
 
-def login(request: Request, db: Path, form: dict[str, str]) -> tuple[str, str | None] | str:
+def login(request: Request, db: Path | str, form: dict[str, str]) -> tuple[str, str | None] | str:
     """Check a login form: ``(user, key id)`` on success, else the message to show. Runs in a worker thread
     (a password check is a deliberately slow scrypt)."""
     g = gate(request, db)
@@ -144,14 +144,14 @@ def login(request: Request, db: Path, form: dict[str, str]) -> tuple[str, str | 
     return "wrong user name or password"
 
 
-def open_session(request: Request, db: Path, user: str, key_id: str | None, target: str) -> Response:
+def open_session(request: Request, db: Path | str, user: str, key_id: str | None, target: str) -> Response:
     token, _session = gate(request, db).keys.open_session(user, key_id)
     response = Response(status_code=303, headers={"Location": safe_next(target)})
     set_cookie(request, response, SESSION_COOKIE, token)
     return response
 
 
-def logout(request: Request, db: Path) -> Response:
+def logout(request: Request, db: Path | str) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         gate(request, db).keys.close_session(token)

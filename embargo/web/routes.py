@@ -69,7 +69,7 @@ def current_visitor(request: Request) -> auth.Visitor:
 Seen = Annotated[auth.Visitor, Depends(current_visitor)]
 
 
-def store_path(request: Request) -> Path:
+def store_path(request: Request) -> Path | str:
     """Where the app's store is (the login and the sessions live there)."""
     return context(request).db
 

@@ -11,26 +11,28 @@ import pytest
 from typer.testing import CliRunner
 
 import embargo.cli.main  # noqa: F401  (registers the commands)
-from embargo.api.keys import KeyStore
 from embargo.cli.base import app as cli
+from embargo.store import AuditEntry, open_store
 
 runner = CliRunner()
 
 
 def logged(db: Path, n: int) -> None:
-    keys = KeyStore(db)
+    store = open_store(db)
     try:
         for i in range(n):
-            keys.audit(
-                method="POST",
-                route="/match/default",
-                status=200,
-                key_id="k1",
-                query={"q": {"names": [f"Name {i}"]}},
-                scores={"q": [["un-sc-QDi.001", 0.9]]},
+            store.audit.write(
+                AuditEntry(
+                    method="POST",
+                    route="/match/default",
+                    status=200,
+                    key_id="k1",
+                    query={"q": {"names": [f"Name {i}"]}},
+                    scores={"q": [["un-sc-QDi.001", 0.9]]},
+                )
             )
     finally:
-        keys.close()
+        store.close()
 
 
 def verify(db: Path) -> tuple[int, str]:
@@ -72,10 +74,11 @@ def test_an_edited_row_breaks_the_chain(chained: Path) -> None:
 
 
 def test_a_row_rewritten_with_a_new_hash_breaks_the_next_link(chained: Path) -> None:
-    from embargo.api.audit import FIELDS, row_hash
+    from embargo.store.audit import FIELDS, row_hash
 
     conn = sqlite3.connect(chained)
-    row = conn.execute(f"SELECT {', '.join(FIELDS)}, prev_hash FROM audit_log WHERE seq = 2").fetchone()
+    cols = ", ".join(f'"{f}"' for f in FIELDS)
+    row = conn.execute(f"SELECT {cols}, prev_hash FROM audit_log WHERE seq = 2").fetchone()
     fields = list(row[:-1])
     fields[FIELDS.index("status")] = 403
     forged = row_hash(row[-1], fields)
@@ -102,21 +105,21 @@ def test_a_row_inserted_around_the_log_breaks_the_chain(chained: Path) -> None:
 def test_the_store_and_its_wal_are_private(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     logged(db, 1)
-    keys = KeyStore(db)  # an open store has its -wal and -shm
+    store = open_store(db)  # an open store has its -wal and -shm
     try:
         for suffix in ("", "-wal", "-shm"):
             path = Path(f"{db}{suffix}")
             assert path.exists(), suffix
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, suffix
     finally:
-        keys.close()
+        store.close()
 
 
 def test_an_existing_store_is_made_private(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
     sqlite3.connect(db).close()
     db.chmod(0o644)
-    KeyStore(db).close()
+    open_store(db).close()
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
 
 
@@ -125,11 +128,11 @@ def test_audit_prints_control_characters_escaped(tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(out, "width", 300)  # one line a row, whatever terminal the tests run in
     db = tmp_path / "esc.db"
-    keys = KeyStore(db)
+    store = open_store(db)
     try:
-        keys.audit(method="GET", route="/x\x1b[2J\x1b]0;pwned\x07\u202eevil[red]x[/red]", status=404)
+        store.audit.write(AuditEntry("GET", "/x\x1b[2J\x1b]0;pwned\x07\u202eevil[red]x[/red]", 404))
     finally:
-        keys.close()
+        store.close()
     result = runner.invoke(cli, ["audit", "--db", str(db)])
     assert result.exit_code == 0
     assert "\x1b" not in result.output and "\x07" not in result.output and "\u202e" not in result.output

@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from embargo.api import create_app
-from embargo.api.keys import KeyStore
 from embargo.api.limits import MAX_NAMES, MAX_REQUEST_NAMES
+from embargo.store import AuditLog, KeyStore
 
 HEADERS = {"content-type": "application/json"}
 
@@ -32,8 +32,8 @@ def app_client(fresh_db: Path, ready: Callable[[TestClient], None]) -> Iterator[
 
 
 def rows(client: TestClient) -> list[dict[str, Any]]:
-    keys: KeyStore = client.app.state.embargo.keys  # type: ignore[attr-defined]
-    return keys.audit_rows()
+    audit: AuditLog = client.app.state.embargo.audit  # type: ignore[attr-defined]
+    return audit.rows()
 
 
 def test_a_key_in_the_url_is_refused_and_never_logged(app_client: TestClient, fresh_db: Path) -> None:
@@ -45,7 +45,7 @@ def test_a_key_in_the_url_is_refused_and_never_logged(app_client: TestClient, fr
     assert app_client.get("/lists", headers={"X-API-Key": secret}).status_code == 200
     logged = [row for row in rows(app_client) if str(row["route"]).startswith("/lists?")]
     assert logged and logged[-1]["route"] == "/lists?api_key=REDACTED" and logged[-1]["status"] == 401
-    keys.flush()
+    app_client.app.state.embargo.audit.flush()  # type: ignore[attr-defined]
     dump = "\n".join(sqlite3.connect(fresh_db).iterdump())
     assert secret not in dump and secret.split("_")[2] not in dump
 
@@ -55,9 +55,9 @@ def test_the_audit_row_is_written_before_the_answer_and_a_full_store_answers_503
 ) -> None:
     """The audit connection may not grow the file (SQLite's max_page_count: a disk full for it alone):
     every request answered 200 has its row; the others get 503 and no screening."""
-    audit = app_client.app.state.embargo.keys.audit_log  # type: ignore[attr-defined]
-    pages = audit.conn.execute("PRAGMA page_count").fetchone()[0]
-    audit.conn.execute(f"PRAGMA max_page_count = {pages}")
+    audit = app_client.app.state.embargo.audit  # type: ignore[attr-defined]
+    pages = audit.db.conn.execute("PRAGMA page_count").fetchone()[0]
+    audit.db.conn.execute(f"PRAGMA max_page_count = {pages}")
     answers = {}
     for i in range(40):
         name = f"Full Disk Probe {i}"
@@ -68,7 +68,7 @@ def test_the_audit_row_is_written_before_the_answer_and_a_full_store_answers_503
     failed = [r for r in answers.values() if r.status_code == 503]
     assert all("audit log cannot be written" in r.json()["detail"] for r in failed)
     assert all("responses" not in r.json() for r in failed)
-    audit.conn.execute("PRAGMA max_page_count = 1073741823")
+    audit.db.conn.execute("PRAGMA max_page_count = 1073741823")
     logged = {
         row["query"]["q"]["names"][0] for row in rows(app_client) if row["query"] and "q" in row["query"]
     }

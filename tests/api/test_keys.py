@@ -10,25 +10,26 @@ import pytest
 from fastapi.testclient import TestClient
 
 from embargo.api import create_app
-from embargo.api.keys import KeyStore
+from embargo.store import Store, open_store
 
 ROGOZIN = {"schema": "Person", "properties": {"name": ["Dmitry Rogozin"], "birthDate": ["1963-12-21"]}}
 
 
 @pytest.fixture(scope="module")
-def keyed(api_db: Path, ready: Callable[[TestClient], None]) -> Iterator[tuple[TestClient, KeyStore]]:
-    keys = KeyStore(api_db)
+def keyed(api_db: Path, ready: Callable[[TestClient], None]) -> Iterator[tuple[TestClient, Store]]:
+    store = open_store(api_db)
     with TestClient(create_app(api_db)) as c:
         ready(c)
-        yield c, keys
-    keys.close()
+        yield c, store
+    store.close()
 
 
-def test_keys_are_required_once_one_exists(keyed: tuple[TestClient, KeyStore]) -> None:
-    client, keys = keyed
+def test_keys_are_required_once_one_exists(keyed: tuple[TestClient, Store]) -> None:
+    client, store = keyed
+    keys = store.keys
     screen_key, screen_secret = keys.create("screen", "tests")
     _, admin_secret = keys.create("admin", "tests-admin")
-    assert screen_secret not in str(keys.conn.execute("SELECT * FROM api_keys").fetchall())
+    assert screen_secret not in str(sqlite3.connect(store.url).execute("SELECT * FROM api_keys").fetchall())
     body = {"queries": {"q": ROGOZIN}}
     r = client.post("/match/default", json=body)
     assert r.status_code == 401 and "API key is required" in r.json()["detail"]
@@ -43,8 +44,8 @@ def test_keys_are_required_once_one_exists(keyed: tuple[TestClient, KeyStore]) -
     keys.revoke(screen_key.id)
     assert client.get("/lists", headers={"X-API-Key": screen_secret}).status_code == 401
 
-    client.app.state.embargo.keys.flush()  # type: ignore[attr-defined]
-    rows = [r for r in keys.audit_rows() if r["key_id"] == screen_key.id and r["route"] == "/match/default"]
+    client.app.state.embargo.audit.flush()  # type: ignore[attr-defined]
+    rows = [r for r in store.audit.rows() if r["key_id"] == screen_key.id and r["route"] == "/match/default"]
     assert rows and rows[-1]["status"] == 200
     row = rows[-1]
     assert row["query"]["q"]["names"] == ["Dmitry Rogozin"] and row["query"]["q"]["birth_dates"] == [
@@ -55,11 +56,11 @@ def test_keys_are_required_once_one_exists(keyed: tuple[TestClient, KeyStore]) -
         ("un_sc", "2026-02-27"),
     }
     assert row["scores"]["q"][0][0] == "us-ofac-sdn-16649" and row["scores"]["q"][0][1] >= 0.9
-    assert any(r["status"] == 401 and r["key_id"] is None for r in keys.audit_rows())
+    assert any(r["status"] == 401 and r["key_id"] is None for r in store.audit.rows())
 
 
-def test_audit_log_refuses_update_and_delete(api_db: Path, keyed: tuple[TestClient, KeyStore]) -> None:
-    keyed[0].app.state.embargo.keys.flush()  # type: ignore[attr-defined]
+def test_audit_log_refuses_update_and_delete(api_db: Path, keyed: tuple[TestClient, Store]) -> None:
+    keyed[0].app.state.embargo.audit.flush()  # type: ignore[attr-defined]
     conn = sqlite3.connect(api_db)
     try:
         assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] > 0

@@ -96,13 +96,13 @@ def test_every_answered_request_is_audited_after_kill_9(fresh_db: Path, serve: C
 def test_healthz_answers_while_big_matches_run(api_db: Path, serve: Callable[..., object]) -> None:
     server = serve(api_db, "--require-keys")
     url = server.url  # type: ignore[attr-defined]
-    from embargo.api.keys import KeyStore
+    from embargo.store import open_store
 
-    keys = KeyStore(api_db)
+    store = open_store(api_db)
     try:
-        _, secret = keys.create("screen", "healthz test")
+        _, secret = store.keys.create("screen", "healthz test")
     finally:
-        keys.close()
+        store.close()
     headers = {"X-API-Key": secret}
     stop = threading.Event()
     outcomes: list[tuple[int, float]] = []

@@ -13,16 +13,16 @@ import uvicorn
 from yente_client import Client, entities
 
 from embargo.api import create_app
-from embargo.api.keys import KeyStore
+from embargo.store import open_store
 
 
 @pytest.fixture(scope="module")
 def api_key(api_db: Path) -> str:
     """Other tests create keys on the shared store, after which every request needs one: bring our own
     (yente-client sends it as ``Authorization: ApiKey``, as yente expects)."""
-    store = KeyStore(api_db)
+    store = open_store(api_db)
     try:
-        _key, secret = store.create("screen", label="yente-client test")
+        _key, secret = store.keys.create("screen", label="yente-client test")
     finally:
         store.close()
     return secret

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -25,18 +24,6 @@ def _v(date: str, entities: list[Entity], label: str | None = None) -> NewVersio
     return NewVersion("test_src", date, "folder", "test", label or date, ("f.csv",), tuple(entities))
 
 
-def test_same_publication_is_stored_once(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "s.db")
-    v1, created = store.add_version(_v("2022-01-01", [_e("1", "A"), _e("2", "B")]))
-    assert created
-    v1b, created = store.add_version(_v("2022-01-01", [_e("2", "B"), _e("1", "A")]))
-    assert not created and v1b.id == v1.id
-    # the same content published again on a later date is a new (no-change) version
-    v2, created = store.add_version(_v("2022-01-05", [_e("1", "A"), _e("2", "B")]))
-    assert created and v2.content_hash == v1.content_hash
-    assert [v.id for v in store.versions("test_src")] == [v1.id, v2.id]
-
-
 def test_diff_and_history(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "s.db")
     store.add_version(_v("2022-01-01", [_e("1", "A"), _e("2", "B")]))
@@ -59,17 +46,6 @@ def test_diff_and_history(tmp_path: Path) -> None:
     assert entity_view(store, "test_src:1").to_dict()["entity"]["birth_dates"] == ["1960"]
     with pytest.raises(StoreError, match="no entity"):
         entity_view(store, "test_src:99")
-
-
-def test_failed_transaction_leaves_store_unchanged(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "s.db")
-    store.add_version(_v("2022-01-01", [_e("1", "A")]))
-    before = store.conn.execute("SELECT COUNT(*) FROM members").fetchone()
-    dup = [_e("5", "X"), _e("5", "X2")]  # the same entity id twice violates the members key
-    with pytest.raises(sqlite3.IntegrityError):
-        store.add_version(_v("2022-02-01", dup))
-    assert store.conn.execute("SELECT COUNT(*) FROM members").fetchone() == before
-    assert len(store.versions()) == 1
 
 
 def test_not_a_store(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from embargo.api import create_app
-from embargo.api.keys import KeyStore
+from embargo.store import open_store
 from tests.web.conftest import CHROMIUM_FLAGS, CHROMIUM_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,11 +45,11 @@ def un_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def user_db(un_db: Path, tmp_path: Path) -> Path:
     db = tmp_path / "embargo.db"
     shutil.copyfile(un_db, db)
-    keys = KeyStore(db)
+    store = open_store(db)
     try:
-        keys.create_user("alice", PASSWORD)
+        store.keys.create_user("alice", PASSWORD)
     finally:
-        keys.close()
+        store.close()
     return db
 
 
@@ -124,11 +124,11 @@ def test_browser_login_search_and_logout(served: str, user_db: Path) -> None:
             page.wait_for_url("**/login?next=/ui")
         finally:
             browser.close()
-    keys = KeyStore(user_db)
+    store = open_store(user_db)
     try:
-        rows = keys.audit_rows()
+        rows = store.audit.rows()
     finally:
-        keys.close()
+        store.close()
     screened = [r for r in rows if r["method"] == "POST" and r["route"] == "/ui"]
     assert screened and screened[-1]["user"] == "alice" and screened[-1]["status"] == 200
     assert screened[-1]["query"]["names"] == ["Al Qaida"]
@@ -144,7 +144,8 @@ def csrf_of(text: str) -> str:
 
 
 def test_csrf_api_key_login_and_revoked_sessions(user_db: Path) -> None:
-    keys = KeyStore(user_db)
+    store = open_store(user_db)
+    keys = store.keys
     key, secret = keys.create("screen", "web login")
     with TestClient(create_app(user_db)) as c:
         wait_ready(c.get)
@@ -176,7 +177,7 @@ def test_csrf_api_key_login_and_revoked_sessions(user_db: Path) -> None:
         keys.revoke(key.id)
         r = c.get("/ui", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"].startswith("/login")
-    keys.close()
+    store.close()
 
 
 def test_failed_logins_are_throttled(user_db: Path) -> None:

@@ -1,0 +1,238 @@
+"""The tables of both backends, as numbered migrations, and the check every open makes.
+
+A database records the number of the last migration applied (``meta.schema_version``). Opening one that is
+newer than this code is refused (an older embargo must not write into tables it does not know). An older
+one is brought up to date by ``embargo db upgrade``; an embedded SQLite file is upgraded on open (one user,
+one process), a shared PostgreSQL database only by that command, so the processes still running the old
+code are not changed under. Migrations only add: a table, a column, an index, a trigger.
+
+To add a concern (a new protocol in ``store/``): append one :class:`Migration` with its tables written for
+SQLite (``CREATE ... IF NOT EXISTS``) and, for PostgreSQL, ``postgresql()`` of the same text plus anything
+only PostgreSQL writes differently (triggers, functions). The shared store suite checks that both backends
+end with the same tables and columns.
+
+SQLite files written before migrations were numbered say ``schema_version = 1`` and may lack tables or
+columns added since; every SQLite step is idempotent (``IF NOT EXISTS``, columns added when missing), so
+such a file is upgraded from the start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from embargo.errors import StoreError
+from embargo.store.sql.db import Db
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sqlite: str
+    postgresql: str
+    columns: tuple[tuple[str, str, str], ...] = ()  # (table, column, declaration) added where missing
+
+
+_LISTS = """
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    publish_date TEXT NOT NULL,
+    date_origin TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    format TEXT NOT NULL,
+    label TEXT NOT NULL,
+    files TEXT NOT NULL,
+    entity_count INTEGER NOT NULL,
+    declared_count INTEGER,
+    ingested_at TEXT NOT NULL,
+    warnings TEXT NOT NULL,
+    unconsumed TEXT NOT NULL,
+    hold_reason TEXT,
+    released_at TEXT,
+    UNIQUE (source, publish_date, content_hash)
+);
+CREATE TABLE IF NOT EXISTS states (
+    hash TEXT PRIMARY KEY,
+    entity_id TEXT NOT NULL,
+    data BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS members (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    entity_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (version_id, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS members_entity ON members (entity_id, version_id);
+CREATE TABLE IF NOT EXISTS entities (
+    entity_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    schema TEXT NOT NULL,
+    caption TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS entities_source_id ON entities (source, source_id);
+"""
+
+_KEYS = """
+CREATE TABLE IF NOT EXISTS api_keys (
+    id TEXT PRIMARY KEY,
+    label TEXT,
+    scope TEXT NOT NULL CHECK (scope IN ('screen', 'admin')),
+    salt TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    password TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    disabled_at TEXT
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,
+    "user" TEXT NOT NULL,
+    key_id TEXT,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+"""
+
+_AUDIT = """
+CREATE TABLE IF NOT EXISTS audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    key_id TEXT,
+    method TEXT NOT NULL,
+    route TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    query TEXT,
+    versions TEXT,
+    scores TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at);
+"""
+
+# audit_counter: the highest row number ever given out, so rows deleted from the end are noticed
+_AUDIT_SQLITE = """
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused'); END;
+CREATE VIEW IF NOT EXISTS audit_counter AS SELECT seq FROM sqlite_sequence WHERE name = 'audit_log';
+"""
+
+_AUDIT_POSTGRESQL = """
+CREATE TABLE audit_counter (seq BIGINT NOT NULL);
+INSERT INTO audit_counter VALUES (0);
+CREATE FUNCTION audit_log_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP; END $$;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION audit_log_refuse();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse();
+CREATE FUNCTION audit_log_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN UPDATE audit_counter SET seq = GREATEST(seq, NEW.seq); RETURN NEW; END $$;
+CREATE TRIGGER audit_log_counted AFTER INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_count();
+"""
+
+# SQLite column types and table options as PostgreSQL writes them
+_TO_POSTGRESQL = (
+    ("id INTEGER PRIMARY KEY", "id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    ("seq INTEGER PRIMARY KEY AUTOINCREMENT", "seq BIGINT PRIMARY KEY"),
+    ("version_id INTEGER", "version_id BIGINT"),
+    (" BLOB", " BYTEA"),
+    (") WITHOUT ROWID", ")"),
+    # text compares byte-wise (collation "C") as in SQLite: the same order on both backends
+    (" TEXT", ' TEXT COLLATE "C"'),
+)
+
+
+def postgresql(ddl: str) -> str:
+    """The PostgreSQL form of tables written for SQLite (the types above; the rest is the same SQL)."""
+    for sqlite, pg in _TO_POSTGRESQL:
+        ddl = ddl.replace(sqlite, pg)
+    return ddl
+
+
+MIGRATIONS = (
+    Migration(
+        1,
+        "list versions, entity states and memberships",
+        _LISTS,
+        postgresql(_LISTS),
+        (("versions", "hold_reason", "TEXT"), ("versions", "released_at", "TEXT")),
+    ),
+    Migration(2, "API keys, web users and sessions", _KEYS, postgresql(_KEYS)),
+    Migration(
+        3,
+        "the audit log, append-only and hash-chained",
+        _AUDIT + _AUDIT_SQLITE,
+        postgresql(_AUDIT) + _AUDIT_POSTGRESQL,
+        (
+            ("audit_log", '"user"', "TEXT"),
+            ("audit_log", "client", "TEXT"),
+            ("audit_log", "prev_hash", "TEXT"),
+            ("audit_log", "hash", "TEXT"),
+        ),
+    ),
+    Migration(4, "web user roles", "", "", (("users", "role", "TEXT NOT NULL DEFAULT 'analyst'"),)),
+)
+LATEST = MIGRATIONS[-1].version
+LEGACY = 1  # what SQLite files from before numbered migrations say (see the module's docstring)
+
+
+def found_version(db: Db) -> int:
+    """The migration the database is at (0: empty)."""
+    if not db.table_exists("meta"):
+        return 0
+    row = db.one("SELECT value FROM meta WHERE key = 'schema_version'")
+    if row is None:
+        return 0
+    try:
+        number = int(row[0])
+    except ValueError:
+        raise StoreError(f"{db.where}: not an embargo store (schema version {row[0]!r})") from None
+    return 0 if db.backend == "sqlite" and number == LEGACY else number
+
+
+def check(db: Db, *, upgrade: bool) -> int:
+    """Refuse a database newer than the code; create an empty one; upgrade an older one when ``upgrade``
+    (else refuse it, naming the command that upgrades it). The schema version in force."""
+    found = found_version(db)
+    if found > LATEST:
+        raise StoreError(
+            f"{db.where}: the database's schema is version {found}, newer than this embargo knows "
+            f"(up to {LATEST}); use a newer embargo"
+        )
+    if found == LATEST:
+        return found
+    if found and not upgrade:
+        raise StoreError(
+            f"{db.where}: the database's schema is version {found}, this embargo needs {LATEST}: "
+            "run `embargo db upgrade` first"
+        )
+    return migrate(db)[1]
+
+
+def migrate(db: Db) -> tuple[int, int]:
+    """Apply the missing migrations in one transaction (one process at a time): (from, to)."""
+    with db.write("embargo-schema"):
+        db.script("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        found = found_version(db)  # again, under the lock: another process may have just done it
+        if found > LATEST:
+            raise StoreError(f"{db.where}: the database's schema is version {found}, newer than {LATEST}")
+        for step in MIGRATIONS[found:]:
+            ddl = step.sqlite if db.backend == "sqlite" else step.postgresql
+            if ddl.strip():
+                db.script(ddl)
+            for table, column, decl in step.columns:
+                db.add_column(table, column, decl)
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(LATEST),),
+        )
+    return found, LATEST
