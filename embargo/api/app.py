@@ -12,6 +12,7 @@ import asyncio
 import importlib
 import logging
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -193,6 +194,7 @@ class EdgeMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = time.perf_counter()
         state: dict[str, Any] = scope.setdefault("state", {})
         route, leaked = redact(scope.get("path", ""), scope.get("query_string", b"").decode("latin-1"))
         if leaked:
@@ -228,6 +230,8 @@ class EdgeMiddleware:
         start["headers"] = _guard_headers(scope.get("path", ""), list(start.get("headers", [])))
         for message in messages:
             await send(message)
+        template = getattr(scope.get("route"), "path", None) or "(no route)"
+        self.ctx.metrics.observe(scope.get("method", ""), template, status, time.perf_counter() - started)
 
     async def _answer(self, scope: Scope, receive: Receive) -> list[Message]:
         """The app's complete answer, held back (a response is small: JSON or a page)."""

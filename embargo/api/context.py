@@ -17,6 +17,7 @@ from anyio import CapacityLimiter
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from embargo.api.metrics import Metrics
 from embargo.api.throttle import Throttle
 from embargo.service import Service
 from embargo.service.access import ApiKey, AuditLog, KeyStore, Session
@@ -43,9 +44,13 @@ class ApiContext:
     keys_required: bool | None  # None: required once any key or user exists
     service: Service
     throttle: Throttle = field(default_factory=Throttle)
+    metrics: Metrics = field(init=False)
     screen_threads: int = SCREEN_THREADS
     _svc_lock: threading.Lock = field(default_factory=threading.Lock)
     _limiter: CapacityLimiter | None = None
+
+    def __post_init__(self) -> None:
+        self.metrics = Metrics(lambda: self.screening)
 
     @property
     def screening(self) -> ScreeningService:

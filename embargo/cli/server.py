@@ -67,6 +67,13 @@ def serve_cmd(
         int,
         typer.Option("--limit-concurrency", min=1, help="Connections at once; beyond it requests get 503."),
     ] = LIMIT_CONCURRENCY,
+    log_format: Annotated[
+        str,
+        typer.Option(
+            "--log-format",
+            help="text, or json: one JSON object a line on stderr (access lines without query strings).",
+        ),
+    ] = "text",
     db: DbOpt = None,
 ) -> None:
     """Serve the HTTP API (yente-compatible /match, /search; history routes; OpenAPI at /docs) and the web
@@ -74,6 +81,10 @@ def serve_cmd(
     import os
 
     import uvicorn
+
+    if log_format not in ("text", "json"):
+        raise typer.BadParameter(f"{log_format!r}: use text or json", param_hint="--log-format")
+    from embargo.api.logs import log_config
 
     path = db or default_db()
     os.environ["EMBARGO_DB"] = str(path)
@@ -95,7 +106,7 @@ def serve_cmd(
         host=host,
         port=port,
         workers=workers,
-        log_level="warning",
+        log_config=log_config(log_format, "info" if log_format == "json" else "warning"),
         **uvicorn_options(limit_concurrency, keep_alive),
     )
 
