@@ -39,21 +39,24 @@ def countries(entity: Entity) -> frozenset[str]:
     return frozenset(found)
 
 
-def resolved_names(entity: Entity) -> tuple[str, ...]:
-    return tuple(n.value for n in entity.names if n.kind in RESOLVED_NAMES)
+def resolved_names(entity: Entity, kinds: frozenset[str] = RESOLVED_NAMES) -> tuple[str, ...]:
+    return tuple(n.value for n in entity.names if n.kind in kinds)
 
 
 class NameScorer:
-    """The screening matcher's name score of two entities (best pair of names), with its explanation."""
+    """The screening matcher's name score of two entities (best pair of names), with its explanation.
+    ``kinds``: the kinds of the first entity's names compared (by default, not weak a.k.a.s nor former
+    names: they name no one for a merge, though they may confirm one)."""
 
-    def __init__(self, algorithm: str = DEFAULT_ALGORITHM) -> None:
+    def __init__(self, algorithm: str = DEFAULT_ALGORITHM, kinds: frozenset[str] = RESOLVED_NAMES) -> None:
         self.algorithm = algorithm
+        self.kinds = kinds
         self._queries: dict[str, PreparedQuery] = {}
 
     def __call__(self, a: Entity, b: Entity) -> tuple[float, str]:
         pq = self._queries.get(a.id)
         if pq is None:
-            pq = PreparedQuery.of(Query(names=resolved_names(a) or (a.caption,), schema=a.schema))
+            pq = PreparedQuery.of(Query(names=resolved_names(a, self.kinds) or (a.caption,), schema=a.schema))
             self._queries[a.id] = pq
         m = score(pq, b, self.algorithm, explain=True)
         named = [c for c in m.explanation if c.feature == "name"]
