@@ -53,7 +53,7 @@ class Check:
 
 def merges(resolution: Resolution) -> list[tuple[Evidence, str, str]]:
     """Every pair a strong evidence joined: (evidence, first member, other member)."""
-    out = []
+    out: list[tuple[Evidence, str, str]] = []
     for party in resolution.parties:
         for ev in party.evidence:
             if ev.tier != "strong":
