@@ -62,11 +62,15 @@ def resolve(
     entities: Iterable[Entity],
     judgements: Iterable[Judgement] = (),
     *,
+    delisted: Iterable[Entity] = (),
     weak: bool = True,
     scorer: NameScorer | None = None,
 ) -> Resolution:
-    """Group ``entities`` (those in force of every list) into parties; ``weak`` False skips the proposals."""
-    by_id = {e.id: e for e in entities}
+    """Group ``entities`` (those in force of every list) into parties; ``delisted``: the last listed state
+    of entities no longer in force, grouped too (so a party shows who delisted it) but never proposed;
+    ``weak`` False skips the proposals."""
+    in_force = {e.id: e for e in entities}
+    by_id = {e.id: e for e in delisted if e.id not in in_force} | in_force
     ref = reference()
     not_same: dict[str, set[str]] = defaultdict(set)
     same: list[Judgement] = []
@@ -92,8 +96,9 @@ def resolve(
         def apart(a: str, b: str) -> bool:
             return not groups.same(a, b) and not groups.excluded_pair(a, b)
 
-        found = proposals(by_id, apart, scorer or NameScorer())
-    return Resolution.of(groups.parties(), found, groups.refusals, by_id)
+        found = proposals(in_force, apart, scorer or NameScorer())
+    gone = frozenset(by_id) - frozenset(in_force)
+    return Resolution.of(groups.parties(gone), found, groups.refusals, by_id)
 
 
 def refusal_count(resolution: Resolution) -> dict[str, int]:

@@ -131,15 +131,18 @@ class Groups:
         ex = self.excluded.get(ra, self.not_same.get(a, set()))
         return bool(ex & self.members.get(rb, {b}))
 
-    def parties(self) -> list[Party]:
+    def parties(self, delisted: frozenset[str] = frozenset()) -> list[Party]:
+        """The groups of two or more; ``delisted``: the ids of entities no longer in force."""
         out = []
         for root, members in self.members.items():
             if len(members) < 2 or self.find(root) != root:
                 continue
             ordered = tuple(sorted(members))
+            gone = tuple(m for m in ordered if m in delisted)
+            listed = tuple(m for m in ordered if m not in delisted)
             evidence = _dedupe(self.evidence[root])
             tier: Tier = "judged" if any(e.tier == "judged" for e in evidence) else "strong"
-            out.append(Party(party_id(ordered), ordered, evidence, tier))
+            out.append(Party(party_id(listed or ordered), ordered, evidence, tier, gone))
         return sorted(out, key=lambda p: p.id)
 
 

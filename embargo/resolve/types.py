@@ -38,20 +38,23 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Party:
-    """Entities of several lists resolved to one party. ``id`` is derived from the smallest member id, so
-    it is the same whatever order the lists were ingested in. ``tier`` is ``judged`` when a reviewer's
-    "same" judgement joined it, else ``strong``."""
+    """Entities of several lists resolved to one party. ``id`` is derived from the smallest id of its
+    members in force, so it is the same whatever order the lists were ingested in. ``tier`` is ``judged``
+    when a reviewer's "same" judgement joined it, else ``strong``. ``delisted``: the members no longer
+    in force (their last listed state took part, when resolution was asked to include them)."""
 
     id: str
     members: tuple[str, ...]  # entity ids, sorted
     evidence: tuple[Evidence, ...]
     tier: Tier
+    delisted: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "members": list(self.members),
             "tier": self.tier,
+            "delisted": list(self.delisted),
             "evidence": [e.to_dict() for e in self.evidence],
         }
 
