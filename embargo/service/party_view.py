@@ -24,7 +24,9 @@ class Listing:
     entity: Entity
     label: str  # "US Treasury OFAC (SDN, UKRAINE-EO13661)"
     listed_on: str | None  # the list's listing date, else the first stored version listing it
-    listed_from: str  # "list" (the list's own date) | "first seen" (a stored version) | "unknown"
+    # "list" (the list's own date) | "first seen" (a stored version) | "on or before <date> (first stored
+    # version)" | "unknown"
+    listed_from: str
     delisted_on: str | None  # the first stored version no longer listing it
     mirror: bool  # a consolidated list's copy of another list's entry (the CSL)
 
@@ -70,7 +72,7 @@ class PartyView:
         for li in self.listings:
             if li.mirror:
                 continue
-            when = li.listed_on or "date unknown"
+            when = li.listed_on or li.listed_from
             if first is None and li.listed_on:
                 first = li.listed_on
                 out.append(f"{when}: designated first by {li.label}")
@@ -155,12 +157,15 @@ def _listing(store: Store, entity: Entity) -> Listing:
     delisted_on = None
     if last is not None and last + 1 < len(history):  # a later version no longer lists it
         delisted_on = history[last + 1].version.publish_date
+    on: str | None = None
     if dates:
         on, origin = dates[0], "list"
-    elif listed:
+    elif listed and listed[0] is not history[0]:
         on, origin = listed[0].version.publish_date, "first seen"
+    elif listed:  # in the source's first stored version: listed then or earlier
+        origin = f"on or before {listed[0].version.publish_date} (first stored version)"
     else:
-        on, origin = None, "unknown"
+        origin = "unknown"
     mirror = entity.source in reference().consolidations
     return Listing(entity, listing_label(entity), on, origin, delisted_on, mirror)
 
