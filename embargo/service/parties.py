@@ -8,7 +8,7 @@ members, each member's result with its own explanation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from embargo.store.judgements import Judgement, JudgementStore, SQLiteJudgements
 __all__ = [
     "PartyResult",
     "delisted_entities",
+    "export_parties",
     "group_by_party",
     "in_force",
     "judge",
@@ -199,3 +200,40 @@ def summary(caption: str, entities: Sequence[Entity]) -> str:
     if mirrored:
         text += f"; mirrored in {', '.join(mirrored)}"
     return text
+
+
+def export_parties(entities: Iterable[Entity], resolution: Resolution) -> Iterator[dict[str, Any]]:
+    """FtM entity dicts, one per party: a party's members merged into one entity under its canonical id,
+    with ``referents`` (the member ids) and ``datasets`` (their lists), as yente serves them; an entity in
+    no party keeps its id (no referents). Each sanction points to the party."""
+    from followthemoney import model as ftm_model
+
+    from embargo.model.ftm import to_ftm
+
+    merged: dict[str, Any] = {}
+    referents: dict[str, set[str]] = {}
+    datasets: dict[str, set[str]] = {}
+    sanctions: list[dict[str, Any]] = []
+    for entity in entities:
+        pid = resolution.canonical(entity.id)
+        main, *rest = to_ftm(entity)
+        proxy = ftm_model.get_proxy(main)
+        proxy.id = pid
+        if pid in merged:
+            merged[pid] = merged[pid].merge(proxy)
+        else:
+            merged[pid] = proxy
+        datasets.setdefault(pid, set()).add(entity.source)
+        if pid != entity.id:
+            referents.setdefault(pid, set()).add(entity.id)
+        for rec in rest:
+            props = rec.get("properties", {})
+            if "entity" in props:
+                props["entity"] = [pid]
+            sanctions.append(rec)
+    for pid in sorted(merged):
+        data = merged[pid].to_dict()
+        data["referents"] = sorted(referents.get(pid, ()))
+        data["datasets"] = sorted(datasets[pid])
+        yield data
+    yield from sanctions
