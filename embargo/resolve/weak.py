@@ -33,10 +33,18 @@ def countries(entity: Entity) -> frozenset[str]:
     found = set(entity.nationalities) | set(entity.countries) | set(entity.prop("birthCountry"))
     for sanction in entity.sanctions:
         for program in sanction.programs:
-            code = country_code(program)
+            code = _regime_country(program)
             if code:
                 found.add(code)
     return frozenset(found)
+
+
+def _regime_country(program: str) -> str | None:
+    """The country a regime is named after (``Russia``, ``Iran``); programme codes and titles of several
+    words (``UKRAINE-EO13661``, ``Counter-Terrorism (International)``) name none."""
+    if len(program.split()) > 2 or any(c.isdigit() or c in "-()/" for c in program):
+        return None
+    return country_code(program)
 
 
 def resolved_names(entity: Entity, kinds: frozenset[str] = RESOLVED_NAMES) -> tuple[str, ...]:
@@ -89,6 +97,7 @@ def proposals(
 def _candidates(entities: Mapping[str, Entity]) -> Iterator[tuple[str, Entity, Entity, str]]:
     people: dict[tuple[str, str], list[Entity]] = defaultdict(list)
     orgs: dict[str, list[Entity]] = defaultdict(list)
+    where = {e.id: countries(e) for e in entities.values()}
     for e in entities.values():
         if e.schema == "Person":
             years = {d[:4] for d in e.birth_dates}
@@ -102,12 +111,12 @@ def _candidates(entities: Mapping[str, Entity]) -> Iterator[tuple[str, Entity, E
                     orgs[key].append(e)
     for (year, _), block in people.items():
         for a, b in _pairs(block):
-            why = _person_reason(a, b, year)
+            why = _person_reason(a, b, year, where[a.id] & where[b.id])
             if why:
                 yield "name_birth_year_country", a, b, why
     for key, block in orgs.items():
         for a, b in _pairs(block):
-            shared = countries(a) & countries(b)
+            shared = where[a.id] & where[b.id]
             if shared:
                 yield "org_name_country", a, b, f"same name {key!r}, country {', '.join(sorted(shared))}"
 
@@ -121,13 +130,14 @@ def _pairs(block: list[Entity]) -> Iterable[tuple[Entity, Entity]]:
                 yield a, b
 
 
-def _person_reason(a: Entity, b: Entity, year: str) -> str | None:
+def _person_reason(a: Entity, b: Entity, year: str, shared: frozenset[str]) -> str | None:
+    same_day = full_dates(a) & full_dates(b)
+    if not same_day and not shared:
+        return None
     if disagreement(a, b, "name_birth_date"):
         return None
-    same_day = full_dates(a) & full_dates(b)
     if same_day:
         return f"born {min(same_day)}"
-    shared = countries(a) & countries(b)
     if shared:
         return f"born {year}, country {', '.join(sorted(shared))}"
     return None

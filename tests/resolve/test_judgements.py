@@ -47,5 +47,5 @@ def test_a_bad_judgement_is_refused_and_nothing_is_written(tmp_path: Path) -> No
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "notes.db"
     bad.write_text("not sqlite at all, just some text " * 100)
-    with pytest.raises(StoreError, match="notes.db: cannot keep judgements there"):
+    with pytest.raises(StoreError, match=r"notes\.db: cannot keep judgements there"):
         SQLiteJudgements(bad)

@@ -26,7 +26,10 @@ def test_rogozin_is_one_party_of_his_five_listings(resolved: Resolution) -> None
         "us-trade-csl-SDN-16649",
     )
     assert all(resolved.canonical(m) == party.id for m in ROGOZIN)
-    assert resolved.canonical("us-ofac-sdn-10000") in ("us-ofac-sdn-10000", resolved.canonical("us-ofac-sdn-10000"))
+    assert resolved.canonical("us-ofac-sdn-10000") in (
+        "us-ofac-sdn-10000",
+        resolved.canonical("us-ofac-sdn-10000"),
+    )
 
 
 def test_every_party_is_explained_and_holds_one_entry_per_list(resolved: Resolution) -> None:
@@ -78,7 +81,9 @@ def test_weak_evidence_only_proposes_with_its_explanation(resolved: Resolution) 
     assert scores == sorted(scores, reverse=True)
 
 
-def test_the_same_groups_and_ids_whatever_the_order_of_the_entities(service: Service, resolved: Resolution) -> None:
+def test_the_same_groups_and_ids_whatever_the_order_of_the_entities(
+    service: Service, resolved: Resolution
+) -> None:
     entities = list(resolved.entities.values())
     random.Random(3).shuffle(entities)
     again = resolve(entities, weak=False)
