@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from embargo.resolve import Resolution
+from embargo.screener import Screener
 from embargo.service import Service
 from embargo.service.parties import resolution
 
@@ -60,3 +61,8 @@ def resolved(parties_db: Path) -> Resolution:
         return resolution(svc.store)
     finally:
         svc.close()
+
+
+@pytest.fixture(scope="session")
+def screener(parties_db: Path) -> Screener:
+    return Screener.from_store(parties_db)
