@@ -64,11 +64,13 @@ def resolve(
     *,
     delisted: Iterable[Entity] = (),
     weak: bool = True,
+    focus: str | None = None,
     scorer: NameScorer | None = None,
 ) -> Resolution:
     """Group ``entities`` (those in force of every list) into parties; ``delisted``: the last listed state
     of entities no longer in force, grouped too (so a party shows who delisted it) but never proposed;
-    ``weak`` False skips the proposals."""
+    ``weak`` False skips the proposals; ``focus`` (an entity id or a party id) proposes only the pairs
+    that name a member of its party."""
     in_force = {e.id: e for e in entities}
     by_id = {e.id: e for e in delisted if e.id not in in_force} | in_force
     ref = reference()
@@ -91,22 +93,16 @@ def resolve(
     for evidence in strong_evidence(by_id, ref.consolidations):
         groups.merge(evidence)
     found: list[Proposal] = []
-    if weak:
 
-        def apart(a: str, b: str) -> bool:
-            return not groups.same(a, b) and not groups.excluded_pair(a, b)
+    def apart(a: str, b: str) -> bool:
+        return not groups.same(a, b) and not groups.excluded_pair(a, b)
 
-        found = proposals(in_force, apart, scorer or NameScorer())
     gone = frozenset(by_id) - frozenset(in_force)
-    return Resolution.of(groups.parties(gone), found, groups.refusals, by_id)
-
-
-def refusal_count(resolution: Resolution) -> dict[str, int]:
-    """Refused merges by reason (the reason's first words)."""
-    out: dict[str, int] = defaultdict(int)
-    for r in resolution.refusals:
-        out[r.reason.split(" (")[0]] += 1
-    return dict(out)
-
-
-_ = (Refusal, Party, PARTY_PREFIX, party_id)
+    parties = groups.parties(gone)
+    if weak:
+        only = None
+        if focus is not None:
+            party = next((p for p in parties if p.id == focus or focus in p.members), None)
+            only = frozenset(party.members if party else (focus,))
+        found = proposals(in_force, apart, scorer or NameScorer(), only)
+    return Resolution.of(parties, found, groups.refusals, by_id)

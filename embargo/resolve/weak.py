@@ -78,12 +78,15 @@ def proposals(
     entities: Mapping[str, Entity],
     apart: Callable[[str, str], bool],
     scorer: NameScorer,
+    only: frozenset[str] | None = None,
 ) -> list[Proposal]:
     """Weak pairs, best score first; ``apart(a, b)`` says whether a pair may still be proposed (not one
-    group already, not judged not the same)."""
+    group already, not judged not the same); ``only``: just the pairs that name one of these ids."""
     out: dict[tuple[str, str], Proposal] = {}
     for kind, a, b, why in _candidates(entities):
         pair = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+        if only is not None and a.id not in only and b.id not in only:
+            continue
         if pair in out or not apart(*pair):
             continue
         value, detail = scorer(a, b)

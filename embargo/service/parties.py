@@ -74,10 +74,12 @@ def resolution(
     *,
     delisted: bool = False,
     weak: bool = True,
+    focus: str | None = None,
     as_of: str | None = None,
 ) -> Resolution:
     """Resolve the lists in force with the reviewers' judgements (those kept beside ``store`` unless
-    given); ``delisted``: group the delisted entities too (a party then shows who delisted it)."""
+    given); ``delisted``: group the delisted entities too (a party then shows who delisted it); ``weak``
+    False: no proposals; ``focus`` (an entity or party id): only the proposals naming its party."""
     owned = judgements is None
     js = judgements_for(store) if judgements is None else judgements
     try:
@@ -86,7 +88,7 @@ def resolution(
         if owned:
             js.close()
     gone = delisted_entities(store) if delisted else []
-    return resolve(in_force(store, as_of), decided, delisted=gone, weak=weak)
+    return resolve(in_force(store, as_of), decided, delisted=gone, weak=weak, focus=focus)
 
 
 def resolve_ref(store: Store, ref: str) -> str:

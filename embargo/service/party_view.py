@@ -10,7 +10,7 @@ from typing import Any
 
 from embargo.errors import StoreError
 from embargo.model import Entity
-from embargo.resolve import Evidence, Proposal, Resolution
+from embargo.resolve import PARTY_PREFIX, Evidence, Proposal, Resolution
 from embargo.resolve.keys import name_key, reference
 from embargo.service.parties import listing_label, resolve_ref
 from embargo.store import Store
@@ -120,6 +120,15 @@ _FIELDS: tuple[tuple[str, Callable[[Entity], list[str]], Callable[[str], str]], 
     ),
     ("programmes", lambda e: [p for s in e.sanctions for p in s.programs], str.lower),
 )
+
+
+def party_page(store: Store, ref: str) -> PartyView:
+    """The party of ``ref`` (a party id, an entity id or ``SOURCE:LIST_ID``), resolved with the delisted
+    entries (who delisted it) and the proposals that name one of its members."""
+    from embargo.service.parties import resolution
+
+    focus = ref if ref.startswith(PARTY_PREFIX) else resolve_ref(store, ref)
+    return party_view(store, resolution(store, delisted=True, focus=focus), ref)
 
 
 def party_view(store: Store, resolution: Resolution, ref: str) -> PartyView:
