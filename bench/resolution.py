@@ -169,6 +169,8 @@ def main() -> int:
         kind_checks.extend(cs)
         kp, kok, kbad, kunv = precision(cs)
         print(f"  {kind:<16} {len(by_kind[kind]):>7} {len(cs):>7} {kok:>5} {kbad:>5} {kunv:>6} {kp:>9.4f}")
+    kp, kok, kbad, kunv = precision(kind_checks)
+    print(f"  {'all kinds':<16} {len(pool):>7} {len(kind_checks):>7} {kok:>5} {kbad:>5} {kunv:>6} {kp:>9.4f}")
     failed = [c for c in checks + kind_checks if c.verdict == "fail"]
     seen = set()
     print(f"\nfailed checks ({len({(c.left.id, c.right.id) for c in failed})}):")
