@@ -79,6 +79,10 @@ def test_weak_evidence_only_proposes_with_its_explanation(resolved: Resolution) 
         assert resolved.entities[p.left].source != resolved.entities[p.right].source
     scores = [p.score for p in resolved.proposals]
     assert scores == sorted(scores, reverse=True)
+    # one name (no full name to merge on), born in 1968 by both lists, Afghan by both: proposed only
+    shams = next(p for p in resolved.proposals if (p.left, p.right) == ("au-dfat-103", "jp-mof-2-105"))
+    assert shams.evidence.kind == "name_birth_year_country"
+    assert "born 1968, country af" in shams.evidence.detail and "SHAMSUDDIN" in shams.evidence.detail
 
 
 def test_the_same_groups_and_ids_whatever_the_order_of_the_entities(
