@@ -9,8 +9,9 @@ Each key is a ``(kind, value)`` pair; two entities that carry the same key are e
 * ``document``, ``registration``, ``imo``, ``lei``, ``swift``, ``aircraft_serial``: an identifier,
   written one way (:func:`embargo.text.identifiers.normalize_identifier`);
 * ``name_birth_date``: a person's full name (its words in any order) and full date of birth;
-* ``full_name``: a person's full name of three words or more, which :mod:`embargo.resolve.groups`
-  accepts only where no list has two entries bearing it and no fact of the two entries disagrees.
+* ``full_name``: a person's full name of three distinctive words or more (not particles such as ``abu``,
+  ``al``, ``bin`` nor the commonest given names: ``resolve.yml``), accepted only where no list has two
+  entries bearing it and, by :mod:`embargo.resolve.groups`, where no fact of the two entries disagrees.
 
 Which fields hold them, per list, is reference data (``embargo/resources/resolve.yml``).
 """
@@ -49,6 +50,8 @@ _UN_REF = re.compile(r"^\s*([A-Za-z]{2})([ieIE])\s*\.\s*(\d{1,4})\s*\.?\s*$")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MIN_ID = 6  # an identifier shorter than this (once normalised) is too likely to recur by chance
 _MIN_ID_DIGITS = 3
+_MIN_WORD = 3
+_FULL_NAME_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Reference:
     un_notes: frozenset[str]
     un_props: tuple[str, ...]
     identifier_classes: dict[str, str]
+    particles: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +82,7 @@ def reference() -> Reference:
         un_notes=frozenset(un["identifier_notes"]),
         un_props=tuple(un["props"]),
         identifier_classes=dict(data["identifier_classes"]),
+        particles=frozenset(data["name_particles"]),
     )
 
 
@@ -126,8 +131,14 @@ def strong_keys(entity: Entity) -> Iterator[tuple[str, str]]:
         for key in person_name_keys(entity):
             for d in dates:
                 yield "name_birth_date", f"{key} | {d}"
-            if key.count(" ") >= 2:
+            if _distinctive(key, ref.particles):
                 yield "full_name", key
+
+
+def _distinctive(key: str, particles: frozenset[str]) -> bool:
+    """Whether a name key has three words of three letters or more that are not particles or the most
+    common given names (``abu al walid`` is a nickname many share, ``dmitry olegovich rogozin`` one man)."""
+    return sum(1 for w in key.split(" ") if len(w) >= _MIN_WORD and w not in particles) >= _FULL_NAME_WORDS
 
 
 def _mirror_keys(entity: Entity, ref: Reference) -> Iterator[tuple[str, str]]:
