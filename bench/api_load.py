@@ -25,8 +25,8 @@ from pathlib import Path
 import httpx
 
 from embargo.match.types import Query
-from embargo.service.screener import Screener
 from embargo.service import Service
+from embargo.service.screener import Screener
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTS = ROOT.parent / "shared" / "data" / "lists"

@@ -281,12 +281,20 @@ def export_cmd(
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
     db: DbOpt = None,
+    by_party: Annotated[
+        bool, typer.Option("--parties", help="One entity per party (canonical id, referents, datasets).")
+    ] = False,
 ) -> None:
     """FollowTheMoney JSON lines of the entities in force (every source, or --source)."""
     from embargo.model.ftm import to_ftm
 
     if as_of is not None:
         check_date(as_of)
+    if by_party:
+        from embargo.cli.resolve import export_parties
+
+        export_parties(source, as_of, output, db)
+        return
     with service(db) as svc:
         fh = output.open("wb") if output else sys.stdout.buffer
         n = 0
