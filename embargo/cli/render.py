@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
@@ -73,6 +74,23 @@ def render_entity(console: Console, data: dict[str, Any]) -> None:
         f"in {len(data['versions'])} versions: " + ", ".join(v["label"] for v in data["versions"]),
         highlight=False,
     )
+
+
+def render_parties(console: Console, parties: Sequence[Any]) -> None:
+    """One row per party: its best score, who lists it (and who mirrors it), its listings' ids."""
+    table = Table(title="By party (--listings for one row per listing)")
+    for col in ("#", "score", "match", "party", "listings"):
+        table.add_column(col, overflow="fold")
+    for n, p in enumerate(parties, 1):
+        colour = "red" if p.match else "yellow" if p.score >= 0.6 else "dim"
+        table.add_row(
+            str(n),
+            f"[{colour}]{p.score:.2f}[/]",
+            "[red]MATCH[/]" if p.match else "",
+            p.summary(),
+            ", ".join(f"{m.entity.source}:{m.entity.source_id}" for m in p.listings),
+        )
+    console.print(table)
 
 
 def render_matches(console: Console, query: Any, matches: list[Any], algorithm: str) -> None:

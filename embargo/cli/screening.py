@@ -42,10 +42,17 @@ def screen_cmd(
     threshold: ThresholdOpt = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many results.")] = 10,
     algorithm: AlgorithmOpt = None,
+    listings: Annotated[
+        bool,
+        typer.Option(
+            "--listings", help="One result per listing, not grouped by party (one person, many lists)."
+        ),
+    ] = False,
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Screen one name (with optional facts) against the lists; every score explained."""
+    """Screen one name (with optional facts) against the lists; results grouped by party (the same person
+    or company as several authorities list it); every score explained."""
     from embargo.service.screening import make_query
 
     if as_of is not None:
@@ -55,7 +62,13 @@ def screen_cmd(
     )
     with service(db) as svc:
         result = svc.screen(
-            query, sources=source, as_of=as_of, threshold=threshold, limit=limit, algorithm=algorithm
+            query,
+            sources=source,
+            as_of=as_of,
+            threshold=threshold,
+            limit=limit,
+            algorithm=algorithm,
+            by_party=not listings,
         )
     matches = list(result.matches)
     if json:
@@ -76,11 +89,14 @@ def screen_cmd(
                     for v in result.versions
                 ],
                 "matches": [m.to_dict() for m in matches],
+                "parties": [p.to_dict() for p in result.parties] if result.parties is not None else None,
             }
         )
         return
-    from embargo.cli.render import render_matches
+    from embargo.cli.render import render_matches, render_parties
 
+    if result.parties:
+        render_parties(out, result.parties)
     render_matches(out, query, matches, result.algorithm)
 
 

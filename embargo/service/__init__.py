@@ -139,10 +139,11 @@ class Service:
         threshold: float | None = None,
         limit: int = 10,
         algorithm: str | None = None,
+        by_party: bool = False,
     ) -> ScreenResult:
         """Screen one name or record against the lists in force (on ``as_of``), or ``sources`` of them,
         leaving out ``exclude`` (entity ids) and, with ``changed_since``, entities whose current state
-        was published before that date."""
+        was published before that date; ``by_party``: grouped by party too (``ScreenResult.parties``)."""
         return self.screening.screen(
             query,
             as_of=as_of,
@@ -152,6 +153,7 @@ class Service:
             threshold=threshold,
             limit=limit,
             algorithm=algorithm,
+            by_party=by_party,
         )
 
     def ingest(

@@ -27,10 +27,13 @@ from embargo.service.screener import Screener, algorithm_named
 from embargo.store import Store, Version
 
 if TYPE_CHECKING:
+    from embargo.resolve import Resolution
     from embargo.service import Service
+    from embargo.service.parties import PartyResult
 
 AS_OF_CACHE = 2  # past-date indexes kept (each is a full index), whatever the variety of dates asked
 SINCE_WIDEN = 50  # extra candidates screened when a changed-since filter will drop some
+PARTY_WIDEN = 4  # listings screened per party asked for: a party's listings come in together
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class ScreenResult:
     algorithm: str
     threshold: float
     as_of: str | None = None
+    parties: tuple[PartyResult, ...] | None = None  # by party (each with its listings), when asked
 
     def scores(self) -> list[tuple[str, float]]:
         """(entity id, score) per match: what the audit log keeps."""
@@ -80,6 +84,8 @@ class Snapshot:
     as_of: str | None = None
     _since: dict[str, str] | None = None
     _since_lock: threading.Lock = field(default_factory=threading.Lock)
+    _parties: Resolution | None = None
+    _parties_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(cls, svc: Service, as_of: str | None = None) -> Snapshot:
@@ -128,15 +134,17 @@ class Snapshot:
         limit: int = 10,
         algorithm: str | None = None,
         matches_only: bool = False,
+        by_party: bool = False,
     ) -> ScreenResult:
         """Screen one query against this snapshot's lists (or ``sources`` of them), leaving out the entity
         ids in ``exclude`` and, with ``changed_since``, entities whose current state was published before
-        that date (``store`` opens the store that tells, once per snapshot)."""
+        that date (``store`` opens the store that tells, once per snapshot). ``by_party``: the results
+        grouped by party as well (``limit`` parties, each with every listing the screening found)."""
         q = Query.of(query) if isinstance(query, str) else query
         algo = algorithm_named(algorithm) if algorithm else self.screener.algorithm
         wanted = list(sources) if sources is not None else None
         only = self.only(wanted)
-        wide = limit + len(exclude) + (SINCE_WIDEN if changed_since else 0)
+        wide = limit * (PARTY_WIDEN if by_party else 1) + len(exclude) + (SINCE_WIDEN if changed_since else 0)
         found = self.screener.screen(
             q,
             threshold=threshold,
@@ -152,9 +160,19 @@ class Snapshot:
                 raise StoreError("a changed-since filter needs the store")
             since = self.since_dates(store)
             found = [m for m in found if since.get(m.entity.id, "") >= changed_since]
+        parties = None
+        if by_party:
+            if store is None:
+                raise StoreError("grouping by party needs the store (the reviewers' judgements)")
+            from embargo.service.parties import group_by_party
+
+            parties = tuple(group_by_party(found, self.resolution(store))[:limit])
+            kept = {m.entity.id for p in parties for m in p.listings}
+            found = [m for m in found if m.entity.id in kept]
         return ScreenResult(
             query=q,
-            matches=tuple(found[:limit]),
+            parties=parties,
+            matches=tuple(found if by_party else found[:limit]),
             versions=self.version_refs(wanted),
             algorithm=algo.name,
             threshold=algo.threshold if threshold is None else threshold,
@@ -169,6 +187,23 @@ class Snapshot:
                 with store() as opened:
                     self._since = _since_dates(opened, self.versions)
             return self._since
+
+    def resolution(self, store: Callable[[], AbstractContextManager[Store]]) -> Resolution:
+        """The parties of this snapshot's entities (strong evidence and the reviewers' judgements as they
+        were when first asked; a reload reads them again). Built once per snapshot."""
+        from embargo.resolve import resolve
+        from embargo.service.parties import judgements_for
+
+        with self._parties_lock:
+            if self._parties is None:
+                with store() as opened:
+                    js = judgements_for(opened)
+                    try:
+                        decided = js.judgements()
+                    finally:
+                        js.close()
+                self._parties = resolve(self.entities, decided, weak=False)
+            return self._parties
 
 
 def _since_dates(store: Store, in_force: Iterable[Version]) -> dict[str, str]:

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import orjson
+from typer.testing import CliRunner
+
+import embargo.cli.main  # noqa: F401  (registers every command on the app)
+from embargo.cli.base import app
 from embargo.resolve import Resolution
 from embargo.screener import Screener
 from embargo.service import Service
@@ -84,3 +91,30 @@ def test_export_by_party_gives_one_ftm_entity_with_its_referents(resolved: Resol
     assert single["id"] == lone.id and single["datasets"] == [lone.source]
     sanctions = [r for r in records if r["schema"] == "Sanction"]
     assert {r["properties"]["entity"][0] for r in sanctions} == {rogozin["id"], lone.id}
+
+
+def test_the_service_screens_by_party_and_the_cli_shows_one_row(parties_db: Path) -> None:
+    """Service.screen(by_party=True) gives Rogozin as one party with his five listings; ``embargo screen``
+    groups by default and ``--listings`` gives one row per listing."""
+    svc = Service.open(parties_db)
+    try:
+        grouped = svc.screen("Dmitri Rogosin", limit=3, by_party=True)
+        plain = svc.screen("Dmitri Rogosin", limit=10)
+    finally:
+        svc.close()
+    assert grouped.parties is not None and plain.parties is None
+    top = grouped.parties[0]
+    assert {m.entity.id for m in top.listings} == ROGOZIN and set(top.referents) == ROGOZIN
+    assert {m.entity.id for m in plain.matches} >= ROGOZIN
+    assert len(grouped.parties) <= 3
+    runner = CliRunner()
+    by_party = runner.invoke(
+        app, ["screen", "Dmitri Rogosin", "--limit", "3", "--json", "--db", str(parties_db)]
+    )
+    assert by_party.exit_code == 0, by_party.output
+    data = orjson.loads(by_party.stdout)
+    assert data["parties"][0]["referents"] and set(data["parties"][0]["referents"]) == ROGOZIN
+    listings = runner.invoke(
+        app, ["screen", "Dmitri Rogosin", "--listings", "--json", "--db", str(parties_db)]
+    )
+    assert listings.exit_code == 0 and orjson.loads(listings.stdout)["parties"] is None
