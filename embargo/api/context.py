@@ -18,6 +18,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from embargo.api.index import IndexHolder, Snapshot
+from embargo.api.metrics import Metrics
 from embargo.api.throttle import Throttle
 from embargo.service import Service
 from embargo.service.access import ApiKey, AuditLog, KeyStore, Session
@@ -44,6 +45,7 @@ class ApiContext:
     keys_required: bool | None  # None: required once any key or user exists
     service: Service
     throttle: Throttle = field(default_factory=Throttle)
+    metrics: Metrics = field(default_factory=Metrics)
     screen_threads: int = SCREEN_THREADS
     _svc_lock: threading.Lock = field(default_factory=threading.Lock)
     _limiter: CapacityLimiter | None = None

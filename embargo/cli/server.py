@@ -67,6 +67,9 @@ def serve_cmd(
         int,
         typer.Option("--limit-concurrency", min=1, help="Connections at once; beyond it requests get 503."),
     ] = LIMIT_CONCURRENCY,
+    log_format: Annotated[
+        str, typer.Option("--log-format", help="text, or json: one JSON object a line, a record per request.")
+    ] = "text",
     db: DbOpt = None,
 ) -> None:
     """Serve the HTTP API (yente-compatible /match, /search; history routes; OpenAPI at /docs) and the web
@@ -78,6 +81,7 @@ def serve_cmd(
     path = db or default_db()
     os.environ["EMBARGO_DB"] = str(path)
     os.environ["EMBARGO_HEADER_TIMEOUT"] = str(header_timeout)
+    os.environ["EMBARGO_LOG_FORMAT"] = log_format
     if require_keys:
         os.environ["EMBARGO_REQUIRE_KEYS"] = "1"
     with access(path) as store:
