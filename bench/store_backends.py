@@ -65,9 +65,9 @@ def main() -> None:
     if why:
         raise SystemExit(why)
     results = {}
-    with tempfile.TemporaryDirectory() as tmp, pgserver.cluster() as server:
+    with tempfile.TemporaryDirectory() as tmp, pgserver.cluster() as cluster:
         results["sqlite"] = measure(str(Path(tmp) / "embargo.db"), args.seconds, args.concurrency)
-        results["postgresql"] = measure(pgserver.new_database(server), args.seconds, args.concurrency)
+        results["postgresql"] = measure(pgserver.new_database(cluster.url), args.seconds, args.concurrency)
     print(
         f"{len(FILES)} publications ({', '.join(FILES)}); POST /match/default, 1 worker, {args.concurrency} in flight"
     )
