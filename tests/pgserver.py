@@ -14,6 +14,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 RUN_AS = "postgres"
@@ -51,9 +52,36 @@ def _run(args: list[str]) -> None:
     subprocess.run(prefix + args, check=True, capture_output=True, timeout=120)
 
 
+@dataclass(frozen=True)
+class Cluster:
+    url: str  # its ``postgres`` database (user ``embargo``, trusted on 127.0.0.1)
+    data: Path
+    pg_ctl: str
+    log: Path
+
+    def restart(self) -> None:
+        """Stop the server at once (clients lose their connections) and start it again on the same port."""
+        # -l again: else the new server writes to our pipes and holds them open
+        _run(
+            [
+                self.pg_ctl,
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log),
+                "-m",
+                "immediate",
+                "-w",
+                "-t",
+                "60",
+                "restart",
+            ]
+        )
+
+
 @contextmanager
-def cluster() -> Iterator[str]:
-    """Start a cluster; yields the URL of its ``postgres`` database (user ``embargo``, trusted on 127.0.0.1)."""
+def cluster() -> Iterator[Cluster]:
+    """Start a cluster in a temporary directory; stopped and removed when the block ends."""
     initdb, pg_ctl = find_bin("initdb"), find_bin("pg_ctl")
     assert initdb and pg_ctl, missing()
     top = Path(tempfile.mkdtemp(prefix="embargo-pg-"))
@@ -69,7 +97,7 @@ def cluster() -> Iterator[str]:
         options = f"-c listen_addresses=127.0.0.1 -p {port} -k {top} -c fsync=off -c full_page_writes=off"
         _run([pg_ctl, "-D", str(data), "-o", options, "-l", str(top / "log"), "-w", "-t", "60", "start"])
         try:
-            yield f"postgresql://embargo@127.0.0.1:{port}/postgres"
+            yield Cluster(f"postgresql://embargo@127.0.0.1:{port}/postgres", data, pg_ctl, top / "log")
         finally:
             _run([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"])
     finally:

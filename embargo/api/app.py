@@ -24,11 +24,11 @@ import orjson
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from embargo.api import match, routes
+from embargo.api import logs, match, metrics, routes
 from embargo.api.context import KEY_HELP, ApiContext, JSONBytes, require_reader
 from embargo.service import Service, default_db_path
 from embargo.service.access import AuditEntry
@@ -70,6 +70,7 @@ def create_app(
     )
     app.state.embargo = ctx
     _docs(app)
+    _metrics(app, ctx)
     app.include_router(routes.health)
     app.include_router(match.router)
     app.include_router(routes.router)
@@ -87,6 +88,7 @@ def create_app(
 
 def app_from_env() -> FastAPI:
     """For ``uvicorn --factory`` (one app per worker): settings from ``EMBARGO_DB``/``EMBARGO_REQUIRE_KEYS``."""
+    logs.configure()
     db = os.environ.get("EMBARGO_DB")
     req = os.environ.get("EMBARGO_REQUIRE_KEYS")
     return create_app(db or None, keys_required=True if req == "1" else None)
@@ -102,6 +104,19 @@ def _docs(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False, dependencies=reader)
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url="/openapi.json", title="embargo API")
+
+
+def _metrics(app: FastAPI, ctx: ApiContext) -> None:
+    @app.get(
+        "/metrics",
+        summary="Prometheus metrics of this process",
+        tags=["System information"],
+        response_class=Response,
+        dependencies=[Depends(require_reader)],
+    )
+    def prometheus() -> Response:
+        text = metrics.render(ctx.metrics, lambda: ctx.screening.snapshot)
+        return Response(text, media_type=metrics.CONTENT_TYPE)
 
 
 def _errors(app: FastAPI) -> None:
@@ -194,8 +209,8 @@ class EdgeMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
         state: dict[str, Any] = scope.setdefault("state", {})
+        started = time.perf_counter()
         route, leaked = redact(scope.get("path", ""), scope.get("query_string", b"").decode("latin-1"))
         if leaked:
             messages = _json_messages(
@@ -220,6 +235,7 @@ class EdgeMiddleware:
         try:
             await asyncio.wrap_future(self.ctx.audit.submit(entry))
         except Exception as exc:
+            self.ctx.metrics.audit_failures.inc()
             logging.getLogger("embargo.api").error("audit log write failed: %s", exc)
             messages = _json_messages(
                 503,
@@ -227,11 +243,21 @@ class EdgeMiddleware:
                 {"Retry-After": "30"},
             )
         start = messages[0]
+        elapsed = time.perf_counter() - started
+        template = metrics.route_of(scope, scope.get("path", ""))
+        self.ctx.metrics.observe(entry.method, template, start["status"], elapsed)
+        logs.access(  # the path without its query string: a query may carry a screened name
+            method=entry.method,
+            route=scope.get("path", ""),
+            status=start["status"],
+            duration_ms=round(elapsed * 1e3, 2),
+            client=entry.client,
+            key_id=entry.key_id,
+            user=entry.user,
+        )
         start["headers"] = _guard_headers(scope.get("path", ""), list(start.get("headers", [])))
         for message in messages:
             await send(message)
-        template = getattr(scope.get("route"), "path", None) or "(no route)"
-        self.ctx.metrics.observe(scope.get("method", ""), template, status, time.perf_counter() - started)
 
     async def _answer(self, scope: Scope, receive: Receive) -> list[Message]:
         """The app's complete answer, held back (a response is small: JSON or a page)."""

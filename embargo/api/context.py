@@ -44,13 +44,10 @@ class ApiContext:
     keys_required: bool | None  # None: required once any key or user exists
     service: Service
     throttle: Throttle = field(default_factory=Throttle)
-    metrics: Metrics = field(init=False)
+    metrics: Metrics = field(default_factory=Metrics)
     screen_threads: int = SCREEN_THREADS
     _svc_lock: threading.Lock = field(default_factory=threading.Lock)
     _limiter: CapacityLimiter | None = None
-
-    def __post_init__(self) -> None:
-        self.metrics = Metrics(lambda: self.screening)
 
     @property
     def screening(self) -> ScreeningService:

@@ -1,17 +1,19 @@
-"""Structured logs for ``embargo serve --log-format json``: one JSON object a line (time, level, logger,
-message, and the request's method, path and status for access lines), for a log shipper to read. The
-audit trail stays in the store; these are the operator's logs."""
+"""Structured logs: with ``EMBARGO_LOG_FORMAT=json`` (``embargo serve --log-format json``) every log record
+is one JSON object a line on stderr, and every request gets an ``embargo.access`` record (method, route,
+status, duration, client, key id, user), so a log shipper needs no parsing rules."""
 
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
-# fields a LogRecord always has: anything else was passed in ``extra=`` and is kept
-_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+ACCESS = logging.getLogger("embargo.access")
+FIELDS = ("method", "route", "status", "duration_ms", "client", "key_id", "user")
 
 
 class JsonFormatter(logging.Formatter):
@@ -21,40 +23,32 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,
         }
-        if record.name == "uvicorn.access" and isinstance(record.args, tuple) and len(record.args) == 5:
-            client, method, path, _, status = record.args
-            out.update(client=client, method=method, path=_without_query(str(path)), status=status)
-            out["message"] = f"{method} {out['path']} {status}"
-        for key, value in vars(record).items():
-            if key not in _STANDARD and key not in out:
-                out[key] = value if isinstance(value, str | int | float | bool | None) else repr(value)
+        for name in FIELDS:
+            if name in record.__dict__:
+                out[name] = record.__dict__[name]
         if record.exc_info:
             out["exception"] = self.formatException(record.exc_info)
-        return orjson.dumps(out).decode()
+        return orjson.dumps(out, default=str).decode()
 
 
-def _without_query(path: str) -> str:
-    """An access line's path without its query string: a query may carry a screened name."""
-    return path.split("?", 1)[0]
+def configure() -> None:
+    """JSON lines on stderr for embargo's and uvicorn's loggers when ``EMBARGO_LOG_FORMAT=json``."""
+    if os.environ.get("EMBARGO_LOG_FORMAT", "").lower() != "json":
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(logging.INFO)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers = []
+        logger.propagate = True
 
 
-def log_config(fmt: str, level: str = "info") -> dict[str, Any]:
-    """uvicorn's ``log_config``: every logger (embargo's, uvicorn's, its access log) through one handler on
-    stderr, as JSON lines or as plain text."""
-    formatter = (
-        {"()": "embargo.api.logs.JsonFormatter"}
-        if fmt == "json"
-        else {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
-    )
-    handler = {"class": "logging.StreamHandler", "formatter": "main", "stream": "ext://sys.stderr"}
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"main": formatter},
-        "handlers": {"main": handler},
-        "loggers": {
-            name: {"handlers": ["main"], "level": level.upper(), "propagate": False}
-            for name in ("embargo", "uvicorn", "uvicorn.error", "uvicorn.access")
-        },
-    }
+def access(**fields: Any) -> None:
+    """One request's record (only built when someone listens)."""
+    if ACCESS.isEnabledFor(logging.INFO):
+        ACCESS.info("%s %s %s", fields.get("method"), fields.get("route"), fields.get("status"), extra=fields)

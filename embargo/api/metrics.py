@@ -1,93 +1,100 @@
-"""``/metrics`` in Prometheus's text format: requests and their latency by route, and the state of the
-service read at scrape time (the index's age and size, the list versions in force, whether the last
-reload failed). Each app has a registry of its own, so several apps in one process (tests) do not mix.
+"""``/metrics`` in Prometheus's text format: requests and their latency by route, the audit log's failed
+writes, and what the index serves (its age, its entities, the list version in force per source).
 
-More collectors (monitoring's alerts by state, webhook failures) register through
-:meth:`Metrics.register`."""
+Figures are per process (each ``--workers`` process and each ``embargo serve`` keeps its own; Prometheus
+adds them up by ``instance``). The route label is the route's template (``/entities/{entity_id}``), never
+the raw path, so the number of series stays bounded.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-if TYPE_CHECKING:
-    from embargo.service.snapshot import ScreeningService
+from embargo.service.snapshot import Snapshot
 
-LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
-CONTENT_TYPE = CONTENT_TYPE_LATEST
-
-
-class _IndexCollector(Collector):
-    """The screening snapshot as it is when scraped."""
-
-    def __init__(self, screening: Callable[[], ScreeningService]) -> None:
-        self.screening = screening
-
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        screening = self.screening()
-        snap = screening.snapshot
-        ready = GaugeMetricFamily("embargo_index_ready", "1 once the screening index is built")
-        ready.add_metric([], 1.0 if snap is not None else 0.0)
-        yield ready
-        failed = GaugeMetricFamily("embargo_index_reload_failed", "1 when the last index build failed")
-        failed.add_metric([], 1.0 if screening.error else 0.0)
-        yield failed
-        if snap is None:
-            return
-        size = GaugeMetricFamily("embargo_index_entities", "Entities in the screening index")
-        size.add_metric([], float(len(snap.entities)))
-        yield size
-        built = datetime.fromisoformat(snap.built_at)
-        age = GaugeMetricFamily("embargo_index_age_seconds", "Seconds since the screening index was built")
-        age.add_metric([], (datetime.now(UTC) - built).total_seconds())
-        yield age
-        versions = GaugeMetricFamily(
-            "embargo_list_version_in_force",
-            "The version id of each list in force in the index, labelled with its publish date",
-            labels=["source", "publish_date"],
-        )
-        published = GaugeMetricFamily(
-            "embargo_list_published_timestamp_seconds",
-            "When the list version in force was published (midnight UTC of its publish date)",
-            labels=["source"],
-        )
-        for v in snap.versions:
-            versions.add_metric([v.source, v.publish_date], float(v.id))
-            day = datetime.fromisoformat(v.publish_date).replace(tzinfo=UTC)
-            published.add_metric([v.source], day.timestamp())
-        yield versions
-        yield published
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 class Metrics:
-    def __init__(self, screening: Callable[[], ScreeningService]) -> None:
-        self.registry = CollectorRegistry()
+    """One app's counters (a registry of its own, so two apps in one process do not mix)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "embargo_http_requests",
             "HTTP requests answered, by method, route template and status",
-            ["method", "route", "status"],
+            ("method", "route", "status"),
             registry=self.registry,
         )
         self.latency = Histogram(
             "embargo_http_request_duration_seconds",
-            "Time from the request's arrival to its answer (the audit row included), by route template",
-            ["route"],
-            buckets=LATENCY_BUCKETS,
+            "Time from the request's arrival to its answer (audit row committed), by route template",
+            ("route",),
+            buckets=BUCKETS,
             registry=self.registry,
         )
-        self.registry.register(_IndexCollector(screening))
-
-    def register(self, collector: Collector) -> None:
-        self.registry.register(collector)
+        self.audit_failures = Counter(
+            "embargo_audit_write_failures",
+            "Audit rows that could not be written (the request was answered 503)",
+            registry=self.registry,
+        )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(route).observe(seconds)
 
-    def render(self) -> bytes:
-        return generate_latest(self.registry)
+
+class IndexCollector(Collector):
+    """The index in force, read when scraped."""
+
+    def __init__(self, snapshot: Callable[[], Snapshot | None]) -> None:
+        self.snapshot = snapshot
+
+    def collect(self) -> Iterator[Metric]:
+        snap = self.snapshot()
+        ready = GaugeMetricFamily("embargo_index_ready", "1 once the screening index is built")
+        ready.add_metric([], 0.0 if snap is None else 1.0)
+        yield ready
+        if snap is None:
+            return
+        built = datetime.fromisoformat(snap.built_at)
+        age = GaugeMetricFamily("embargo_index_age_seconds", "Seconds since the index in force was built")
+        age.add_metric([], (datetime.now(UTC) - built).total_seconds())
+        yield age
+        size = GaugeMetricFamily("embargo_index_entities", "Entities in the index in force")
+        size.add_metric([], float(len(snap.entities)))
+        yield size
+        version = GaugeMetricFamily(
+            "embargo_list_version_in_force",
+            "The id of each source's list version the index serves (label: its publish date)",
+            labels=("source", "publish_date"),
+        )
+        entities = GaugeMetricFamily(
+            "embargo_list_entities", "Entities in each source's version in force", labels=("source",)
+        )
+        for v in snap.versions:
+            version.add_metric([v.source, v.publish_date], float(v.id))
+            entities.add_metric([v.source], float(v.entity_count))
+        yield version
+        yield entities
+
+
+def route_of(scope: MutableMapping[str, Any], path: str) -> str:
+    """The matched route's template; unmatched paths (404s) share one label."""
+    route = scope.get("route")
+    template = getattr(route, "path", None)
+    return template if isinstance(template, str) else ("unmatched" if path != "/" else "/")
+
+
+def render(metrics: Metrics, snapshot: Callable[[], Snapshot | None]) -> bytes:
+    """The text Prometheus scrapes: the counters, then the index in force."""
+    index = CollectorRegistry()
+    index.register(IndexCollector(snapshot))
+    return generate_latest(metrics.registry) + generate_latest(index)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from embargo.api.context import JSONBytes, context, require_admin, require_screen, snapshot
 from embargo.api.limits import check_date, check_text, check_texts
 from embargo.api.match import ERRORS, check_algorithm
-from embargo.api.metrics import CONTENT_TYPE
 from embargo.api.models import ScreenRequest, ScreenResponse, StatusResponse
 from embargo.api.results import query_dict
 from embargo.errors import StoreError
@@ -182,16 +181,6 @@ def reload(request: Request) -> StatusResponse:
     return StatusResponse(
         status="reloading", built_at=screening.snapshot.built_at if screening.snapshot else None
     )
-
-
-@router.get(
-    "/metrics",
-    summary="Prometheus metrics: requests, latencies, the index's age and size, list versions in force",
-    response_class=Response,
-    responses={200: {"content": {"text/plain": {}}}},
-)
-def metrics(request: Request) -> Response:
-    return Response(context(request).metrics.render(), media_type=CONTENT_TYPE)
 
 
 @health.get("/healthz", summary="The process is up")

@@ -68,11 +68,7 @@ def serve_cmd(
         typer.Option("--limit-concurrency", min=1, help="Connections at once; beyond it requests get 503."),
     ] = LIMIT_CONCURRENCY,
     log_format: Annotated[
-        str,
-        typer.Option(
-            "--log-format",
-            help="text, or json: one JSON object a line on stderr (access lines without query strings).",
-        ),
+        str, typer.Option("--log-format", help="text, or json: one JSON object a line, a record per request.")
     ] = "text",
     db: DbOpt = None,
 ) -> None:
@@ -82,13 +78,10 @@ def serve_cmd(
 
     import uvicorn
 
-    if log_format not in ("text", "json"):
-        raise typer.BadParameter(f"{log_format!r}: use text or json", param_hint="--log-format")
-    from embargo.api.logs import log_config
-
     path = db or default_db()
     os.environ["EMBARGO_DB"] = str(path)
     os.environ["EMBARGO_HEADER_TIMEOUT"] = str(header_timeout)
+    os.environ["EMBARGO_LOG_FORMAT"] = log_format
     if require_keys:
         os.environ["EMBARGO_REQUIRE_KEYS"] = "1"
     with access(path) as store:
@@ -106,7 +99,7 @@ def serve_cmd(
         host=host,
         port=port,
         workers=workers,
-        log_config=log_config(log_format, "info" if log_format == "json" else "warning"),
+        log_level="warning",
         **uvicorn_options(limit_concurrency, keep_alive),
     )
 

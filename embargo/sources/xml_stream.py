@@ -195,7 +195,8 @@ def track(tracker: UsageTracker, rec: Record, subs: list[Record], prefix: str = 
 def syntax_error(path: Path, exc: etree.XMLSyntaxError, after: str) -> ListFormatError:
     """A clear message for a broken file: what the parser saw, where, and the likely cause."""
     line, col = exc.position if exc.position else (0, 0)
-    reason = (exc.msg or str(exc)).split(", line ")[0].strip()
+    # one line: lxml quotes the text it stopped at, which may span lines
+    reason = " ".join((exc.msg or str(exc)).split(", line ")[0].split())
     hint = _line_hint(path, line)
     if not hint and ("Premature end" in reason or ("Extra content" not in reason and _at_end(path, line))):
         hint = ": the file ends before the list is closed (truncated download?)"

@@ -8,7 +8,6 @@ process's :meth:`~embargo.store.sql.store.SQLStore.watch` hears it at once. Enti
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -48,28 +47,61 @@ class PostgresDb(Db):
     def __init__(self, url: str) -> None:
         super().__init__()
         self.where = redact(url)
+        self._url = url
+        self._listening: set[str] = set()
+        self.conn = self._connect()
+
+    def _connect(self) -> psycopg.Connection[Any]:
         try:
-            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+            conn = psycopg.connect(self._url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
         except psycopg.Error as exc:
             raise StoreError(f"{self.where}: cannot connect to the PostgreSQL store ({exc})".strip()) from exc
-        self._listening: set[str] = set()
-        self._notify_lock = threading.Lock()
+        for channel in self._listening:
+            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+        return conn
+
+    def _live(self) -> psycopg.Connection[Any]:
+        """The connection, opened anew when the server dropped it (a restart, a failover) since last used."""
+        if self.conn.broken:
+            self.conn = self._connect()
+        return self.conn
 
     def execute(self, query: str, args: Sequence[Any] = ()) -> Cursor:
+        idle = not self.in_transaction()
+        try:
+            return self._execute(query, args)
+        except psycopg.OperationalError:
+            # a read outside a transaction is asked again once on a new connection when the old one died
+            if not (idle and self.conn.broken and query.lstrip()[:6].upper() in ("SELECT", "WITH")):
+                raise
+            return self._execute(query, args)
+
+    def _execute(self, query: str, args: Sequence[Any]) -> Cursor:
+        conn = self._live()
         if args:
-            return self.conn.execute(_placeholders(query), tuple(args))
-        return self.conn.execute(query)
+            return conn.execute(_placeholders(query), tuple(args))
+        return conn.execute(query)
 
     def executemany(self, query: str, rows: Iterable[Sequence[Any]]) -> None:
         with self.conn.cursor() as cur:
             cur.executemany(_placeholders(query), rows)
 
     def begin_write(self, lock: str) -> None:
-        self.conn.execute("BEGIN")
+        try:
+            self._live().execute("BEGIN")
+        except psycopg.OperationalError:
+            if not self.conn.broken:
+                raise
+            self._live().execute("BEGIN")  # nothing was done yet: begin again on a new connection
         self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock,))
 
     def in_transaction(self) -> bool:
-        return self.conn.info.transaction_status != TransactionStatus.IDLE
+        # UNKNOWN: the connection is lost, and its transaction with it
+        return self.conn.info.transaction_status in (
+            TransactionStatus.ACTIVE,
+            TransactionStatus.INTRANS,
+            TransactionStatus.INERROR,
+        )
 
     def script(self, query: str) -> None:
         self.conn.execute(query)
@@ -112,10 +144,11 @@ class PostgresDb(Db):
         self.conn.execute("SELECT pg_notify(%s, %s)", (channel, payload))
 
     def wait(self, channel: str, timeout: float) -> None:
+        conn = self._live()
         if channel not in self._listening:
-            self.conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
             self._listening.add(channel)
-        for _ in self.conn.notifies(timeout=timeout, stop_after=1):
+        for _ in conn.notifies(timeout=timeout, stop_after=1):
             pass
 
     def close(self) -> None:

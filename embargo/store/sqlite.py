@@ -26,11 +26,11 @@ class SQLiteDb(Db):
     backend = "sqlite"
     integrity_errors = (sqlite3.IntegrityError,)
 
-    def __init__(self, path: str, conn: sqlite3.Connection | None = None) -> None:
+    def __init__(self, path: str) -> None:
         super().__init__()
         self.where = path
         try:
-            self.conn = conn or sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
             # committed means on disk (the audit log's promise), not only in the OS cache
             self.conn.execute("PRAGMA synchronous=FULL")
@@ -79,13 +79,13 @@ class SQLiteDb(Db):
 
 
 class SQLiteStore(SQLStore):
-    """The store in one SQLite file (``":memory:"``: in memory, one connection for every concern)."""
+    """The store in one SQLite file (``":memory:"``: in memory, private to this object)."""
 
     def __init__(self, path: Path | str, *, upgrade: bool = True) -> None:
         self.path = str(path)
-        if self.path == ":memory:":
-            shared = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-            super().__init__(self.path, lambda: SQLiteDb(":memory:", shared), upgrade=upgrade)
+        if self.path == ":memory:":  # one connection (and its lock) for every concern: there is no file
+            memory = SQLiteDb(":memory:")
+            super().__init__(self.path, lambda: memory, upgrade=upgrade)
             return
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         make_private(self.path)

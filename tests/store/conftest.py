@@ -15,12 +15,17 @@ BACKENDS = ("sqlite", "postgresql")
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[str]:
+def pg_cluster() -> Iterator[pgserver.Cluster]:
     why = pgserver.missing()
     if why:
         pytest.skip(why)
-    with pgserver.cluster() as url:
-        yield url
+    with pgserver.cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def pg_server(pg_cluster: pgserver.Cluster) -> str:
+    return pg_cluster.url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -18,7 +18,7 @@ def test_keys_are_created_verified_listed_and_revoked(store: Store) -> None:
     assert keys.any_keys()
     assert keys.verify(secret) == key and keys.verify(f"  {secret}\n") == key
     assert keys.verify(secret[:-1] + ("x" if secret[-1] != "x" else "y")) is None
-    assert keys.verify("not a key") is None and keys.verify(f"emb_nokey_{secret.split('_')[2]}") is None
+    assert keys.verify("not a key") is None and keys.verify(f"emb_nokey_{secret.split('_', 2)[2]}") is None
     admin, _ = keys.create("admin")
     assert [k.id for k in keys.list_keys()] == [key.id, admin.id]
     revoked = keys.revoke(key.id)
@@ -34,7 +34,7 @@ def test_only_a_salted_hash_of_a_key_is_stored(store: Store) -> None:
     _, secret = store.keys.create("screen")
     other, _ = store.keys.create("screen")
     rows = store.keys.db.all("SELECT * FROM api_keys")  # type: ignore[attr-defined]
-    assert secret.split("_")[2] not in repr(rows) and other.id in repr(rows)
+    assert secret.split("_", 2)[2] not in repr(rows) and other.id in repr(rows)
 
 
 def test_users_passwords_and_roles(store: Store) -> None:

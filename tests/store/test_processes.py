@@ -3,8 +3,10 @@ PostgreSQL (keys, screening, the audit log kept in the database)."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -13,8 +15,9 @@ from fastapi.testclient import TestClient
 
 from embargo.api import create_app
 from embargo.service import Service
-from embargo.store import open_store
+from embargo.store import AuditEntry, open_store
 from tests import pgserver
+from tests.store.helpers import entity, version
 
 UN = "un_sc_consolidated/2026-02-27"
 
@@ -64,3 +67,32 @@ def test_the_api_keeps_keys_and_audit_in_postgresql(pg_server: str, lists_dir: P
         assert store.audit.verify().ok
     finally:
         store.close()
+
+
+def test_a_store_recovers_by_itself_when_postgresql_restarts(pg_cluster: pgserver.Cluster) -> None:
+    """The server stopped at once (connections cut) and started again: reads, writes, the audit log and a
+    watch all carry on, on new connections, without the store being opened again."""
+    url = pgserver.new_database(pg_cluster.url)
+    store, other = open_store(url, upgrade=True), open_store(url)
+    seen = threading.Event()
+    watch = store.watch(seen.set, interval=0.2)
+    try:
+        v1, _ = store.add_version(version("2022-01-01", [entity("1", "A")]))
+        store.keys.create("screen")
+        store.audit.write(AuditEntry("GET", "/before", 200))
+        pg_cluster.restart()
+        assert store.versions() == [v1]  # a read: asked again on a new connection
+        store.keys.create("admin")  # a write: its transaction begins on a new connection
+        assert len(store.keys.list_keys()) == 2
+        with contextlib.suppress(Exception):  # a group whose connection died is refused (answered 503)
+            store.audit.write(AuditEntry("GET", "/during", 200))
+        store.audit.write(AuditEntry("GET", "/after", 200))
+        assert store.audit.verify().ok and store.audit.rows()[-1]["route"] == "/after"
+        time.sleep(0.5)
+        seen.clear()
+        other.add_version(version("2022-02-01", [entity("1", "B")]))
+        assert seen.wait(10), "the watch did not hear the version stored after the restart"
+    finally:
+        watch.stop()
+        store.close()
+        other.close()
