@@ -34,7 +34,9 @@ class Screener:
 
     def __init__(self, entities: Iterable[Entity], algorithm: str = DEFAULT_ALGORITHM) -> None:
         self.algorithm = _algorithm(algorithm)
-        self.index = EntityIndex(entities)
+        self.index = EntityIndex(entities, reading=self.algorithm.listed_reading)
+        # the index of each other way of reading the listed names an algorithm asked for, made on first use
+        self._indexes: dict[object, EntityIndex] = {self.algorithm.listed_reading: self.index}
         # one bound method for every call: scoring keeps per-name weights for the rarity function it is given
         self.rarity = self.index.weight
 
@@ -73,8 +75,10 @@ class Screener:
         q = Query.of(query) if isinstance(query, str) else query
         algo = _algorithm(algorithm) if algorithm else self.algorithm
         cut = algo.threshold if threshold is None else threshold
+        if algo.query_reading is not None:
+            q = algo.query_reading(q)
         pq = PreparedQuery.of(q)
-        idx = self.index
+        idx = self.index_for(algo)
         wide = algo.candidates if sources is None else algo.candidates * SOURCE_WIDEN
         found = (
             idx.candidate_names(
@@ -98,7 +102,11 @@ class Screener:
                 listed = next((i.value for i in ent.identifiers if _same_id(i.value, value)), value)
                 hits.setdefault(e, []).append((value, listed))
         # each candidate with the names to score: those that drew votes, all of them for an identifier hit
-        # (retrieval gives each entity once)
+        # or for words run together that its names write apart (retrieval gives each entity once)
+        if algo.joined_candidates:
+            for e in idx.joined_entities(pq.names):
+                if e not in hits and (sources is None or idx.entities[e].source in sources):
+                    hits[e] = []
         if hits:
             voted = dict(found)
             order = [(e, idx.entity_names[e]) for e in hits]
@@ -167,6 +175,15 @@ class Screener:
                 m = replace(m, match=m.score >= cut)
             results.append(m)
         return results
+
+    def index_for(self, algorithm: Algorithm) -> EntityIndex:
+        """The index that reads the listed names as ``algorithm`` does (the default algorithm's is
+        ``index``; another's is made on first use, of the same entities in the same order)."""
+        found = self._indexes.get(algorithm.listed_reading)
+        if found is None:
+            found = EntityIndex(self.index.entities, reading=algorithm.listed_reading)
+            self._indexes[algorithm.listed_reading] = found
+        return found
 
     def screen_many(self, queries: Iterable[Query], **kw: object) -> Iterator[tuple[Query, list[Match]]]:
         for q in queries:

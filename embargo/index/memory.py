@@ -17,6 +17,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -65,6 +66,12 @@ EXPANSION_CACHE = 10_000
 EAGER_VIEWS = 500_000
 VOTES_CACHE = 1_000_000
 VOTES_PER_ENTITY = 4
+
+
+# a listed name read by a function of (name, kind, schema) into the names to index, with their kind
+Reading = Callable[[str, str, str], list[tuple[str, str]]]
+JOINED_MIN = 4  # letters of a word read as two or more listed words written as one
+JOINED_MOST = 10  # entities found by such words, per query
 
 
 def deletions(text: str) -> list[str]:
@@ -126,7 +133,17 @@ class IndexStats:
 class EntityIndex:
     """Names and identifiers of ``entities``, searchable by approximate tokens."""
 
-    def __init__(self, entities: Iterable[Entity], progress: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        entities: Iterable[Entity],
+        progress: Callable[[int], None] | None = None,
+        reading: Reading | None = None,
+    ) -> None:
+        """``reading``: the names to index for each listed name, with their kind (embargo-v3's
+        ``names.readings.listed_names``); None: each name as listed (the versions before embargo-v3). With a
+        reading, the index also knows each two adjacent words of a name written as one (``joined_entities``)."""
+        self.reading = reading
+        self.joined_keys: dict[str, list[int]] = {}
         with no_gc():  # (millions of objects that live as long as the index)
             self._build(entities, progress)
             # the compiled expansion's view of the tables (made now, not by the first query: ~0.1 s; after
@@ -134,6 +151,7 @@ class EntityIndex:
             self._tables: Any = self._make_tables() if _compiled_votes is not None else None
 
     def _build(self, entities: Iterable[Entity], progress: Callable[[int], None] | None) -> None:
+        reading = self.reading
         self.entities: list[Entity] = []
         # per entity: its schema (a screen reads an entity it ranks below the floor no further)
         self.entity_schema: list[str] = []
@@ -155,15 +173,22 @@ class EntityIndex:
             self.entity_schema.append(sys.intern(entity.schema))
             name_ids = []
             seen_texts: set[str] = set()
-            for name in entity.names:
-                prepared = prepare_name(name.value, entity.schema)
+            listed = (
+                [(name.value, name.kind) for name in entity.names]
+                if reading is None
+                else [r for name in entity.names for r in reading(name.value, name.kind, entity.schema)]
+            )
+            for value, kind in listed:
+                prepared = prepare_name(value, entity.schema)
                 if not prepared.name_tokens() or prepared.text in seen_texts:
                     continue
                 seen_texts.add(prepared.text)
                 nid = len(self.names)
                 self.names.append(prepared)
                 self.name_entity.append(eidx)
-                self.name_kind.append(name.kind)
+                self.name_kind.append(kind)
+                if reading is not None:
+                    self._join_keys(prepared, eidx)
                 name_ids.append(nid)
                 mask = 0
                 for t in prepared.tokens:
@@ -257,6 +282,39 @@ class EntityIndex:
         if len(self.names) <= EAGER_VIEWS:
             for nid in range(len(self.names)):
                 self.name_view(nid)
+
+    def _join_keys(self, name: PreparedName, eidx: int) -> None:
+        """Each two adjacent words of ``name`` written as one ("ep ija" -> "epija", "yu 8643" -> "yu8643"),
+        and the whole name of up to four words: keys of ``joined_entities``."""
+        texts = [t.text for t in name.tokens]
+        keys = {a + b for a, b in pairwise(texts)}
+        if 2 < len(texts) <= 4:
+            keys.add("".join(texts))
+        for key in keys:
+            if len(key) >= JOINED_MIN:
+                found = self.joined_keys.setdefault(key, [])
+                if not found or found[-1] != eidx:
+                    found.append(eidx)
+
+    def joined_entities(self, names: Sequence[PreparedName], most: int = JOINED_MOST) -> list[int]:
+        """Entities (ids) one of whose names writes as two or more words what one word of a query name
+        unknown to the vocabulary writes as one ("EPIJA" / "EP-IJA", "BIMEHIRAN" / "BIMEH IRAN"): words
+        run together are found before any of them could vote. At most ``most``, rarest key first; none
+        without a reading (see ``__init__``)."""
+        found: list[list[int]] = []
+        for name in names:
+            for t in name.tokens:
+                if t.text not in self.vocab and len(t.text) >= JOINED_MIN:
+                    ents = self.joined_keys.get(t.text)
+                    if ents:
+                        found.append(ents)
+        found.sort(key=len)
+        out: list[int] = []
+        for ents in found:
+            for e in ents:
+                if e not in out:
+                    out.append(e)
+        return out[:most]
 
     def stats(self) -> IndexStats:
         keys = len(self.vocab) + len(self.by_phonetic) + len(self.by_skeleton) + len(self.by_deletion)

@@ -36,6 +36,8 @@ COMPATIBLE: dict[str, frozenset[str]] = {
 KIND_FACTOR = {"primary": 1.0, "alias": 1.0, "original": 1.0, "former": 0.97, "weak": 0.93}
 
 
+# names read off a listed name, with their kind: (name, kind, schema) -> [(name, kind)]
+ListedReading = Callable[[str, str, str], list[tuple[str, str]]]
 # a feature's function: (algorithm, query, listed entity or None, its schema, the table's weight) -> what
 # it adds to the score, explained, or None (see embargo.match.features)
 FeatureFunc = Callable[["Algorithm", "PreparedQuery", Entity | None, str, float], Contribution | None]
@@ -94,6 +96,15 @@ class Algorithm:
     keep_ratio: float
     joined_retrieval: bool  # two adjacent query words also look for a listed word spelling both
     form_words_vote: float  # what a word of an unrecognised legal form counts in retrieval
+    # --- from embargo-v3 on (the defaults keep the earlier versions' behaviour) ---
+    # the names an index reads off each listed name, with their kind (None: each name as listed), and how
+    # a query is read before it is screened (None: as given); see names.readings and match.reading
+    listed_reading: ListedReading | None = None
+    query_reading: Callable[[Query], Query] | None = None
+    kind_factor: tuple[tuple[str, float], ...] = ()  # a listed name's kind factor, where not KIND_FACTOR's
+    joined_candidates: bool = False  # words run together find the names that write them apart
+    dob_day_mismatch: float = 0.0  # full birth dates of one year, neither a typo nor day/month swapped
+    identifier_conflict: float = 0.0  # another identifier of the same kind (another IMO)
 
     def __reduce__(self) -> tuple[type[Algorithm], tuple[Any, ...]]:
         return reduce_frozen(self)
@@ -134,8 +145,8 @@ class PreparedQuery:
 
     def reads_entity(self) -> bool:
         """Whether scoring reads more of a listed entity than its names and schema: its birth dates,
-        countries or gender, which the query has."""
-        return bool(self.query.birth_dates or self.countries or self.query.gender)
+        countries, gender or identifiers, which the query has."""
+        return bool(self.query.birth_dates or self.countries or self.query.gender or self.query.identifiers)
 
 
 def names_person(tokens: tuple[Token, ...]) -> bool:
@@ -244,7 +255,7 @@ def rank_scores(
     # a score (no bound)
     keep = floor if all(f.bound is None for f in algo.features if not f.reads_entity) else -1.0
     found, declined = scoring[2](
-        scoring[1], query_views, candidates, views, kinds, KIND_FACTOR, schemas, "Person", floor, keep
+        scoring[1], query_views, candidates, views, kinds, kind_factors(algo), schemas, "Person", floor, keep
     )
     out: list[tuple[int, float, tuple[int, int]]] = []
     for i, value, n, k in found:
@@ -258,6 +269,19 @@ def rank_scores(
 # row, and so asks each feature whether it applies once per query, not per candidate. One tuple, read and
 # replaced whole (threads may screen at once).
 _LAST_ASKED: list[tuple[PreparedQuery | None, Algorithm | None, tuple[Feature, ...]]] = [(None, None, ())]
+
+
+_KIND_FACTORS: dict[tuple[tuple[str, float], ...], dict[str, float]] = {}
+
+
+def kind_factors(algo: Algorithm) -> dict[str, float]:
+    """What a listed name of each kind counts for ``algo``: ``KIND_FACTOR``, with the version's own."""
+    if not algo.kind_factor:
+        return KIND_FACTOR
+    found = _KIND_FACTORS.get(algo.kind_factor)
+    if found is None:
+        found = _KIND_FACTORS[algo.kind_factor] = {**KIND_FACTOR, **dict(algo.kind_factor)}
+    return found
 
 
 def _asked(algo: Algorithm, pq: PreparedQuery) -> tuple[Feature, ...]:
@@ -319,6 +343,7 @@ def _score_entity(
     if views is not None and query_views is not None and not (explain and pair is not None):
         compiled = scoring if scoring is not None else compiled_scoring(algo.names)
     person = schema == "Person"
+    kinds = kind_factors(algo)
     for n, qn in enumerate(pq.names):
         if pair is not None and n != pair[0]:
             continue
@@ -326,7 +351,7 @@ def _score_entity(
         for k, (cn, kind) in enumerate(entity_names):
             if pair is not None and k != pair[1]:
                 continue
-            factor = KIND_FACTOR.get(kind, 1.0)
+            factor = kinds.get(kind, 1.0)
             view = views[k] if views is not None else None
             at_least = need / factor if need > 0 else 0.0
             if explain and pair is not None:  # the pair ranking found best: its explanation has its score

@@ -1,0 +1,74 @@
+"""How embargo-v3 reads a query before screening it (the versions before it screen the query as given).
+
+- an IMO number typed in the name field (``"IMO 9349588"``) is an identifier of the query, and the rest of
+  the name, if any, its name;
+- each name is read as :func:`embargo.names.readings.read_name` reads the listed names (legal forms as their
+  class, business abbreviations spelt out, a vessel's prefix left out); a query of no schema whose name
+  starts with a vessel's prefix is also read without it;
+- a person's given name that is a nickname (``"Hank"``, ``"Sasha"``) is also read as each formal name it
+  stands for, as names of their own (at most ``NICKNAME_NAMES`` more);
+- birth dates are written ISO (``"1963-6-14"`` -> ``"1963-06-14"``); a value that is no date is left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from embargo.match.types import Query
+from embargo.names.readings import formal_names, read_name, vessel_prefix
+from embargo.text.dates import parse_dates
+from embargo.text.names import name_tokens
+
+NICKNAME_NAMES = 6  # names read off one query's nicknames, at most
+_IMO = re.compile(r"\bIMO\s*(?:NO\.?|NUMBER)?\s*[:#.-]?\s*(\d{7})\b", re.IGNORECASE)
+_NOT_GIVEN = frozenset({"al", "el", "de", "da", "la", "van", "von", "abu", "bin", "ibn", "mr", "mrs", "ms"})
+_NICKNAME_SCHEMAS = frozenset({"Person", "LegalEntity"})
+
+
+def read_query(q: Query) -> Query:
+    """``q`` as embargo-v3 screens it (see the module's docstring)."""
+    identifiers = list(q.identifiers)
+    names: list[str] = []
+    for name in q.names:
+        for imo in _IMO.findall(name):
+            if imo not in identifiers:
+                identifiers.append(imo)
+        rest = _IMO.sub(" ", name).strip()
+        if not name_tokens(rest):
+            continue
+        names.append(read_name(rest, q.schema))
+        if q.schema is None:
+            tokens = name_tokens(rest)
+            cut = vessel_prefix(tokens)
+            if cut:
+                names.append(" ".join(tokens[cut:]))
+    nicknames: list[str] = []
+    if q.schema is None or q.schema in _NICKNAME_SCHEMAS:
+        for name in names:
+            nicknames.extend(nickname_readings(name))
+    names = list(dict.fromkeys(names + nicknames[:NICKNAME_NAMES]))
+    dates = [d for value in q.birth_dates for d in (parse_dates(value, dayfirst=False) or [])]
+    return Query(
+        names=tuple(names),
+        schema=q.schema,
+        birth_dates=tuple(dict.fromkeys(dates)),
+        countries=q.countries,
+        identifiers=tuple(identifiers),
+        gender=q.gender,
+        id=q.id,
+    )
+
+
+def nickname_readings(name: str) -> list[str]:
+    """``name`` with one of its words, a nickname, replaced by a formal name it stands for, each way:
+    ``"Hank de Jesus Lopez"`` -> ``["henry de jesus lopez"]``. Names of two to five words only."""
+    tokens = name_tokens(name)
+    if not 2 <= len(tokens) <= 5:
+        return []
+    out: list[str] = []
+    for k, t in enumerate(tokens):
+        if len(t) < 2 or t in _NOT_GIVEN:
+            continue
+        for formal in formal_names(t):
+            out.append(" ".join([*tokens[:k], formal, *tokens[k + 1 :]]))
+    return out

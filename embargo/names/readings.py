@@ -1,0 +1,155 @@
+"""How embargo-v3 reads a name before it is prepared: the same reading for the query's names and the listed
+ones, so that either side may be the abbreviated or the spelt-out one.
+
+- an organisation's legal form is its class word (``"LIMITED LIABILITY COMPANY"``, ``"OOO"``, ``"LLC"`` ->
+  ``llc``; ``"OTKRYTOE AKTSIONERNOE OBSHCHESTVO"``, ``"OJSC"`` -> ``jsc``), written at the end of the name,
+  where every form is recognised;
+- common abbreviations of business words are spelt out (``"TRDG"`` -> ``trading``, ``"INT'L"`` ->
+  ``international``), from ``resources/name_readings.yml``;
+- a vessel's name is read without its prefix (``"M/V"``, ``"MT"``, ``"M.V."``);
+- a listed name with a parenthesised part is also read as two names (``"Central Research Institute of
+  Machine Building (TsNIIMash)"``), and an organisation's name of three words or more also as its initials
+  (``"IRGC"``): an acronym query meets them.
+
+A person's name is read as written. The versions before embargo-v3 read every name as written (the index
+and the query are built without a reading).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from embargo.text._data import load
+from embargo.text.legal_forms import LegalForm, find_legal_forms, legal_form, prefix_forms
+from embargo.text.names import PERSON_SCHEMAS, name_tokens
+
+ORGANISATIONS = frozenset({"Organization", "Company"})
+VESSELS = frozenset({"Vessel"})
+ACRONYM_KIND = "acronym"  # the kind of a listed name read as the initials of another
+# the word each legal-form class of legal_forms.yml is written as: one of its own forms, recognised at the
+# end of a name ("co" is "company", recognised anywhere)
+_CLASS_WORD = {"co": "company", "soe": "fgup", "ngo": "ano"}
+# words that qualify the legal form after them ("OPEN AO", "CLOSED JSC"): part of the form
+_FORM_QUALIFIERS = frozenset({"open", "closed", "public", "private", "joint"})
+_PAREN = re.compile(r"^(?P<out>[^()]*?)\s*\((?P<in>[^()]+)\)\s*(?P<rest>[^()]*)$")
+_STOP = frozenset({"of", "the", "and", "for", "de", "del", "la", "el", "al", "i", "y", "&"})
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[str, ...], ...]]:
+    data = load("name_readings.yml")
+    words = {str(k): tuple(str(v).split()) for k, v in data["words"].items()}
+    prefixes = tuple(sorted((tuple(p) for p in data["vessel_prefixes"]), key=len, reverse=True))
+    return words, prefixes
+
+
+def business_words() -> dict[str, tuple[str, ...]]:
+    """Abbreviation -> the words it stands for (``"trdg"`` -> ``("trading",)``)."""
+    return _table()[0]
+
+
+def vessel_prefix(tokens: list[str]) -> int:
+    """How many of ``tokens`` are a vessel's prefix (``["m", "v", "perarin"]`` -> 2); 0 if none, or if
+    nothing would be left."""
+    for prefix in _table()[1]:
+        if len(tokens) > len(prefix) and tuple(tokens[: len(prefix)]) == prefix:
+            return len(prefix)
+    return 0
+
+
+@lru_cache(maxsize=100_000)
+def read_name(name: str, schema: str | None) -> str:
+    """``name`` as embargo-v3 compares it (see the module's docstring); a person's name unchanged, and any
+    name that the reading leaves as it is. Legal forms are found once abbreviations are spelt out
+    ("JOINT STOCK CO" -> "joint stock company" -> ``jsc``)."""
+    if schema in PERSON_SCHEMAS:
+        return name
+    tokens = name_tokens(name)
+    if not tokens:
+        return name
+    read = tokens[vessel_prefix(tokens) :] if schema in VESSELS else tokens
+    words = business_words()
+    read = [w for t in read for w in words.get(t, (t,))]
+    classes, rest = _legal_forms(read)
+    if rest:
+        read = rest + list(dict.fromkeys(classes))
+    if read == tokens:
+        return name
+    return " ".join(read)
+
+
+def _legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """The class words of the legal forms among ``tokens`` and the tokens that are none. A legal
+    abbreviation allowed at a name's start ("ooo", "ao") is one wherever it stands ("CLOSED AO ENERGO-OIL"),
+    and a word that qualifies a form before it ("OPEN", "PUBLIC") is part of it."""
+    forms = find_legal_forms(tokens)
+    for k, t in enumerate(tokens):
+        if len(t) >= 2 and _short_form(t) and not any(f.start <= k < f.end for f in forms):
+            forms.append(LegalForm(k, k + 1, _short_form(t), t))
+    inside: set[int] = set()
+    for f in forms:
+        inside.update(range(f.start, f.end))
+        k = f.start - 1
+        while k >= 0 and tokens[k] in _FORM_QUALIFIERS:
+            inside.add(k)
+            k -= 1
+    classes = [_CLASS_WORD.get(f.canonical, f.canonical) for f in sorted(forms, key=lambda f: f.start)]
+    return classes, [t for k, t in enumerate(tokens) if k not in inside]
+
+
+def listed_names(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
+    """The names embargo-v3 reads off one listed name (with their kind): the name itself as read, each part
+    of it outside and inside parentheses, and, for an organisation's name of three to eight words, its
+    initials (kind ``acronym``)."""
+    out = [(read_name(value, schema), kind)]
+    m = _PAREN.match(value)
+    if m and schema not in PERSON_SCHEMAS:
+        outside = f"{m['out']} {m['rest']}".strip()
+        for part in (outside, m["in"].strip()):
+            if name_tokens(part):
+                out.append((read_name(part, schema), kind))
+    if schema in ORGANISATIONS and not m:
+        for text, _ in list(out):
+            acronym = initials(text)
+            if acronym:
+                out.append((acronym, ACRONYM_KIND))
+    return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=4096)
+def _short_form(token: str) -> str:
+    """The class of a token that is a legal abbreviation allowed at a name's start ("ooo", "jsc", "ao"): such
+    a token is a legal form wherever it stands; "" for other tokens."""
+    return (legal_form(token) or "") if token in prefix_forms() else ""
+
+
+def initials(name: str) -> str:
+    """The initials of an organisation's name of three to eight words, leaving out its legal form and small
+    words (``"Islamic Revolutionary Guard Corps"`` -> ``"irgc"``); "" for other names."""
+    tokens = name_tokens(name)
+    forms = find_legal_forms(tokens)
+    inside = {k for f in forms for k in range(f.start, f.end)}
+    words = [t for k, t in enumerate(tokens) if k not in inside and t not in _STOP and t.isalpha()]
+    if not 3 <= len(words) <= 8:
+        return ""
+    return "".join(w[0] for w in words)
+
+
+@lru_cache(maxsize=1)
+def _nicknames() -> dict[str, tuple[str, ...]]:
+    """Nickname -> the formal given names it is short for, from ``resources/nicknames.yml``."""
+    data = load("nicknames.yml")
+    out: dict[str, set[str]] = {}
+    for section in ("names", "extra"):
+        for formal, nicks in (data.get(section) or {}).items():
+            for nick in nicks:
+                if nick != formal:
+                    out.setdefault(str(nick), set()).add(str(formal))
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def formal_names(token: str) -> tuple[str, ...]:
+    """The formal given names a nickname or hypocorism stands for (``"hank"`` -> ``("henry",)``,
+    ``"sasha"`` -> ``("aleksandr", "aleksandra", "alexander")``); () for a token that is none."""
+    return _nicknames().get(token, ())
