@@ -284,30 +284,24 @@ class EntityIndex:
                 self.name_view(nid)
 
     def _join_keys(self, name: PreparedName, eidx: int) -> None:
-        """Each two adjacent words of ``name`` written as one ("ep ija" -> "epija", "yu 8643" -> "yu8643"),
-        and the whole name of up to four words: keys of ``joined_entities``."""
-        texts = [t.text for t in name.tokens]
-        keys = {a + b for a, b in pairwise(texts)}
-        if 2 < len(texts) <= 4:
-            keys.add("".join(texts))
-        for key in keys:
-            if len(key) >= JOINED_MIN:
-                found = self.joined_keys.setdefault(key, [])
-                if not found or found[-1] != eidx:
-                    found.append(eidx)
+        """Keys of ``joined_entities``: each two adjacent words of ``name`` run together ("ep ija" ->
+        "epija", "yu 8643" -> "yu8643"), and the whole name of up to four words."""
+        for key in _run_together([t.text for t in name.tokens], False):
+            found = self.joined_keys.setdefault(key, [])
+            if not found or found[-1] != eidx:
+                found.append(eidx)
 
     def joined_entities(self, names: Sequence[PreparedName], most: int = JOINED_MOST) -> list[int]:
-        """Entities (ids) one of whose names writes as two or more words what one word of a query name
-        unknown to the vocabulary writes as one ("EPIJA" / "EP-IJA", "BIMEHIRAN" / "BIMEH IRAN"): words
-        run together are found before any of them could vote. At most ``most``, rarest key first; none
-        without a reading (see ``__init__``)."""
+        """Entities (ids) one of whose names, its words run together, writes a word of a query name, or
+        two adjacent words of it, or the whole of a short one run together: "EPIJA" / "EP-IJA", "BIMEHIRAN"
+        / "BIMEH IRAN", "LADY D" / "LADYD". Such words find their names before any of them could vote. At
+        most ``most``, rarest key first; none without a reading (see ``__init__``)."""
         found: list[list[int]] = []
         for name in names:
-            for t in name.tokens:
-                if t.text not in self.vocab and len(t.text) >= JOINED_MIN:
-                    ents = self.joined_keys.get(t.text)
-                    if ents:
-                        found.append(ents)
+            for key in _run_together([t.text for t in name.tokens], True):
+                ents = self.joined_keys.get(key)
+                if ents:
+                    found.append(ents)
         found.sort(key=len)
         out: list[int] = []
         for ents in found:
@@ -702,6 +696,17 @@ class EntityIndex:
     def by_identifier(self, value: str) -> list[int]:
         key = normalize_identifier(value)
         return list(self.identifiers.get(key, ())) if len(key) >= 4 else []
+
+
+def _run_together(texts: list[str], words: bool) -> set[str]:
+    """Each two adjacent ``texts`` run together, and all of them where they are three or four (and, with
+    ``words``, each text itself), of ``JOINED_MIN`` letters or more."""
+    keys = {a + b for a, b in pairwise(texts)}
+    if 2 < len(texts) <= 4:
+        keys.add("".join(texts))
+    if words:
+        keys.update(texts)
+    return {k for k in keys if len(k) >= JOINED_MIN}
 
 
 def _top(scores: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.intp]:

@@ -5,7 +5,7 @@ embargo-v2, plus:
 - names read alike on both sides before they are compared (:mod:`embargo.names.readings`): a legal form is
   its class (``LIMITED LIABILITY COMPANY`` = ``LLC`` = ``OOO``), business abbreviations are spelt out
   (``TRDG``, ``INT'L``), a vessel's prefix (``M/V``, ``MT``) is left out; a listed name's parenthesised part
-  and an organisation's initials are names of their own (an acronym query meets them);
+  is a name of its own (an acronym written there meets a query);
 - the query read before it is screened (:mod:`embargo.match.reading`): an IMO number typed in the name is an
   identifier, a nickname (Hank, Sasha) also reads as the formal names it stands for, birth dates are ISO
   and a value that is no date is left out;
@@ -70,7 +70,7 @@ FEATURES = (
 ALGORITHM: Algorithm = Algorithm(
     name=NAME,
     description="embargo-v2, plus: names read alike on both sides (legal forms as their class, "
-    "abbreviations spelt out, vessel prefixes left out, acronyms and parenthesised names of their own), "
+    "abbreviations spelt out, vessel prefixes left out, parenthesised names of their own), "
     "nicknames, IMO numbers typed in the name, words run together, and birth dates and IMO numbers as "
     "evidence both ways.",
     threshold=0.8,
@@ -88,7 +88,7 @@ ALGORITHM: Algorithm = Algorithm(
     form_words_vote=0.2,
     listed_reading=listed_names,
     query_reading=read_query,
-    kind_factor=(("weak", 0.85), ("acronym", 0.9)),
+    kind_factor=(("weak", 0.85),),
     joined_candidates=True,
     dob_day_mismatch=-0.15,
     identifier_conflict=-0.3,

@@ -19,7 +19,7 @@ from embargo.names.readings import formal_names, read_name, vessel_prefix
 from embargo.text.dates import parse_dates
 from embargo.text.names import name_tokens
 
-NICKNAME_NAMES = 6  # names read off one query's nicknames, at most
+NICKNAME_NAMES = 10  # names read off one query's nicknames, at most
 _IMO = re.compile(r"\bIMO\s*(?:NO\.?|NUMBER)?\s*[:#.-]?\s*(\d{7})\b", re.IGNORECASE)
 _NOT_GIVEN = frozenset({"al", "el", "de", "da", "la", "van", "von", "abu", "bin", "ibn", "mr", "mrs", "ms"})
 _NICKNAME_SCHEMAS = frozenset({"Person", "LegalEntity"})

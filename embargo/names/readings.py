@@ -8,8 +8,7 @@ ones, so that either side may be the abbreviated or the spelt-out one.
   ``international``), from ``resources/name_readings.yml``;
 - a vessel's name is read without its prefix (``"M/V"``, ``"MT"``, ``"M.V."``);
 - a listed name with a parenthesised part is also read as two names (``"Central Research Institute of
-  Machine Building (TsNIIMash)"``), and an organisation's name of three words or more also as its initials
-  (``"IRGC"``): an acronym query meets them.
+  Machine Building (TsNIIMash)"``): an acronym or a short name written there meets a query of its own.
 
 A person's name is read as written. The versions before embargo-v3 read every name as written (the index
 and the query are built without a reading).
@@ -24,16 +23,13 @@ from embargo.text._data import load
 from embargo.text.legal_forms import LegalForm, find_legal_forms, legal_form, prefix_forms
 from embargo.text.names import PERSON_SCHEMAS, name_tokens
 
-ORGANISATIONS = frozenset({"Organization", "Company"})
 VESSELS = frozenset({"Vessel"})
-ACRONYM_KIND = "acronym"  # the kind of a listed name read as the initials of another
 # the word each legal-form class of legal_forms.yml is written as: one of its own forms, recognised at the
 # end of a name ("co" is "company", recognised anywhere)
 _CLASS_WORD = {"co": "company", "soe": "fgup", "ngo": "ano"}
 # words that qualify the legal form after them ("OPEN AO", "CLOSED JSC"): part of the form
 _FORM_QUALIFIERS = frozenset({"open", "closed", "public", "private", "joint"})
 _PAREN = re.compile(r"^(?P<out>[^()]*?)\s*\((?P<in>[^()]+)\)\s*(?P<rest>[^()]*)$")
-_STOP = frozenset({"of", "the", "and", "for", "de", "del", "la", "el", "al", "i", "y", "&"})
 
 
 @lru_cache(maxsize=1)
@@ -99,9 +95,8 @@ def _legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 
 def listed_names(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
-    """The names embargo-v3 reads off one listed name (with their kind): the name itself as read, each part
-    of it outside and inside parentheses, and, for an organisation's name of three to eight words, its
-    initials (kind ``acronym``)."""
+    """The names embargo-v3 reads off one listed name (with their kind): the name itself as read, and each
+    part of it outside and inside parentheses."""
     out = [(read_name(value, schema), kind)]
     m = _PAREN.match(value)
     if m and schema not in PERSON_SCHEMAS:
@@ -109,11 +104,6 @@ def listed_names(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
         for part in (outside, m["in"].strip()):
             if name_tokens(part):
                 out.append((read_name(part, schema), kind))
-    if schema in ORGANISATIONS and not m:
-        for text, _ in list(out):
-            acronym = initials(text)
-            if acronym:
-                out.append((acronym, ACRONYM_KIND))
     return list(dict.fromkeys(out))
 
 
@@ -122,18 +112,6 @@ def _short_form(token: str) -> str:
     """The class of a token that is a legal abbreviation allowed at a name's start ("ooo", "jsc", "ao"): such
     a token is a legal form wherever it stands; "" for other tokens."""
     return (legal_form(token) or "") if token in prefix_forms() else ""
-
-
-def initials(name: str) -> str:
-    """The initials of an organisation's name of three to eight words, leaving out its legal form and small
-    words (``"Islamic Revolutionary Guard Corps"`` -> ``"irgc"``); "" for other names."""
-    tokens = name_tokens(name)
-    forms = find_legal_forms(tokens)
-    inside = {k for f in forms for k in range(f.start, f.end)}
-    words = [t for k, t in enumerate(tokens) if k not in inside and t not in _STOP and t.isalpha()]
-    if not 3 <= len(words) <= 8:
-        return ""
-    return "".join(w[0] for w in words)
 
 
 @lru_cache(maxsize=1)
