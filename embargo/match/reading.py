@@ -7,6 +7,9 @@
   starts with a vessel's prefix is also read without it;
 - a person's given name that is a nickname (``"Hank"``, ``"Sasha"``) is also read as each formal name it
   stands for, as names of their own (at most ``NICKNAME_NAMES`` more);
+- a person's name romanised the Scandinavian or German way (``"Arkadjevitj"``, ``"Chrenin"``) or the French
+  way (``"Bouchra"``, ``"Djamel"``) also reads as English (BGN) spelling writes it (``"arkadyevich"``,
+  ``"khrenin"``; ``"bushra"``, ``"jamel"``);
 - birth dates are written ISO (``"1963-6-14"`` -> ``"1963-06-14"``); a value that is no date is left out.
 """
 
@@ -44,6 +47,8 @@ def read_query(q: Query) -> Query:
                 names.append(" ".join(tokens[cut:]))
     nicknames: list[str] = []
     if q.schema is None or q.schema in _NICKNAME_SCHEMAS:
+        for name in list(names):
+            names.extend(respellings(name))
         for name in names:
             nicknames.extend(nickname_readings(name))
     names = list(dict.fromkeys(names + nicknames[:NICKNAME_NAMES]))
@@ -57,6 +62,31 @@ def read_query(q: Query) -> Query:
         gender=q.gender,
         id=q.id,
     )
+
+
+# Scandinavian and German romanisations of Cyrillic, as English (BGN) spelling writes them, in one pass
+_NORDIC = re.compile(r"tsch|sch|tj|sj|zj|ch|j|w")
+_NORDIC_TO = {"tsch": "ch", "sch": "sh", "tj": "ch", "sj": "sh", "zj": "zh", "ch": "kh", "j": "y", "w": "v"}
+# what only those romanisations write: Swedish tj/sj/zj ("Arkadjevitj", "Zjukov"), -ij/-yj endings
+_NORDIC_SIGN = re.compile(r"tj|sj|zj|[iy]j$|jev|jov")
+# French romanisations of Arabic, as English spelling writes them
+_FRENCH = re.compile(r"ou|dj|ch")
+_FRENCH_TO = {"ou": "u", "dj": "j", "ch": "sh"}
+_FRENCH_SIGN = re.compile(r"ou|^dj")
+
+
+def respellings(name: str) -> list[str]:
+    """``name`` as English (BGN) spelling writes a name romanised the Scandinavian or German way (where one of
+    its words shows it: "tj", "sj", "zj", "-ij") or the French way ("ou", "dj"): ``"Igor Arkadjevitj"`` ->
+    ``["igor arkadyevich"]``."""
+    tokens = name_tokens(name)
+    out: list[str] = []
+    for sign, pattern, table in ((_NORDIC_SIGN, _NORDIC, _NORDIC_TO), (_FRENCH_SIGN, _FRENCH, _FRENCH_TO)):
+        if any(sign.search(t) for t in tokens):
+            spelt = [pattern.sub(lambda m, table=table: table[m.group()], t) for t in tokens]
+            if spelt != tokens:
+                out.append(" ".join(spelt))
+    return out
 
 
 def nickname_readings(name: str) -> list[str]:
