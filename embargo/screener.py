@@ -17,6 +17,7 @@ from embargo.match.algorithm import (
     DEFAULT_ALGORITHM,
     Algorithm,
     PreparedQuery,
+    demote_rivals,
     entity_score,
     rank_scores,
     schema_ok,
@@ -75,22 +76,25 @@ class Screener:
         q = Query.of(query) if isinstance(query, str) else query
         algo = _algorithm(algorithm) if algorithm else self.algorithm
         cut = algo.threshold if threshold is None else threshold
+        own = len(q.names)  # the query's own names; the rest were read off them (nicknames, respellings)
         if algo.query_reading is not None:
-            q = algo.query_reading(q)
+            q, own = algo.query_reading(q)
         pq = PreparedQuery.of(q)
         idx = self.index_for(algo)
         wide = algo.candidates if sources is None else algo.candidates * SOURCE_WIDEN
-        found = (
-            idx.candidate_names(
-                pq.names,
-                limit=wide,
-                keep_ratio=algo.keep_ratio,
-                joined=algo.joined_retrieval,
-                form_words=algo.form_words_vote,
-            )
-            if pq.names
-            else []
-        )
+        found: list[tuple[int, tuple[int, ...]]] = []
+        # the names read off the query's own retrieve apart, so that they do not crowd its own out
+        for group in (pq.names[:own], pq.names[own:]):
+            if group:
+                more = idx.candidate_names(
+                    group,
+                    limit=wide,
+                    keep_ratio=algo.keep_ratio,
+                    joined=algo.joined_retrieval,
+                    form_words=algo.form_words_vote,
+                )
+                seen = {e for e, _ in found}
+                found += [c for c in more if c[0] not in seen]
         if sources is not None:  # retrieval went wider, so the lists asked for still get their share
             found = [c for c in found if idx.entities[c[0]].source in sources][: algo.candidates]
         hits: dict[int, list[tuple[str, str]]] = {}
@@ -174,7 +178,7 @@ class Screener:
             if m.match != (m.score >= cut):  # a threshold other than the algorithm's own
                 m = replace(m, match=m.score >= cut)
             results.append(m)
-        return results
+        return demote_rivals(algo, results, cut)
 
     def index_for(self, algorithm: Algorithm) -> EntityIndex:
         """The index that reads the listed names as ``algorithm`` does (the default algorithm's is

@@ -17,6 +17,7 @@ from embargo.match.scoring import (
     Algorithm,
     Feature,
     PreparedQuery,
+    demote_rivals,
     entity_score,
     rank_scores,
     schema_ok,
@@ -36,6 +37,7 @@ __all__ = [
     "Feature",
     "PreparedQuery",
     "UnknownAlgorithm",
+    "demote_rivals",
     "entity_score",
     "get_algorithm",
     "rank_scores",
@@ -77,7 +79,7 @@ def score(
     ``rank_scores``, then ``score_entity`` for those shown)."""
     algo = get_algorithm(algorithm) if isinstance(algorithm, str) else algorithm
     if isinstance(query, Query) and algo.query_reading is not None:
-        query = algo.query_reading(query)
+        query = algo.query_reading(query)[0]
     pq = query if isinstance(query, PreparedQuery) else PreparedQuery.of(query)
     read = algo.listed_reading
     written: list[tuple[str, str]] = [(n.value, n.kind) for n in candidate.names]

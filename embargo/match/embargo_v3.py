@@ -11,8 +11,9 @@ embargo-v2, plus:
   and a value that is no date is left out;
 - words run together (``EPIJA``, ``BIMEHIRAN``) find the listed names that write them apart before any
   could vote;
-- evidence both ways: birth years two or more apart weigh more, a full birth date of the same year that
-  is neither a typo nor a day/month swap counts against, another IMO number of the listed vessel counts
+- evidence both ways: birth years two or more apart weigh more where another listed party of the name
+  has the query's birth date (a namesake), a full birth date of the same year that is neither a typo nor
+  a day/month swap counts against, another IMO number of the listed vessel counts
   against; a weak alias (OFAC's "low quality" a.k.a.) counts less.
 """
 
@@ -78,7 +79,7 @@ ALGORITHM: Algorithm = Algorithm(
     features=FEATURES,
     dob_exact=0.05,
     dob_year=0.02,
-    dob_mismatch=-0.3,
+    dob_mismatch=-0.15,
     country_match=0.02,
     country_mismatch=-0.05,
     identifier_floor=0.99,
@@ -92,4 +93,5 @@ ALGORITHM: Algorithm = Algorithm(
     joined_candidates=True,
     dob_day_mismatch=-0.15,
     identifier_conflict=-0.3,
+    dob_rival=-0.15,
 )

@@ -28,8 +28,9 @@ _NOT_GIVEN = frozenset({"al", "el", "de", "da", "la", "van", "von", "abu", "bin"
 _NICKNAME_SCHEMAS = frozenset({"Person", "LegalEntity"})
 
 
-def read_query(q: Query) -> Query:
-    """``q`` as embargo-v3 screens it (see the module's docstring)."""
+def read_query(q: Query) -> tuple[Query, int]:
+    """``q`` as embargo-v3 screens it (see the module's docstring), and how many of its names are the
+    query's own names as read: the rest (respellings, nicknames) were read off them."""
     identifiers = list(q.identifiers)
     names: list[str] = []
     for name in q.names:
@@ -45,15 +46,18 @@ def read_query(q: Query) -> Query:
             cut = vessel_prefix(tokens)
             if cut:
                 names.append(" ".join(tokens[cut:]))
+    names = list(dict.fromkeys(names))
+    own = len(names)
+    read: list[str] = []
     nicknames: list[str] = []
     if q.schema is None or q.schema in _NICKNAME_SCHEMAS:
-        for name in list(names):
-            names.extend(respellings(name))
         for name in names:
+            read.extend(respellings(name))
+        for name in names + read:
             nicknames.extend(nickname_readings(name))
-    names = list(dict.fromkeys(names + nicknames[:NICKNAME_NAMES]))
+    names = list(dict.fromkeys(names + read + nicknames[:NICKNAME_NAMES]))
     dates = [d for value in q.birth_dates for d in (parse_dates(value, dayfirst=False) or [])]
-    return Query(
+    query = Query(
         names=tuple(names),
         schema=q.schema,
         birth_dates=tuple(dict.fromkeys(dates)),
@@ -62,6 +66,7 @@ def read_query(q: Query) -> Query:
         gender=q.gender,
         id=q.id,
     )
+    return query, own
 
 
 # Scandinavian and German romanisations of Cyrillic, as English (BGN) spelling writes them, in one pass
@@ -83,10 +88,15 @@ def respellings(name: str) -> list[str]:
     out: list[str] = []
     for sign, pattern, table in ((_NORDIC_SIGN, _NORDIC, _NORDIC_TO), (_FRENCH_SIGN, _FRENCH, _FRENCH_TO)):
         if any(sign.search(t) for t in tokens):
-            spelt = [pattern.sub(lambda m, table=table: table[m.group()], t) for t in tokens]
+            spelt = [_spell(pattern, table, t) for t in tokens]
             if spelt != tokens:
                 out.append(" ".join(spelt))
     return out
+
+
+def _spell(pattern: re.Pattern[str], table: dict[str, str], token: str) -> str:
+    """``token`` with each of ``pattern``'s matches written as ``table`` says."""
+    return pattern.sub(lambda m: table[m.group()], token)
 
 
 def nickname_readings(name: str) -> list[str]:

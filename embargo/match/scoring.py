@@ -100,11 +100,12 @@ class Algorithm:
     # the names an index reads off each listed name, with their kind (None: each name as listed), and how
     # a query is read before it is screened (None: as given); see names.readings and match.reading
     listed_reading: ListedReading | None = None
-    query_reading: Callable[[Query], Query] | None = None
+    query_reading: Callable[[Query], tuple[Query, int]] | None = None  # (read query, its own names)
     kind_factor: tuple[tuple[str, float], ...] = ()  # a listed name's kind factor, where not KIND_FACTOR's
     joined_candidates: bool = False  # words run together find the names that write them apart
     dob_day_mismatch: float = 0.0  # full birth dates of one year, neither a typo nor day/month swapped
     identifier_conflict: float = 0.0  # another identifier of the same kind (another IMO)
+    dob_rival: float = 0.0  # birth years apart, where another listed party of the name has the query's date
 
     def __reduce__(self) -> tuple[type[Algorithm], tuple[Any, ...]]:
         return reduce_frozen(self)
@@ -269,6 +270,40 @@ def rank_scores(
 # row, and so asks each feature whether it applies once per query, not per candidate. One tuple, read and
 # replaced whole (threads may screen at once).
 _LAST_ASKED: list[tuple[PreparedQuery | None, Algorithm | None, tuple[Feature, ...]]] = [(None, None, ())]
+
+
+def demote_rivals(algo: Algorithm, matches: list[Match], cut: float) -> list[Match]:
+    """``matches`` (one query's, explained), where one of them that reaches the algorithm's threshold has the
+    query's birth date:
+    each other whose listed birth year is two or more years from the query's loses ``algo.dob_rival`` more,
+    explained, and all are ranked again (``cut``: the threshold a match reaches). A namesake born years
+    apart from a listed party that shares the query's name and date is another person; where no listed
+    party has the query's date, the list's date may be the one that is off, and the name decides."""
+    if not algo.dob_rival:
+        return matches
+    if not any(m.score >= algo.threshold and _dob_weight(m) > 0 for m in matches):
+        return matches
+    out: list[Match] = []
+    for m in matches:
+        if _dob_weight(m) < 0 and not any(c.feature == "identifier" for c in m.explanation):
+            score = min(1.0, max(0.0, m.score + algo.dob_rival))
+            part = Contribution(
+                "birth_date",
+                None,
+                None,
+                -1.0,
+                algo.dob_rival,
+                "another listed party of this name has the query's birth date",
+            )
+            m = Match(m.entity, score, score >= cut, m.algorithm, (*m.explanation, part))
+        out.append(m)
+    out.sort(key=lambda m: (-m.score, m.entity.id))
+    return out
+
+
+def _dob_weight(m: Match) -> float:
+    """What a match's birth dates added to its score."""
+    return sum(c.weight for c in m.explanation if c.feature == "birth_date")
 
 
 _KIND_FACTORS: dict[tuple[tuple[str, float], ...], dict[str, float]] = {}
