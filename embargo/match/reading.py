@@ -3,8 +3,9 @@
 - an IMO number typed in the name field (``"IMO 9349588"``) is an identifier of the query, and the rest of
   the name, if any, its name;
 - each name is read as :func:`embargo.names.readings.read_name` reads the listed names (legal forms as their
-  class, business abbreviations spelt out, a vessel's prefix left out); a query of no schema whose name
-  starts with a vessel's prefix is also read without it;
+  class, business abbreviations spelt out, a vessel's prefix left out), the parts of a name outside and
+  inside parentheses as names of their own; a query of no schema whose name starts with a vessel's prefix
+  is also read without it;
 - a person's given name that is a nickname (``"Hank"``, ``"Sasha"``) is also read as each formal name it
   stands for, as names of their own (at most ``NICKNAME_NAMES`` more);
 - a person's name romanised the Scandinavian or German way (``"Arkadjevitj"``, ``"Chrenin"``) or the French
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 
 from embargo.match.types import Query
-from embargo.names.readings import formal_names, read_name, vessel_prefix
+from embargo.names.readings import formal_names, name_parts, read_name, vessel_prefix
 from embargo.text.dates import parse_dates
 from embargo.text.names import name_tokens
 
@@ -40,7 +41,7 @@ def read_query(q: Query) -> tuple[Query, int]:
         rest = _IMO.sub(" ", name).strip()
         if not name_tokens(rest):
             continue
-        names.append(read_name(rest, q.schema))
+        names.extend(read_name(part, q.schema) for part in name_parts(rest, q.schema))
         if q.schema is None:
             tokens = name_tokens(rest)
             cut = vessel_prefix(tokens)

@@ -97,14 +97,18 @@ def _legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
 def listed_names(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
     """The names embargo-v3 reads off one listed name (with their kind): the name itself as read, and each
     part of it outside and inside parentheses."""
-    out = [(read_name(value, schema), kind)]
+    return list(dict.fromkeys((read_name(v, schema), kind) for v in name_parts(value, schema)))
+
+
+def name_parts(value: str, schema: str | None) -> list[str]:
+    """``value``, and, unless it names a person, each part of it outside and inside parentheses where it
+    has one pair: ``"Jamaat-ul-Ahrar (JuA)"`` -> ``["Jamaat-ul-Ahrar (JuA)", "Jamaat-ul-Ahrar", "JuA"]``."""
+    out = [value]
     m = _PAREN.match(value)
     if m and schema not in PERSON_SCHEMAS:
         outside = f"{m['out']} {m['rest']}".strip()
-        for part in (outside, m["in"].strip()):
-            if name_tokens(part):
-                out.append((read_name(part, schema), kind))
-    return list(dict.fromkeys(out))
+        out += [part for part in (outside, m["in"].strip()) if name_tokens(part)]
+    return out
 
 
 @lru_cache(maxsize=4096)
