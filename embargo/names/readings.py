@@ -102,13 +102,30 @@ def listed_names(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
 
 def name_parts(value: str, schema: str | None) -> list[str]:
     """``value``, and, unless it names a person, each part of it outside and inside parentheses where it
-    has one pair: ``"Jamaat-ul-Ahrar (JuA)"`` -> ``["Jamaat-ul-Ahrar (JuA)", "Jamaat-ul-Ahrar", "JuA"]``."""
+    has one pair that names it again (``_names_it``): ``"Jamaat-ul-Ahrar (JuA)"`` -> ``["Jamaat-ul-Ahrar
+    (JuA)", "jamaat ul ahrar", "jua"]``."""
     out = [value]
     m = _PAREN.match(value)
     if m and schema not in PERSON_SCHEMAS:
-        outside = f"{m['out']} {m['rest']}".strip()
-        out += [part for part in (outside, m["in"].strip()) if name_tokens(part)]
+        outside = name_tokens(f"{m['out']} {m['rest']}")
+        inside = name_tokens(m["in"])
+        if outside and _names_it(inside, outside):
+            out += [" ".join(outside), " ".join(inside)]
     return out
+
+
+def _names_it(inside: list[str], outside: list[str]) -> bool:
+    """Whether a parenthesised part names what the rest of the name names: the rest's acronym ("PKK" of
+    "Partiya Karkeren Kurdistane", "ISIL-K" of "Islamic State in Iraq and the Levant - Khorasan"), or a
+    name of two words or more ("JSC TsNIIMash"); not a place, a legal form or a branch ("HK", "PTY")."""
+    words = [t for t in inside if len(t) >= 3]
+    if len(inside) >= 2 and len(words) >= 2:
+        return True
+    letters = "".join(inside)
+    if len(letters) < 2 or not letters.isalpha():
+        return False
+    initials = iter(t[0] for t in outside)
+    return all(ch in initials for ch in letters)
 
 
 @lru_cache(maxsize=4096)
