@@ -6,8 +6,8 @@
   class, business abbreviations spelt out, a vessel's prefix left out), the parts of a name outside and
   inside parentheses as names of their own; a query of no schema whose name starts with a vessel's prefix
   is also read without it;
-- a person's given name that is a nickname (``"Hank"``, ``"Sasha"``) is also read as each formal name it
-  stands for, as names of their own (at most ``NICKNAME_NAMES`` more);
+- a person's given name, written in Latin letters, that is a nickname (``"Hank"``, ``"Sasha"``) is also
+  read as each formal name it stands for, as names of their own (at most ``NICKNAME_NAMES`` more);
 - a person's name romanised the Scandinavian or German way (``"Arkadjevitj"``, ``"Chrenin"``) or the French
   way (``"Bouchra"``, ``"Djamel"``) also reads as English (BGN) spelling writes it (``"arkadyevich"``,
   ``"khrenin"``; ``"bushra"``, ``"jamel"``);
@@ -52,9 +52,10 @@ def read_query(q: Query) -> tuple[Query, int]:
     read: list[str] = []
     nicknames: list[str] = []
     if q.schema is None or q.schema in _NICKNAME_SCHEMAS:
-        for name in names:
+        latin = [n for n in names if _latin(n)]  # (another script's romanisation is no one's spelling)
+        for name in latin:
             read.extend(respellings(name))
-        for name in names + read:
+        for name in latin + read:
             nicknames.extend(nickname_readings(name))
     names = list(dict.fromkeys(names + read + nicknames[:NICKNAME_NAMES]))
     dates = [d for value in q.birth_dates for d in (parse_dates(value, dayfirst=False) or [])]
@@ -93,6 +94,11 @@ def respellings(name: str) -> list[str]:
             if spelt != tokens:
                 out.append(" ".join(spelt))
     return out
+
+
+def _latin(name: str) -> bool:
+    """Whether ``name`` is written in Latin letters (with their accents) alone."""
+    return all(ord(ch) < 0x250 for ch in name)
 
 
 def _spell(pattern: re.Pattern[str], table: dict[str, str], token: str) -> str:
