@@ -12,7 +12,7 @@ import pytest
 
 from embargo.match.algorithm import score
 from embargo.match.types import Query
-from embargo.model import Identifier, Name, make_entity
+from embargo.model import Entity, Identifier, Name, make_entity
 from embargo.screener import Screener
 from embargo.service.ingest import discover, parse_candidate
 
@@ -67,7 +67,7 @@ def test_a_scandinavian_respelling_reads_as_english() -> None:
     assert score(q, listed, "embargo-v3").score >= 0.9 > score(q, listed, "embargo-v2").score
 
 
-def _person(source_id: str, name: str, dob: str) -> object:
+def _person(source_id: str, name: str, dob: str) -> Entity:
     return make_entity(
         source="t", source_id=source_id, schema="Person", names=[Name(name)], birth_dates=[dob]
     )
@@ -78,12 +78,12 @@ def test_a_namesake_born_years_apart_falls_below_the_threshold_only_beside_the_r
         _person("1", "KRIVORUCHKO, Aleksey", "1977-08-25"),
         _person("2", "KRIVORUCHKO, Aleksey", "1975-07-17"),
     )
-    screener = Screener([right, namesake], algorithm="embargo-v3")  # type: ignore[list-item]
+    screener = Screener([right, namesake], algorithm="embargo-v3")
     q = Query(names=("KRIVORUCHKO, Aleksey",), birth_dates=("1977-08-25",))
     assert _found(screener, q, "embargo-v3").keys() == {"1"}
     assert _found(screener, q, "embargo-v2").keys() == {"1", "2"}
     # alone, the list's date may be the one that is off: the name decides
-    alone = Screener([namesake], algorithm="embargo-v3")  # type: ignore[list-item]
+    alone = Screener([namesake], algorithm="embargo-v3")
     assert _found(alone, q, "embargo-v3").keys() == {"2"}
 
 
