@@ -10,7 +10,9 @@ ones, so that either side may be the abbreviated or the spelt-out one.
 - a listed name with a parenthesised part is also read as two names (``"Central Research Institute of
   Machine Building (TsNIIMash)"``): an acronym or a short name written there meets a query of its own.
 
-A person's name is read as written. The versions before embargo-v3 read every name as written (the index
+A person's name is read as written but for its Arabic particles where it is written in Latin letters
+(``"Ben"``, ``"El"``, ``"Abdelkader"`` as the Arabic script's transliteration writes them: ``bin``, ``al``,
+``abd al kader``). The versions before embargo-v3 read every name as written (the index
 and the query are built without a reading).
 """
 
@@ -56,15 +58,18 @@ def vessel_prefix(tokens: list[str]) -> int:
 
 @lru_cache(maxsize=100_000)
 def read_name(name: str, schema: str | None) -> str:
-    """``name`` as embargo-v3 compares it (see the module's docstring); a person's name unchanged, and any
-    name that the reading leaves as it is. Legal forms are found once abbreviations are spelt out
+    """``name`` as embargo-v3 compares it (see the module's docstring); any name that the reading leaves as
+    it is unchanged. Legal forms are found once abbreviations are spelt out
     ("JOINT STOCK CO" -> "joint stock company" -> ``jsc``)."""
-    if schema in PERSON_SCHEMAS:
-        return name
     tokens = name_tokens(name)
     if not tokens:
         return name
+    if schema in PERSON_SCHEMAS:
+        read = _arabic_particles(tokens) if _latin(name) else tokens
+        return name if read == tokens else " ".join(read)
     read = tokens[vessel_prefix(tokens) :] if schema in VESSELS else tokens
+    if schema is None and _latin(name):
+        read = _arabic_particles(read)
     words = business_words()
     read = [w for t in read for w in words.get(t, (t,))]
     classes, rest = _legal_forms(read)
@@ -73,6 +78,36 @@ def read_name(name: str, schema: str | None) -> str:
     if read == tokens:
         return name
     return " ".join(read)
+
+
+# Arabic name particles as Latin lists write them, as the transliteration of the Arabic script writes them
+_PARTICLES = {"ben": "bin", "ibn": "bin", "bent": "bint", "abou": "abu", "abo": "abu", "el": "al", "ul": "al"}
+# 'Abd compounds written as one word, and the article they carry, assimilated or not ("abdurrahman")
+_ABD = re.compile(r"^abd(?:el|ul|al|ol|il)(?=[a-z]{4})|^abd[ue](?=([rsztdn])\1[a-z]{3})")
+
+
+def _arabic_particles(tokens: list[str]) -> list[str]:
+    """Name tokens in Latin letters with Arabic particles written one way ("ben" -> "bin", "el" -> "al",
+    "abou" -> "abu") and 'Abd compounds in three words ("abdelkader", "abdul kader", "abdurrahman" -> "abd al
+    kader" ...), as the Arabic script's transliteration writes them."""
+    out: list[str] = []
+    for k, t in enumerate(tokens):
+        t = _PARTICLES.get(t, t)
+        if t in ("abdul", "abdel", "abdal", "abdol") and k + 1 < len(tokens):
+            out += ["abd", "al"]
+            continue
+        m = _ABD.match(t)
+        if m:  # (an assimilated article leaves its doubled letter: "abdur" + "rahman")
+            rest = t[m.end() + 1 :] if m.group(1) else t[m.end() :]
+            out += ["abd", "al", rest]
+            continue
+        out.append(t)
+    return out
+
+
+def _latin(name: str) -> bool:
+    """Whether ``name`` is written in Latin letters (with their accents) alone."""
+    return all(ord(ch) < 0x250 for ch in name)
 
 
 def _legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
