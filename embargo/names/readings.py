@@ -185,15 +185,6 @@ def _nicknames() -> dict[str, tuple[str, ...]]:
 
 def formal_names(token: str) -> tuple[str, ...]:
     """The formal given names a nickname or hypocorism stands for (``"hank"`` -> ``("henry",)``,
-    ``"sasha"`` -> ``("aleksandr", "aleksandra", "alexander")``); () for a token that is none, or that is a
-    formal name of the table itself ("michael", though some call a Mitchell so): such a name is most often
-    what it says."""
-    if token in _formal():
-        return ()
+    ``"sasha"`` -> ``("aleksandr", "aleksandra", "alexander")``), as the table has them, in either direction
+    where it lists both ("john" / "ivan"); () for a token that is none."""
     return _nicknames().get(token, ())
-
-
-@lru_cache(maxsize=1)
-def _formal() -> frozenset[str]:
-    data = load("nicknames.yml")
-    return frozenset(str(k) for section in ("names", "extra") for k in (data.get(section) or {}))
