@@ -144,6 +144,9 @@ class EntityIndex:
         reading, the index also knows each two adjacent words of a name written as one (``joined_entities``)."""
         self.reading = reading
         self.joined_keys: dict[str, list[int]] = {}
+        # per name read off a listed name with others (its parenthesised parts): all of them, which a
+        # candidate retrieved by one is scored on (retrieval keeps the first name of an entity a word is in)
+        self.read_together: dict[int, tuple[int, ...]] = {}
         with no_gc():  # (millions of objects that live as long as the index)
             self._build(entities, progress)
             # the compiled expansion's view of the tables (made now, not by the first query: ~0.1 s; after
@@ -173,17 +176,25 @@ class EntityIndex:
             self.entity_schema.append(sys.intern(entity.schema))
             name_ids = []
             seen_texts: set[str] = set()
+            # (value, kind, which listed name it was read off)
             listed = (
-                [(name.value, name.kind) for name in entity.names]
+                [(name.value, name.kind, 0) for name in entity.names]
                 if reading is None
-                else [r for name in entity.names for r in reading(name.value, name.kind, entity.schema)]
+                else [
+                    (value, kind, k)
+                    for k, name in enumerate(entity.names)
+                    for value, kind in reading(name.value, name.kind, entity.schema)
+                ]
             )
-            for value, kind in listed:
+            read_off: dict[int, list[int]] = {}
+            for value, kind, k in listed:
                 prepared = prepare_name(value, entity.schema)
                 if not prepared.name_tokens() or prepared.text in seen_texts:
                     continue
                 seen_texts.add(prepared.text)
                 nid = len(self.names)
+                if reading is not None:
+                    read_off.setdefault(k, []).append(nid)
                 self.names.append(prepared)
                 self.name_entity.append(eidx)
                 self.name_kind.append(kind)
@@ -208,6 +219,10 @@ class EntityIndex:
                     last_entity[tid] = eidx
                     postings[tid].append(nid)
             self.entity_names.append(tuple(name_ids))
+            for group in read_off.values():
+                if len(group) > 1:
+                    for nid in group:
+                        self.read_together[nid] = tuple(group)
             for ident in entity.identifiers:
                 key = normalize_identifier(ident.value)
                 if len(key) >= 4:
@@ -290,6 +305,13 @@ class EntityIndex:
             found = self.joined_keys.setdefault(key, [])
             if not found or found[-1] != eidx:
                 found.append(eidx)
+
+    def with_read_together(self, nids: tuple[int, ...]) -> tuple[int, ...]:
+        """``nids`` (names of one entity), with the names read off the same listed names as they."""
+        if not self.read_together:
+            return nids
+        more = [m for n in nids for m in self.read_together.get(n, ())]
+        return tuple(sorted({*nids, *more})) if more else nids
 
     def joined_entities(self, names: Sequence[PreparedName], most: int = JOINED_MOST) -> list[int]:
         """Entities (ids) one of whose names, its words run together, writes a word of a query name, or

@@ -33,3 +33,20 @@ def test_an_index_without_a_reading_knows_no_words_run_together() -> None:
     index = EntityIndex(ENTITIES)
     assert index.joined_keys == {} and _found(index, "EPIJA") == []
     assert [index.names[n].text for n in index.entity_names[0]] == ["ep ija"]
+
+
+def test_a_name_retrieved_brings_the_names_read_off_the_same_listed_name() -> None:
+    org = make_entity(
+        source="t",
+        source_id="5",
+        schema="Organization",
+        names=[Name("Central Institute of Machines (JSC TsNIIMash)")],
+    )
+    index = EntityIndex([org], reading=listed_names)
+    full, outside, inside = index.entity_names[0]
+    assert [index.names[n].text for n in (outside, inside)] == [
+        "central institute of machines jsc",
+        "tsniimash jsc",
+    ]
+    assert index.with_read_together((full,)) == (full, outside, inside)
+    assert EntityIndex([org]).read_together == {}
