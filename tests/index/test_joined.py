@@ -45,7 +45,7 @@ def test_a_name_retrieved_brings_the_names_read_off_the_same_listed_name() -> No
     index = EntityIndex([org], reading=listed_names)
     full, outside, inside = index.entity_names[0]
     assert [index.names[n].text for n in (outside, inside)] == [
-        "central institute of machines jsc",
+        "central institute of machines",
         "tsniimash jsc",
     ]
     assert index.with_read_together((full,)) == (full, outside, inside)
