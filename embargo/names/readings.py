@@ -30,7 +30,7 @@ VESSELS = frozenset({"Vessel"})
 # end of a name ("co" is "company", recognised anywhere)
 _CLASS_WORD = {"co": "company", "soe": "fgup", "ngo": "ano"}
 # words that qualify the legal form after them ("OPEN AO", "CLOSED JSC"): part of the form
-_FORM_QUALIFIERS = frozenset({"open", "closed", "public", "private", "joint"})
+_FORM_QUALIFIERS = frozenset({"open", "closed", "public", "private"})
 _PAREN = re.compile(r"^(?P<out>[^()]*?)\s*\((?P<in>[^()]+)\)\s*(?P<rest>[^()]*)$")
 
 
@@ -126,7 +126,13 @@ def _legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
             inside.add(k)
             k -= 1
     classes = [_CLASS_WORD.get(f.canonical, f.canonical) for f in sorted(forms, key=lambda f: f.start)]
-    return classes, [t for k, t in enumerate(tokens) if k not in inside]
+    rest = [t for k, t in enumerate(tokens) if k not in inside]
+    if forms:  # a qualifier moved to an edge of the name, away from its form ("JSC MAKO HOLDING PRIVATE")
+        while len(rest) > 1 and rest[-1] in _FORM_QUALIFIERS:
+            rest.pop()
+        while len(rest) > 1 and rest[0] in _FORM_QUALIFIERS:
+            rest.pop(0)
+    return classes, rest
 
 
 def listed_names(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
