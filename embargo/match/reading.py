@@ -8,9 +8,9 @@
   is also read without it;
 - a person's given name, written in Latin letters, that is a nickname (``"Hank"``, ``"Sasha"``) is also
   read as each formal name it stands for, as names of their own (at most ``NICKNAME_NAMES`` more);
-- a person's name romanised the Scandinavian or German way (``"Arkadjevitj"``, ``"Chrenin"``) or the French
-  way (``"Bouchra"``, ``"Djamel"``) also reads as English (BGN) spelling writes it (``"arkadyevich"``,
-  ``"khrenin"``; ``"bushra"``, ``"jamel"``);
+- a person's name romanised the Scandinavian or German way (``"Arkadjevitj"``, ``"Chrenin"``), the Polish
+  way (``"Nikołajewicz"``) or the French way (``"Bouchra"``, ``"Djamel"``) also reads as English (BGN)
+  spelling writes it (``"arkadyevich"``, ``"khrenin"``, ``"nikolayevich"``; ``"bushra"``, ``"jamel"``);
 - birth dates are written ISO (``"1963-6-14"`` -> ``"1963-06-14"``); a value that is no date is left out.
 """
 
@@ -80,15 +80,23 @@ _NORDIC_SIGN = re.compile(r"tj|sj|zj|[iy]j$|jev|jov")
 _FRENCH = re.compile(r"ou|dj|ch")
 _FRENCH_TO = {"ou": "u", "dj": "j", "ch": "sh"}
 _FRENCH_SIGN = re.compile(r"ou|^dj")
+# Polish romanisations of Cyrillic ("Władimir Nikołajewicz")
+_POLISH = re.compile(r"szcz|cz|sz|rz|ch|w|j")
+_POLISH_TO = {"szcz": "shch", "cz": "ch", "sz": "sh", "rz": "zh", "ch": "kh", "w": "v", "j": "y"}
+_POLISH_SIGN = re.compile(r"[eo]wicz$|[eo]wna$|cz|sz")
 
 
 def respellings(name: str) -> list[str]:
     """``name`` as English (BGN) spelling writes a name romanised the Scandinavian or German way (where one of
-    its words shows it: "tj", "sj", "zj", "-ij") or the French way ("ou", "dj"): ``"Igor Arkadjevitj"`` ->
-    ``["igor arkadyevich"]``."""
+    its words shows it: "tj", "sj", "zj", "-ij"), the Polish way ("cz", "sz", "-owicz") or the French way
+    ("ou", "dj"): ``"Igor Arkadjevitj"`` -> ``["igor arkadyevich"]``."""
     tokens = name_tokens(name)
     out: list[str] = []
-    for sign, pattern, table in ((_NORDIC_SIGN, _NORDIC, _NORDIC_TO), (_FRENCH_SIGN, _FRENCH, _FRENCH_TO)):
+    for sign, pattern, table in (
+        (_NORDIC_SIGN, _NORDIC, _NORDIC_TO),
+        (_FRENCH_SIGN, _FRENCH, _FRENCH_TO),
+        (_POLISH_SIGN, _POLISH, _POLISH_TO),
+    ):
         if any(sign.search(t) for t in tokens):
             spelt = [_spell(pattern, table, t) for t in tokens]
             if spelt != tokens:
