@@ -79,7 +79,7 @@ class Screener:
         own = len(q.names)  # the query's own names; the rest were read off them (nicknames, respellings)
         if algo.query_reading is not None:
             q, own = algo.query_reading(q)
-        pq = PreparedQuery.of(q)
+        pq = PreparedQuery.of(q, own)
         idx = self.index_for(algo)
         wide = algo.candidates if sources is None else algo.candidates * SOURCE_WIDEN
         found: list[tuple[int, tuple[int, ...]]] = []

@@ -78,9 +78,10 @@ def score(
     (from embargo-v3 on); its identifiers are compared with the query's. The screener scores many candidates at once through the same steps (``entity_score``,
     ``rank_scores``, then ``score_entity`` for those shown)."""
     algo = get_algorithm(algorithm) if isinstance(algorithm, str) else algorithm
+    own = -1
     if isinstance(query, Query) and algo.query_reading is not None:
-        query = algo.query_reading(query)[0]
-    pq = query if isinstance(query, PreparedQuery) else PreparedQuery.of(query)
+        query, own = algo.query_reading(query)
+    pq = query if isinstance(query, PreparedQuery) else PreparedQuery.of(query, own)
     read = algo.listed_reading
     written: list[tuple[str, str]] = [(n.value, n.kind) for n in candidate.names]
     if read is not None:

@@ -7,8 +7,9 @@ embargo-v2, plus:
   (``TRDG``, ``INT'L``), a vessel's prefix (``M/V``, ``MT``) is left out; a listed name's parenthesised part
   is a name of its own (an acronym written there meets a query);
 - the query read before it is screened (:mod:`embargo.match.reading`): an IMO number typed in the name is an
-  identifier, a nickname (Hank, Sasha) also reads as the formal names it stands for, birth dates are ISO
-  and a value that is no date is left out;
+  identifier, a nickname (Hank, Sasha) also reads as the formal names it stands for and a Scandinavian,
+  Polish or French romanisation as English spelling (a name so read counts 0.95 of one given), birth dates
+  are ISO and a value that is no date is left out;
 - words run together (``EPIJA``, ``BIMEHIRAN``) find the listed names that write them apart before any
   could vote;
 - evidence both ways: birth years two or more apart weigh more where another listed party of the name
@@ -94,4 +95,5 @@ ALGORITHM: Algorithm = Algorithm(
     dob_day_mismatch=-0.15,
     identifier_conflict=-0.3,
     dob_rival=-0.15,
+    read_name_factor=0.95,
 )

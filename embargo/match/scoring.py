@@ -106,6 +106,7 @@ class Algorithm:
     dob_day_mismatch: float = 0.0  # full birth dates of one year, neither a typo nor day/month swapped
     identifier_conflict: float = 0.0  # another identifier of the same kind (another IMO)
     dob_rival: float = 0.0  # birth years apart, where another listed party of the name has the query's date
+    read_name_factor: float = 1.0  # what a query name read off the query's own (a nickname's) counts
 
     def __reduce__(self) -> tuple[type[Algorithm], tuple[Any, ...]]:
         return reduce_frozen(self)
@@ -118,6 +119,9 @@ class PreparedQuery:
     countries: frozenset[str]
     org_hint: bool
     person_hint: bool = False  # a patronymic ("Olegovich", "Nikolayevna"): a person's name
+    own: int = (
+        -1
+    )  # names[:own] are the query's own, the rest read off them (nicknames, respellings); -1: all its own
 
     def __init__(
         self,
@@ -126,20 +130,24 @@ class PreparedQuery:
         countries: frozenset[str],
         org_hint: bool,
         person_hint: bool = False,
+        own: int = -1,
     ) -> None:  # (a native constructor: see match.types.Contribution)
         object.__setattr__(self, "query", query)
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "countries", countries)
         object.__setattr__(self, "org_hint", org_hint)
         object.__setattr__(self, "person_hint", person_hint)
+        object.__setattr__(self, "own", own)
 
     @classmethod
-    def of(cls, query: Query) -> PreparedQuery:
+    def of(cls, query: Query, own: int = -1) -> PreparedQuery:
+        """``query`` prepared; ``own``: how many of its names are its own, the rest read off them (see
+        ``Algorithm.query_reading``); -1: all of them."""
         names = tuple(prepare_name(n, query.schema) for n in query.names if n and n.strip())
         countries = frozenset(c for c in (country_code(x) for x in query.countries) if c)
         org = any(n.org_hint for n in names)
         person = not org and any(names_person(n.tokens) for n in names)
-        return cls(query, names, countries, org, person)
+        return cls(query, names, countries, org, person, -1 if own >= len(names) else own)
 
     def __reduce__(self) -> tuple[type[PreparedQuery], tuple[Any, ...]]:
         return reduce_frozen(self)
@@ -250,8 +258,8 @@ def rank_scores(
     ``floor``; declined, the i whose score ``entity_score`` must give (a view not made yet, adjacent words
     that may be read as one). None without the compiled core. ``tests/match/test_rank_scores.py`` checks
     that both agree."""
-    if scoring is None:
-        return None
+    if scoring is None or (pq.own >= 0 and algo.read_name_factor != 1.0):
+        return None  # (the compiled ranking knows no factor per query name)
     # below the floor before the features of the schema alone, below it after them, where they only lower
     # a score (no bound)
     keep = floor if all(f.bound is None for f in algo.features if not f.reads_entity) else -1.0
@@ -379,6 +387,7 @@ def _score_entity(
         compiled = scoring if scoring is not None else compiled_scoring(algo.names)
     person = schema == "Person"
     kinds = kind_factors(algo)
+    read_factor = algo.read_name_factor
     for n, qn in enumerate(pq.names):
         if pair is not None and n != pair[0]:
             continue
@@ -386,7 +395,7 @@ def _score_entity(
         for k, (cn, kind) in enumerate(entity_names):
             if pair is not None and k != pair[1]:
                 continue
-            factor = kinds.get(kind, 1.0)
+            factor = kinds.get(kind, 1.0) * (read_factor if 0 <= pq.own <= n else 1.0)
             view = views[k] if views is not None else None
             at_least = need / factor if need > 0 else 0.0
             if explain and pair is not None:  # the pair ranking found best: its explanation has its score
@@ -417,6 +426,8 @@ def _score_entity(
             detail += f"; listed tokens not in query: {' '.join(un_c)}"
         if best_kind != "primary":
             detail += f"; {best_kind} name"
+        if 0 <= pq.own <= best_pair[0]:
+            detail += "; a name read off the query's (nickname, spelling)"
         parts.append(Contribution("name", best_q.original, best_c.original, best_score, score, detail))
     for feature in asked:
         if feature.reads_entity and entity is None:
