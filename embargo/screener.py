@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -40,6 +40,7 @@ class Screener:
         self._indexes: dict[object, EntityIndex] = {self.algorithm.listed_reading: self.index}
         # one bound method for every call: scoring keeps per-name weights for the rarity function it is given
         self.rarity = self.index.weight
+        self._rarities: dict[object, Callable[[str], float]] = {self.algorithm.listed_reading: self.rarity}
 
     @classmethod
     def from_store(
@@ -81,6 +82,7 @@ class Screener:
             q, own = algo.query_reading(q)
         pq = PreparedQuery.of(q, own)
         idx = self.index_for(algo)
+        rarity = self._rarities[algo.listed_reading]  # (the words' rarity in that index)
         wide = algo.candidates if sources is None else algo.candidates * SOURCE_WIDEN
         found: list[tuple[int, tuple[int, ...]]] = []
         # the names read off the query's own retrieve apart, so that they do not crowd its own out
@@ -150,7 +152,7 @@ class Screener:
                 pq,
                 entities[e] if reads else None,  # (None: the entity itself is read only if shown)
                 [(names_of[n], kinds_of[n]) for n in nids],
-                self.rarity,
+                rarity,
                 tuple(hits.get(e, ())),
                 floor=floor,
                 views=idx.name_views(nids),
@@ -171,7 +173,7 @@ class Screener:
                 pq,
                 entities[e],
                 [(names_of[n], kinds_of[n]) for n in nids],
-                self.rarity,
+                rarity,
                 tuple(hits.get(e, ())),
                 views=idx.name_views(nids),
                 query_views=query_views,
@@ -189,6 +191,7 @@ class Screener:
         if found is None:
             found = EntityIndex(self.index.entities, reading=algorithm.listed_reading)
             self._indexes[algorithm.listed_reading] = found
+            self._rarities[algorithm.listed_reading] = found.weight
         return found
 
     def screen_many(self, queries: Iterable[Query], **kw: object) -> Iterator[tuple[Query, list[Match]]]:
