@@ -41,7 +41,10 @@ def read_query(q: Query) -> tuple[Query, int]:
         rest = _IMO.sub(" ", name).strip()
         if not name_tokens(rest):
             continue
-        names.extend(read_name(part, q.schema) for part in name_parts(rest, q.schema))
+        for part in name_parts(rest, q.schema):
+            names.append(read_name(part, q.schema))
+            if q.schema is None or q.schema in _NICKNAME_SCHEMAS:
+                names.append(part)  # (a person's name as written too: see names.readings.listed_names)
         if q.schema is None:
             tokens = name_tokens(rest)
             cut = vessel_prefix(tokens)

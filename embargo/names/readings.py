@@ -91,9 +91,9 @@ def _arabic_particles(tokens: list[str]) -> list[str]:
     "abou" -> "abu") and 'Abd compounds in three words ("abdelkader", "abdul kader", "abdurrahman" -> "abd al
     kader" ...), as the Arabic script's transliteration writes them."""
     out: list[str] = []
-    for k, t in enumerate(tokens):
-        t = _PARTICLES.get(t, t)
-        if t in ("abdul", "abdel", "abdal", "abdol") and k + 1 < len(tokens):
+    for token in tokens:
+        t = _PARTICLES.get(token, token)
+        if t in ("abdul", "abdel", "abdal", "abdol"):
             out += ["abd", "al"]
             continue
         m = _ABD.match(t)
@@ -136,9 +136,12 @@ def _legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 
 def listed_names(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
-    """The names embargo-v3 reads off one listed name (with their kind): the name itself as read, and each
-    part of it outside and inside parentheses."""
-    return list(dict.fromkeys((read_name(v, schema), kind) for v in name_parts(value, schema)))
+    """The names embargo-v3 reads off one listed name (with their kind): the name itself as read, each part
+    of it outside and inside parentheses, and a person's name also as written."""
+    out = [(read_name(v, schema), kind) for v in name_parts(value, schema)]
+    if schema in PERSON_SCHEMAS:  # a person's name as written too: a typo in a particle ("ABUDL") still meets
+        out.append((value, kind))
+    return list(dict.fromkeys(out))
 
 
 def name_parts(value: str, schema: str | None) -> list[str]:
