@@ -83,7 +83,11 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
         with store_for(version, args.db_dir) as db:
             from embargo.service.screener import Screener
 
-            screener = Screener.from_store(db)
+            screener = (
+                Screener.from_store(db, algorithm=args.algorithm)
+                if args.algorithm
+                else Screener.from_store(db)
+            )
         default = screener.algorithm.name
         console.print(
             f"  {version}: {len(screener.index.entities):,} entities ({time.perf_counter() - t0:.1f} s), "
@@ -350,7 +354,9 @@ def _print(console: Console, report: dict[str, Any]) -> None:
         ),
         title_justify="left",
     )
-    for col in ("class", "n", f"{d} top1", f"{d} retr.", *systems, "default / logic-v2"):
+    embargo = [s for s in systems if s.startswith("embargo") and s != d]
+    retr_others = "retr. " + " / ".join(s.removeprefix("embargo-") for s in embargo)
+    for col in ("class", "n", f"{d} top1", f"{d} retr.", retr_others, *systems, "default / logic-v2"):
         table.add_column(col, justify="left" if col == "class" else "right", no_wrap=col == "class")
     kind = None
     for r in [*report["rows"], None, *report["summary"]]:
@@ -359,14 +365,16 @@ def _print(console: Console, report: dict[str, Any]) -> None:
             continue
         if r["kind"] != kind and r in report["rows"]:
             kind = r["kind"]
-            table.add_row(Text(kind, style="bold"), *[""] * (len(systems) + 4))
+            table.add_row(Text(kind, style="bold"), *[""] * (len(systems) + 5))
         extra = ""
         if r["kind"] == "homonym":
             extra = f"{_fmt(r.get(d + ':false'))} / {_fmt(r.get('logic-v2:false'))}"
         elif r["kind"] == "clean":
             extra = f"{_fmt(r.get(d + ':name_only'), 3)} / {_fmt(r.get('logic-v2:name_only'), 3)} name only"
         best_other = (
-            max((r.get(s) or 0.0) for s in systems if s.startswith("logic")) if len(systems) > 1 else 0
+            (max((r.get(s) or 0.0) for s in systems if s.startswith("logic")) if len(systems) > 1 else 0)
+            if any(s.startswith("logic") for s in systems)
+            else 0.0
         )
         mine = r.get(d)
         style = ""
@@ -377,6 +385,7 @@ def _print(console: Console, report: dict[str, Any]) -> None:
             str(r["n"]),
             _fmt(r.get(d + ":top1")),
             _fmt(r.get(d + ":retrieval")),
+            " / ".join(_fmt(r.get(s + ":retrieval")) for s in embargo) if r.get(d + ":retrieval") else "",
             *[Text(_fmt(r.get(s), 3), style=style if s == d else "") for s in systems],
             extra,
         )

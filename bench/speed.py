@@ -15,7 +15,7 @@ shared, so CPU time is the figure targets are checked on; wall time is printed b
 of the two timings the garbage collector is told to leave what exists alone (``gc.freeze``, as a
 long-running server would): otherwise its full collections walk the index, and land on a few
 requests of either side (seen: logic-v2 requests of 0.7 s over all lists, 6.8 s over 1M entities).
-Usage: .venv/bin/python bench/speed.py [--db PATH] [--synthetic [N]] [--json out.json]
+Usage: .venv/bin/python bench/speed.py [--db PATH] [--synthetic [N]] [--algorithm NAME] [--json out.json]
 """
 
 from __future__ import annotations
@@ -139,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
         "--nk-queries", type=int, default=200, help="queries for the logic-v2 baseline (default 200)"
     )
     p.add_argument("--seed", type=int, default=1, help="synthetic corpus seed")
+    p.add_argument("--algorithm", help="embargo algorithm to screen with (default: embargo's default)")
     p.add_argument("--json", type=Path, help="write the figures as JSON here")
     return p
 
@@ -244,14 +245,15 @@ def _sample(values: Sequence[str], n: int) -> list[str]:
     return [values[int(i * step)] for i in range(n)]
 
 
-def _build(entities: list[Entity]) -> tuple[Any, float, float, float]:
-    """Screener over ``entities``: (screener, wall s, CPU s, RSS growth MB)."""
+def _build(entities: list[Entity], algorithm: str | None = None) -> tuple[Any, float, float, float]:
+    """Screener over ``entities`` (with ``algorithm``, else the default): (screener, wall s, CPU s, RSS growth
+    MB)."""
     from embargo.service.screener import Screener
 
     gc.collect()
     rss0 = rss_mb()
     w0, c0 = time.perf_counter(), time.process_time()
-    screener = Screener(entities)
+    screener = Screener(entities, algorithm=algorithm) if algorithm else Screener(entities)
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
     return screener, wall, cpu, rss_mb() - rss0
 
@@ -282,7 +284,7 @@ def _lists(args: argparse.Namespace, console: Console) -> dict[str, Any]:
         + ", ".join(f"{s} {n:,} ({versions.get(s, '?')})" for s, n in sorted(per_source.items())),
         highlight=False,
     )
-    screener, build_wall, build_cpu, rss_index = _build(entities)
+    screener, build_wall, build_cpu, rss_index = _build(entities, args.algorithm)
     rss_after, peak = rss_mb(), peak_rss_mb()
     console.print(
         f"index built in {build_wall:.2f} s (CPU {build_cpu:.2f} s), +{rss_index:.0f} MB", highlight=False
@@ -346,7 +348,7 @@ def _synthetic(args: argparse.Namespace, console: Console) -> dict[str, Any]:
         + ", ".join(f"{s} {c:,}" for s, c in schemas.most_common()),
         highlight=False,
     )
-    screener, build_wall, build_cpu, rss_index = _build(entities)
+    screener, build_wall, build_cpu, rss_index = _build(entities, args.algorithm)
     rss_after, peak = rss_mb(), peak_rss_mb()
     console.print(
         f"index built in {build_wall:.1f} s (CPU {build_cpu:.1f} s), +{rss_index:.0f} MB", highlight=False

@@ -17,6 +17,7 @@ import yaml
 from embargo.batch.errors import BatchError
 from embargo.match.types import Query
 from embargo.service.screening import make_query
+from embargo.text.dates import parse_date
 
 
 def _w(text: str) -> tuple[str, ...]:
@@ -145,6 +146,11 @@ class Mapping:
 
     def query(self, cells: Sequence[str | None], line: int) -> Query:
         """The row's query (QueryError says what is wrong with it)."""
+        return self.noted_query(cells, line)[0]
+
+    def noted_query(self, cells: Sequence[str | None], line: int) -> tuple[Query, tuple[str, ...]]:
+        """The row's query, and what was left out of it: a birth date that is no date ("1968-13-30") is
+        reported and the row screened on the rest (QueryError says what else is wrong with a row)."""
 
         def get(col: str | None) -> list[str]:
             if not col:
@@ -156,15 +162,19 @@ class Mapping:
             return [v for c in cols for v in get(c)]
 
         ident = get(self.id)
-        return make_query(
+        dates = get(self.birth_date)
+        bad = [d for d in dates if parse_date(d, dayfirst=True) is None]
+        notes = tuple(f"birth date {d!r} is not a date: screened without it" for d in bad)
+        query = make_query(
             get(self.name) + _split(many(self.aliases)),
             schema=next(iter(get(self.type)), None),
-            birth_dates=get(self.birth_date),
+            birth_dates=[d for d in dates if d not in bad],
             countries=many(self.country),
             identifiers=many(self.identifiers),
             gender=next(iter(get(self.gender)), None),
             query_id=ident[0] if ident else str(line),
         )
+        return query, notes
 
 
 def _split(values: list[str]) -> list[str]:
@@ -178,6 +188,7 @@ class Row:
     line: int
     query: Query
     cells: tuple[str | None, ...]
+    notes: tuple[str, ...] = ()  # what was left out of the query, and why (reported beside the rejects)
 
 
 def yente_cells(q: Query) -> tuple[str | None, ...]:

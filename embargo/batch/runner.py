@@ -63,6 +63,12 @@ class Chunk:
     rejects: list[Reject]
     consumed: int  # input rows read, rejects included
 
+    def reported(self) -> list[Reject]:
+        """What the rejects file says of this chunk: its rejects, and what was left out of rows screened
+        (a birth date that is no date), in line order."""
+        notes = [Reject(r.line, note) for r in self.rows for note in r.notes]
+        return sorted([*self.rejects, *notes], key=lambda r: r.line) if notes else self.rejects
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -87,7 +93,8 @@ def to_row(plan: Plan, raw: Raw) -> Row:
     if raw.ftm is not None:
         q = query_from_ftm(raw.ftm, default_id=str(raw.line))
         return Row(raw.line, q, yente_cells(q))
-    return Row(raw.line, plan.mapping.query(raw.cells, raw.line), tuple(raw.cells))
+    query, notes = plan.mapping.noted_query(raw.cells, raw.line)
+    return Row(raw.line, query, tuple(raw.cells), notes)
 
 
 def chunks(plan: Plan, size: int, skip: int = 0, strict: bool = False) -> Iterator[Chunk]:
@@ -208,6 +215,7 @@ def run(
     rejects = ByteSink(rejects_path, b"line,reason\n", rej_state) if rejects_path else None
     done = skip
     started = time.monotonic()
+    noted = rej_state is not None and rej_state > len(b"line,reason\n")  # the rejects file has lines
 
     def save() -> None:
         if ck and rejects:
@@ -227,8 +235,10 @@ def run(
         with closing(engine(source, fmt)) as results:
             for chunk, payload, st in results:
                 sink.write(payload)
-                if rejects and chunk.rejects:
-                    rejects.write(csv_bytes([(r.line, r.reason) for r in chunk.rejects], "csv"))
+                reported = chunk.reported()
+                if rejects and reported:
+                    rejects.write(csv_bytes([(r.line, r.reason) for r in reported], "csv"))
+                    noted = True
                 st.rows, st.rejected = chunk.consumed, len(chunk.rejects)
                 stats.add(st)
                 done += chunk.consumed
@@ -253,14 +263,14 @@ def run(
         "output": str(out) if out else None,
         "format": plan.kind,
         **stats.to_dict(),
-        "rejects": str(rejects_path) if rejects_path and stats.rejected else None,
+        "rejects": str(rejects_path) if rejects_path and (stats.rejected or noted) else None,
         "threshold": opts.threshold,
         **opts.identity,
         "elapsed_s": round(elapsed, 2),
         "rows_per_s": round((done - skip) / elapsed, 1) if elapsed > 0 else None,
     }
     if out and rejects_path:
-        if not stats.rejected:
+        if not stats.rejected and not noted:
             rejects_path.unlink(missing_ok=True)
         out.with_name(out.name + ".summary.json").write_bytes(
             orjson.dumps(summary, option=orjson.OPT_INDENT_2)

@@ -17,6 +17,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -65,6 +66,12 @@ EXPANSION_CACHE = 10_000
 EAGER_VIEWS = 500_000
 VOTES_CACHE = 1_000_000
 VOTES_PER_ENTITY = 4
+
+
+# a listed name read by a function of (name, kind, schema) into the names to index, with their kind
+Reading = Callable[[str, str, str], list[tuple[str, str]]]
+JOINED_MIN = 4  # letters of a word read as two or more listed words written as one
+JOINED_MOST = 10  # entities found by such words, per query
 
 
 def deletions(text: str) -> list[str]:
@@ -126,7 +133,20 @@ class IndexStats:
 class EntityIndex:
     """Names and identifiers of ``entities``, searchable by approximate tokens."""
 
-    def __init__(self, entities: Iterable[Entity], progress: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        entities: Iterable[Entity],
+        progress: Callable[[int], None] | None = None,
+        reading: Reading | None = None,
+    ) -> None:
+        """``reading``: the names to index for each listed name, with their kind (embargo-v3's
+        ``names.readings.listed_names``); None: each name as listed (the versions before embargo-v3). With a
+        reading, the index also knows each two adjacent words of a name written as one (``joined_entities``)."""
+        self.reading = reading
+        self.joined_keys: dict[str, list[int]] = {}
+        # per name read off a listed name with others (its parenthesised parts): all of them, which a
+        # candidate retrieved by one is scored on (retrieval keeps the first name of an entity a word is in)
+        self.read_together: dict[int, tuple[int, ...]] = {}
         with no_gc():  # (millions of objects that live as long as the index)
             self._build(entities, progress)
             # the compiled expansion's view of the tables (made now, not by the first query: ~0.1 s; after
@@ -134,6 +154,7 @@ class EntityIndex:
             self._tables: Any = self._make_tables() if _compiled_votes is not None else None
 
     def _build(self, entities: Iterable[Entity], progress: Callable[[int], None] | None) -> None:
+        reading = self.reading
         self.entities: list[Entity] = []
         # per entity: its schema (a screen reads an entity it ranks below the floor no further)
         self.entity_schema: list[str] = []
@@ -155,15 +176,30 @@ class EntityIndex:
             self.entity_schema.append(sys.intern(entity.schema))
             name_ids = []
             seen_texts: set[str] = set()
-            for name in entity.names:
-                prepared = prepare_name(name.value, entity.schema)
+            # (value, kind, which listed name it was read off)
+            listed = (
+                [(name.value, name.kind, 0) for name in entity.names]
+                if reading is None
+                else [
+                    (value, kind, k)
+                    for k, name in enumerate(entity.names)
+                    for value, kind in reading(name.value, name.kind, entity.schema)
+                ]
+            )
+            read_off: dict[int, list[int]] = {}
+            for value, kind, k in listed:
+                prepared = prepare_name(value, entity.schema)
                 if not prepared.name_tokens() or prepared.text in seen_texts:
                     continue
                 seen_texts.add(prepared.text)
                 nid = len(self.names)
+                if reading is not None:
+                    read_off.setdefault(k, []).append(nid)
                 self.names.append(prepared)
                 self.name_entity.append(eidx)
-                self.name_kind.append(name.kind)
+                self.name_kind.append(kind)
+                if reading is not None:
+                    self._join_keys(prepared, eidx)
                 name_ids.append(nid)
                 mask = 0
                 for t in prepared.tokens:
@@ -183,6 +219,10 @@ class EntityIndex:
                     last_entity[tid] = eidx
                     postings[tid].append(nid)
             self.entity_names.append(tuple(name_ids))
+            for group in read_off.values():
+                if len(group) > 1:
+                    for nid in group:
+                        self.read_together[nid] = tuple(group)
             for ident in entity.identifiers:
                 key = normalize_identifier(ident.value)
                 if len(key) >= 4:
@@ -257,6 +297,40 @@ class EntityIndex:
         if len(self.names) <= EAGER_VIEWS:
             for nid in range(len(self.names)):
                 self.name_view(nid)
+
+    def _join_keys(self, name: PreparedName, eidx: int) -> None:
+        """Keys of ``joined_entities``: each two adjacent words of ``name`` run together ("ep ija" ->
+        "epija", "yu 8643" -> "yu8643"), and the whole name of up to four words."""
+        for key in _run_together([t.text for t in name.tokens], False):
+            found = self.joined_keys.setdefault(key, [])
+            if not found or found[-1] != eidx:
+                found.append(eidx)
+
+    def with_read_together(self, nids: tuple[int, ...]) -> tuple[int, ...]:
+        """``nids`` (names of one entity), with the names read off the same listed names as they."""
+        if not self.read_together:
+            return nids
+        more = [m for n in nids for m in self.read_together.get(n, ())]
+        return tuple(sorted({*nids, *more})) if more else nids
+
+    def joined_entities(self, names: Sequence[PreparedName], most: int = JOINED_MOST) -> list[int]:
+        """Entities (ids) one of whose names, its words run together, writes a word of a query name, or
+        two adjacent words of it, or the whole of a short one run together: "EPIJA" / "EP-IJA", "BIMEHIRAN"
+        / "BIMEH IRAN", "LADY D" / "LADYD". Such words find their names before any of them could vote. At
+        most ``most``, rarest key first; none without a reading (see ``__init__``)."""
+        found: list[list[int]] = []
+        for name in names:
+            for key in _run_together([t.text for t in name.tokens], True):
+                ents = self.joined_keys.get(key)
+                if ents:
+                    found.append(ents)
+        found.sort(key=len)
+        out: list[int] = []
+        for ents in found:
+            for e in ents:
+                if e not in out:
+                    out.append(e)
+        return out[:most]
 
     def stats(self) -> IndexStats:
         keys = len(self.vocab) + len(self.by_phonetic) + len(self.by_skeleton) + len(self.by_deletion)
@@ -644,6 +718,17 @@ class EntityIndex:
     def by_identifier(self, value: str) -> list[int]:
         key = normalize_identifier(value)
         return list(self.identifiers.get(key, ())) if len(key) >= 4 else []
+
+
+def _run_together(texts: list[str], words: bool) -> set[str]:
+    """Each two adjacent ``texts`` run together, and all of them where they are three or four (and, with
+    ``words``, each text itself), of ``JOINED_MIN`` letters or more."""
+    keys = {a + b for a, b in pairwise(texts)}
+    if 2 < len(texts) <= 4:
+        keys.add("".join(texts))
+    if words:
+        keys.update(texts)
+    return {k for k in keys if len(k) >= JOINED_MIN}
 
 
 def _top(scores: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.intp]:

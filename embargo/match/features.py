@@ -151,3 +151,70 @@ def names_a_person(pq: PreparedQuery) -> bool:
 def person_hint_applies(pq: PreparedQuery, schema: str) -> bool:
     """The query, of no schema, names a person (a patronymic), and the listed party is none."""
     return pq.person_hint and pq.query.schema is None and schema not in ("Person", "LegalEntity")
+
+
+# --- from embargo-v3 on ---------------------------------------------------------------------------
+
+
+def birth_date_both_ways(
+    algo: Algorithm, pq: PreparedQuery, entity: Entity | None, schema: str, weight: float
+) -> Contribution | None:
+    """``birth_date``, and evidence against where both sides give a full date of one year that differs by
+    more than a typo (one digit of the day or month) or a day/month swap: adds ``algo.dob_day_mismatch``.
+    A year-only or missing date stays neutral where its year agrees (or is one off). (From embargo-v3 on.)"""
+    found = birth_date(algo, pq, entity, schema, weight)
+    if found is not None or entity is None or schema != "Person" or not algo.dob_day_mismatch:
+        return found
+    q_full = [d for d in pq.query.birth_dates if len(d) == 10]
+    l_full = [d for d in entity.birth_dates if len(d) == 10]
+    if not q_full or not l_full or len(l_full) != len(entity.birth_dates):
+        return None
+    if any(q[:4] != lv[:4] or _near_date(q, lv) for q in q_full for lv in l_full):
+        return None
+    return Contribution("birth_date", q_full[0], l_full[0], -1.0, algo.dob_day_mismatch, "another birth date")
+
+
+def _near_date(a: str, b: str) -> bool:
+    """Two ISO dates of one year that a typo or a day/month swap tells apart: "1968-03-12" / "1968-12-03",
+    "1968-03-12" / "1968-03-13", "1968-03-12" / "1968-08-12"."""
+    am, ad, bm, bd = a[5:7], a[8:10], b[5:7], b[8:10]
+    if (am, ad) == (bd, bm):
+        return True
+    if am == bm:
+        return sum(x != y for x, y in zip(ad, bd, strict=True)) <= 1 or abs(int(ad) - int(bd)) <= 1
+    if ad == bd:
+        return sum(x != y for x, y in zip(am, bm, strict=True)) <= 1
+    return False
+
+
+def identifier_conflict(
+    algo: Algorithm, pq: PreparedQuery, entity: Entity | None, schema: str, weight: float
+) -> Contribution | None:
+    """The query gives an IMO number and the listed vessel another one, none the same: adds
+    ``algo.identifier_conflict`` (a penalty). (From embargo-v3 on.)"""
+    if entity is None or not algo.identifier_conflict:
+        return None
+    asked = {_digits(v) for v in pq.query.identifiers} - {""}
+    if not asked:
+        return None
+    listed = {_digits(i.value) for i in entity.identifiers if i.type == "imo"} - {""}
+    if not listed or asked & listed:
+        return None
+    return Contribution(
+        "identifier",
+        ",".join(sorted(asked)),
+        ",".join(sorted(listed)),
+        -1.0,
+        algo.identifier_conflict,
+        "another IMO number",
+    )
+
+
+def has_identifiers(pq: PreparedQuery) -> bool:
+    return bool(pq.query.identifiers)
+
+
+def _digits(value: str) -> str:
+    """An IMO number's seven digits ("IMO 9349588" -> "9349588"); "" for a value that is none."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return digits if len(digits) == 7 else ""

@@ -36,6 +36,8 @@ COMPATIBLE: dict[str, frozenset[str]] = {
 KIND_FACTOR = {"primary": 1.0, "alias": 1.0, "original": 1.0, "former": 0.97, "weak": 0.93}
 
 
+# names read off a listed name, with their kind: (name, kind, schema) -> [(name, kind)]
+ListedReading = Callable[[str, str, str], list[tuple[str, str]]]
 # a feature's function: (algorithm, query, listed entity or None, its schema, the table's weight) -> what
 # it adds to the score, explained, or None (see embargo.match.features)
 FeatureFunc = Callable[["Algorithm", "PreparedQuery", Entity | None, str, float], Contribution | None]
@@ -94,6 +96,17 @@ class Algorithm:
     keep_ratio: float
     joined_retrieval: bool  # two adjacent query words also look for a listed word spelling both
     form_words_vote: float  # what a word of an unrecognised legal form counts in retrieval
+    # --- from embargo-v3 on (the defaults keep the earlier versions' behaviour) ---
+    # the names an index reads off each listed name, with their kind (None: each name as listed), and how
+    # a query is read before it is screened (None: as given); see names.readings and match.reading
+    listed_reading: ListedReading | None = None
+    query_reading: Callable[[Query], tuple[Query, int]] | None = None  # (read query, its own names)
+    kind_factor: tuple[tuple[str, float], ...] = ()  # a listed name's kind factor, where not KIND_FACTOR's
+    joined_candidates: bool = False  # words run together find the names that write them apart
+    dob_day_mismatch: float = 0.0  # full birth dates of one year, neither a typo nor day/month swapped
+    identifier_conflict: float = 0.0  # another identifier of the same kind (another IMO)
+    dob_rival: float = 0.0  # birth years apart, where another listed party of the name has the query's date
+    read_name_factor: float = 1.0  # what a query name read off the query's own (a nickname's) counts
 
     def __reduce__(self) -> tuple[type[Algorithm], tuple[Any, ...]]:
         return reduce_frozen(self)
@@ -106,6 +119,9 @@ class PreparedQuery:
     countries: frozenset[str]
     org_hint: bool
     person_hint: bool = False  # a patronymic ("Olegovich", "Nikolayevna"): a person's name
+    own: int = (
+        -1
+    )  # names[:own] are the query's own, the rest read off them (nicknames, respellings); -1: all its own
 
     def __init__(
         self,
@@ -114,28 +130,32 @@ class PreparedQuery:
         countries: frozenset[str],
         org_hint: bool,
         person_hint: bool = False,
+        own: int = -1,
     ) -> None:  # (a native constructor: see match.types.Contribution)
         object.__setattr__(self, "query", query)
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "countries", countries)
         object.__setattr__(self, "org_hint", org_hint)
         object.__setattr__(self, "person_hint", person_hint)
+        object.__setattr__(self, "own", own)
 
     @classmethod
-    def of(cls, query: Query) -> PreparedQuery:
+    def of(cls, query: Query, own: int = -1) -> PreparedQuery:
+        """``query`` prepared; ``own``: how many of its names are its own, the rest read off them (see
+        ``Algorithm.query_reading``); -1: all of them."""
         names = tuple(prepare_name(n, query.schema) for n in query.names if n and n.strip())
         countries = frozenset(c for c in (country_code(x) for x in query.countries) if c)
         org = any(n.org_hint for n in names)
         person = not org and any(names_person(n.tokens) for n in names)
-        return cls(query, names, countries, org, person)
+        return cls(query, names, countries, org, person, -1 if own >= len(names) else own)
 
     def __reduce__(self) -> tuple[type[PreparedQuery], tuple[Any, ...]]:
         return reduce_frozen(self)
 
     def reads_entity(self) -> bool:
         """Whether scoring reads more of a listed entity than its names and schema: its birth dates,
-        countries or gender, which the query has."""
-        return bool(self.query.birth_dates or self.countries or self.query.gender)
+        countries, gender or identifiers, which the query has."""
+        return bool(self.query.birth_dates or self.countries or self.query.gender or self.query.identifiers)
 
 
 def names_person(tokens: tuple[Token, ...]) -> bool:
@@ -238,13 +258,13 @@ def rank_scores(
     ``floor``; declined, the i whose score ``entity_score`` must give (a view not made yet, adjacent words
     that may be read as one). None without the compiled core. ``tests/match/test_rank_scores.py`` checks
     that both agree."""
-    if scoring is None:
-        return None
+    if scoring is None or (pq.own >= 0 and algo.read_name_factor != 1.0):
+        return None  # (the compiled ranking knows no factor per query name)
     # below the floor before the features of the schema alone, below it after them, where they only lower
     # a score (no bound)
     keep = floor if all(f.bound is None for f in algo.features if not f.reads_entity) else -1.0
     found, declined = scoring[2](
-        scoring[1], query_views, candidates, views, kinds, KIND_FACTOR, schemas, "Person", floor, keep
+        scoring[1], query_views, candidates, views, kinds, kind_factors(algo), schemas, "Person", floor, keep
     )
     out: list[tuple[int, float, tuple[int, int]]] = []
     for i, value, n, k in found:
@@ -258,6 +278,53 @@ def rank_scores(
 # row, and so asks each feature whether it applies once per query, not per candidate. One tuple, read and
 # replaced whole (threads may screen at once).
 _LAST_ASKED: list[tuple[PreparedQuery | None, Algorithm | None, tuple[Feature, ...]]] = [(None, None, ())]
+
+
+def demote_rivals(algo: Algorithm, matches: list[Match], cut: float) -> list[Match]:
+    """``matches`` (one query's, explained), where one of them that reaches the algorithm's threshold has the
+    query's birth date:
+    each other whose listed birth year is two or more years from the query's loses ``algo.dob_rival`` more,
+    explained, and all are ranked again (``cut``: the threshold a match reaches). A namesake born years
+    apart from a listed party that shares the query's name and date is another person; where no listed
+    party has the query's date, the list's date may be the one that is off, and the name decides."""
+    if not algo.dob_rival:
+        return matches
+    if not any(m.score >= algo.threshold and _dob_weight(m) > 0 for m in matches):
+        return matches
+    out: list[Match] = []
+    for m in matches:
+        if _dob_weight(m) < 0 and not any(c.feature == "identifier" for c in m.explanation):
+            score = min(1.0, max(0.0, m.score + algo.dob_rival))
+            part = Contribution(
+                "birth_date",
+                None,
+                None,
+                -1.0,
+                algo.dob_rival,
+                "another listed party of this name has the query's birth date",
+            )
+            m = Match(m.entity, score, score >= cut, m.algorithm, (*m.explanation, part))
+        out.append(m)
+    out.sort(key=lambda m: (-m.score, m.entity.id))
+    return out
+
+
+def _dob_weight(m: Match) -> float:
+    """What a match's birth dates added to its score."""
+    return sum(c.weight for c in m.explanation if c.feature == "birth_date")
+
+
+_KIND_FACTORS: dict[tuple[tuple[str, float], ...], dict[str, float]] = {}
+
+
+def kind_factors(algo: Algorithm) -> dict[str, float]:
+    """What a listed name of each kind counts for ``algo``: ``KIND_FACTOR``, with the version's own."""
+    if not algo.kind_factor:
+        return KIND_FACTOR
+    found = _KIND_FACTORS.get(algo.kind_factor)
+    if found is None:
+        found = _KIND_FACTORS[algo.kind_factor] = {**KIND_FACTOR, **dict(algo.kind_factor)}
+    return found
 
 
 def _asked(algo: Algorithm, pq: PreparedQuery) -> tuple[Feature, ...]:
@@ -319,6 +386,8 @@ def _score_entity(
     if views is not None and query_views is not None and not (explain and pair is not None):
         compiled = scoring if scoring is not None else compiled_scoring(algo.names)
     person = schema == "Person"
+    kinds = kind_factors(algo)
+    read_factor = algo.read_name_factor
     for n, qn in enumerate(pq.names):
         if pair is not None and n != pair[0]:
             continue
@@ -326,7 +395,7 @@ def _score_entity(
         for k, (cn, kind) in enumerate(entity_names):
             if pair is not None and k != pair[1]:
                 continue
-            factor = KIND_FACTOR.get(kind, 1.0)
+            factor = kinds.get(kind, 1.0) * (read_factor if 0 <= pq.own <= n else 1.0)
             view = views[k] if views is not None else None
             at_least = need / factor if need > 0 else 0.0
             if explain and pair is not None:  # the pair ranking found best: its explanation has its score
@@ -357,6 +426,8 @@ def _score_entity(
             detail += f"; listed tokens not in query: {' '.join(un_c)}"
         if best_kind != "primary":
             detail += f"; {best_kind} name"
+        if 0 <= pq.own <= best_pair[0]:
+            detail += "; a name read off the query's (nickname, spelling)"
         parts.append(Contribution("name", best_q.original, best_c.original, best_score, score, detail))
     for feature in asked:
         if feature.reads_entity and entity is None:

@@ -4,7 +4,7 @@ lists in force; :mod:`embargo.screener` re-exports it as the Python API."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from embargo.match.algorithm import (
     DEFAULT_ALGORITHM,
     Algorithm,
     PreparedQuery,
+    demote_rivals,
     entity_score,
     rank_scores,
     schema_ok,
@@ -31,9 +32,12 @@ class Screener:
 
     def __init__(self, entities: Iterable[Entity], algorithm: str = DEFAULT_ALGORITHM) -> None:
         self.algorithm = algorithm_named(algorithm)
-        self.index = EntityIndex(entities)
+        self.index = EntityIndex(entities, reading=self.algorithm.listed_reading)
+        # the index of each other way of reading the listed names an algorithm asked for, made on first use
+        self._indexes: dict[object, EntityIndex] = {self.algorithm.listed_reading: self.index}
         # one bound method for every call: scoring keeps per-name weights for the rarity function it is given
         self.rarity = self.index.weight
+        self._rarities: dict[object, Callable[[str], float]] = {self.algorithm.listed_reading: self.rarity}
 
     @classmethod
     def from_store(
@@ -70,20 +74,28 @@ class Screener:
         q = Query.of(query) if isinstance(query, str) else query
         algo = algorithm_named(algorithm) if algorithm else self.algorithm
         cut = algo.threshold if threshold is None else threshold
-        pq = PreparedQuery.of(q)
-        idx = self.index
+        own = len(q.names)  # the query's own names; the rest were read off them (nicknames, respellings)
+        if algo.query_reading is not None:
+            q, own = algo.query_reading(q)
+        pq = PreparedQuery.of(q, own)
+        idx = self.index_for(algo)
+        rarity = self._rarities[algo.listed_reading]  # (the words' rarity in that index)
         wide = algo.candidates if sources is None else algo.candidates * SOURCE_WIDEN
-        found = (
-            idx.candidate_names(
-                pq.names,
-                limit=wide,
-                keep_ratio=algo.keep_ratio,
-                joined=algo.joined_retrieval,
-                form_words=algo.form_words_vote,
-            )
-            if pq.names
-            else []
-        )
+        found: list[tuple[int, tuple[int, ...]]] = []
+        # the names read off the query's own retrieve apart, so that they do not crowd its own out
+        for group in (pq.names[:own], pq.names[own:]):
+            if group:
+                more = idx.candidate_names(
+                    group,
+                    limit=wide,
+                    keep_ratio=algo.keep_ratio,
+                    joined=algo.joined_retrieval,
+                    form_words=algo.form_words_vote,
+                )
+                seen = {e for e, _ in found}
+                found += [c for c in more if c[0] not in seen]
+        if idx.read_together:  # a name retrieved is scored with the names read off its listed name
+            found = [(e, idx.with_read_together(nids)) for e, nids in found]
         if sources is not None:  # retrieval went wider, so the lists asked for still get their share
             found = [c for c in found if idx.entities[c[0]].source in sources][: algo.candidates]
         hits: dict[int, list[tuple[str, str]]] = {}
@@ -95,7 +107,11 @@ class Screener:
                 listed = next((i.value for i in ent.identifiers if _same_id(i.value, value)), value)
                 hits.setdefault(e, []).append((value, listed))
         # each candidate with the names to score: those that drew votes, all of them for an identifier hit
-        # (retrieval gives each entity once)
+        # or for words run together that its names write apart (retrieval gives each entity once)
+        if algo.joined_candidates:
+            for e in idx.joined_entities(pq.names):
+                if e not in hits and (sources is None or idx.entities[e].source in sources):
+                    hits[e] = []
         if hits:
             voted = dict(found)
             order = [(e, idx.entity_names[e]) for e in hits]
@@ -133,7 +149,7 @@ class Screener:
                 pq,
                 entities[e] if reads else None,  # (None: the entity itself is read only if shown)
                 [(names_of[n], kinds_of[n]) for n in nids],
-                self.rarity,
+                rarity,
                 tuple(hits.get(e, ())),
                 floor=floor,
                 views=idx.name_views(nids),
@@ -154,7 +170,7 @@ class Screener:
                 pq,
                 entities[e],
                 [(names_of[n], kinds_of[n]) for n in nids],
-                self.rarity,
+                rarity,
                 tuple(hits.get(e, ())),
                 views=idx.name_views(nids),
                 query_views=query_views,
@@ -163,7 +179,17 @@ class Screener:
             if m.match != (m.score >= cut):  # a threshold other than the algorithm's own
                 m = replace(m, match=m.score >= cut)
             results.append(m)
-        return results
+        return demote_rivals(algo, results, cut)
+
+    def index_for(self, algorithm: Algorithm) -> EntityIndex:
+        """The index that reads the listed names as ``algorithm`` does (the default algorithm's is
+        ``index``; another's is made on first use, of the same entities in the same order)."""
+        found = self._indexes.get(algorithm.listed_reading)
+        if found is None:
+            found = EntityIndex(self.index.entities, reading=algorithm.listed_reading)
+            self._indexes[algorithm.listed_reading] = found
+            self._rarities[algorithm.listed_reading] = found.weight
+        return found
 
 
 def _same_id(a: str, b: str) -> bool:

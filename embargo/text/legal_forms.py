@@ -202,3 +202,17 @@ def legal_form(text: str) -> str | None:
     if len(found) == 1 and found[0].start == 0 and found[0].end == len(tokens):
         return found[0].canonical
     return None
+
+
+@lru_cache(maxsize=1)
+def prefix_forms() -> frozenset[str]:
+    """The one-word forms that legal_forms.yml allows at a name's start (``ooo``, ``jsc``, ``ao``), as tokens."""
+    from embargo.text.names import name_tokens
+
+    out = set()
+    for group in _yaml().values():
+        for form in group.get("prefix", []):
+            tokens = name_tokens(str(form))
+            if len(tokens) == 1:
+                out.add(tokens[0])
+    return frozenset(out)

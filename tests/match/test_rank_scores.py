@@ -60,7 +60,7 @@ def test_rank_scores_equal_entity_score(index_and_queries: tuple[EntityIndex, li
     if names._align is None:
         pytest.skip("no compiled core: entity_score scores every candidate")
     answered = declined = hinted = below = 0
-    for algorithm in ("embargo-v1", "embargo-v2"):
+    for algorithm in ("embargo-v1", "embargo-v2", "embargo-v3"):
         algo = ALGORITHMS[algorithm]
         scoring = names.compiled_scoring(algo.names)
         for text in queries:

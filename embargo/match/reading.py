@@ -1,0 +1,132 @@
+"""How embargo-v3 reads a query before screening it (the versions before it screen the query as given).
+
+- an IMO number typed in the name field (``"IMO 9349588"``) is an identifier of the query, and the rest of
+  the name, if any, its name;
+- each name is read as :func:`embargo.names.readings.read_name` reads the listed names (legal forms as their
+  class, business abbreviations spelt out, a vessel's prefix left out), the parts of a name outside and
+  inside parentheses as names of their own; a query of no schema whose name starts with a vessel's prefix
+  is also read without it;
+- a person's given name, written in Latin letters, that is a nickname (``"Hank"``, ``"Sasha"``) is also
+  read as each formal name it stands for, as names of their own (at most ``NICKNAME_NAMES`` more);
+- a person's name romanised the Scandinavian or German way (``"Arkadjevitj"``, ``"Chrenin"``), the Polish
+  way (``"Nikołajewicz"``) or the French way (``"Bouchra"``, ``"Djamel"``) also reads as English (BGN)
+  spelling writes it (``"arkadyevich"``, ``"khrenin"``, ``"nikolayevich"``; ``"bushra"``, ``"jamel"``);
+- birth dates are written ISO (``"1963-6-14"`` -> ``"1963-06-14"``); a value that is no date is left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from embargo.match.types import Query
+from embargo.names.readings import formal_names, name_parts, read_name, vessel_prefix
+from embargo.text.dates import parse_dates
+from embargo.text.names import name_tokens
+
+NICKNAME_NAMES = 10  # names read off one query's nicknames, at most
+_IMO = re.compile(r"\bIMO\s*(?:NO\.?|NUMBER)?\s*[:#.-]?\s*(\d{7})\b", re.IGNORECASE)
+_NOT_GIVEN = frozenset({"al", "el", "de", "da", "la", "van", "von", "abu", "bin", "ibn", "mr", "mrs", "ms"})
+_NICKNAME_SCHEMAS = frozenset({"Person", "LegalEntity"})
+
+
+def read_query(q: Query) -> tuple[Query, int]:
+    """``q`` as embargo-v3 screens it (see the module's docstring), and how many of its names are the
+    query's own names as read: the rest (respellings, nicknames) were read off them."""
+    identifiers = list(q.identifiers)
+    names: list[str] = []
+    for name in q.names:
+        for imo in _IMO.findall(name):
+            if imo not in identifiers:
+                identifiers.append(imo)
+        rest = _IMO.sub(" ", name).strip()
+        if not name_tokens(rest):
+            continue
+        for part in name_parts(rest, q.schema):
+            names.append(read_name(part, q.schema))
+            if q.schema is None or q.schema in _NICKNAME_SCHEMAS:
+                names.append(part)  # (a person's name as written too: see names.readings.listed_names)
+        if q.schema is None:
+            tokens = name_tokens(rest)
+            cut = vessel_prefix(tokens)
+            if cut:
+                names.append(" ".join(tokens[cut:]))
+    names = list(dict.fromkeys(names))
+    own = len(names)
+    read: list[str] = []
+    nicknames: list[str] = []
+    if q.schema is None or q.schema in _NICKNAME_SCHEMAS:
+        latin = [n for n in names if _latin(n)]  # (another script's romanisation is no one's spelling)
+        for name in latin:
+            read.extend(respellings(name))
+        for name in latin + read:
+            nicknames.extend(nickname_readings(name))
+    names = list(dict.fromkeys(names + read + nicknames[:NICKNAME_NAMES]))
+    dates = [d for value in q.birth_dates for d in (parse_dates(value, dayfirst=False) or [])]
+    query = Query(
+        names=tuple(names),
+        schema=q.schema,
+        birth_dates=tuple(dict.fromkeys(dates)),
+        countries=q.countries,
+        identifiers=tuple(identifiers),
+        gender=q.gender,
+        id=q.id,
+    )
+    return query, own
+
+
+# Scandinavian and German romanisations of Cyrillic, as English (BGN) spelling writes them, in one pass
+_NORDIC = re.compile(r"tsch|sch|tj|sj|zj|ch|j|w")
+_NORDIC_TO = {"tsch": "ch", "sch": "sh", "tj": "ch", "sj": "sh", "zj": "zh", "ch": "kh", "j": "y", "w": "v"}
+# what only those romanisations write: Swedish tj/sj/zj ("Arkadjevitj", "Zjukov"), -ij/-yj endings
+_NORDIC_SIGN = re.compile(r"tj|sj|zj|[iy]j$|jev|jov")
+# French romanisations of Arabic, as English spelling writes them
+_FRENCH = re.compile(r"ou|dj|ch")
+_FRENCH_TO = {"ou": "u", "dj": "j", "ch": "sh"}
+_FRENCH_SIGN = re.compile(r"ou|^dj")
+# Polish romanisations of Cyrillic ("Władimir Nikołajewicz")
+_POLISH = re.compile(r"szcz|cz|sz|rz|ch|w|j")
+_POLISH_TO = {"szcz": "shch", "cz": "ch", "sz": "sh", "rz": "zh", "ch": "kh", "w": "v", "j": "y"}
+_POLISH_SIGN = re.compile(r"[eo]wicz$|[eo]wna$|cz|sz")
+
+
+def respellings(name: str) -> list[str]:
+    """``name`` as English (BGN) spelling writes a name romanised the Scandinavian or German way (where one of
+    its words shows it: "tj", "sj", "zj", "-ij"), the Polish way ("cz", "sz", "-owicz") or the French way
+    ("ou", "dj"): ``"Igor Arkadjevitj"`` -> ``["igor arkadyevich"]``."""
+    tokens = name_tokens(name)
+    out: list[str] = []
+    for sign, pattern, table in (
+        (_NORDIC_SIGN, _NORDIC, _NORDIC_TO),
+        (_FRENCH_SIGN, _FRENCH, _FRENCH_TO),
+        (_POLISH_SIGN, _POLISH, _POLISH_TO),
+    ):
+        if any(sign.search(t) for t in tokens):
+            spelt = [_spell(pattern, table, t) for t in tokens]
+            if spelt != tokens:
+                out.append(" ".join(spelt))
+    return out
+
+
+def _latin(name: str) -> bool:
+    """Whether ``name`` is written in Latin letters (with their accents) alone."""
+    return all(ord(ch) < 0x250 for ch in name)
+
+
+def _spell(pattern: re.Pattern[str], table: dict[str, str], token: str) -> str:
+    """``token`` with each of ``pattern``'s matches written as ``table`` says."""
+    return pattern.sub(lambda m: table[m.group()], token)
+
+
+def nickname_readings(name: str) -> list[str]:
+    """``name`` with one of its words, a nickname, replaced by a formal name it stands for, each way:
+    ``"Hank de Jesus Lopez"`` -> ``["henry de jesus lopez"]``. Names of two to five words only."""
+    tokens = name_tokens(name)
+    if not 2 <= len(tokens) <= 5:
+        return []
+    out: list[str] = []
+    for k, t in enumerate(tokens):
+        if len(t) < 2 or t in _NOT_GIVEN:
+            continue
+        for formal in formal_names(t):
+            out.append(" ".join([*tokens[:k], formal, *tokens[k + 1 :]]))
+    return out

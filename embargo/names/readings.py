@@ -1,0 +1,199 @@
+"""How embargo-v3 reads a name before it is prepared: the same reading for the query's names and the listed
+ones, so that either side may be the abbreviated or the spelt-out one.
+
+- an organisation's legal form is its class word (``"LIMITED LIABILITY COMPANY"``, ``"OOO"``, ``"LLC"`` ->
+  ``llc``; ``"OTKRYTOE AKTSIONERNOE OBSHCHESTVO"``, ``"OJSC"`` -> ``jsc``), written at the end of the name,
+  where every form is recognised;
+- common abbreviations of business words are spelt out (``"TRDG"`` -> ``trading``, ``"INT'L"`` ->
+  ``international``), from ``resources/name_readings.yml``;
+- a vessel's name is read without its prefix (``"M/V"``, ``"MT"``, ``"M.V."``);
+- a listed name with a parenthesised part is also read as two names (``"Central Research Institute of
+  Machine Building (TsNIIMash)"``): an acronym or a short name written there meets a query of its own.
+
+A person's name is read as written but for its Arabic particles where it is written in Latin letters
+(``"Ben"``, ``"El"``, ``"Abdelkader"`` as the Arabic script's transliteration writes them: ``bin``, ``al``,
+``abd al kader``). The versions before embargo-v3 read every name as written (the index
+and the query are built without a reading).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from embargo.text._data import load
+from embargo.text.legal_forms import LegalForm, find_legal_forms, legal_form, prefix_forms
+from embargo.text.names import PERSON_SCHEMAS, name_tokens
+
+VESSELS = frozenset({"Vessel"})
+# the word each legal-form class of legal_forms.yml is written as: one of its own forms, recognised at the
+# end of a name ("co" is "company", recognised anywhere)
+_CLASS_WORD = {"co": "company", "soe": "fgup", "ngo": "ano"}
+# words that qualify the legal form after them ("OPEN AO", "CLOSED JSC"): part of the form
+_FORM_QUALIFIERS = frozenset({"open", "closed", "public", "private"})
+_PAREN = re.compile(r"^(?P<out>[^()]*?)\s*\((?P<in>[^()]+)\)\s*(?P<rest>[^()]*)$")
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[str, ...], ...]]:
+    data = load("name_readings.yml")
+    words = {str(k): tuple(str(v).split()) for k, v in data["words"].items()}
+    prefixes = tuple(sorted((tuple(p) for p in data["vessel_prefixes"]), key=len, reverse=True))
+    return words, prefixes
+
+
+def business_words() -> dict[str, tuple[str, ...]]:
+    """Abbreviation -> the words it stands for (``"trdg"`` -> ``("trading",)``)."""
+    return _table()[0]
+
+
+def vessel_prefix(tokens: list[str]) -> int:
+    """How many of ``tokens`` are a vessel's prefix (``["m", "v", "perarin"]`` -> 2); 0 if none, or if
+    nothing would be left."""
+    for prefix in _table()[1]:
+        if len(tokens) > len(prefix) and tuple(tokens[: len(prefix)]) == prefix:
+            return len(prefix)
+    return 0
+
+
+@lru_cache(maxsize=100_000)
+def read_name(name: str, schema: str | None) -> str:
+    """``name`` as embargo-v3 compares it (see the module's docstring); any name that the reading leaves as
+    it is unchanged. Legal forms are found once abbreviations are spelt out
+    ("JOINT STOCK CO" -> "joint stock company" -> ``jsc``)."""
+    tokens = name_tokens(name)
+    if not tokens:
+        return name
+    if schema in PERSON_SCHEMAS:
+        read = _arabic_particles(tokens) if _latin(name) else tokens
+        return name if read == tokens else " ".join(read)
+    read = tokens[vessel_prefix(tokens) :] if schema in VESSELS else tokens
+    if schema is None and _latin(name):
+        read = _arabic_particles(read)
+    words = business_words()
+    read = [w for t in read for w in words.get(t, (t,))]
+    classes, rest = _legal_forms(read)
+    if rest:
+        read = rest + list(dict.fromkeys(classes))
+    if read == tokens:
+        return name
+    return " ".join(read)
+
+
+# Arabic name particles as Latin lists write them, as the transliteration of the Arabic script writes them
+_PARTICLES = {"ben": "bin", "ibn": "bin", "bent": "bint", "abou": "abu", "abo": "abu", "el": "al", "ul": "al"}
+# 'Abd compounds written as one word, and the article they carry, assimilated or not ("abdurrahman")
+_ABD = re.compile(r"^abd(?:el|ul|al|ol|il)(?=[a-z]{4})|^abd[ue](?=([rsztdn])\1[a-z]{3})")
+
+
+def _arabic_particles(tokens: list[str]) -> list[str]:
+    """Name tokens in Latin letters with Arabic particles written one way ("ben" -> "bin", "el" -> "al",
+    "abou" -> "abu") and 'Abd compounds in three words ("abdelkader", "abdul kader", "abdurrahman" -> "abd al
+    kader" ...), as the Arabic script's transliteration writes them."""
+    out: list[str] = []
+    for token in tokens:
+        t = _PARTICLES.get(token, token)
+        if t in ("abdul", "abdel", "abdal", "abdol"):
+            out += ["abd", "al"]
+            continue
+        m = _ABD.match(t)
+        if m:  # (an assimilated article leaves its doubled letter: "abdur" + "rahman")
+            rest = t[m.end() + 1 :] if m.group(1) else t[m.end() :]
+            out += ["abd", "al", rest]
+            continue
+        out.append(t)
+    return out
+
+
+def _latin(name: str) -> bool:
+    """Whether ``name`` is written in Latin letters (with their accents) alone."""
+    return all(ord(ch) < 0x250 for ch in name)
+
+
+def _legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """The class words of the legal forms among ``tokens`` and the tokens that are none. A legal
+    abbreviation allowed at a name's start ("ooo", "ao") is one wherever it stands ("CLOSED AO ENERGO-OIL"),
+    and a word that qualifies a form before it ("OPEN", "PUBLIC") is part of it."""
+    forms = find_legal_forms(tokens)
+    for k, t in enumerate(tokens):
+        if len(t) >= 2 and _short_form(t) and not any(f.start <= k < f.end for f in forms):
+            forms.append(LegalForm(k, k + 1, _short_form(t), t))
+    inside: set[int] = set()
+    for f in forms:
+        inside.update(range(f.start, f.end))
+        k = f.start - 1
+        while k >= 0 and tokens[k] in _FORM_QUALIFIERS:
+            inside.add(k)
+            k -= 1
+    classes = [_CLASS_WORD.get(f.canonical, f.canonical) for f in sorted(forms, key=lambda f: f.start)]
+    rest = [t for k, t in enumerate(tokens) if k not in inside]
+    if forms:  # a qualifier moved to an edge of the name, away from its form ("JSC MAKO HOLDING PRIVATE")
+        while len(rest) > 1 and rest[-1] in _FORM_QUALIFIERS:
+            rest.pop()
+        while len(rest) > 1 and rest[0] in _FORM_QUALIFIERS:
+            rest.pop(0)
+    return classes, rest
+
+
+def listed_names(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
+    """The names embargo-v3 reads off one listed name (with their kind): the name itself as read, each part
+    of it outside and inside parentheses, and a person's name also as written."""
+    out = [(read_name(v, schema), kind) for v in name_parts(value, schema)]
+    if schema in PERSON_SCHEMAS:  # a person's name as written too: a typo in a particle ("ABUDL") still meets
+        out.append((value, kind))
+    return list(dict.fromkeys(out))
+
+
+def name_parts(value: str, schema: str | None) -> list[str]:
+    """``value``, and, unless it names a person, each part of it outside and inside parentheses where it
+    has one pair that names it again (``_names_it``): ``"Jamaat-ul-Ahrar (JuA)"`` -> ``["Jamaat-ul-Ahrar
+    (JuA)", "jamaat ul ahrar", "jua"]``."""
+    out = [value]
+    m = _PAREN.match(value)
+    if m and schema not in PERSON_SCHEMAS:
+        outside = name_tokens(f"{m['out']} {m['rest']}")
+        inside = name_tokens(m["in"])
+        if outside and _names_it(inside, outside):
+            out += [" ".join(outside), " ".join(inside)]
+    return out
+
+
+def _names_it(inside: list[str], outside: list[str]) -> bool:
+    """Whether a parenthesised part names what the rest of the name names: the rest's acronym ("PKK" of
+    "Partiya Karkeren Kurdistane", "ISIL-K" of "Islamic State in Iraq and the Levant - Khorasan"), or a
+    name of two words or more ("JSC TsNIIMash"); not a place, a legal form or a branch ("HK", "PTY")."""
+    words = [t for t in inside if len(t) >= 3]
+    if len(inside) >= 2 and len(words) >= 2:
+        return True
+    letters = "".join(inside)
+    if len(letters) < 2 or not letters.isalpha():
+        return False
+    initials = iter(t[0] for t in outside)
+    return all(ch in initials for ch in letters)
+
+
+@lru_cache(maxsize=4096)
+def _short_form(token: str) -> str:
+    """The class of a token that is a legal abbreviation allowed at a name's start ("ooo", "jsc", "ao"): such
+    a token is a legal form wherever it stands; "" for other tokens."""
+    return (legal_form(token) or "") if token in prefix_forms() else ""
+
+
+@lru_cache(maxsize=1)
+def _nicknames() -> dict[str, tuple[str, ...]]:
+    """Nickname -> the formal given names it is short for, from ``resources/nicknames.yml``."""
+    data = load("nicknames.yml")
+    out: dict[str, set[str]] = {}
+    for section in ("names", "extra"):
+        for formal, nicks in (data.get(section) or {}).items():
+            for nick in nicks:
+                if nick != formal:
+                    out.setdefault(str(nick), set()).add(str(formal))
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def formal_names(token: str) -> tuple[str, ...]:
+    """The formal given names a nickname or hypocorism stands for (``"hank"`` -> ``("henry",)``,
+    ``"sasha"`` -> ``("aleksandr", "aleksandra", "alexander")``), as the table has them, in either direction
+    where it lists both ("john" / "ivan"); () for a token that is none."""
+    return _nicknames().get(token, ())

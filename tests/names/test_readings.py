@@ -1,0 +1,69 @@
+"""embargo-v3's reading of names (names/readings.py): the same reading on both sides, so that the spelt-out
+and the abbreviated forms meet; a person's name keeps its words but for its Arabic particles."""
+
+from __future__ import annotations
+
+import pytest
+
+from embargo.names.prepare import prepare_name
+from embargo.names.readings import formal_names, listed_names, name_parts, read_name, vessel_prefix
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("BARUS LLC", "BARUS LIMITED LIABILITY COMPANY"),
+        ("BARUS OOO", "BARUS, OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU"),
+        ("LAKOKRASKA OJSC", "OTKRYTOE AKTSIONERNOE OBSHCHESTVO LAKOKRASKA"),
+        ("CLOSED AO ENERGO-OIL", "CLOSED JOINT STOCK COMPANY ENERGO-OIL"),
+        ("JOINT STOCK CO 140 REPAIR PLANT", "140 REPAIR PLANT JSC"),
+        ("PAEKSOL TRDG CORP.", "PAEKSOL TRADING CORPORATION"),
+        ("TIANYI INT'L DALIAN CO., LTD.", "TIANYI INTERNATIONAL DALIAN COMPANY LIMITED"),
+    ],
+)
+def test_an_organisation_reads_alike_however_its_form_is_written(a: str, b: str) -> None:
+    def read(name: str) -> str:
+        return prepare_name(read_name(name, "Organization"), "Organization").text
+
+    assert read(a) == read(b)
+
+
+def test_a_name_the_reading_leaves_alone_is_returned_as_written() -> None:
+    assert read_name("Gazprom Neft", "Organization") == "Gazprom Neft"
+    assert read_name("LLC", "Organization") == "LLC"  # nothing would be left of it
+    assert read_name("Ivan Petrov", "Person") == "Ivan Petrov"
+    assert read_name("عبد القادر", "Person") == "عبد القادر"  # the script's own transliteration reads it
+
+
+def test_a_vessel_is_read_without_its_prefix() -> None:
+    assert read_name("M/V PERARIN", "Vessel") == read_name("M.V. PERARIN", "Vessel") == "perarin"
+    assert read_name("MT FU YUAN YU 7604", "Vessel") == "fu yuan yu 7604"
+    assert vessel_prefix(["mv"]) == 0  # nothing would be left
+    assert read_name("MT SMITH", "Person") == "MT SMITH"
+
+
+def test_arabic_particles_in_latin_letters_read_as_the_script_writes_them() -> None:
+    assert read_name("KAMMOUN, Mehdi Ben Mohamed", "Person") == "kammoun mehdi bin mohamed"
+    for abd in ("Abdelkader", "Abdul Kader", "ABD EL KADER"):
+        assert read_name(abd, "Person") == "abd al kader"
+    assert read_name("Abdurrahman", "Person") == read_name("Abdul Rahman", "Person") == "abd al rahman"
+    assert read_name("Abdullah Azzam", "Person") == "Abdullah Azzam"
+
+
+def test_a_parenthesised_part_is_a_name_of_its_own_where_it_names_the_rest() -> None:
+    assert name_parts("PARTIYA KARKEREN KURDISTANE (PKK)", "Organization")[1:] == [
+        "partiya karkeren kurdistane",
+        "pkk",
+    ]
+    assert name_parts("JSC Central Research Institute (JSC TsNIIMash)", None)[2] == "jsc tsniimash"
+    for branch in ("HONG PANG GEMS (HK) CO. LIMITED", "QINGDAO HOTEL (NAMIBIA) CC", "ICARUS (PTY) LTD"):
+        assert name_parts(branch, "Organization") == [branch]
+    assert name_parts("SMITH, John (Jack)", "Person") == ["SMITH, John (Jack)"]
+    assert listed_names("TEHRIK-E TALIBAN PAKISTAN (TTP)", "alias", "Organization")[-1] == ("ttp", "alias")
+
+
+def test_nicknames_stand_for_their_formal_names() -> None:
+    assert "henry" in formal_names("hank")
+    assert "aleksandr" in formal_names("sasha")
+    assert "mikhail" in formal_names("misha")
+    assert formal_names("qwzx") == ()
