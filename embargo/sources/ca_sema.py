@@ -40,7 +40,7 @@ from lxml import etree
 
 from embargo.errors import ListFormatError
 from embargo.model.entity import Entity, Identifier, Name, NameKind, Sanction, Schema, make_entity
-from embargo.sources.base import ParsedList, Record, UsageTracker
+from embargo.sources.base import ParsedList, Reading, Record
 from embargo.sources.catalog import SOURCES
 from embargo.sources.sectors import sectors_for
 from embargo.sources.xml_stream import refuse_doctype
@@ -195,24 +195,13 @@ def _ids(records: list[dict[str, str]], warnings: list[str]) -> list[str]:
 
 def parse(path: Path, source: str) -> ParsedList:
     records = _records(path)
-    warnings: list[str] = []
-    ids = _ids(records, warnings)
-    tracker = UsageTracker()
-    entities: list[Entity] = []
+    r = Reading(path, source, NAME)
+    ids = _ids(records, r.warnings)
     for n, (data, sid) in enumerate(zip(records, ids, strict=True), 1):
         rec = Record(data)
-        entities.append(_entity(path, rec, sid, source, n, warnings))
-        tracker.check(rec)
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=None,
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+        r.entities.append(_entity(path, rec, sid, source, n, r.warnings))
+        r.tracker.check(rec)
+    return r.finish()
 
 
 def _entity(path: Path, rec: Record, sid: str, source: str, n: int, warnings: list[str]) -> Entity:

@@ -35,7 +35,7 @@ from embargo.model.entity import (
     Schema,
     make_entity,
 )
-from embargo.sources.base import ParsedList, Record, SourceInfo, UsageTracker
+from embargo.sources.base import ParsedList, Reading, Record, SourceInfo
 from embargo.sources.catalog import source_info
 from embargo.sources.sectors import sectors_for
 from embargo.sources.xml_stream import groups, iso_date, root_tag, stream, text, texts, track, year
@@ -77,8 +77,8 @@ def companions(path: Path) -> list[Path]:
 
 def parse(path: Path, source: str) -> ParsedList:
     info = source_info(source)
-    tracker = UsageTracker()
-    warnings: list[str] = []
+    r = Reading(path, source, NAME)
+    tracker, warnings = r.tracker, r.warnings
     root_attrs: dict[str, str] = {}
     sets: dict[str, _Set] = {}
     places: dict[str, tuple[Record, list[Record]]] = {}
@@ -102,7 +102,6 @@ def parse(path: Path, source: str) -> ParsedList:
         delta_reason = f"list-type {kind!r}: this file holds changes only, not the whole list"
         warnings.append(delta_reason)
     captions = {text(rec, "@ssid") or "": _caption(rec) for rec, _subs in targets}
-    entities: list[Entity] = []
     delisted = 0
     for n, (rec, subs) in enumerate(targets, 1):
         ssid = text(rec, "@ssid")
@@ -112,24 +111,14 @@ def parse(path: Path, source: str) -> ParsedList:
             delisted += 1  # not a current designation: its other fields are not read
             continue
         if (entity := _map(rec, ssid, sets, places, captions, info, source, warnings)) is not None:
-            entities.append(entity)
+            r.entities.append(entity)
         track(tracker, rec, subs, "target")
     for rec, subs in places.values():
         if "@ssid" not in rec.unused():  # only places some listed target refers to
             track(tracker, rec, subs, "place")
     if delisted:
         warnings.append(f"{delisted} de-listed target(s) left out")
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=iso_date(root_attrs.get("date")),
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-        delta_reason=delta_reason,
-    )
+    return r.finish(list_date=iso_date(root_attrs.get("date")), delta_reason=delta_reason)
 
 
 def _consume_internal_ids(rec: Record, subs: list[Record]) -> None:

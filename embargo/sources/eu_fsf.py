@@ -20,7 +20,7 @@ from pathlib import Path
 
 from embargo.errors import ListFormatError
 from embargo.model.entity import Address, Entity, Identifier, IdType, Name, Sanction, Schema, make_entity
-from embargo.sources.base import ParsedList, Record, SourceInfo, UsageTracker
+from embargo.sources.base import ParsedList, Reading, Record, SourceInfo
 from embargo.sources.catalog import source_info
 from embargo.sources.sectors import sectors_for
 from embargo.sources.xml_stream import (
@@ -89,9 +89,7 @@ def parse(path: Path, source: str) -> ParsedList:
     if what:
         raise ListFormatError(path, f"{what} from the EU endpoint, not the FSF XML export: refused")
     info = source_info(source)
-    tracker = UsageTracker()
-    entities: list[Entity] = []
-    warnings: list[str] = []
+    r = Reading(path, source, NAME)
     root_attrs: dict[str, str] = {}
     records = stream(
         path,
@@ -115,20 +113,11 @@ def parse(path: Path, source: str) -> ParsedList:
                     published += [d for v in texts(sub, key) if (d := iso_date(v))]
                 sub.consume(key)
             sub.consume(*(k for k in sub if k.endswith(("@regulationLanguage", "@logicalId"))))
-        entities.append(_map(rec, logical_id, source, info, warnings, published))
-        track(tracker, rec, subs)
-    if not entities:
+        r.entities.append(_map(rec, logical_id, source, info, r.warnings, published))
+        track(r.tracker, rec, subs)
+    if not r.entities:
         raise ListFormatError(path, "no sanctionEntity records: empty or truncated export")
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=iso_date(root_attrs.get("generationDate")),
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+    return r.finish(list_date=iso_date(root_attrs.get("generationDate")))
 
 
 def _map(

@@ -26,7 +26,7 @@ from embargo.model.entity import (
     Schema,
     make_entity,
 )
-from embargo.sources.base import ParsedList, Record, SourceInfo, UsageTracker
+from embargo.sources.base import ParsedList, Reading, Record, SourceInfo
 from embargo.sources.catalog import source_info
 from embargo.sources.sectors import sectors_for
 from embargo.sources.xml_stream import (
@@ -67,9 +67,7 @@ def companions(path: Path) -> list[Path]:
 
 def parse(path: Path, source: str) -> ParsedList:
     info = source_info(source)
-    tracker = UsageTracker()
-    entities: list[Entity] = []
-    warnings: list[str] = []
+    r = Reading(path, source, NAME)
     root_attrs: dict[str, str] = {}
     records = stream(
         path, root=_ROOT, depth=3, tags=_TAGS, root_attrs=root_attrs, what="a UN SC consolidated list"
@@ -78,20 +76,11 @@ def parse(path: Path, source: str) -> ParsedList:
         ref = text(rec, "REFERENCE_NUMBER")
         if ref is None:
             raise ListFormatError(path, f"{tag} without REFERENCE_NUMBER", where=f"record #{n}")
-        entities.append(_map(rec, ref, _SCHEMAS[tag], source, info, warnings))
-        track(tracker, rec, subs)
-    if not entities:
+        r.entities.append(_map(rec, ref, _SCHEMAS[tag], source, info, r.warnings))
+        track(r.tracker, rec, subs)
+    if not r.entities:
         raise ListFormatError(path, "no INDIVIDUAL or ENTITY records: empty or truncated list")
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=iso_date(root_attrs.get("dateGenerated")),
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+    return r.finish(list_date=iso_date(root_attrs.get("dateGenerated")))
 
 
 # --- mapping --------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from embargo.model.entity import (
     Sanction,
     make_entity,
 )
-from embargo.sources.base import ParsedList, Record, UsageTracker
+from embargo.sources.base import ParsedList, Reading, Record
 from embargo.sources.limits import gunzip
 from embargo.sources.listfields import EntityBuilder, read_table
 from embargo.sources.sectors import sectors_for
@@ -159,15 +159,15 @@ class _Context:
 def parse(path: Path, source: str) -> ParsedList:
     rows = _rows(path)
     ctx = _Context(orientation=_orientation(r.get("ids", "") for _, r in rows))
-    tracker = UsageTracker()
+    r = Reading(path, source, NAME)
     parties: dict[str, _Party] = defaultdict(_Party)
     for line, data in rows:
         rec = Record(data)
         _map_row(path, rec, line, parties, ctx)
         rec.consume(*SKIPPED)
-        tracker.check(rec)
-    entities = [party.build_party(source, sid) for sid, party in sorted(parties.items())]
-    warnings = ctx.warnings
+        r.tracker.check(rec)
+    r.entities = entities = [party.build_party(source, sid) for sid, party in sorted(parties.items())]
+    r.warnings = warnings = ctx.warnings
     warnings += [
         f"unknown list {k!r} in the source column ({n} rows)" for k, n in sorted(ctx.unknown_lists.items())
     ]
@@ -176,16 +176,7 @@ def parse(path: Path, source: str) -> ParsedList:
     ]
     if len(rows) != len(entities):
         warnings.append(f"{len(rows)} rows merged into {len(entities)} entities (same list and id or name)")
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=None,
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+    return r.finish()
 
 
 def _list_of(rec: Record, ctx: _Context) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from pathlib import Path
 from embargo._gc import no_gc
 from embargo.errors import ListFormatError
 from embargo.model.entity import Address, Entity, Identifier, Name, NameKind, Sanction, Schema, make_entity
-from embargo.sources.base import ParsedList, Record, UsageTracker
+from embargo.sources.base import ParsedList, Reading, Record, UsageTracker
 from embargo.sources.catalog import source_info
 from embargo.sources.ofac.remarks import Remarks, parse_remarks
 from embargo.sources.sectors import sectors_for
@@ -109,7 +109,8 @@ def parse(path: Path, source: str) -> ParsedList:
 
 def _parse(path: Path, source: str) -> ParsedList:
     info = source_info(source)
-    warnings: list[str] = []
+    r = Reading(path, source, NAME)
+    warnings = r.warnings
     entries: dict[str, _Entry] = {}
     for line, rec in _rows(path, MAIN_COLUMNS, warnings, whole=True):
         ent = rec["ent_num"]
@@ -150,7 +151,9 @@ def _parse(path: Path, source: str) -> ParsedList:
     trackers: dict[str, UsageTracker] = defaultdict(UsageTracker)
     labels: Counter[str] = Counter()
     cut: list[str] = []
-    entities = [_entity(ent, e, source, info.authority, trackers, labels, cut) for ent, e in entries.items()]
+    r.entities = [
+        _entity(ent, e, source, info.authority, trackers, labels, cut) for ent, e in entries.items()
+    ]
     if cut:
         warnings.append(
             f"Remarks of {len(cut)} entries end at OFAC's {REMARKS_LIMIT}-character limit with no comments file "
@@ -162,17 +165,7 @@ def _parse(path: Path, source: str) -> ParsedList:
             unconsumed[key if kind == "main" else f"{kind}:{key}"] = n
     for label, n in labels.items():
         unconsumed[f"remarks:{label}"] = n
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=None,  # OFAC's CSV carries no date
-        declared_count=None,
-        record_count=len(entries),
-        files=files,
-        unconsumed=dict(sorted(unconsumed.items())),
-        warnings=warnings,
-    )
+    return r.finish(files=files, unconsumed=dict(sorted(unconsumed.items())))  # OFAC's CSV carries no date
 
 
 # -- reading -------------------------------------------------------------------------------------------
