@@ -31,15 +31,14 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from lxml import etree
 
 from embargo.errors import ListFormatError
 from embargo.model.entity import Entity, Identifier, Name, NameKind, Sanction, Schema, make_entity
+from embargo.resources import load
 from embargo.sources.base import ParsedList, Reading, Record
 from embargo.sources.catalog import SOURCES
 from embargo.sources.sectors import sectors_for
@@ -62,8 +61,7 @@ _OR = re.compile(r"\s+or\s+", re.I)
 
 @lru_cache(maxsize=1)
 def _tables() -> dict[str, Any]:
-    text = resources.files("embargo.resources").joinpath("ca_sema.yml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load("ca_sema.yml")
     return data
 
 

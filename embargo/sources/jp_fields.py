@@ -12,8 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from embargo.resources import load
 from embargo.sources.listfields import country_codes, dates_in
-from embargo.text._data import load
 from embargo.text.dates import excel_serial_to_iso
 
 _JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")

@@ -26,6 +26,7 @@ from typing import Any
 from embargo.errors import ListFormatError
 from embargo.model import Address, Entity, Identifier, Name
 from embargo.model.entity import IdType, Schema
+from embargo.resources import load
 from embargo.sources.base import ParsedList, Reading, Record
 from embargo.sources.catalog import source_info
 from embargo.sources.jp_fields import (
@@ -42,7 +43,6 @@ from embargo.sources.jp_fields import (
     split_names,
 )
 from embargo.sources.listfields import EntityBuilder, doc_numbers, script_hint, xlsx_peek, xlsx_sheet_rows
-from embargo.text._data import load
 
 NAME = "jp_mof_xlsx"
 SOURCE = "jp_mof"

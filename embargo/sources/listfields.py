@@ -19,14 +19,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from embargo.model import Address, Entity, Identifier, Name, Sanction, make_entity
 from embargo.model.entity import IdType, Schema
+from embargo.resources import load
 from embargo.sources.base import ListFormatError
 from embargo.sources.limits import check_cells, check_xlsx
 from embargo.sources.sectors import sectors_for
@@ -39,8 +37,7 @@ from embargo.text.dates import parse_dates
 @lru_cache(maxsize=1)
 def uk_values() -> dict[str, dict[str, str]]:
     """``embargo/resources/uk_ofsi.yml``: country, language, script and measure tables."""
-    text = resources.files("embargo.resources").joinpath("uk_ofsi.yml").read_text("utf-8")
-    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    data: dict[str, dict[str, str]] = load("uk_ofsi.yml")
     return data
 
 

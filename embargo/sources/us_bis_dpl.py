@@ -29,14 +29,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import fields
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from embargo.errors import ListFormatError
 from embargo.model.entity import Address, Entity, Name, Sanction, Schema, make_entity
+from embargo.resources import load
 from embargo.sources.base import ParsedList, Reading, Record, UsageTracker
 from embargo.sources.listfields import read_table
 from embargo.sources.sectors import sectors_for
@@ -91,8 +89,7 @@ def name_key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _org_words() -> frozenset[str]:
-    text = resources.files("embargo.resources").joinpath("us_bis_dpl.yml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load("us_bis_dpl.yml")
     return frozenset(str(w).casefold() for w in data["organisation_words"])
 
 

@@ -29,11 +29,8 @@ import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from embargo.errors import ListFormatError
 from embargo.model.entity import (
@@ -47,6 +44,7 @@ from embargo.model.entity import (
     Sanction,
     make_entity,
 )
+from embargo.resources import load
 from embargo.sources.base import ParsedList, Reading, Record
 from embargo.sources.limits import gunzip
 from embargo.sources.listfields import EntityBuilder, read_table
@@ -72,8 +70,7 @@ _SUCCESSOR = re.compile(r"[,;]?\s+and (?:any|its) (?:successors?|sub-units?)\b.*
 
 @lru_cache(maxsize=1)
 def tables() -> dict[str, Any]:
-    text = resources.files("embargo.resources").joinpath("us_trade_csl.yml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load("us_trade_csl.yml")
     return data
 
 
@@ -188,7 +185,7 @@ def _list_of(rec: Record, ctx: _Context) -> dict[str, Any]:
         return dict(info)
     ctx.unknown_lists[raw] += 1
     if "Treasury" in raw:
-        return {"list": code, "authority": "US Treasury OFAC", "ofac": True}
+        return {"list": code, "authority": "US Treasury OFAC", "ofac": "true"}
     if "Industry and Security" in raw:
         return {"list": code, "authority": "US Commerce BIS"}
     return {"list": code or "CSL", "authority": "US State" if "State" in raw else "US Government"}
@@ -202,7 +199,11 @@ def _map_row(path: Path, rec: Record, line: int, parties: dict[str, _Party], ctx
         raise ListFormatError(path, "a row without a name", where=f"line {line}")
     primary, extra, note = _split_name(raw_name)
     ent_num = rec.text("entity_number")
-    sid = f"{list_name}-{ent_num}" if info.get("ofac") and ent_num else f"{list_name}-{name_key(primary)}"
+    sid = (
+        f"{list_name}-{ent_num}"
+        if info.get("ofac") == "true" and ent_num
+        else f"{list_name}-{name_key(primary)}"
+    )
     party = parties[sid]
     party.names.append(Name(primary, "primary"))
     party.names.extend(extra)
@@ -259,7 +260,7 @@ def _map_row(path: Path, rec: Record, line: int, parties: dict[str, _Party], ctx
         measures.append("non-standard denial order (see the Federal Register notice)")
     programs = tuple(_split(rec.text("programs")))
     listed = _iso(rec.text("start_date"), "start_date", line, ctx)
-    if listed is None and info.get("listing_from_ids") and listing_dates:
+    if listed is None and info.get("listing_from_ids") == "true" and listing_dates:
         listed = min(listing_dates)
     reason = rec.text("federal_register_notice")
     sectors = {*(info.get("sectors") or ()), *sectors_for(programs, reason, rec.text("remarks"), *measures)}
