@@ -27,7 +27,7 @@ from embargo.sources.listfields import (
     xlsx_header_rows,
     xlsx_peek,
 )
-from embargo.text.dates import excel_serial_to_iso
+from embargo.sources.values import serial_or_year
 
 NAME = "au_dfat_xlsx"
 SOURCE = "au_dfat"
@@ -113,11 +113,7 @@ def _cell_dates(value: str | None) -> list[str]:
     if value is None:
         return []
     if value.isdigit():
-        number = int(value)
-        if 1800 <= number <= 2100:
-            return [value]
-        iso = excel_serial_to_iso(number)
-        return [iso] if iso else []
+        return serial_or_year(int(value))
     return dates_in(value)
 
 

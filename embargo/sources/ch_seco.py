@@ -38,8 +38,8 @@ from embargo.model.entity import (
 from embargo.sources.base import ParsedList, Reading, Record, SourceInfo
 from embargo.sources.catalog import source_info
 from embargo.sources.sectors import sectors_for
-from embargo.sources.xml_stream import groups, iso_date, root_tag, stream, text, texts, track, year
-from embargo.text.countries import country_code
+from embargo.sources.values import country, gender, iso_date, partial_date
+from embargo.sources.xml_stream import groups, root_tag, stream, text, texts, track
 
 NAME = "ch_seco_xml"
 SOURCE = "ch_seco"
@@ -52,7 +52,6 @@ _NAME_KINDS: dict[str, NameKind] = {
     "alias": "alias",
     "formerly-known-as": "former",
 }
-_GENDERS = {"male": "male", "female": "female", "m": "male", "f": "female"}
 _UN_REF = re.compile(r"^[A-Z]{2}[ie]\.\d+$")
 _IMO = re.compile(r"\bIMO\b\D{0,20}(\d{7})\b")
 
@@ -170,9 +169,8 @@ def _country(rec: Record, key: str) -> tuple[str | None, str | None]:
     code = None
     for g in groups(rec, key):
         name = name or text(g, key)
-        iso = text(g, key + "@iso-code") or text(g, key + "@code")
-        code = code or (iso.lower() if iso else None)
-    return name, code or (country_code(name) if name else None)
+        code = code or text(g, key + "@iso-code") or text(g, key + "@code")
+    return name, country(code, name)
 
 
 # --- targets ------------------------------------------------------------------------------------
@@ -292,7 +290,7 @@ def _map(
         birth_places=birth_places,
         nationalities=nationalities if schema == "Person" else [],
         countries=[a.country for a in addresses] + ([] if schema == "Person" else nationalities),
-        gender=_GENDERS.get(sex),
+        gender=gender(sex),
         identifiers=identifiers,
         addresses=addresses,
         sanctions=sanctions,
@@ -357,15 +355,7 @@ def _names(body: Record, ip: str, titles: list[str | None]) -> list[Name]:
 
 def _dmy(g: Record, key: str) -> str | None:
     g.consume(key + "@calendar", key + "@quality")  # Gregorian; quality good/low: the value is the same
-    y, m, d = (text(g, f"{key}@{k}") for k in ("year", "month", "day"))
-    if not (y and y.isdigit()):
-        return None
-    value = y
-    if m and m.isdigit() and int(m):
-        value += f"-{int(m):02d}"
-        if d and d.isdigit() and int(d):
-            value += f"-{int(d):02d}"
-    return year(value)
+    return partial_date(*(text(g, f"{key}@{k}") for k in ("year", "month", "day")))
 
 
 def _address(g: Record, key: str, places: dict[str, tuple[Record, list[Record]]]) -> Address | None:

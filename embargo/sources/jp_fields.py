@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from embargo.resources import load
 from embargo.sources.listfields import country_codes, dates_in
-from embargo.text.dates import excel_serial_to_iso
+from embargo.sources.values import serial_or_year
 
 _JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _KANA = re.compile("[\u3040-\u30ff\uff66-\uff9f]")
@@ -88,11 +88,7 @@ def jp_dates(text: str | None) -> list[str]:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
         return [s]
     if re.fullmatch(r"\d{4,5}", s):
-        number = int(s)
-        if 1800 <= number <= 2100:
-            return [s]
-        iso = excel_serial_to_iso(number)
-        return [iso] if iso else []
+        return serial_or_year(int(s))
     out: list[str] = []
     for m in _JP_DATE.finditer(s):
         if m.group(4):

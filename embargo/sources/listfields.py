@@ -28,6 +28,7 @@ from embargo.resources import load
 from embargo.sources.base import ListFormatError
 from embargo.sources.limits import check_cells, check_xlsx
 from embargo.sources.sectors import sectors_for
+from embargo.sources.values import one_gender
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
 
@@ -350,7 +351,6 @@ class EntityBuilder:
             rank = {"alias": 0, "original": 1, "weak": 2, "former": 3}
             best = min(names, key=lambda n: (rank.get(n.kind, 9), n.value))
             names.append(Name(best.value, "primary", best.lang))
-        genders = {g for g in self.genders if g in ("male", "female")}
         return make_entity(
             source=source,
             source_id=source_id,
@@ -360,7 +360,7 @@ class EntityBuilder:
             birth_places=self.birth_places,
             nationalities=self.nationalities,
             countries=self.countries,
-            gender=genders.pop() if len(genders) == 1 else None,
+            gender=one_gender(self.genders),
             identifiers=merge_identifiers(self.identifiers),
             addresses=self.addresses,
             sanctions=self.sanctions,

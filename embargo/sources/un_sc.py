@@ -29,17 +29,8 @@ from embargo.model.entity import (
 from embargo.sources.base import ParsedList, Reading, Record, SourceInfo
 from embargo.sources.catalog import source_info
 from embargo.sources.sectors import sectors_for
-from embargo.sources.xml_stream import (
-    groups,
-    iso_date,
-    root_tag,
-    stream,
-    text,
-    texts,
-    track,
-    year,
-    year_range,
-)
+from embargo.sources.values import gender, iso_date, year, year_range
+from embargo.sources.xml_stream import groups, root_tag, stream, text, texts, track
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
 
@@ -52,7 +43,6 @@ _NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 # Fields that carry nothing (always empty or constant) and are read on purpose as "skipped".
 _SKIPPED = ("VERSIONNUM", "SORT_KEY", "SORT_KEY_LAST_MOD", "LIST_TYPE/VALUE")
 _ALIAS_KINDS: dict[str, NameKind] = {"low": "weak", "f.k.a.": "former"}
-_GENDERS = {"male": "male", "female": "female"}
 _ENUM = re.compile(r"^\(?[a-z]\)\s+")  # "a) Director of ...": the list's enumeration, not the value
 
 
@@ -114,7 +104,6 @@ def _map(rec: Record, ref: str, schema: Schema, source: str, info: SourceInfo, w
         sectors=sectors_for(programs, reason),
         country=info.country,
     )
-    gender = text(rec, "GENDER")
     return make_entity(
         source=source,
         source_id=ref,
@@ -124,7 +113,7 @@ def _map(rec: Record, ref: str, schema: Schema, source: str, info: SourceInfo, w
         birth_places=birth_places,
         nationalities=nationalities,
         countries=[a.country for a in addresses],
-        gender=_GENDERS.get((gender or "").lower()),
+        gender=gender(text(rec, "GENDER")),
         identifiers=identifiers,
         addresses=addresses,
         sanctions=[sanction],

@@ -50,6 +50,7 @@ from embargo.sources.limits import gunzip
 from embargo.sources.listfields import EntityBuilder, read_table
 from embargo.sources.sectors import sectors_for
 from embargo.sources.us_bis_dpl import decode_text, drop_subsumed, guess_schema, merge_sanctions, name_key
+from embargo.sources.values import one_gender
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_date, parse_dates
 
@@ -137,7 +138,7 @@ class _Party(EntityBuilder):
             birth_places=self.birth_places,
             nationalities=self.nationalities,
             countries=self.countries,
-            gender=next(iter(self.genders)) if len(self.genders) == 1 else None,
+            gender=one_gender(self.genders),
             identifiers=drop_subsumed(self.identifiers),
             addresses=drop_subsumed(self.addresses),
             sanctions=merge_sanctions(self.sanctions),
