@@ -31,7 +31,6 @@ from embargo.sources.ofac.xml_common import (
     SCHEMAS,
     Draft,
     Usage,
-    date_span,
     fields,
     items,
     labels,
@@ -41,6 +40,7 @@ from embargo.sources.ofac.xml_common import (
     root_name,
     sanction_type_rule,
 )
+from embargo.sources.values import date_span
 from embargo.sources.xml_stream import refuse_doctype
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates

@@ -1,12 +1,14 @@
-"""What OFAC's two XML formats share: the meaning of OFAC's labels and the entity builder.
+"""What OFAC's formats share: the meaning of OFAC's labels and the entity builder.
 
-The ``sdnList`` XML (``<idList><id><idType>``) and ENHANCED_XML (``<features>``,
-``<identityDocuments>``, ``<sanctionsTypes>``) label each fact with the same OFAC wording
-("Tax ID No.", "SWIFT/BIC", "Executive Order 13662 Directive Determination -", ...).
-:func:`rule_for` says what a label means (the tables are reviewable data in
-``embargo/resources/us_ofac_labels.yml``); a :class:`Draft` collects one listed party's facts
-(from one or several records with the same list id) and :meth:`Draft.build` makes the
-canonical :class:`~embargo.model.Entity` with one :class:`~embargo.model.Sanction` per list.
+The ``sdnList`` XML (``<idList><id><idType>``), ENHANCED_XML (``<features>``,
+``<identityDocuments>``, ``<sanctionsTypes>``) and the legacy CSV's Remarks (``Label value; ...``)
+label each fact with the same OFAC wording ("Tax ID No.", "SWIFT/BIC", "Executive Order 13662
+Directive Determination -", ...). :func:`rule_for` says what a label means (the tables are
+reviewable data in ``embargo/resources/us_ofac_labels.yml``, the only copy); a :class:`Draft`
+collects one listed party's facts (from one or several records with the same list id) and
+:meth:`Draft.build` makes the canonical :class:`~embargo.model.Entity` with one
+:class:`~embargo.model.Sanction` per list. Every format reads its facts through
+:meth:`Draft.labelled`, so one publication gets the same entities from each edition.
 """
 
 from __future__ import annotations
@@ -16,17 +18,17 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from lxml import etree
 
 from embargo.model import Entity
 from embargo.model.entity import ID_TYPES, Address, Identifier, Name, Sanction, Schema, make_entity
+from embargo.resources import load
 from embargo.sources.base import Record, UsageTracker
 from embargo.sources.catalog import source_info
 from embargo.sources.sectors import sectors_for
+from embargo.sources.values import date_span, gender, one_gender
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
 
@@ -46,7 +48,11 @@ RuleKind = Literal[
     "prop",
     "prop_date",
     "prop_country",
+    "prop_number",
     "alias",
+    "weak_alias",
+    "note",
+    "skip",
     "measure",
     "directive",
     "listing_date",
@@ -66,6 +72,7 @@ class Rule:
     arg: str = ""
     hint: str | None = None  # the list a measure or date belongs to
     known: bool = True
+    describes: bool = False  # a measure whose wording describes the party: read by the sector rules
 
 
 @dataclass(frozen=True)
@@ -89,8 +96,7 @@ def _norm_label(label: str) -> str:
 @lru_cache(maxsize=1)
 def labels() -> Labels:
     """Load and check the label tables (a typo in an id type or kind fails loudly)."""
-    text = resources.files("embargo.resources").joinpath("us_ofac_labels.yml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load("us_ofac_labels.yml")
     rules: dict[str, Rule] = {}
     for id_type, names in data["identifiers"].items():
         if id_type not in ID_TYPES:
@@ -102,7 +108,9 @@ def labels() -> Labels:
         if kind not in RULE_KINDS:
             raise ValueError(f"us_ofac_labels.yml: unknown kind {kind!r} for {label!r}")
         arg = spec.get("prop") or spec.get("eo") or spec.get("prefix") or ""
-        rules[_norm_label(str(label))] = Rule(kind, str(arg), spec.get("list"))
+        rules[_norm_label(str(label))] = Rule(
+            kind, str(arg), spec.get("list"), describes=spec.get("describes") == "party"
+        )
     return Labels(
         rules=rules,
         crypto_prefix=_norm_label(data["crypto_prefix"]),
@@ -133,26 +141,24 @@ _DATED = re.compile(
 )
 _LINKED = re.compile(r"^\(?\s*Linked To:\s*(.+)$", re.IGNORECASE)
 _IMO = re.compile(r"^IMO\s*(\d{7})$", re.IGNORECASE)
+_COUNTRY_TAIL = re.compile(r"\s*\(([^()]*)\)\s*$")
+# Free text that names a position ("Minister of ...", "Brigadier General", "Deputy Chief of Staff").
+_POSITION = re.compile(
+    r"^(?:(?:former|first|deputy|vice|acting|current or former|senior|state duma|executive|general)[\s,-]+)*"
+    r"(?:member of|chairman|chairwoman|chairperson|chair of|head of|director|minister|commander|"
+    r"brigadier general|major general|lieutenant general|general|colonel|president|vice[- ]president|"
+    r"secretary|governor|ambassador|magistrate|speaker|prime minister|managing director|chief|aide to|"
+    r"rector|supervisory board member|constituent|judge|prosecutor|mayor|advis[eo]r|presidential advis[eo]r|"
+    r"officer|representative|manager|ceo|founder|deputy|leader|commissioner|member of parliament|"
+    r"union minister|venezuela's minister|vice-chairperson|vice chairman)\b",
+    re.IGNORECASE,
+)
 _DIRECTIVE = re.compile(r"\bDirective\s+(\d+[a-z]?)\b", re.IGNORECASE)
 
 
 def _label_text(label: str) -> str:
     """A label as printed, without its trailing ``:`` or `` -``."""
     return " ".join(label.split()).rstrip(" :-")
-
-
-def date_span(text: str) -> list[str]:
-    """Dates as OFAC prints them, also ``01 Jan 1958 to 31 Dec 1960`` (the years it spans)."""
-    found = parse_dates(text)
-    if found or " to " not in text.lower():
-        return found
-    start, _, end = text.lower().partition(" to ")
-    a, b = parse_dates(start.removeprefix("circa ").strip()), parse_dates(end.strip())
-    if len(a) != 1 or len(b) != 1 or b[0] < a[0]:
-        return []
-    if a[0][:7] == b[0][:7] and len(a[0]) >= 7:
-        return [a[0][:7]]
-    return parse_dates(f"{a[0][:4]} to {b[0][:4]}")
 
 
 def _hint_of(scope: str) -> str | None:
@@ -163,6 +169,11 @@ def _hint_of(scope: str) -> str | None:
     if m:
         return labels().directive_lists.get(m.group(1))
     return None
+
+
+def label_names() -> list[str]:
+    """Every label of the tables (normalised: lower case, single spaces, no trailing ``:`` or ``-``)."""
+    return [*labels().rules, labels().crypto_prefix]
 
 
 def rule_for(label: str) -> Rule:
@@ -228,24 +239,32 @@ class Draft:
 
     def labelled(self, label: str, value: str | None, country: str | None = None) -> None:
         """Add one labelled OFAC fact (``idType``/feature/identity document) with its value."""
+        rule = rule_for(label)
+        if rule.kind == "note":  # the label may be the whole fact ("All offices worldwide")
+            self.prop("notes", " ".join(f"{_label_text(label)} {value or ''}".split()))
+            return
         if value is None or not value.strip():
             return
         value = " ".join(value.split())
-        rule = rule_for(label)
         if not rule.known:
             self.unknown_labels[label] += 1
         kind = rule.kind
         if kind == "id":
             id_type: Any = rule.arg
+            tail = _COUNTRY_TAIL.search(value)
+            if country is None and tail and (code := country_code(tail.group(1))):
+                value, country = value[: tail.start()].strip(), code  # "1026303117642 (Russia)"
             imo = _IMO.match(value)
             if imo and id_type in ("imo", "other", "national_id", "registration"):
                 id_type, value = "imo", f"IMO{imo.group(1)}"
+            elif id_type == "imo" and value.isdigit() and len(value) == 7:
+                value = f"IMO{value}"
             elif id_type == "imo":
                 id_type = "other"
             self.identifiers.append(Identifier(id_type, value, country, " ".join(label.split())))
         elif kind == "gender":
-            if value.lower() in ("male", "female"):
-                self.genders.add(value.lower())
+            if sex := gender(value):
+                self.genders.add(sex)
             else:
                 self.prop("notes", f"Gender: {value}")
         elif kind == "prop":
@@ -256,24 +275,32 @@ class Draft:
             if sector:
                 self.sectors.append((sector, None))
         elif kind == "prop_date":
-            dates = parse_dates(value)
+            dates = date_span(value)
             if dates:
                 self.prop(rule.arg, *dates)
             else:
                 self.prop("notes", f"{_label_text(label)}: {value}")
         elif kind == "prop_country":
             code = country or country_code(value)
-            self.prop(rule.arg, code or value)
+            if code is None:
+                self.prop("notes", f"{_label_text(label)}: {value}")
+            else:
+                self.prop(rule.arg, code)
             if rule.arg == "jurisdiction":
                 self.countries.append(code)
+        elif kind == "prop_number":
+            self.prop(rule.arg, value.replace(",", ""))  # "163,870" tonnes
         elif kind == "alias":
             self.names.append(Name(value, "alias"))
             if rule.arg:
                 self.prop(rule.arg, value)
+        elif kind == "weak_alias":
+            self.names.append(Name(value, "weak"))
         elif kind == "measure":
-            self.measures.append((f"{rule.arg}: {value}" if rule.arg else value, rule.hint))
-            if rule.arg.startswith("IFCA"):
-                self.sector_texts.append(value)
+            measure = f"{rule.arg}: {value}" if rule.arg else value
+            self.measures.append((measure, rule.hint))
+            if rule.describes:
+                self.sector_texts.append(measure)
         elif kind == "directive":
             self.directive(rule.arg, value, rule.hint)
         elif kind == "listing_date":
@@ -299,22 +326,40 @@ class Draft:
                 self.prop("notes", f"{_label_text(label)}: {value}")
 
     def remarks(self, text: str | None) -> None:
-        """OFAC's remarks: ``;``-separated parts; ``(Linked To: X)`` names a linked listed party,
-        "For more information ... link" parts are boilerplate, the rest are notes."""
-        if not text:
-            return
-        self.sector_texts.append(text)
-        for part in (p.strip() for p in text.split(";")):
-            if not part or part.lower().startswith("for more information"):
-                continue
-            m = _LINKED.match(part)
-            if m:
-                value = m.group(1).strip()
-                if part.startswith("(") and value.endswith(")"):
-                    value = value[:-1].strip()
-                self.prop("linkedTo", value)
-            else:
-                self.prop("notes", part)
+        """The XML's ``remarks``: ``;``-separated parts of free text."""
+        for part in (text or "").split(";"):
+            self.free_text(part)
+
+    def free_text(self, part: str) -> bool:
+        """One part of remarks no label explains: ``(Linked To: X)`` names a linked listed party,
+        "For more information ... link" is boilerplate, a position ("Minister of ...") is a position,
+        the rest is a note. True when the part's meaning is known (not a note)."""
+        part = part.strip()
+        if not part:
+            return True
+        self.sector_texts.append(part)
+        if part.lower().startswith("for more information"):
+            return True
+        m = _LINKED.match(part)
+        if m:
+            value = m.group(1).strip()
+            if part.startswith("(") and value.endswith(")"):
+                value = value[:-1].strip()
+            self.prop("linkedTo", value)
+            return True
+        if _POSITION.match(part):
+            self.prop("position", part)
+            return True
+        self.prop("notes", part)
+        return False
+
+    def document_dates(self, label: str, number: str, issued: str | None, expires: str | None) -> None:
+        """A document's issue and expiry dates, kept as a note (an identifier has no field for them)."""
+        on, until = parse_dates(issued), parse_dates(expires)
+        when = [f"issued {on[0]}"] if on else []
+        when += [f"expires {until[0]}"] if until else []
+        if when:
+            self.prop("notes", f"{label} {number}: {', '.join(when)}")
 
     def directive(self, eo: str, value: str, hint: str | None) -> None:
         m = _DIRECTIVE.search(value)
@@ -339,8 +384,8 @@ class Draft:
             birth_places=self.birth_places,
             nationalities=self.nationalities,
             countries=self.countries,
-            gender=next(iter(self.genders)) if len(self.genders) == 1 else None,  # none when sources disagree
-            identifiers=self.identifiers,
+            gender=one_gender(self.genders),
+            identifiers=_one_per_value(self.identifiers),
             addresses=self.addresses,
             sanctions=sanctions,
             props=self.props,
@@ -405,6 +450,19 @@ class Draft:
                 )
             )
         return out
+
+
+def _one_per_value(identifiers: list[Identifier]) -> list[Identifier]:
+    """One identifier per (type, value, country), the first label kept; a value printed both with
+    and without a country keeps the country."""
+    by_value: dict[tuple[str, str], dict[str | None, Identifier]] = {}
+    for i in identifiers:
+        by_value.setdefault((i.type, i.value), {}).setdefault(i.country, i)
+    out: list[Identifier] = []
+    for variants in by_value.values():
+        with_country = [i for c, i in variants.items() if c is not None]
+        out.extend(with_country or variants.values())
+    return out
 
 
 def merge_key(source_id: str) -> tuple[int, int, str]:

@@ -242,8 +242,4 @@ def _identifier(r: Record, draft: Draft) -> None:
     if not label or not number:
         return
     draft.labelled(label, number, country_code(r.text("idCountry")))
-    issued, expires = parse_dates(r.text("issueDate")), parse_dates(r.text("expirationDate"))
-    if issued or expires:
-        when = [f"issued {issued[0]}"] if issued else []
-        when += [f"expires {expires[0]}"] if expires else []
-        draft.prop("notes", f"{label} {number}: {', '.join(when)}")
+    draft.document_dates(label, number, r.text("issueDate"), r.text("expirationDate"))
