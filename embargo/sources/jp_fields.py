@@ -17,7 +17,6 @@ from embargo.sources.listfields import country_codes, dates_in
 from embargo.sources.values import serial_or_year
 
 _JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
-_KANA = re.compile("[\u3040-\u30ff\uff66-\uff9f]")
 _AKA = re.compile(r"\(?\s*(?:\b(?:a\.\s?k\.\s?a|f\.\s?k\.\s?a)\b\.?|別称|別名|旧称)\s*[:、]?\s*", re.I)
 _ORIGINAL = re.compile(r"^\(?\s*original script\s*:\s*(.+?)\s*\)?\s*$", re.I)
 _PAREN = re.compile(r"\(([^()]*)\)")
@@ -38,10 +37,6 @@ def fold(text: str | None) -> str:
 def is_japanese(text: str) -> bool:
     """Written (partly) in kana or kanji."""
     return _JAPANESE.search(text) is not None
-
-
-def has_kana(text: str) -> bool:
-    return _KANA.search(text) is not None
 
 
 def known(text: str | None) -> str | None:

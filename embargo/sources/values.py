@@ -35,6 +35,19 @@ def country(code: str | None, name: str | None) -> str | None:
     return country_code(name) if name else None
 
 
+_PAREN_TAIL = re.compile(r"\s*\(([^()]*)\)\s*$")
+
+
+def country_tail(value: str) -> tuple[str, str | None]:
+    """``"123 (Russia)"`` -> ``("123", "ru")``; a parenthesis that is not a country stays in the value."""
+    m = _PAREN_TAIL.search(value)
+    if m:
+        code = country_code(m.group(1))
+        if code is not None:
+            return value[: m.start()].strip(), code
+    return value, None
+
+
 def iso_date(value: str | None) -> str | None:
     """``2018-10-29T19:09:49.856-04:00``, ``1962-11-09-05:00`` (xsd:date with offset) -> ISO date."""
     if not value:

@@ -20,7 +20,7 @@ import re
 from functools import lru_cache
 
 from embargo.sources.ofac.xml_common import Draft, label_names, rule_for
-from embargo.text.countries import country_code
+from embargo.sources.values import country_tail
 
 __all__ = ["read_remarks", "split_remarks"]
 
@@ -32,7 +32,6 @@ _ISSUED_OTHER = re.compile(r"(?:^|\s+)issued\b", re.IGNORECASE)
 _WHEN = r"(\d{1,2}\s+[A-Za-z]{3}\s+\d{4}|[A-Za-z]{3}\s+\d{4}|\d{4})\b"
 _ISSUED = re.compile(r"(?:^|\s+)issued\s+(?:by\s+[^()]*?\s+)?(?:on\s+)?" + _WHEN)
 _EXPIRES = re.compile(r"(?:^|\s+)expires\s+" + _WHEN)
-_PAREN_TAIL = re.compile(r"\s*\(([^()]*)\)\s*$")
 # Labels whose wording varies inside the label itself (the list or directive a date belongs to,
 # the currency of a wallet): matched by shape, then read by ``rule_for`` like any other label.
 _OPEN_LABELS = (
@@ -107,7 +106,7 @@ def _identifier(draft: Draft, label: str, value: str, id_type: str) -> None:
     value = _NUMBER_PREFIX.sub("", strip_dot(value))
     issued, expires = _ISSUED.search(value), _EXPIRES.search(value)
     value = _ISSUED.sub("", _EXPIRES.sub("", value))
-    number, country = _country_tail(strip_dot(value))
+    number, country = country_tail(strip_dot(value))
     number = _LEADING_QUALIFIER.sub("", number)  # "(NUIT) 300000436" -> "300000436"
     rest = None
     m = _ISSUED_OTHER.search(number)
@@ -122,16 +121,6 @@ def _identifier(draft: Draft, label: str, value: str, id_type: str) -> None:
         return
     draft.labelled(label, number, country)
     draft.document_dates(label, number, issued and issued.group(1), expires and expires.group(1))
-
-
-def _country_tail(value: str) -> tuple[str, str | None]:
-    """``"123 (Russia)"`` -> ``("123", "ru")``; a parenthesis that is not a country stays in the value."""
-    m = _PAREN_TAIL.search(value)
-    if m:
-        code = country_code(m.group(1))
-        if code is not None:
-            return value[: m.start()].strip(), code
-    return value, None
 
 
 def _quoted(value: str) -> str | None:

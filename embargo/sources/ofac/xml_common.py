@@ -28,7 +28,7 @@ from embargo.resources import load
 from embargo.sources.base import Record, UsageTracker
 from embargo.sources.catalog import source_info
 from embargo.sources.sectors import sectors_for
-from embargo.sources.values import date_span, gender, one_gender
+from embargo.sources.values import country_tail, date_span, gender, one_gender
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
 
@@ -141,7 +141,6 @@ _DATED = re.compile(
 )
 _LINKED = re.compile(r"^\(?\s*Linked To:\s*(.+)$", re.IGNORECASE)
 _IMO = re.compile(r"^IMO\s*(\d{7})$", re.IGNORECASE)
-_COUNTRY_TAIL = re.compile(r"\s*\(([^()]*)\)\s*$")
 # Free text that names a position ("Minister of ...", "Brigadier General", "Deputy Chief of Staff").
 _POSITION = re.compile(
     r"^(?:(?:former|first|deputy|vice|acting|current or former|senior|state duma|executive|general)[\s,-]+)*"
@@ -251,9 +250,8 @@ class Draft:
         kind = rule.kind
         if kind == "id":
             id_type: Any = rule.arg
-            tail = _COUNTRY_TAIL.search(value)
-            if country is None and tail and (code := country_code(tail.group(1))):
-                value, country = value[: tail.start()].strip(), code  # "1026303117642 (Russia)"
+            if country is None:
+                value, country = country_tail(value)  # "1026303117642 (Russia)"
             imo = _IMO.match(value)
             if imo and id_type in ("imo", "other", "national_id", "registration"):
                 id_type, value = "imo", f"IMO{imo.group(1)}"
