@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from embargo.model.entity import Entity, Identifier, Name, Schema
+from embargo.sources.ofac.facts import Draft
 from embargo.sources.ofac.remarks import read_remarks, split_remarks
-from embargo.sources.ofac.xml_common import Draft
 
 
 def _read(

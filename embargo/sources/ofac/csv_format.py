@@ -27,8 +27,8 @@ from embargo._gc import no_gc
 from embargo.errors import ListFormatError
 from embargo.model.entity import Address, Entity, Name, NameKind, Schema
 from embargo.sources.base import ParsedList, Reading, Record, UsageTracker
+from embargo.sources.ofac.facts import Draft
 from embargo.sources.ofac.remarks import read_remarks
-from embargo.sources.ofac.xml_common import Draft
 from embargo.text.countries import country_code
 
 NAME = "ofac_csv"

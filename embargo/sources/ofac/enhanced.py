@@ -27,18 +27,16 @@ from embargo.errors import ListFormatError
 from embargo.model.entity import Name, NameKind
 from embargo.sources.base import ParsedList, Reading, Record
 from embargo.sources.limits import check_zip
+from embargo.sources.ofac.facts import Draft, labels, sanction_type_rule
 from embargo.sources.ofac.xml_common import (
     SCHEMAS,
-    Draft,
     Usage,
     fields,
     items,
-    labels,
     localname,
     make_address,
     merge_key,
     root_name,
-    sanction_type_rule,
 )
 from embargo.sources.values import date_span
 from embargo.sources.xml_stream import refuse_doctype

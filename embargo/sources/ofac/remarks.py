@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from embargo.sources.ofac.xml_common import Draft, label_names, rule_for
+from embargo.sources.ofac.facts import Draft, label_names, rule_for
 from embargo.sources.values import country_tail
 
 __all__ = ["read_remarks", "split_remarks"]

@@ -9,7 +9,7 @@ date (MM/DD/YYYY) and the record count. The namespace varies by year (``tempuri.
 
 Which non-SDN list a consolidated entry belongs to is not printed: it follows from its
 programmes (UKRAINE-EO13662 -> SSI, NS-PLC -> NS-PLC, CMIC-EO13959 -> CMIC ...), see
-:mod:`embargo.sources.ofac.xml_common`.
+:mod:`embargo.sources.ofac.facts`.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from lxml import etree
 from embargo.errors import ListFormatError
 from embargo.model.entity import Name
 from embargo.sources.base import ParsedList, Reading, Record
+from embargo.sources.ofac.facts import Draft
 from embargo.sources.ofac.xml_common import (
     SCHEMAS,
-    Draft,
     Usage,
     fields,
     items,
