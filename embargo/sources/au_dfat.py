@@ -10,13 +10,12 @@ publication date.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 from embargo.errors import ListFormatError
 from embargo.model import Address, Entity, Identifier, Name
 from embargo.model.entity import NameKind, Schema
-from embargo.sources.base import ParsedList, Record, UsageTracker
+from embargo.sources.base import ParsedList, Reading, Record
 from embargo.sources.catalog import source_info
 from embargo.sources.listfields import (
     EntityBuilder,
@@ -28,7 +27,7 @@ from embargo.sources.listfields import (
     xlsx_header_rows,
     xlsx_peek,
 )
-from embargo.text.dates import excel_serial_to_iso
+from embargo.sources.values import serial_or_year
 
 NAME = "au_dfat_xlsx"
 SOURCE = "au_dfat"
@@ -77,9 +76,9 @@ def parse(path: Path, source: str) -> ParsedList:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ListFormatError(path, f"not a DFAT header: missing columns {', '.join(missing)}", "row 1")
-    tracker = UsageTracker()
+    r = Reading(path, source, NAME)
+    tracker, warnings = r.tracker, r.warnings
     parties: dict[str, _Party] = {}
-    warnings: list[str] = []
     fact_cols = [i for i, h in enumerate(header) if h not in NAME_FIELDS]
     for where, values in rows:
         values = values[: len(header)]
@@ -97,25 +96,11 @@ def parse(path: Path, source: str) -> ParsedList:
         tracker.check(rec)
     if not parties:
         raise ListFormatError(path, "no name rows after the header", "row 2")
-    entities = []
-    unknown: Counter[str] = Counter()
     for party in parties.values():
-        entities.append(party.build(source))
+        r.entities.append(party.build(source))
         warnings.extend(party.warnings)
-        unknown.update(set(party.b.unknown_countries))
-    if unknown:
-        top = ", ".join(f"{k!r} ({c})" for k, c in unknown.most_common(5))
-        warnings.append(f"{len(unknown)} country texts not recognised, e.g. {top}")
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=None,
-        record_count=len(parties),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+        r.unknown_countries.update(set(party.b.unknown_countries))
+    return r.finish(record_count=len(parties))
 
 
 def _last_country(text: str) -> list[str]:
@@ -128,11 +113,7 @@ def _cell_dates(value: str | None) -> list[str]:
     if value is None:
         return []
     if value.isdigit():
-        number = int(value)
-        if 1800 <= number <= 2100:
-            return [value]
-        iso = excel_serial_to_iso(number)
-        return [iso] if iso else []
+        return serial_or_year(int(value))
     return dates_in(value)
 
 

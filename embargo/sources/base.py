@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from embargo.errors import ListFormatError
 from embargo.model import Entity
 
-__all__ = ["Format", "ListFormatError", "ParsedList", "Record", "SourceInfo", "UsageTracker"]
+__all__ = ["Format", "ListFormatError", "ParsedList", "Reading", "Record", "SourceInfo", "UsageTracker"]
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,47 @@ class ParsedList:
     # what the file itself says it is: a change set (amendment) rather than the whole list.
     # Ingest refuses it: a version is a whole publication, and history is computed between versions.
     delta_reason: str | None = None
+
+
+class Reading:
+    """One publication being read: what every format collects (entities, warnings, the fields it
+    did not read, country texts it could not place) and the one place a :class:`ParsedList` is made."""
+
+    def __init__(self, path: Path, source: str, fmt: str) -> None:
+        self.path = path
+        self.source = source
+        self.format = fmt
+        self.entities: list[Entity] = []
+        self.warnings: list[str] = []
+        self.tracker = UsageTracker()
+        self.unknown_countries: Counter[str] = Counter()  # text -> parties it was read in
+
+    def finish(
+        self,
+        *,
+        list_date: str | None = None,
+        declared_count: int | None = None,
+        record_count: int | None = None,
+        files: list[Path] | None = None,
+        unconsumed: dict[str, int] | None = None,
+        delta_reason: str | None = None,
+    ) -> ParsedList:
+        """The parse result; ``record_count`` defaults to the entities, ``unconsumed`` to the tracker's."""
+        if self.unknown_countries:
+            top = ", ".join(f"{k!r} ({n})" for k, n in self.unknown_countries.most_common(5))
+            self.warnings.append(f"{len(self.unknown_countries)} country texts not recognised, e.g. {top}")
+        return ParsedList(
+            source=self.source,
+            format=self.format,
+            entities=self.entities,
+            list_date=list_date,
+            declared_count=declared_count,
+            record_count=len(self.entities) if record_count is None else record_count,
+            files=files or [self.path],
+            unconsumed=dict(self.tracker.unconsumed) if unconsumed is None else unconsumed,
+            warnings=self.warnings,
+            delta_reason=delta_reason,
+        )
 
 
 class Format(Protocol):

@@ -31,16 +31,15 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from lxml import etree
 
 from embargo.errors import ListFormatError
 from embargo.model.entity import Entity, Identifier, Name, NameKind, Sanction, Schema, make_entity
-from embargo.sources.base import ParsedList, Record, UsageTracker
+from embargo.resources import load
+from embargo.sources.base import ParsedList, Reading, Record
 from embargo.sources.catalog import SOURCES
 from embargo.sources.sectors import sectors_for
 from embargo.sources.xml_stream import refuse_doctype
@@ -62,8 +61,7 @@ _OR = re.compile(r"\s+or\s+", re.I)
 
 @lru_cache(maxsize=1)
 def _tables() -> dict[str, Any]:
-    text = resources.files("embargo.resources").joinpath("ca_sema.yml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load("ca_sema.yml")
     return data
 
 
@@ -195,24 +193,13 @@ def _ids(records: list[dict[str, str]], warnings: list[str]) -> list[str]:
 
 def parse(path: Path, source: str) -> ParsedList:
     records = _records(path)
-    warnings: list[str] = []
-    ids = _ids(records, warnings)
-    tracker = UsageTracker()
-    entities: list[Entity] = []
+    r = Reading(path, source, NAME)
+    ids = _ids(records, r.warnings)
     for n, (data, sid) in enumerate(zip(records, ids, strict=True), 1):
         rec = Record(data)
-        entities.append(_entity(path, rec, sid, source, n, warnings))
-        tracker.check(rec)
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=None,
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+        r.entities.append(_entity(path, rec, sid, source, n, r.warnings))
+        r.tracker.check(rec)
+    return r.finish()
 
 
 def _entity(path: Path, rec: Record, sid: str, source: str, n: int, warnings: list[str]) -> Entity:

@@ -134,12 +134,6 @@ SOURCES: dict[str, SourceInfo] = {
     )
 }
 
-# the official pages that link each dated file (shown with the source; sync reads ``urls``)
-PAGES: dict[str, str] = {
-    "jp_mof": f"{MOF_SANCTIONS}/list.html",
-    "jp_meti_eul": f"{METI_ANPO}/law05.html#user-list",
-}
-
 
 def source_info(name: str) -> SourceInfo:
     return SOURCES[name]

@@ -35,11 +35,11 @@ from embargo.model.entity import (
     Schema,
     make_entity,
 )
-from embargo.sources.base import ParsedList, Record, SourceInfo, UsageTracker
+from embargo.sources.base import ParsedList, Reading, Record, SourceInfo
 from embargo.sources.catalog import source_info
 from embargo.sources.sectors import sectors_for
-from embargo.sources.xml_stream import groups, iso_date, root_tag, stream, text, texts, track, year
-from embargo.text.countries import country_code
+from embargo.sources.values import country, gender, iso_date, partial_date
+from embargo.sources.xml_stream import groups, root_tag, stream, text, texts, track
 
 NAME = "ch_seco_xml"
 SOURCE = "ch_seco"
@@ -52,7 +52,6 @@ _NAME_KINDS: dict[str, NameKind] = {
     "alias": "alias",
     "formerly-known-as": "former",
 }
-_GENDERS = {"male": "male", "female": "female", "m": "male", "f": "female"}
 _UN_REF = re.compile(r"^[A-Z]{2}[ie]\.\d+$")
 _IMO = re.compile(r"\bIMO\b\D{0,20}(\d{7})\b")
 
@@ -77,8 +76,8 @@ def companions(path: Path) -> list[Path]:
 
 def parse(path: Path, source: str) -> ParsedList:
     info = source_info(source)
-    tracker = UsageTracker()
-    warnings: list[str] = []
+    r = Reading(path, source, NAME)
+    tracker, warnings = r.tracker, r.warnings
     root_attrs: dict[str, str] = {}
     sets: dict[str, _Set] = {}
     places: dict[str, tuple[Record, list[Record]]] = {}
@@ -102,7 +101,6 @@ def parse(path: Path, source: str) -> ParsedList:
         delta_reason = f"list-type {kind!r}: this file holds changes only, not the whole list"
         warnings.append(delta_reason)
     captions = {text(rec, "@ssid") or "": _caption(rec) for rec, _subs in targets}
-    entities: list[Entity] = []
     delisted = 0
     for n, (rec, subs) in enumerate(targets, 1):
         ssid = text(rec, "@ssid")
@@ -112,24 +110,14 @@ def parse(path: Path, source: str) -> ParsedList:
             delisted += 1  # not a current designation: its other fields are not read
             continue
         if (entity := _map(rec, ssid, sets, places, captions, info, source, warnings)) is not None:
-            entities.append(entity)
+            r.entities.append(entity)
         track(tracker, rec, subs, "target")
     for rec, subs in places.values():
         if "@ssid" not in rec.unused():  # only places some listed target refers to
             track(tracker, rec, subs, "place")
     if delisted:
         warnings.append(f"{delisted} de-listed target(s) left out")
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=iso_date(root_attrs.get("date")),
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-        delta_reason=delta_reason,
-    )
+    return r.finish(list_date=iso_date(root_attrs.get("date")), delta_reason=delta_reason)
 
 
 def _consume_internal_ids(rec: Record, subs: list[Record]) -> None:
@@ -181,9 +169,8 @@ def _country(rec: Record, key: str) -> tuple[str | None, str | None]:
     code = None
     for g in groups(rec, key):
         name = name or text(g, key)
-        iso = text(g, key + "@iso-code") or text(g, key + "@code")
-        code = code or (iso.lower() if iso else None)
-    return name, code or (country_code(name) if name else None)
+        code = code or text(g, key + "@iso-code") or text(g, key + "@code")
+    return name, country(code, name)
 
 
 # --- targets ------------------------------------------------------------------------------------
@@ -303,7 +290,7 @@ def _map(
         birth_places=birth_places,
         nationalities=nationalities if schema == "Person" else [],
         countries=[a.country for a in addresses] + ([] if schema == "Person" else nationalities),
-        gender=_GENDERS.get(sex),
+        gender=gender(sex),
         identifiers=identifiers,
         addresses=addresses,
         sanctions=sanctions,
@@ -368,15 +355,7 @@ def _names(body: Record, ip: str, titles: list[str | None]) -> list[Name]:
 
 def _dmy(g: Record, key: str) -> str | None:
     g.consume(key + "@calendar", key + "@quality")  # Gregorian; quality good/low: the value is the same
-    y, m, d = (text(g, f"{key}@{k}") for k in ("year", "month", "day"))
-    if not (y and y.isdigit()):
-        return None
-    value = y
-    if m and m.isdigit() and int(m):
-        value += f"-{int(m):02d}"
-        if d and d.isdigit() and int(d):
-            value += f"-{int(d):02d}"
-    return year(value)
+    return partial_date(*(text(g, f"{key}@{k}") for k in ("year", "month", "day")))
 
 
 def _address(g: Record, key: str, places: dict[str, tuple[Record, list[Record]]]) -> Address | None:

@@ -20,28 +20,17 @@ from pathlib import Path
 
 from embargo.errors import ListFormatError
 from embargo.model.entity import Address, Entity, Identifier, IdType, Name, Sanction, Schema, make_entity
-from embargo.sources.base import ParsedList, Record, SourceInfo, UsageTracker
+from embargo.sources.base import ParsedList, Reading, Record, SourceInfo
 from embargo.sources.catalog import source_info
 from embargo.sources.sectors import sectors_for
-from embargo.sources.xml_stream import (
-    groups,
-    iso_date,
-    root_tag,
-    stream,
-    text,
-    texts,
-    track,
-    year,
-    year_range,
-)
-from embargo.text.countries import country_code
+from embargo.sources.values import country, gender, iso_date, one_gender, partial_date, year_range
+from embargo.sources.xml_stream import groups, root_tag, stream, text, texts, track
 
 NAME = "eu_fsf_xml"
 SOURCE = "eu_fsf"
 NAMESPACE = "http://eu.europa.ec/fpi/fsd/export"
 _ROOT = "export"
 _SCHEMAS: dict[str, Schema] = {"person": "Person", "enterprise": "Organization"}
-_GENDERS = {"M": "male", "F": "female"}
 _NO_COUNTRY = {"", "00"}
 _BLANK = {"", "-"}  # the EU prints "-" for an unknown birth city
 _ID_FLAGS = ("diplomatic", "knownExpired", "knownFalse", "reportedLost", "revokedByIssuer")
@@ -89,9 +78,7 @@ def parse(path: Path, source: str) -> ParsedList:
     if what:
         raise ListFormatError(path, f"{what} from the EU endpoint, not the FSF XML export: refused")
     info = source_info(source)
-    tracker = UsageTracker()
-    entities: list[Entity] = []
-    warnings: list[str] = []
+    r = Reading(path, source, NAME)
     root_attrs: dict[str, str] = {}
     records = stream(
         path,
@@ -115,20 +102,11 @@ def parse(path: Path, source: str) -> ParsedList:
                     published += [d for v in texts(sub, key) if (d := iso_date(v))]
                 sub.consume(key)
             sub.consume(*(k for k in sub if k.endswith(("@regulationLanguage", "@logicalId"))))
-        entities.append(_map(rec, logical_id, source, info, warnings, published))
-        track(tracker, rec, subs)
-    if not entities:
+        r.entities.append(_map(rec, logical_id, source, info, r.warnings, published))
+        track(r.tracker, rec, subs)
+    if not r.entities:
         raise ListFormatError(path, "no sanctionEntity records: empty or truncated export")
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=iso_date(root_attrs.get("generationDate")),
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+    return r.finish(list_date=iso_date(root_attrs.get("generationDate")))
 
 
 def _map(
@@ -211,7 +189,7 @@ def _names(rec: Record, props: dict[str, list[str | None]]) -> tuple[list[Name],
         weak = (text(g, p + "@strong") or "true").lower() == "false"
         lid = text(g, p + "@logicalId") or ""
         found.append((weak, int(lid) if lid.isdigit() else 1 << 62, name, lang))
-        if sex := _GENDERS.get((text(g, p + "@gender") or "").upper()):
+        if sex := gender(text(g, p + "@gender")):
             genders.add(sex)
         props.setdefault("title", []).extend(texts(g, p + "@title"))
         props.setdefault("position", []).extend(texts(g, p + "@function"))
@@ -219,7 +197,7 @@ def _names(rec: Record, props: dict[str, list[str | None]]) -> tuple[list[Name],
     names: list[Name] = []
     for i, (weak, _lid, name, lang) in enumerate(sorted(found)):
         names.append(Name(name, "primary" if i == 0 else "weak" if weak else "alias", lang or None))
-    return names, genders.pop() if len(genders) == 1 else None
+    return names, one_gender(genders)
 
 
 def _births(rec: Record, props: dict[str, list[str | None]]) -> tuple[list[str], list[str]]:
@@ -229,7 +207,7 @@ def _births(rec: Record, props: dict[str, list[str | None]]) -> tuple[list[str],
     for g in groups(rec, "birthdate"):
         g.consume(p + "circa", p + "calendarType")  # circa marks the date approximate; the value is the same
         full = iso_date(text(g, p + "birthdate"))
-        partial = _partial(*(text(g, p + k) for k in ("year", "monthOfYear", "dayOfMonth")))
+        partial = partial_date(*(text(g, p + k) for k in ("year", "monthOfYear", "dayOfMonth")))
         if full or partial:
             dates.append(full or partial or "")
         dates += year_range(text(g, p + "yearRangeFrom"), text(g, p + "yearRangeTo"))
@@ -244,18 +222,6 @@ def _births(rec: Record, props: dict[str, list[str | None]]) -> tuple[list[str],
         props.setdefault("birthCountry", []).append(_country(g, "birthdate"))
         props.setdefault("notes", []).extend(f"Birth: {v}" for v in texts(g, "birthdate/remark"))
     return dates, places
-
-
-def _partial(y: str | None, m: str | None, d: str | None) -> str | None:
-    """``year``/``monthOfYear``/``dayOfMonth`` (any of them may be empty) -> ISO prefix."""
-    if not (y and y.isdigit()):
-        return None
-    value = y
-    if m and m.isdigit() and int(m):
-        value += f"-{int(m):02d}"
-        if d and d.isdigit() and int(d):
-            value += f"-{int(d):02d}"
-    return year(value)
 
 
 def _identifications(rec: Record) -> list[Identifier]:
@@ -329,11 +295,8 @@ def _address(g: Record) -> tuple[Address | None, list[Identifier]]:
 def _country(g: Record, element: str) -> str | None:
     iso = (text(g, f"{element}@countryIso2Code") or "").strip()
     description = text(g, f"{element}@countryDescription")
-    if iso.upper() not in _NO_COUNTRY:
-        return iso.lower()
-    if description and description.upper() != "UNKNOWN":
-        return country_code(description)
-    return None
+    known = description if description and description.upper() != "UNKNOWN" else None
+    return country(None if iso.upper() in _NO_COUNTRY else iso, known)
 
 
 def _regulation_note(g: Record) -> str:

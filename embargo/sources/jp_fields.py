@@ -12,12 +12,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from embargo.resources import load
 from embargo.sources.listfields import country_codes, dates_in
-from embargo.text._data import load
-from embargo.text.dates import excel_serial_to_iso
+from embargo.sources.values import serial_or_year
 
 _JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
-_KANA = re.compile("[\u3040-\u30ff\uff66-\uff9f]")
 _AKA = re.compile(r"\(?\s*(?:\b(?:a\.\s?k\.\s?a|f\.\s?k\.\s?a)\b\.?|別称|別名|旧称)\s*[:、]?\s*", re.I)
 _ORIGINAL = re.compile(r"^\(?\s*original script\s*:\s*(.+?)\s*\)?\s*$", re.I)
 _PAREN = re.compile(r"\(([^()]*)\)")
@@ -38,10 +37,6 @@ def fold(text: str | None) -> str:
 def is_japanese(text: str) -> bool:
     """Written (partly) in kana or kanji."""
     return _JAPANESE.search(text) is not None
-
-
-def has_kana(text: str) -> bool:
-    return _KANA.search(text) is not None
 
 
 def known(text: str | None) -> str | None:
@@ -88,11 +83,7 @@ def jp_dates(text: str | None) -> list[str]:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
         return [s]
     if re.fullmatch(r"\d{4,5}", s):
-        number = int(s)
-        if 1800 <= number <= 2100:
-            return [s]
-        iso = excel_serial_to_iso(number)
-        return [iso] if iso else []
+        return serial_or_year(int(s))
     out: list[str] = []
     for m in _JP_DATE.finditer(s):
         if m.group(4):

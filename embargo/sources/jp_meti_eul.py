@@ -16,7 +16,7 @@ from pathlib import Path
 
 from embargo.errors import ListFormatError
 from embargo.model import Entity, Name
-from embargo.sources.base import ParsedList, Record, UsageTracker
+from embargo.sources.base import ParsedList, Reading, Record
 from embargo.sources.catalog import source_info
 from embargo.sources.jp_fields import countries_in, fold, is_japanese, lines
 from embargo.sources.listfields import EntityBuilder, xlsx_header_rows, xlsx_peek
@@ -66,9 +66,9 @@ def parse(path: Path, source: str) -> ParsedList:
         raise ListFormatError(
             path, f"not the End User List header: no {', '.join(sorted(missing))} column", "row 1"
         )
-    tracker = UsageTracker()
+    r = Reading(path, source, NAME)
+    tracker, warnings = r.tracker, r.warnings
     entities: dict[str, Entity] = {}
-    warnings: list[str] = []
     unknown: Counter[str] = Counter()
     for where, cells in rows:
         data = {h: v for h, v in zip(header, cells, strict=False) if h and v}
@@ -92,16 +92,8 @@ def parse(path: Path, source: str) -> ParsedList:
         warnings.append(
             "unknown concern types: " + ", ".join(f"{k!r} ({n})" for k, n in unknown.most_common(5))
         )
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=list(entities.values()),
-        list_date=_list_date(path),
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+    r.entities = list(entities.values())
+    return r.finish(list_date=_list_date(path))
 
 
 def concern_codes(*cells: str | None) -> tuple[list[str], list[str]]:

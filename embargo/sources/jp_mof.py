@@ -26,7 +26,8 @@ from typing import Any
 from embargo.errors import ListFormatError
 from embargo.model import Address, Entity, Identifier, Name
 from embargo.model.entity import IdType, Schema
-from embargo.sources.base import ParsedList, Record, UsageTracker
+from embargo.resources import load
+from embargo.sources.base import ParsedList, Reading, Record
 from embargo.sources.catalog import source_info
 from embargo.sources.jp_fields import (
     countries_in,
@@ -42,7 +43,6 @@ from embargo.sources.jp_fields import (
     split_names,
 )
 from embargo.sources.listfields import EntityBuilder, doc_numbers, script_hint, xlsx_peek, xlsx_sheet_rows
-from embargo.text._data import load
 
 NAME = "jp_mof_xlsx"
 SOURCE = "jp_mof"
@@ -127,8 +127,7 @@ class Entry:
 
 def finish(path: Path, source: str, fmt: str, entries: Iterable[Entry]) -> ParsedList:
     """Either edition's entries mapped; a file with no named entry, or with one entry twice, is refused."""
-    tracker = UsageTracker()
-    entities: list[Entity] = []
+    r = Reading(path, source, fmt)
     deleted = 0
     for e in entries:
         try:
@@ -138,22 +137,14 @@ def finish(path: Path, source: str, fmt: str, entries: Iterable[Entry]) -> Parse
         if entity is None:
             deleted += 1
         else:
-            entities.append(entity)
-        tracker.check(e.rec)
-    if not entities:
+            r.entities.append(entity)
+        r.tracker.check(e.rec)
+    if not r.entities:
         raise ListFormatError(path, "no entries with a name: not the MOF asset-freeze list, or an empty one")
-    warnings = [f"{deleted} numbered rows without a name (deleted designations) skipped"] if deleted else []
-    _check_ids(path, entities)
-    return ParsedList(
-        source=source,
-        format=fmt,
-        entities=entities,
-        list_date=list_date(path),
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+    if deleted:
+        r.warnings.append(f"{deleted} numbered rows without a name (deleted designations) skipped")
+    _check_ids(path, r.entities)
+    return r.finish(list_date=list_date(path))
 
 
 def _check_ids(path: Path, entities: list[Entity]) -> None:

@@ -19,17 +19,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from embargo.model import Address, Entity, Identifier, Name, Sanction, make_entity
 from embargo.model.entity import IdType, Schema
+from embargo.resources import load
 from embargo.sources.base import ListFormatError
 from embargo.sources.limits import check_cells, check_xlsx
 from embargo.sources.sectors import sectors_for
+from embargo.sources.values import one_gender
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
 
@@ -39,8 +38,7 @@ from embargo.text.dates import parse_dates
 @lru_cache(maxsize=1)
 def uk_values() -> dict[str, dict[str, str]]:
     """``embargo/resources/uk_ofsi.yml``: country, language, script and measure tables."""
-    text = resources.files("embargo.resources").joinpath("uk_ofsi.yml").read_text("utf-8")
-    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    data: dict[str, dict[str, str]] = load("uk_ofsi.yml")
     return data
 
 
@@ -353,7 +351,6 @@ class EntityBuilder:
             rank = {"alias": 0, "original": 1, "weak": 2, "former": 3}
             best = min(names, key=lambda n: (rank.get(n.kind, 9), n.value))
             names.append(Name(best.value, "primary", best.lang))
-        genders = {g for g in self.genders if g in ("male", "female")}
         return make_entity(
             source=source,
             source_id=source_id,
@@ -363,7 +360,7 @@ class EntityBuilder:
             birth_places=self.birth_places,
             nationalities=self.nationalities,
             countries=self.countries,
-            gender=genders.pop() if len(genders) == 1 else None,
+            gender=one_gender(self.genders),
             identifiers=merge_identifiers(self.identifiers),
             addresses=self.addresses,
             sanctions=self.sanctions,

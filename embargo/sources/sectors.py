@@ -12,12 +12,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from embargo.model import Entity
+from embargo.resources import load
 
 # "(Linked To: BANK ROSSIYA)" names another party: its words say nothing of this one's sector.
 _LINKED = re.compile(r"\(?\blinked to:[^)]*\)?", re.IGNORECASE)
@@ -57,8 +55,7 @@ def _words(values: Iterable[str], prefix: bool) -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=1)
 def _rules() -> tuple[_Rule, ...]:
-    text = resources.files("embargo.resources").joinpath("sectors.yml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load("sectors.yml")
     return tuple(
         _Rule(
             sector,

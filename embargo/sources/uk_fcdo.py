@@ -12,13 +12,12 @@ link it to the OFSI Consolidated List and the UN list. Names are ``Names/Name`` 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 from embargo.errors import ListFormatError
 from embargo.model import Entity, Identifier, Name
 from embargo.model.entity import NameKind, Schema
-from embargo.sources.base import ParsedList, Record, UsageTracker
+from embargo.sources.base import ParsedList, Reading, Record
 from embargo.sources.catalog import source_info
 from embargo.sources.listfields import (
     EntityBuilder,
@@ -51,10 +50,8 @@ def companions(path: Path) -> list[Path]:
 
 
 def parse(path: Path, source: str) -> ParsedList:
-    tracker = UsageTracker()
-    entities: list[Entity] = []
-    warnings: list[str] = []
-    unknown: Counter[str] = Counter()
+    r = Reading(path, source, NAME)
+    warnings = r.warnings
     seen: set[str] = set()
     n = 0
     for _, rec, subs in stream(
@@ -71,27 +68,15 @@ def parse(path: Path, source: str) -> ParsedList:
             raise ListFormatError(path, "a Designation without UniqueID", f"element Designation #{n}")
         if uid in seen:
             warnings.append(f"UniqueID {uid} appears twice; the later Designation is kept")
-            entities = [e for e in entities if e.source_id != uid]
+            r.entities = [e for e in r.entities if e.source_id != uid]
         seen.add(uid)
         b = EntityBuilder()
-        entities.append(_designation(rec, uid, source, b, warnings))
-        unknown.update(set(b.unknown_countries))
-        track(tracker, rec, subs)
+        r.entities.append(_designation(rec, uid, source, b, warnings))
+        r.unknown_countries.update(set(b.unknown_countries))
+        track(r.tracker, rec, subs)
     if n == 0:
         raise ListFormatError(path, "no Designation elements (empty list)")
-    if unknown:
-        top = ", ".join(f"{k!r} ({c})" for k, c in unknown.most_common(5))
-        warnings.append(f"{len(unknown)} country texts not recognised, e.g. {top}")
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=_date_generated(path),
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+    return r.finish(list_date=_date_generated(path))
 
 
 def _date_generated(path: Path) -> str | None:

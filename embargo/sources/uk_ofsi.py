@@ -16,14 +16,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from embargo.model import Entity, Identifier, Name
 from embargo.model.entity import NameKind, Schema
-from embargo.sources.base import ListFormatError, ParsedList, Record, UsageTracker
+from embargo.sources.base import ListFormatError, ParsedList, Reading, Record
 from embargo.sources.catalog import source_info
 from embargo.sources.listfields import (
     EntityBuilder,
@@ -109,9 +109,9 @@ def parse(path: Path, source: str) -> ParsedList:
     if missing:
         where = "row 2" if fmt == "xlsx" else "line 2"
         raise ListFormatError(path, f"not an OFSI header: missing columns {', '.join(missing)}", where)
-    tracker = UsageTracker()
+    r = Reading(path, source, NAME)
+    tracker, warnings = r.tracker, r.warnings
     groups: dict[str, _Group] = {}
-    warnings: list[str] = []
     party_cols = [i for i, h in enumerate(header) if h not in NAME_FIELDS]
     gid_col = header.index("Group ID")
     for where, values in rows:
@@ -127,25 +127,11 @@ def parse(path: Path, source: str) -> ParsedList:
         tracker.check(rec)
     if not groups:
         raise ListFormatError(path, "no name rows after the header", "row 3" if fmt == "xlsx" else "line 3")
-    entities = []
-    unknown: Counter[str] = Counter()
     for group in groups.values():
-        entities.append(group.build(source))
+        r.entities.append(group.build(source))
         warnings.extend(group.warnings)
-        unknown.update(set(group.b.unknown_countries))
-    if unknown:
-        top = ", ".join(f"{k!r} ({n})" for k, n in unknown.most_common(5))
-        warnings.append(f"{len(unknown)} country texts not recognised, e.g. {top}")
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=list_date,
-        record_count=len(groups),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+        r.unknown_countries.update(set(group.b.unknown_countries))
+    return r.finish(list_date=list_date, record_count=len(groups))
 
 
 # -- reading ---------------------------------------------------------------------------------

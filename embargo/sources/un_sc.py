@@ -26,20 +26,11 @@ from embargo.model.entity import (
     Schema,
     make_entity,
 )
-from embargo.sources.base import ParsedList, Record, SourceInfo, UsageTracker
+from embargo.sources.base import ParsedList, Reading, Record, SourceInfo
 from embargo.sources.catalog import source_info
 from embargo.sources.sectors import sectors_for
-from embargo.sources.xml_stream import (
-    groups,
-    iso_date,
-    root_tag,
-    stream,
-    text,
-    texts,
-    track,
-    year,
-    year_range,
-)
+from embargo.sources.values import gender, iso_date, year, year_range
+from embargo.sources.xml_stream import groups, root_tag, stream, text, texts, track
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
 
@@ -52,7 +43,6 @@ _NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 # Fields that carry nothing (always empty or constant) and are read on purpose as "skipped".
 _SKIPPED = ("VERSIONNUM", "SORT_KEY", "SORT_KEY_LAST_MOD", "LIST_TYPE/VALUE")
 _ALIAS_KINDS: dict[str, NameKind] = {"low": "weak", "f.k.a.": "former"}
-_GENDERS = {"male": "male", "female": "female"}
 _ENUM = re.compile(r"^\(?[a-z]\)\s+")  # "a) Director of ...": the list's enumeration, not the value
 
 
@@ -67,9 +57,7 @@ def companions(path: Path) -> list[Path]:
 
 def parse(path: Path, source: str) -> ParsedList:
     info = source_info(source)
-    tracker = UsageTracker()
-    entities: list[Entity] = []
-    warnings: list[str] = []
+    r = Reading(path, source, NAME)
     root_attrs: dict[str, str] = {}
     records = stream(
         path, root=_ROOT, depth=3, tags=_TAGS, root_attrs=root_attrs, what="a UN SC consolidated list"
@@ -78,20 +66,11 @@ def parse(path: Path, source: str) -> ParsedList:
         ref = text(rec, "REFERENCE_NUMBER")
         if ref is None:
             raise ListFormatError(path, f"{tag} without REFERENCE_NUMBER", where=f"record #{n}")
-        entities.append(_map(rec, ref, _SCHEMAS[tag], source, info, warnings))
-        track(tracker, rec, subs)
-    if not entities:
+        r.entities.append(_map(rec, ref, _SCHEMAS[tag], source, info, r.warnings))
+        track(r.tracker, rec, subs)
+    if not r.entities:
         raise ListFormatError(path, "no INDIVIDUAL or ENTITY records: empty or truncated list")
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=iso_date(root_attrs.get("dateGenerated")),
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+    return r.finish(list_date=iso_date(root_attrs.get("dateGenerated")))
 
 
 # --- mapping --------------------------------------------------------------------------------
@@ -125,7 +104,6 @@ def _map(rec: Record, ref: str, schema: Schema, source: str, info: SourceInfo, w
         sectors=sectors_for(programs, reason),
         country=info.country,
     )
-    gender = text(rec, "GENDER")
     return make_entity(
         source=source,
         source_id=ref,
@@ -135,7 +113,7 @@ def _map(rec: Record, ref: str, schema: Schema, source: str, info: SourceInfo, w
         birth_places=birth_places,
         nationalities=nationalities,
         countries=[a.country for a in addresses],
-        gender=_GENDERS.get((gender or "").lower()),
+        gender=gender(text(rec, "GENDER")),
         identifiers=identifiers,
         addresses=addresses,
         sanctions=[sanction],

@@ -29,15 +29,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import fields
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from embargo.errors import ListFormatError
 from embargo.model.entity import Address, Entity, Name, Sanction, Schema, make_entity
-from embargo.sources.base import ParsedList, Record, UsageTracker
+from embargo.resources import load
+from embargo.sources.base import ParsedList, Reading, Record, UsageTracker
 from embargo.sources.listfields import read_table
 from embargo.sources.sectors import sectors_for
 from embargo.text.countries import country_code
@@ -91,8 +89,7 @@ def name_key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _org_words() -> frozenset[str]:
-    text = resources.files("embargo.resources").joinpath("us_bis_dpl.yml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load("us_bis_dpl.yml")
     return frozenset(str(w).casefold() for w in data["organisation_words"])
 
 
@@ -209,8 +206,8 @@ def _date(rec: Record, key: str, line: int, warnings: list[str]) -> str | None:
 
 
 def parse(path: Path, source: str) -> ParsedList:
-    tracker = UsageTracker()
-    warnings: list[str] = []
+    r = Reading(path, source, NAME)
+    tracker, warnings = r.tracker, r.warnings
     rows = _rows(path)
     groups: dict[str, list[tuple[int, Record]]] = defaultdict(list)
     for line, data in rows:
@@ -220,7 +217,7 @@ def parse(path: Path, source: str) -> ParsedList:
             raise ListFormatError(path, "a row without a Name", where=f"line {line}")
         groups[name_key(name)].append((line, rec))
     last_updates: list[str] = []
-    entities = [
+    r.entities = entities = [
         _entity(key, recs, source, warnings, last_updates, tracker) for key, recs in sorted(groups.items())
     ]
     if last_updates:
@@ -231,16 +228,7 @@ def parse(path: Path, source: str) -> ParsedList:
         warnings.append(
             f"{len(rows)} rows merged into {len(entities)} entities by name (one row per address)"
         )
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=None,
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+    return r.finish()
 
 
 def _entity(

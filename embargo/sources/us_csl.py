@@ -29,11 +29,8 @@ import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from embargo.errors import ListFormatError
 from embargo.model.entity import (
@@ -47,11 +44,13 @@ from embargo.model.entity import (
     Sanction,
     make_entity,
 )
-from embargo.sources.base import ParsedList, Record, UsageTracker
+from embargo.resources import load
+from embargo.sources.base import ParsedList, Reading, Record
 from embargo.sources.limits import gunzip
 from embargo.sources.listfields import EntityBuilder, read_table
 from embargo.sources.sectors import sectors_for
 from embargo.sources.us_bis_dpl import decode_text, drop_subsumed, guess_schema, merge_sanctions, name_key
+from embargo.sources.values import one_gender
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_date, parse_dates
 
@@ -72,8 +71,7 @@ _SUCCESSOR = re.compile(r"[,;]?\s+and (?:any|its) (?:successors?|sub-units?)\b.*
 
 @lru_cache(maxsize=1)
 def tables() -> dict[str, Any]:
-    text = resources.files("embargo.resources").joinpath("us_trade_csl.yml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load("us_trade_csl.yml")
     return data
 
 
@@ -140,7 +138,7 @@ class _Party(EntityBuilder):
             birth_places=self.birth_places,
             nationalities=self.nationalities,
             countries=self.countries,
-            gender=next(iter(self.genders)) if len(self.genders) == 1 else None,
+            gender=one_gender(self.genders),
             identifiers=drop_subsumed(self.identifiers),
             addresses=drop_subsumed(self.addresses),
             sanctions=merge_sanctions(self.sanctions),
@@ -159,15 +157,15 @@ class _Context:
 def parse(path: Path, source: str) -> ParsedList:
     rows = _rows(path)
     ctx = _Context(orientation=_orientation(r.get("ids", "") for _, r in rows))
-    tracker = UsageTracker()
+    r = Reading(path, source, NAME)
     parties: dict[str, _Party] = defaultdict(_Party)
     for line, data in rows:
         rec = Record(data)
         _map_row(path, rec, line, parties, ctx)
         rec.consume(*SKIPPED)
-        tracker.check(rec)
-    entities = [party.build_party(source, sid) for sid, party in sorted(parties.items())]
-    warnings = ctx.warnings
+        r.tracker.check(rec)
+    r.entities = entities = [party.build_party(source, sid) for sid, party in sorted(parties.items())]
+    r.warnings = warnings = ctx.warnings
     warnings += [
         f"unknown list {k!r} in the source column ({n} rows)" for k, n in sorted(ctx.unknown_lists.items())
     ]
@@ -176,16 +174,7 @@ def parse(path: Path, source: str) -> ParsedList:
     ]
     if len(rows) != len(entities):
         warnings.append(f"{len(rows)} rows merged into {len(entities)} entities (same list and id or name)")
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=None,
-        record_count=len(entities),
-        files=[path],
-        unconsumed=dict(tracker.unconsumed),
-        warnings=warnings,
-    )
+    return r.finish()
 
 
 def _list_of(rec: Record, ctx: _Context) -> dict[str, Any]:
@@ -197,7 +186,7 @@ def _list_of(rec: Record, ctx: _Context) -> dict[str, Any]:
         return dict(info)
     ctx.unknown_lists[raw] += 1
     if "Treasury" in raw:
-        return {"list": code, "authority": "US Treasury OFAC", "ofac": True}
+        return {"list": code, "authority": "US Treasury OFAC", "ofac": "true"}
     if "Industry and Security" in raw:
         return {"list": code, "authority": "US Commerce BIS"}
     return {"list": code or "CSL", "authority": "US State" if "State" in raw else "US Government"}
@@ -211,7 +200,11 @@ def _map_row(path: Path, rec: Record, line: int, parties: dict[str, _Party], ctx
         raise ListFormatError(path, "a row without a name", where=f"line {line}")
     primary, extra, note = _split_name(raw_name)
     ent_num = rec.text("entity_number")
-    sid = f"{list_name}-{ent_num}" if info.get("ofac") and ent_num else f"{list_name}-{name_key(primary)}"
+    sid = (
+        f"{list_name}-{ent_num}"
+        if info.get("ofac") == "true" and ent_num
+        else f"{list_name}-{name_key(primary)}"
+    )
     party = parties[sid]
     party.names.append(Name(primary, "primary"))
     party.names.extend(extra)
@@ -268,7 +261,7 @@ def _map_row(path: Path, rec: Record, line: int, parties: dict[str, _Party], ctx
         measures.append("non-standard denial order (see the Federal Register notice)")
     programs = tuple(_split(rec.text("programs")))
     listed = _iso(rec.text("start_date"), "start_date", line, ctx)
-    if listed is None and info.get("listing_from_ids") and listing_dates:
+    if listed is None and info.get("listing_from_ids") == "true" and listing_dates:
         listed = min(listing_dates)
     reason = rec.text("federal_register_notice")
     sectors = {*(info.get("sectors") or ()), *sectors_for(programs, reason, rec.text("remarks"), *measures)}

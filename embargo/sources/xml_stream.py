@@ -27,7 +27,6 @@ from lxml import etree
 
 from embargo.errors import ListFormatError
 from embargo.sources.base import Record, UsageTracker
-from embargo.text.dates import parse_dates
 
 Flat = dict[str, list[Any]]
 _PROLOG = re.compile(
@@ -54,30 +53,6 @@ def refuse_doctype(path: Path | str, root: Any) -> None:
             "the XML has a DOCTYPE or entity declarations, which no official list has: refused",
             "line 1",
         )
-
-
-def iso_date(value: str | None) -> str | None:
-    """``2018-10-29T19:09:49.856-04:00``, ``1962-11-09-05:00`` (xsd:date with offset) -> ISO date."""
-    if not value:
-        return None
-    m = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value)
-    found = parse_dates(m.group(1) if m else value)
-    return found[0] if len(found) == 1 else None
-
-
-def year(value: str) -> str | None:
-    """A single (partial) date or year as ISO, or None."""
-    found = parse_dates(value)
-    return found[0] if len(found) == 1 else None
-
-
-def year_range(start: str | None, end: str | None) -> list[str]:
-    """``FROM_YEAR``/``TO_YEAR``: every year of a short range, the two ends of a long one."""
-    a, b = year(start or ""), year(end or "")
-    if a and b and a <= b:
-        years = range(int(a), int(b) + 1)
-        return [f"{y:04d}" for y in years] if len(years) <= 11 else [a, b]
-    return [y for y in (a, b) if y]
 
 
 @lru_cache(maxsize=4096)

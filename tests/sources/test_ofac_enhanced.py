@@ -289,7 +289,7 @@ def test_every_label_ofac_declares_is_mapped(real_zip: Path) -> None:
     """The file's own vocabulary (all 105 ID DOCUMENT TYPEs, every feature type) is in us_ofac_labels.yml."""
     from lxml import etree
 
-    from embargo.sources.ofac.xml_common import rule_for
+    from embargo.sources.ofac.facts import rule_for
 
     with zipfile.ZipFile(real_zip) as zf:
         root = etree.fromstring(zf.read("CONS_ENHANCED.XML"))

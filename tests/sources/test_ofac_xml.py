@@ -13,7 +13,8 @@ from embargo.model import Entity
 from embargo.sources import formats
 from embargo.sources.base import ParsedList
 from embargo.sources.ofac import xml_format
-from embargo.sources.ofac.xml_common import Draft, date_span
+from embargo.sources.ofac.facts import Draft
+from embargo.sources.values import date_span
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CONS_EXCERPT = FIXTURES / "us_ofac_cons" / "consolidated_2025-10-22_excerpt.xml"

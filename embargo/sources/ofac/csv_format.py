@@ -6,7 +6,8 @@ ends with a 0x1A byte; ASCII; several programmes in one field are joined as ``SD
 Main file columns: ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, Vess_type, Tonnage,
 GRT, Vess_flag, Vess_owner, Remarks. Companions refer to it by ent_num. Remarks are cut at 1000
 characters; the comments file holds the rest, which is appended as is (it continues mid-word).
-Most facts live in Remarks (see :mod:`embargo.sources.ofac.remarks`).
+Most facts live in Remarks (see :mod:`embargo.sources.ofac.remarks`); they are read with the XML's
+label table, so both editions of one publication give the same entities.
 
 A missing 0x1A, a row with the wrong number of columns or a quoted field that runs past its line
 means the file was cut or damaged: :class:`ListFormatError` names the line.
@@ -20,16 +21,14 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from embargo._gc import no_gc
 from embargo.errors import ListFormatError
-from embargo.model.entity import Address, Entity, Identifier, Name, NameKind, Sanction, Schema, make_entity
-from embargo.sources.base import ParsedList, Record, UsageTracker
-from embargo.sources.catalog import source_info
-from embargo.sources.ofac.remarks import Remarks, parse_remarks
-from embargo.sources.sectors import sectors_for
+from embargo.model.entity import Address, Entity, Name, NameKind, Schema
+from embargo.sources.base import ParsedList, Reading, Record, UsageTracker
+from embargo.sources.ofac.facts import Draft
+from embargo.sources.ofac.remarks import read_remarks
 from embargo.text.countries import country_code
 
 NAME = "ofac_csv"
@@ -59,14 +58,6 @@ SCHEMAS: dict[str | None, Schema] = {
     None: "Organization",
 }
 ALT_KINDS: dict[str, NameKind] = {"aka": "alias", "fka": "former", "nka": "alias"}
-# Non-SDN consolidated: which of OFAC's lists an entry is on, by programme (first match wins).
-CONS_LISTS = (
-    ("UKRAINE-EO13662", "SSI"),
-    ("NS-PLC", "NS-PLC"),
-    ("CMIC-", "CMIC"),
-    ("561", "561"),
-    ("FSE-", "FSE"),
-)
 _HEAD = re.compile(rb'^\d+,(?:"[^"\r\n]*"|-0- ?),')
 
 
@@ -108,8 +99,8 @@ def parse(path: Path, source: str) -> ParsedList:
 
 
 def _parse(path: Path, source: str) -> ParsedList:
-    info = source_info(source)
-    warnings: list[str] = []
+    r = Reading(path, source, NAME)
+    warnings = r.warnings
     entries: dict[str, _Entry] = {}
     for line, rec in _rows(path, MAIN_COLUMNS, warnings, whole=True):
         ent = rec["ent_num"]
@@ -150,7 +141,7 @@ def _parse(path: Path, source: str) -> ParsedList:
     trackers: dict[str, UsageTracker] = defaultdict(UsageTracker)
     labels: Counter[str] = Counter()
     cut: list[str] = []
-    entities = [_entity(ent, e, source, info.authority, trackers, labels, cut) for ent, e in entries.items()]
+    r.entities = [_entity(ent, e, source, trackers, labels, cut) for ent, e in entries.items()]
     if cut:
         warnings.append(
             f"Remarks of {len(cut)} entries end at OFAC's {REMARKS_LIMIT}-character limit with no comments file "
@@ -162,17 +153,7 @@ def _parse(path: Path, source: str) -> ParsedList:
             unconsumed[key if kind == "main" else f"{kind}:{key}"] = n
     for label, n in labels.items():
         unconsumed[f"remarks:{label}"] = n
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
-        list_date=None,  # OFAC's CSV carries no date
-        declared_count=None,
-        record_count=len(entries),
-        files=files,
-        unconsumed=dict(sorted(unconsumed.items())),
-        warnings=warnings,
-    )
+    return r.finish(files=files, unconsumed=dict(sorted(unconsumed.items())))  # OFAC's CSV carries no date
 
 
 # -- reading -------------------------------------------------------------------------------------------
@@ -248,10 +229,15 @@ def _rows(
 
 # -- mapping -------------------------------------------------------------------------------------------
 
-
-@lru_cache(maxsize=4096)
-def _sectors(programs: tuple[str, ...], statements: tuple[str, ...]) -> tuple[str, ...]:
-    return sectors_for(programs, *statements)  # many entries share programmes and statements
+# the main file's vessel columns, read as the XML's vesselInfo labels
+VESSEL_COLUMNS = {
+    "Call_Sign": "Vessel Call Sign",
+    "Vess_type": "Vessel Type",
+    "Vess_flag": "Vessel Flag",
+    "Vess_owner": "Vessel Owner",
+    "Tonnage": "Vessel Tonnage",
+    "GRT": "Vessel Gross Registered Tonnage",
+}
 
 
 def _programs(text: str | None) -> list[str]:
@@ -265,14 +251,13 @@ def _entity(
     ent: str,
     e: _Entry,
     source: str,
-    authority: str,
     trackers: dict[str, UsageTracker],
     labels: Counter[str],
     cut: list[str],
 ) -> Entity:
     rec = e.record
     sdn_type = rec.text("SDN_Type")
-    schema = SCHEMAS.get(sdn_type.lower() if sdn_type else None, "Organization")
+    draft = Draft(SCHEMAS.get(sdn_type.lower() if sdn_type else None, "Organization"))
     raw_remarks = rec.get("Remarks") or ""
     for c in e.companions["comments"]:
         raw_remarks += c.get("Remarks_Extended") or ""
@@ -283,52 +268,30 @@ def _entity(
     )
     if truncated:
         cut.append(ent)
-    rem = parse_remarks(raw_remarks, truncated=truncated)
-    labels.update(rem.unknown)
-
+    draft.names.append(Name(rec.text("SDN_Name") or "", "primary"))
+    draft.programs.extend(_programs(rec.text("Program")))
+    labels.update(read_remarks(raw_remarks, draft, truncated=truncated))
     title = rec.text("Title")
-    names = [Name(rec.text("SDN_Name") or "", "primary"), *rem.names]
+    if title:
+        draft.prop("title", title)
+        # OFAC repeats the Title in Remarks: keep it once
+        for key in ("position", "notes"):
+            if key in draft.props:
+                draft.props[key] = [v for v in draft.props[key] if _plain(v) != _plain(title)]
+    for column, label in VESSEL_COLUMNS.items():
+        draft.labelled(label, rec.text(column))
     for a in e.companions["alt"]:
         a.consume("ent_num", "alt_num")
         alt_type = (a.text("alt_type") or "aka").lower().replace(".", "")
         name = a.text("alt_name")
         if name:
-            names.append(Name(name, ALT_KINDS.get(alt_type, "alias")))
+            draft.names.append(Name(name, ALT_KINDS.get(alt_type, "alias")))
         if a.text("alt_remarks"):
-            rem.add("notes", f"{name}: {a.text('alt_remarks')}")
-
+            draft.prop("notes", f"{name}: {a.text('alt_remarks')}")
     addresses = [_address(a) for a in e.companions["add"]]
-    identifiers = list(rem.identifiers)
-    call_sign = rec.text("Call_Sign")
-    if call_sign:
-        identifiers.append(Identifier("call_sign", call_sign, None, "Call Sign"))
-
-    props = _props(rec, rem, title)
-    programs = _programs(rec.text("Program"))
-    sanction = Sanction(
-        authority=authority,
-        list_name=_list_name(source, programs),
-        programs=tuple(programs),
-        listing_date=min(rem.listing_dates) if rem.listing_dates and source != "us_ofac_sdn" else None,
-        sectors=tuple(sorted(set(_sectors(tuple(programs), tuple(rem.statements))) | set(rem.sectors))),
-        measures=tuple(rem.measures),
-        country="us",
-    )
-    entity = make_entity(
-        source=source,
-        source_id=ent,
-        schema=schema,
-        names=names,
-        birth_dates=rem.birth_dates,
-        birth_places=rem.birth_places,
-        nationalities=rem.nationalities,
-        countries=[a.country for a in addresses],
-        gender=rem.gender,
-        identifiers=_one_per_value(identifiers),
-        addresses=list({a.full: a for a in reversed(addresses)}.values()),
-        sanctions=[sanction],
-        props=props,
-    )
+    draft.addresses += list({a.full: a for a in reversed(addresses)}.values())
+    draft.countries += [a.country for a in addresses]
+    entity = draft.build(source, ent)
     trackers["main"].check(rec)
     for kind, recs in e.companions.items():
         for r in recs:
@@ -336,45 +299,8 @@ def _entity(
     return entity
 
 
-def _one_per_value(identifiers: list[Identifier]) -> list[Identifier]:
-    """One identifier per (type, value, country), the first label kept; a value printed both with
-    and without a country keeps the country. (Also keeps make_entity's sort from comparing None
-    with a string.)"""
-    by_value: dict[tuple[str, str], dict[str | None, Identifier]] = {}
-    for i in identifiers:
-        by_value.setdefault((i.type, i.value), {}).setdefault(i.country, i)
-    out: list[Identifier] = []
-    for variants in by_value.values():
-        with_country = [i for c, i in variants.items() if c is not None]
-        out.extend(with_country or variants.values())
-    return out
-
-
-def _props(rec: Record, rem: Remarks, title: str | None) -> dict[str, list[str]]:
-    props: dict[str, list[str]] = {k: list(v) for k, v in rem.props.items()}
-    if title:
-        props.setdefault("title", []).append(title)
-        # OFAC repeats the Title in Remarks: keep it once
-        for key in ("position", "notes"):
-            if key in props:
-                props[key] = [v for v in props[key] if v.lower() != title.lower()]
-    vessel = {
-        "type": rec.text("Vess_type"),
-        "tonnage": _number(rec.text("Tonnage")),
-        "grossRegisteredTonnage": _number(rec.text("GRT")),
-        "ownerName": rec.text("Vess_owner"),
-    }
-    for key, value in vessel.items():
-        if value:
-            props.setdefault(key, []).append(value)
-    flag = rec.text("Vess_flag")
-    if flag:
-        props.setdefault("flag", []).append(country_code(flag) or flag)
-    return props
-
-
-def _number(text: str | None) -> str | None:
-    return text.replace(",", "") if text else None
+def _plain(text: str | None) -> str:
+    return (text or "").lower().rstrip(".")
 
 
 def _address(rec: Record) -> Address:
@@ -394,12 +320,3 @@ def _address(rec: Record) -> Address:
         region=region,
         country=country_code(region or country_text) if (region or country_text) else None,
     )
-
-
-def _list_name(source: str, programs: list[str]) -> str:
-    if source == "us_ofac_sdn":
-        return "SDN"
-    for prefix, name in CONS_LISTS:
-        if any(p.upper().startswith(prefix) for p in programs):
-            return name
-    return "NS-MBS"  # the non-SDN Menu-Based Sanctions list (EO 14024, CAATSA, ...)

@@ -25,22 +25,20 @@ from lxml import etree
 
 from embargo.errors import ListFormatError
 from embargo.model.entity import Name, NameKind
-from embargo.sources.base import ParsedList, Record
+from embargo.sources.base import ParsedList, Reading, Record
 from embargo.sources.limits import check_zip
+from embargo.sources.ofac.facts import Draft, labels, sanction_type_rule
 from embargo.sources.ofac.xml_common import (
     SCHEMAS,
-    Draft,
     Usage,
-    date_span,
     fields,
     items,
-    labels,
     localname,
     make_address,
     merge_key,
     root_name,
-    sanction_type_rule,
 )
+from embargo.sources.values import date_span
 from embargo.sources.xml_stream import refuse_doctype
 from embargo.text.countries import country_code
 from embargo.text.dates import parse_dates
@@ -209,18 +207,10 @@ class _Parser:
             self.warnings.append(
                 f"{self.entries - len(self.drafts)} entities repeat an id seen before; merged"
             )
-        entities = [self.drafts[k].build(self.source, k) for k in sorted(self.drafts, key=merge_key)]
-        return ParsedList(
-            source=self.source,
-            format=NAME,
-            entities=entities,
-            list_date=self.list_date,
-            declared_count=None,
-            record_count=len(entities),
-            files=[self.path],
-            unconsumed=self.usage.unconsumed(),
-            warnings=self.warnings,
-        )
+        r = Reading(self.path, self.source, NAME)
+        r.entities = [self.drafts[k].build(self.source, k) for k in sorted(self.drafts, key=merge_key)]
+        r.warnings = self.warnings
+        return r.finish(list_date=self.list_date, unconsumed=self.usage.unconsumed())
 
     # -- the file's vocabulary ------------------------------------------------------------
 

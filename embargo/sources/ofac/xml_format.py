@@ -9,7 +9,7 @@ date (MM/DD/YYYY) and the record count. The namespace varies by year (``tempuri.
 
 Which non-SDN list a consolidated entry belongs to is not printed: it follows from its
 programmes (UKRAINE-EO13662 -> SSI, NS-PLC -> NS-PLC, CMIC-EO13959 -> CMIC ...), see
-:mod:`embargo.sources.ofac.xml_common`.
+:mod:`embargo.sources.ofac.facts`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from lxml import etree
 
 from embargo.errors import ListFormatError
 from embargo.model.entity import Name
-from embargo.sources.base import ParsedList, Record
+from embargo.sources.base import ParsedList, Reading, Record
+from embargo.sources.ofac.facts import Draft
 from embargo.sources.ofac.xml_common import (
     SCHEMAS,
-    Draft,
     Usage,
     fields,
     items,
@@ -90,7 +90,8 @@ def parse(path: Path, source: str) -> ParsedList:
         raise ListFormatError(path, f"cannot read the file: {exc.strerror or exc}") from exc
     usage = Usage()
     drafts: dict[str, Draft] = {}
-    warnings: list[str] = []
+    r = Reading(path, source, NAME)
+    warnings = r.warnings
     header: dict[str, str | None] = {}
     entries = 0
     depth = 0
@@ -137,17 +138,11 @@ def parse(path: Path, source: str) -> ParsedList:
         warnings.append(f"{entries - len(drafts)} {ENTRY} elements repeat a uid seen before; merged")
     declared = header.get("count")
     list_dates = parse_dates(header.get("date"), dayfirst=False)
-    entities = [drafts[uid].build(source, uid) for uid in sorted(drafts, key=merge_key)]
-    return ParsedList(
-        source=source,
-        format=NAME,
-        entities=entities,
+    r.entities = [drafts[uid].build(source, uid) for uid in sorted(drafts, key=merge_key)]
+    return r.finish(
         list_date=list_dates[0] if len(list_dates) == 1 else None,
         declared_count=int(declared) if declared and declared.isdigit() else None,
-        record_count=len(entities),
-        files=[path],
         unconsumed=usage.unconsumed(),
-        warnings=warnings,
     )
 
 
@@ -247,8 +242,4 @@ def _identifier(r: Record, draft: Draft) -> None:
     if not label or not number:
         return
     draft.labelled(label, number, country_code(r.text("idCountry")))
-    issued, expires = parse_dates(r.text("issueDate")), parse_dates(r.text("expirationDate"))
-    if issued or expires:
-        when = [f"issued {issued[0]}"] if issued else []
-        when += [f"expires {expires[0]}"] if expires else []
-        draft.prop("notes", f"{label} {number}: {', '.join(when)}")
+    draft.document_dates(label, number, r.text("issueDate"), r.text("expirationDate"))
