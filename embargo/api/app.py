@@ -37,9 +37,15 @@ MAX_BODY = 2 * 1024 * 1024
 
 
 def create_app(
-    db: Path | str | None, *, keys_required: bool | None = None, max_body: int = MAX_BODY
+    db: Path | str | None,
+    *,
+    keys_required: bool | None = None,
+    max_body: int = MAX_BODY,
+    follow: bool = False,
 ) -> FastAPI:
-    """The API over the store at ``db``; the index is built in the background at startup.
+    """The API over the store at ``db``; the index is built in the background at startup. ``follow``: a
+    list version that comes in force in the database (stored by any process) reloads the index by itself
+    (``embargo serve`` follows; ``POST /admin/reload`` does it on demand).
 
     ``keys_required``: True always asks for a key, False never, None (default) once any key or user exists.
     """
@@ -57,7 +63,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if ctx.screening.snapshot is None:
             ctx.screening.start_reload()
-        yield
+        watch = ctx.service.follow_lists() if follow else None
+        try:
+            yield
+        finally:
+            if watch is not None:
+                watch.stop()
 
     app = FastAPI(
         title="embargo",
@@ -91,7 +102,7 @@ def app_from_env() -> FastAPI:
     logs.configure()
     db = os.environ.get("EMBARGO_DB")
     req = os.environ.get("EMBARGO_REQUIRE_KEYS")
-    return create_app(db or None, keys_required=True if req == "1" else None)
+    return create_app(db or None, keys_required=True if req == "1" else None, follow=True)
 
 
 def _docs(app: FastAPI) -> None:

@@ -19,7 +19,7 @@ from embargo.service.history import EntityHistory, VersionDiff, diff, entity_vie
 from embargo.service.ingest import Outcome, ingest_paths
 from embargo.service.timeline import History, HistoryCache, Timeline, aggregate
 from embargo.sources.catalog import SOURCES
-from embargo.store import Store, Version, open_store
+from embargo.store import Store, Version, Watch, open_store
 
 if TYPE_CHECKING:
     from embargo.match.types import Query
@@ -117,6 +117,17 @@ class Service:
         """Call ``fn`` with every event of this service's ingests and releases (a :class:`VersionDelta` for
         each version that comes in force: the hook of continuous monitoring); returns the unsubscriber."""
         return self.events.subscribe(fn)
+
+    def follow_lists(self, interval: float = 1.0) -> Watch:
+        """Reload the screening snapshot (in the background, swapped whole) whenever a list version comes
+        in force in the database, stored by this process or another (PostgreSQL notifies; SQLite is
+        polled every ``interval`` seconds); ``stop()`` on the result ends it."""
+        screening = self.screening
+
+        def changed() -> None:
+            screening.start_reload()
+
+        return self.store.watch(changed, interval)
 
     @property
     def screening(self) -> ScreeningService:

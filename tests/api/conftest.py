@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -99,7 +100,7 @@ def free_port() -> int:
 class ServerProcess:
     """``embargo serve`` in a process of its own on 127.0.0.1 (killed by the fixture)."""
 
-    def __init__(self, db: Path, *args: str) -> None:
+    def __init__(self, db: Path | str, *args: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "EMBARGO_NATIVE": os.environ.get("EMBARGO_NATIVE", "1")}
@@ -115,7 +116,8 @@ class ServerProcess:
             str(self.port),
             *args,
         ]
-        self.log = db.with_name(f"serve-{self.port}.log")
+        where = db.parent if isinstance(db, Path) else Path(tempfile.gettempdir())  # a URL: logs in /tmp
+        self.log = where / f"serve-{self.port}.log"
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
 

@@ -66,3 +66,34 @@ def test_reload_swaps_the_index_while_requests_continue(
             assert gc.get_freeze_count() >= len(new.entities)
     finally:
         svc.close()
+
+
+def test_a_served_app_follows_a_version_stored_by_another_process(
+    tmp_path: Path, lists_dir: Path, ready: Callable[[TestClient], None]
+) -> None:
+    """With ``follow`` (as ``embargo serve`` runs), a version stored through another connection to the
+    same database becomes the index within seconds, with no /admin/reload."""
+    db = tmp_path / "embargo.db"
+    svc = Service.open(db)
+    try:
+        svc.ingest([lists_dir / UN / "2025-12-10"])
+        app = create_app(db, keys_required=False, follow=True)
+        with TestClient(app) as client:
+            ready(client)
+            other = Service.open(db)  # another process would do the same through its own connection
+            try:
+                other.ingest([lists_dir / UN / "2026-02-27"])
+            finally:
+                other.close()
+            end = time.monotonic() + 60
+            dates: list[str] = []
+            while time.monotonic() < end:
+                dates = [
+                    v["publish_date"] for v in client.post("/screen", json={"name": "x y"}).json()["versions"]
+                ]
+                if dates == ["2026-02-27"]:
+                    break
+                time.sleep(0.2)
+            assert dates == ["2026-02-27"]
+    finally:
+        svc.close()

@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -96,3 +97,66 @@ def test_a_store_recovers_by_itself_when_postgresql_restarts(pg_cluster: pgserve
         watch.stop()
         store.close()
         other.close()
+
+
+@pytest.mark.slow
+def test_two_api_processes_on_postgresql_see_each_others_work(pg_server: str, lists_dir: Path) -> None:
+    """Two `embargo serve` processes on one PostgreSQL database: a version ingested by a third process is
+    answered by both within seconds (LISTEN/NOTIFY, the index swapped whole), and a key created through
+    one is accepted by the other at once."""
+    from tests.api.conftest import ServerProcess
+
+    url = pgserver.new_database(pg_server)
+    svc = Service.open(url)
+    try:
+        assert [o.status for o in svc.ingest([lists_dir / "un_sc_consolidated/2025-12-10"])] == ["created"]
+    finally:
+        svc.close()
+    servers = [ServerProcess(url), ServerProcess(url)]
+    try:
+        for s in servers:
+            s.wait_ready()
+        cmd = [sys.executable, "-m", "embargo.cli.main", "ingest", str(lists_dir / UN), "--db", url]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+        stored = time.monotonic()
+        for s in servers:
+            dates: list[str] = []
+            while time.monotonic() < stored + 60:
+                r = httpx.post(f"{s.url}/screen", json={"name": "Al-Qaida"}, timeout=10)
+                dates = [v["publish_date"] for v in r.json()["versions"]]
+                if dates == ["2026-02-27"]:
+                    break
+                time.sleep(0.2)
+            assert dates == ["2026-02-27"], f"{s.url} still answers from {dates}"
+        print(
+            f"both processes answered from the new version {time.monotonic() - stored:.1f} s after it was stored"
+        )
+        # a key made through one process (an admin's command) is good on the other at once
+        created = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "embargo.cli.main",
+                "keys",
+                "create",
+                "--scope",
+                "screen",
+                "--db",
+                url,
+                "--json",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        import json
+
+        secret = json.loads(created.stdout)["key"]
+        for s in servers:
+            r = httpx.get(f"{s.url}/lists", headers={"X-API-Key": secret}, timeout=10)
+            assert r.status_code == 200
+            assert httpx.get(f"{s.url}/lists", timeout=10).status_code == 401
+    finally:
+        for s in servers:
+            s.stop()
