@@ -16,7 +16,7 @@ from embargo.api.models import (
     MatchResponse,
     SearchResponse,
 )
-from embargo.api.results import ftm_entity, query_dict, scored_entity
+from embargo.api.results import ftm_entity, query_dict, scored_entity, scored_party
 from embargo.errors import StoreError
 from embargo.match.algorithm import ALGORITHMS, DEFAULT_ALGORITHM
 from embargo.service.screening import QueryError, make_query, query_from_ftm
@@ -82,6 +82,13 @@ async def match(
     changed_since: Annotated[
         str | None, Query(max_length=40, description="YYYY-MM-DD or an ISO 8601 date-time")
     ] = None,
+    by_party: Annotated[
+        bool,
+        Query(
+            description="One result per party (the same person or company as several lists name it): its "
+            "canonical id, `referents`, `datasets` and each listing's result under `listings`"
+        ),
+    ] = False,
 ) -> JSONBytes:
     """Screen a batch of FollowTheMoney query entities (``{"queries": {"key": {"schema", "properties"}}}``);
     each response lists the candidates, best first, with ``score``, ``match`` and embargo's explanation.
@@ -112,11 +119,17 @@ async def match(
                 threshold=threshold,
                 limit=limit,
                 algorithm=algo,
+                by_party=by_party,
+            )
+            results = (
+                [scored_party(p) for p in result.parties]
+                if result.parties is not None
+                else [scored_entity(m) for m in result.matches]
             )
             responses[key] = {
                 "status": 200,
-                "results": [scored_entity(m) for m in result.matches],
-                "total": {"value": len(result.matches), "relation": "eq"},
+                "results": results,
+                "total": {"value": len(results), "relation": "eq"},
                 "query": body.queries[key].model_dump(by_alias=True, exclude_none=True),
             }
             scores[key] = result.scores()

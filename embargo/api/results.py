@@ -8,6 +8,7 @@ from typing import Any
 from embargo.match.types import Match, Query
 from embargo.model import Entity
 from embargo.model.ftm import to_ftm
+from embargo.service.parties import PartyResult
 
 
 @lru_cache(maxsize=20_000)
@@ -40,6 +41,25 @@ def scored_entity(m: Match) -> dict[str, Any]:
         "features": features,
         "algorithm": m.algorithm,
         "explanation": [c.to_dict() for c in m.explanation],
+    }
+
+
+def scored_party(p: PartyResult) -> dict[str, Any]:
+    """One party as yente serves a merged entity: its best listing's record under the party's canonical id,
+    ``referents`` (every member's id) and ``datasets`` (the lists that name it, among those screened), with
+    each listing's own scored result under ``listings`` and why the members are one party."""
+    best = scored_entity(p.listings[0])
+    return {
+        **best,
+        "id": p.id,
+        "caption": p.caption,
+        "score": round(p.score, 4),
+        "match": p.match,
+        "referents": list(p.referents),
+        "datasets": list(p.datasets),
+        "summary": p.summary(),
+        "listings": [scored_entity(m) for m in p.listings],
+        "evidence": [e.to_dict() for e in p.evidence],
     }
 
 
