@@ -105,12 +105,14 @@ class Monitor:
         algorithm: str = DEFAULT_ALGORITHM,
         threshold: float | None = None,
         actor: str = ACTOR,
+        batch: int = BATCH,
     ) -> None:
         self.store = store
         self.records = records
         self.algorithm = algorithm_named(algorithm)
         self.threshold = self.algorithm.threshold if threshold is None else threshold
         self.actor = actor
+        self.batch = batch
         self._lists: Lists | None = None
 
     # -- the lists ------------------------------------------------------------------------
@@ -162,10 +164,10 @@ class Monitor:
     def _record(
         self, lists: Lists, parties: Iterable[Counterparty], keep: Callable[[Match], bool] | None = None
     ) -> list[Alert]:
-        """Screen and record, a transaction per :data:`BATCH` counterparties; a clean screening is
+        """Screen and record, a transaction per ``batch`` counterparties; a clean screening is
         recorded in the audit trail only when ``keep`` is None (a counterparty's own screening)."""
         raised: list[Alert] = []
-        for chunk in _chunks(parties, BATCH):
+        for chunk in _chunks(parties, self.batch):
             done = [self.screen(lists, cp, keep) for cp in chunk]
             screenings = [s for s, _ in done if s.results or keep is None]
             hits = [h for _, hs in done for h in hs]
