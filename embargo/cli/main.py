@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from embargo.cli import lists, screening, server, timeline  # noqa: F401  (registers the commands)
+from embargo.cli import lists, monitor, screening, server, timeline  # noqa: F401  (registers the commands)
 from embargo.cli.base import app, err
 from embargo.errors import EmbargoError
 

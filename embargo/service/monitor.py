@@ -21,19 +21,67 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from embargo.match.algorithm import DEFAULT_ALGORITHM
 from embargo.match.types import Match, Query
 from embargo.service.events import Event, VersionDelta
 from embargo.service.screener import Screener, algorithm_named
 from embargo.store import Store, Version
-from embargo.store.monitor import Alert, Counterparty, Hit, MonitorStore, Screening
+from embargo.store.monitor import (
+    STATES,
+    Alert,
+    AlertEvent,
+    Counterparty,
+    Hit,
+    MonitorError,
+    MonitorStore,
+    PortfolioChange,
+    Screening,
+)
+
+if TYPE_CHECKING:
+    from embargo.service import Service
+
+__all__ = [
+    "STATES",
+    "Alert",
+    "AlertEvent",
+    "Counterparty",
+    "Monitor",
+    "MonitorError",
+    "PortfolioChange",
+    "RunReport",
+    "open_monitor",
+    "query_of",
+]
 
 PREFILTER_MARGIN = 0.15  # below the algorithm's threshold: the delta index's scores weigh names otherwise
 BATCH = 500  # counterparties whose alerts are written in one transaction
 CONFIRM_LIMIT = 50  # matches kept per counterparty screened against the whole lists
 ACTOR = "monitor"
+
+
+def open_monitor(svc: Service, **options: Any) -> Monitor:
+    """Monitoring over a service's store: its records in the same SQLite file (a connection of their
+    own, so a webhook dispatcher or a web request may use another), or on the store's own connection
+    for an in-memory store."""
+    from embargo.store.monitor_sqlite import SQLiteMonitorStore
+
+    where = (
+        svc.url if svc.url is not None and str(svc.url) != ":memory:" else getattr(svc.store, "conn", None)
+    )
+    if where is None:
+        raise MonitorError("continuous monitoring needs a SQLite store")
+    return Monitor(svc.store, SQLiteMonitorStore(where), **options)
+
+
+def counterparty(q: Query, cid: str | None = None) -> Counterparty:
+    """A screening query (from a file row, a form or a JSON body) as a counterparty under its id."""
+    ident = cid or q.id
+    if not ident:
+        raise MonitorError(f"a counterparty needs an id ({', '.join(q.names) or 'no name'})")
+    return Counterparty(ident, q.names, q.schema, q.birth_dates, q.countries, q.identifiers, q.gender)
 
 
 def query_of(cp: Counterparty) -> Query:
@@ -175,6 +223,9 @@ class Monitor:
         return raised
 
     # -- the portfolio --------------------------------------------------------------------
+    def close(self) -> None:
+        self.records.close()
+
     def add(self, parties: Iterable[Counterparty], at: tuple[Version, ...] | None = None) -> RunReport:
         """Upsert counterparties; the new and changed ones are screened at once against the lists in force
         (or the versions ``at``: a portfolio taken on from a past date, whose later deltas ``run`` then

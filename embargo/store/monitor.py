@@ -352,6 +352,8 @@ class MonitorStore(Protocol):
 
     def deliveries(self, state: str | None = None) -> list[Delivery]: ...
 
+    def endpoint_secrets(self, url: str) -> list[str]: ...
+
     # -- audit
     def audit(
         self,
