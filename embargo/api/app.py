@@ -27,7 +27,7 @@ from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from embargo.api import match, routes
+from embargo.api import match, monitor, routes
 from embargo.api.audit import AuditEntry
 from embargo.api.context import KEY_HELP, ApiContext, JSONBytes, require_reader
 from embargo.api.keys import KeyStore
@@ -70,6 +70,8 @@ def create_app(db: Path | None, *, keys_required: bool | None = None, max_body: 
     app.include_router(match.router)
     app.include_router(routes.router)
     app.include_router(routes.admin)
+    app.include_router(monitor.reviewer)
+    app.include_router(monitor.admin)
     try:  # the web page, when it is installed
         web = importlib.import_module("embargo.web.routes")
         app.include_router(web.router)

@@ -21,11 +21,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
 from embargo.store.monitor import Delivery
+
+if TYPE_CHECKING:
+    from embargo.service import Service
 
 TRIES = 8
 BASE_DELAY = 2.0  # seconds before the first retry; doubled each time
@@ -133,3 +136,15 @@ def rotate(current: Iterable[str], new: str, *, keep_old: bool = True) -> list[s
     """The secrets after a rotation: the new one first, the old ones kept while receivers switch."""
     old = [s for s in current if s != new]
     return [new, *old] if keep_old else [new]
+
+
+def start_dispatcher(svc: Service) -> Dispatcher | None:
+    """A dispatcher over the monitoring records of a service's store file, started (None for a store
+    without a file: nothing can drain it from another thread)."""
+    from embargo.store.monitor_sqlite import SQLiteMonitorStore
+
+    if svc.url is None or str(svc.url) == ":memory:":
+        return None
+    d = Dispatcher(SQLiteMonitorStore(svc.url))
+    d.start()
+    return d
