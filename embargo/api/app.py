@@ -76,6 +76,7 @@ def create_app(db: Path | None, *, keys_required: bool | None = None, max_body: 
         web = importlib.import_module("embargo.web.routes")
         app.include_router(web.router)
         app.include_router(web.login_router)
+        app.include_router(importlib.import_module("embargo.web.alerts").router)
     except (ImportError, AttributeError):
         pass
     _errors(app)

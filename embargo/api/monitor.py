@@ -24,7 +24,7 @@ from embargo.service.screening import QueryError, make_query
 T = TypeVar("T")
 reviewer = APIRouter(prefix="/monitor", dependencies=[Depends(require_screen)], tags=["Monitoring"])
 admin = APIRouter(prefix="/monitor", dependencies=[Depends(require_admin)], tags=["Monitoring"])
-_lock = threading.Lock()
+lock = threading.RLock()  # one monitor operation at a time (the web pages take it too)
 
 
 class CounterpartyIn(BaseModel):
@@ -58,7 +58,7 @@ class CommentIn(BaseModel):
 def monitor_of(request: Request) -> Monitor:
     """The app's monitor (made on first use, with its webhook dispatcher started)."""
     app = request.app
-    with _lock:
+    with lock:
         found: Monitor | None = getattr(app.state, "monitor", None)
         if found is None:
             from embargo.service.webhooks import start_dispatcher
@@ -73,7 +73,7 @@ async def run(request: Request, fn: Callable[[Monitor], T]) -> T:
     m = monitor_of(request)
 
     def locked() -> T:
-        with _lock:
+        with lock:
             return fn(m)
 
     try:
