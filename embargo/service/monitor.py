@@ -1,12 +1,14 @@
 """Continuous monitoring: the portfolio screened when it changes and when a list changes.
 
 * A new or changed counterparty is screened at once against the lists in force.
-* A list version coming in force (a :class:`VersionDelta`) re-screens only what it can affect: a
-  :class:`Screener` is built over the delta's added and changed entities (a few hundred) and the
-  portfolio's queries are streamed through it, with a threshold :data:`PREFILTER_MARGIN` lower than the
-  algorithm's. The few counterparties it flags are then screened against the whole lists in force (the
-  scores an online screening would give, since names are weighed by their rarity over every list), and
-  the matches with a delta entity become alerts. Removed entities raise a delisting event on their
+* A list version coming in force (a :class:`VersionDelta`) re-screens only what it can affect. Its added
+  and changed entities (a few hundred) are screened against an index over the portfolio
+  (:mod:`embargo.service.monitor_book`, kept while the portfolio does not change), at a threshold
+  :data:`PREFILTER_MARGIN` lower than the algorithm's. The few counterparties found are then screened
+  against the whole lists in force (the scores an online screening would give, since names are weighed by
+  their rarity over every list) and the matches with a delta entity become alerts. The other way round
+  (``strategy="stream"``: an index over the delta, the whole portfolio streamed through it) is kept for
+  comparison: ``bench/monitor.py`` measures both. Removed entities raise a delisting event on their
   alerts; an empty delta raises nothing.
 * ``run(full=True)`` re-screens the whole portfolio against the lists in force (the safety net).
 
@@ -41,7 +43,9 @@ from embargo.store.monitor import (
 )
 
 if TYPE_CHECKING:
+    from embargo.model import Entity
     from embargo.service import Service
+    from embargo.service.monitor_book import Book
 
 __all__ = [
     "STATES",
@@ -154,6 +158,7 @@ class Monitor:
         threshold: float | None = None,
         actor: str = ACTOR,
         batch: int = BATCH,
+        strategy: str = "book",
     ) -> None:
         self.store = store
         self.records = records
@@ -161,6 +166,10 @@ class Monitor:
         self.threshold = self.algorithm.threshold if threshold is None else threshold
         self.actor = actor
         self.batch = batch
+        if strategy not in ("book", "stream"):
+            raise MonitorError(f"unknown strategy {strategy!r} (book or stream)")
+        self.strategy = strategy
+        self._book: Book | None = None
         self._lists: Lists | None = None
 
     # -- the lists ------------------------------------------------------------------------
@@ -282,23 +291,40 @@ class Monitor:
         if delta.removed:
             report.delisted = self.records.delist([c.entity_id for c in delta.removed], delta.version_id)
         fresh = [c.new_hash for c in (*delta.added, *delta.changed) if c.new_hash]
-        if fresh and self.records.portfolio_size():
+        size = self.records.portfolio_size()
+        if fresh and size:
             entities = list(self.store.states(fresh).values())
             wanted = frozenset(e.id for e in entities)
-            prefilter = Screener(entities, self.algorithm.name)
             cut = self.threshold - PREFILTER_MARGIN
-            flagged: list[Counterparty] = []
-            for cp in self.records.portfolio():
-                report.screened += 1
-                if prefilter.screen(query_of(cp), threshold=cut, limit=5, matches_only=True):
-                    flagged.append(cp)
-            report.candidates = len(flagged)
+            flagged = (
+                self.book().flag(entities, cut) if self.strategy == "book" else self._stream(entities, cut)
+            )
+            report.screened, report.candidates = size, len(flagged)
             if flagged:
                 lists = self.lists(self.in_force(self.store.version(delta.version_id)))
                 report.raised = self._record(lists, flagged, lambda m: m.entity.id in wanted)
         self.records.finish_run(run, alerts=len(report.raised), screened=report.screened)
         report.seconds = time.perf_counter() - t0
         return report
+
+    def book(self) -> Book:
+        """The index over the portfolio, rebuilt when the portfolio changed since it was built."""
+        from embargo.service.monitor_book import Book
+
+        revision = self.records.portfolio_revision()
+        if self._book is None or self._book.revision != revision:
+            self._book = None
+            self._book = Book(self.records.portfolio(), self.algorithm, revision)
+        return self._book
+
+    def _stream(self, entities: list[Entity], cut: float) -> list[Counterparty]:
+        """The other way round: an index over the delta, every counterparty screened against it."""
+        prefilter = Screener(entities, self.algorithm.name)
+        return [
+            cp
+            for cp in self.records.portfolio()
+            if prefilter.screen(query_of(cp), threshold=cut, limit=5, matches_only=True)
+        ]
 
     def full(self) -> RunReport:
         """The whole portfolio against the whole lists in force."""

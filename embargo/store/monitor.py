@@ -286,6 +286,10 @@ class MonitorStore(Protocol):
 
     def portfolio_size(self) -> int: ...
 
+    def portfolio_revision(self) -> int:
+        """A number that changes whenever the portfolio does."""
+        ...
+
     def portfolio_history(self, cid: str) -> list[PortfolioChange]: ...
 
     # -- alerts

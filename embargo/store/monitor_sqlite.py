@@ -187,6 +187,9 @@ class SQLiteMonitorStore:
     def portfolio_size(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM portfolio").fetchone()[0])
 
+    def portfolio_revision(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM portfolio_history").fetchone()[0])
+
     def portfolio_history(self, cid: str) -> list[PortfolioChange]:
         rows = self.conn.execute(
             "SELECT seq, counterparty_id, at, action, data FROM portfolio_history"

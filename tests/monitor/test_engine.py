@@ -3,6 +3,8 @@ UN 2020-03-20, 2020-11-23, 2022-09-15), a synthetic portfolio with planted liste
 
 from __future__ import annotations
 
+import pytest
+
 from embargo.model import Entity
 from embargo.service.events import version_delta
 from embargo.service.monitor import Monitor
@@ -21,8 +23,9 @@ def added(store: SQLiteStore, v: Version, before: Version) -> list[Entity]:
     return list(store.states([c.new_hash for c in d.added if c.new_hash]).values())
 
 
+@pytest.mark.parametrize("strategy", ["book", "stream"])
 def test_replay_alerts_each_planted_name_at_the_version_that_lists_it(
-    stores: tuple[SQLiteStore, SQLiteMonitorStore],
+    stores: tuple[SQLiteStore, SQLiteMonitorStore], strategy: str
 ) -> None:
     store, records = stores
     sdn, un = store.versions("us_ofac_sdn"), store.versions("un_sc")
@@ -37,7 +40,7 @@ def test_replay_alerts_each_planted_name_at_the_version_that_lists_it(
     delisted = {f"D{i}": e for i, e in enumerate(gone)}
     portfolio = synthetic(2000) + [as_party(k, e) for k, e in (planted | delisted).items()]
 
-    monitor = Monitor(store, records)
+    monitor = Monitor(store, records, strategy=strategy)
     first = monitor.add(portfolio, at=(sdn[0], un[0]))
     assert first.screened == len(portfolio)
     early = {(a.counterparty_id, a.entity_id) for a in records.alerts()}
