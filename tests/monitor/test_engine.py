@@ -3,11 +3,14 @@ UN 2020-03-20, 2020-11-23, 2022-09-15), a synthetic portfolio with planted liste
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from embargo.model import Entity
+from embargo.service import Service
 from embargo.service.events import version_delta
-from embargo.service.monitor import Monitor
+from embargo.service.monitor import Monitor, open_monitor
 from embargo.store import SQLiteStore, Version
 from embargo.store.monitor import Counterparty
 from embargo.store.monitor_sqlite import SQLiteMonitorStore
@@ -103,3 +106,27 @@ def test_a_false_positive_stays_quiet_until_the_entity_changes_materially(
     moved = Counterparty("T", (steady.caption,), steady.schema, ("1901",))
     monitor.add([moved])
     assert records.alert(t_alert.id).reason == "re-raised: counterparty.birth_dates changed"
+
+
+def test_attached_to_a_service_it_processes_each_ingested_version(wave_db: Path, lists_dir: Path) -> None:
+    svc = Service.open(wave_db)
+    try:
+        un = svc.store.versions("un_sc")
+        later = lists_dir / "un_sc_consolidated" / "2024-11-30"
+        members = svc.store.members(un[-1].id)
+        monitor = open_monitor(svc)
+        listed = [svc.store.state(h) for _, h in sorted(members.items())[:400]]
+        monitor.add([as_party(f"U{i}", e) for i, e in enumerate(listed)])
+        before = {(a.counterparty_id, a.entity_id) for a in monitor.records.alerts()}
+        unsubscribe = monitor.attach(svc.subscribe)
+        (outcome,) = svc.ingest([later])
+        unsubscribe()
+        assert outcome.status == "created"
+        new = svc.store.versions("un_sc")[-1]
+        assert monitor.records.cursor("un_sc") == new.id  # processed as it was ingested
+        gone = set(members) - set(svc.store.members(new.id))
+        delisted = [a for a in monitor.records.alerts() if a.delisted_version_id == new.id]
+        assert delisted and {a.entity_id for a in delisted} == gone & {e for _, e in before}
+        monitor.close()
+    finally:
+        svc.close()

@@ -15,7 +15,7 @@ import pytest
 from embargo.model import Entity
 from embargo.service import Service
 from embargo.service.events import version_delta
-from embargo.service.monitor import Monitor
+from embargo.service.monitor import Monitor, open_monitor
 from embargo.store import SQLiteStore, Version
 from embargo.store.monitor_sqlite import SQLiteMonitorStore
 from tests.monitor.conftest import synthetic
@@ -64,3 +64,25 @@ def test_sdn_2021_to_2024_replay(lists_dir: Path, tmp_path: Path) -> None:
         assert a.delisted_version_id == v.id, (cid, e.caption, v.label)
         assert "delisted" in [ev.action for ev in records.events(a.id)]
     assert max(r.candidates for r in reports) < 2_000  # the deltas flag a few, never the whole book
+
+
+@pytest.mark.slow
+def test_a_real_version_whose_diff_is_empty_raises_nothing(lists_dir: Path, tmp_path: Path) -> None:
+    """UN 2026-01-28 holds the same entries as 2025-12-10 (only dateGenerated differs)."""
+    un = lists_dir / "un_sc_consolidated"
+    svc = Service.open(tmp_path / "embargo.db")
+    try:
+        svc.ingest([un / "2025-12-10"])
+        monitor = open_monitor(svc)
+        listed = list(svc.store.entities_at(svc.store.versions("un_sc")[-1].id))[:300]
+        monitor.add([as_party(f"U{i}", e) for i, e in enumerate(listed)])
+        alerts, events = len(monitor.records.alerts()), len(monitor.records.due(1e12))
+        monitor.attach(svc.subscribe)
+        (outcome,) = svc.ingest([un / "2026-01-28"])
+        assert outcome.status == "created"
+        (report,) = monitor.run()  # (the event of an empty delta is skipped; a run notes the version)
+        assert report.raised == [] and report.delisted == [] and report.candidates == 0
+        assert len(monitor.records.alerts()) == alerts and len(monitor.records.due(1e12)) == events
+        monitor.close()
+    finally:
+        svc.close()
