@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from embargo.api.context import JSONBytes, context, require_admin, require_screen
 from embargo.errors import EmbargoError
+from embargo.service import Service
 from embargo.service.monitor import Monitor, MonitorError, counterparty, open_monitor
 from embargo.service.screening import QueryError, make_query
 
@@ -63,8 +64,10 @@ def monitor_of(request: Request) -> Monitor:
         if found is None:
             from embargo.service.webhooks import start_dispatcher
 
-            found = app.state.monitor = open_monitor(context(request).service)
-            app.state.webhooks = start_dispatcher(context(request).service)
+            # a service of its own: the monitor's reads and writes never share a connection with a route's
+            svc = app.state.monitor_service = Service.open(context(request).db)
+            found = app.state.monitor = open_monitor(svc)
+            app.state.webhooks = start_dispatcher(svc)
         return found
 
 
