@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from embargo.match.algorithm import DEFAULT_ALGORITHM
 from embargo.match.types import Match, Query
+from embargo.model import Entity
 from embargo.service.events import Event, VersionDelta
 from embargo.service.screener import Screener, algorithm_named
 from embargo.store import Store, Version
@@ -43,11 +44,11 @@ from embargo.store.monitor import (
 )
 
 if TYPE_CHECKING:
-    from embargo.model import Entity
     from embargo.service import Service
     from embargo.service.monitor_book import Book
 
 __all__ = [
+    "PREFILTER_MARGIN",
     "STATES",
     "Alert",
     "AlertEvent",
@@ -286,23 +287,40 @@ class Monitor:
     def process(self, delta: VersionDelta) -> RunReport:
         """Screen the portfolio against what one version added and changed; flag delistings."""
         t0 = time.perf_counter()
-        report = RunReport("delta", delta.source, delta.version_id)
-        run = self.records.begin_run("delta", delta.source, delta.version_id)
-        if delta.removed:
-            report.delisted = self.records.delist([c.entity_id for c in delta.removed], delta.version_id)
-        fresh = [c.new_hash for c in (*delta.added, *delta.changed) if c.new_hash]
+        entities = self.delta_entities(delta)
         size = self.records.portfolio_size()
-        if fresh and size:
-            entities = list(self.store.states(fresh).values())
-            wanted = frozenset(e.id for e in entities)
+        flagged: list[Counterparty] = []
+        if entities and size:
             cut = self.threshold - PREFILTER_MARGIN
             flagged = (
                 self.book().flag(entities, cut) if self.strategy == "book" else self._stream(entities, cut)
             )
-            report.screened, report.candidates = size, len(flagged)
-            if flagged:
-                lists = self.lists(self.in_force(self.store.version(delta.version_id)))
-                report.raised = self._record(lists, flagged, lambda m: m.entity.id in wanted)
+        report = self.confirm(delta, entities, flagged, screened=size)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def delta_entities(self, delta: VersionDelta) -> list[Entity]:
+        """The entities a version added or changed, as it holds them."""
+        fresh = [c.new_hash for c in (*delta.added, *delta.changed) if c.new_hash]
+        return list(self.store.states(fresh).values()) if fresh else []
+
+    def confirm(
+        self, delta: VersionDelta, entities: list[Entity], flagged: list[Counterparty], *, screened: int
+    ) -> RunReport:
+        """One delta's run: delistings, then the ``flagged`` counterparties screened against the whole
+        lists as they stood at the delta's version, their matches with ``entities`` written as alerts;
+        the run and the cursor closed in the end."""
+        t0 = time.perf_counter()
+        report = RunReport(
+            "delta", delta.source, delta.version_id, screened=screened, candidates=len(flagged)
+        )
+        run = self.records.begin_run("delta", delta.source, delta.version_id)
+        if delta.removed:
+            report.delisted = self.records.delist([c.entity_id for c in delta.removed], delta.version_id)
+        if flagged:
+            wanted = frozenset(e.id for e in entities)
+            lists = self.lists(self.in_force(self.store.version(delta.version_id)))
+            report.raised = self._record(lists, flagged, lambda m: m.entity.id in wanted)
         self.records.finish_run(run, alerts=len(report.raised), screened=report.screened)
         report.seconds = time.perf_counter() - t0
         return report
