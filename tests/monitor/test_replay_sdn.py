@@ -49,7 +49,7 @@ def test_sdn_2021_to_2024_replay(lists_dir: Path, tmp_path: Path) -> None:
             planted[f"P{len(planted)}"] = (store.state(c.new_hash or ""), v)
         for c in [c for c in d.removed if c.entity_id in first][:2]:
             delisted[f"D{len(delisted)}"] = (store.state(c.old_hash or ""), v)
-    assert len(planted) > 60 and len(delisted) > 20
+    assert len(planted) > 60 and len(delisted) >= 15
     portfolio = synthetic(100_000) + [as_party(k, e) for k, (e, _) in (planted | delisted).items()]
 
     monitor = Monitor(store, records)
