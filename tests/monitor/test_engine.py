@@ -26,7 +26,7 @@ def added(store: SQLiteStore, v: Version, before: Version) -> list[Entity]:
     return list(store.states([c.new_hash for c in d.added if c.new_hash]).values())
 
 
-@pytest.mark.parametrize("strategy", ["book", "stream"])
+@pytest.mark.parametrize("strategy", ["book", pytest.param("stream", marks=pytest.mark.slow)])
 def test_replay_alerts_each_planted_name_at_the_version_that_lists_it(
     stores: tuple[SQLiteStore, SQLiteMonitorStore], strategy: str
 ) -> None:
