@@ -230,13 +230,15 @@ class SQLiteMonitorStore(OutboxAndTrail):
             )
             self._event(cur, aid, at, actor, "relisted", state, state, "listed again", self._hit_data(hit))
             return int(aid)
-        if changes and state != "false_positive":  # an open case follows the latest data of both sides
+        if changes and state != "false_positive":
+            # an undecided case follows the latest data of both sides; the version that raised it stays
             cur.execute(
-                "UPDATE alerts SET score=?, explanation=?, version_id=?, algorithm=?, updated_at=?,"
-                " cp_fp=?, entity_fp=? WHERE id=?",
-                (*values, *fps, aid),
+                "UPDATE alerts SET score=?, explanation=?, algorithm=?, updated_at=?, cp_fp=?, entity_fp=?"
+                " WHERE id=?",
+                (hit.score, _json(list(hit.explanation)), hit.algorithm, at, *fps, aid),
             )
-            self._event(cur, aid, at, actor, "updated", state, state, ", ".join(changes) + " changed", {})
+            reason = ", ".join(changes) + " changed"
+            self._event(cur, aid, at, actor, "updated", state, state, reason, self._hit_data(hit))
         return None
 
     @staticmethod

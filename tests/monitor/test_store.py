@@ -133,3 +133,15 @@ def test_a_failed_write_leaves_nothing_half_written(records: SQLiteMonitorStore)
     with pytest.raises(Boom):
         records.record(hits(), [], actor="monitor")
     assert records.alerts() == [] and records.due(1e12) == []
+
+
+def test_an_open_alert_follows_new_data_but_keeps_the_version_that_raised_it(
+    records: SQLiteMonitorStore,
+) -> None:
+    (a,) = records.record([hit()], [], actor="monitor")
+    later = Hit(CP, entity(("RUSSIA-EO14024", "UKRAINE-EO13660")), 0.93, (), 12, "embargo-v2")
+    assert records.record([later], [], actor="monitor") == []  # an undecided case: updated, not raised again
+    now = records.alert(a.id)
+    assert now.version_id == 7 and now.score == 0.93
+    assert records.events(a.id)[-1].action == "updated"
+    assert records.events(a.id)[-1].data["version_id"] == 12
