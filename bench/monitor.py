@@ -32,7 +32,7 @@ from _synthetic import synthetic_entities
 
 from embargo.service.events import version_delta
 from embargo.service.monitor import Counterparty, Monitor
-from embargo.store import SQLiteStore
+from embargo.store import SQLiteStore, Version
 from embargo.store.monitor_sqlite import SQLiteMonitorStore
 
 SDN = Path(__file__).resolve().parents[2] / "shared" / "data" / "lists" / "us_ofac_sdn"
@@ -133,27 +133,34 @@ def main() -> None:
                 flush=True,
             )
         if args.million:
-            million(db, store, monitor, versions[-2], versions[-1], t_full / args.size)
+            million(db, store, monitor, versions, t_full / args.size)
 
 
-def million(db: Path, store: SQLiteStore, monitor: Monitor, before, v, per_cp: float) -> None:  # type: ignore[no-untyped-def]
+def million(db: Path, store: SQLiteStore, monitor: Monitor, versions: list[Version], per_cp: float) -> None:
+    """The book of 1,000,000: its index, then the updates before 2022-03-24 and that one, in order (the
+    index's per-word caches warm up over the updates a long-lived service sees)."""
     parties = portfolio(1_000_000, seed=13)
     records = fresh_records(db, parties)
     del parties
     gc.collect()
     big = Monitor(store, records)
-    big._lists = monitor._lists  # the whole lists' index at that version, already built
     rss0, t0 = rss_mb(), time.perf_counter()
     big.book()
     build, mem = time.perf_counter() - t0, rss_mb() - rss0
-    r = big.process(version_delta(store, v, before))
     print(
-        f"1,000,000 counterparties: portfolio index built in {build:.0f} s, +{mem:.0f} MB resident; "
-        f"{before.label} -> {v.label}: {r.seconds:.1f} s, {r.candidates} flagged, {len(r.raised)} alerts; "
-        f"a full re-screen at the measured {per_cp * 1000:.2f} ms per counterparty: {per_cp * 1e6:.0f} s "
-        f"({per_cp * 1e6 / r.seconds:.0f}x)",
+        f"1,000,000 counterparties: portfolio index built in {build:.0f} s, +{mem:.0f} MB resident",
         flush=True,
     )
+    full = per_cp * 1e6
+    for before, v in itertools.pairwise(versions[-3:]):
+        big.lists(big.in_force(v))
+        r = big.process(version_delta(store, v, before))
+        print(
+            f"  {before.label} -> {v.label}: {r.seconds:.1f} s, {r.candidates} flagged, {len(r.raised)} alerts; "
+            f"a full re-screen at the {per_cp * 1000:.2f} ms per counterparty measured: {full:.0f} s "
+            f"({full / r.seconds:.0f}x)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
