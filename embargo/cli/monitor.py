@@ -166,7 +166,7 @@ def monitor_webhook(
 
 @monitor_app.command("deliver")
 def monitor_deliver(db: DbOpt = None) -> None:
-    """Deliver the webhook events that are due once (the API server delivers in the background)."""
+    """Deliver the webhook events that are due once (for cron; the API server delivers in the background)."""
     from embargo.service.webhooks import Dispatcher
 
     with monitor(db) as m:
