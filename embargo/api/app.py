@@ -28,7 +28,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from embargo.api import logs, match, metrics, routes
+from embargo.api import logs, match, metrics, monitor, routes
 from embargo.api.context import KEY_HELP, ApiContext, JSONBytes, require_reader
 from embargo.service import Service, default_db_path
 from embargo.service.access import AuditEntry
@@ -86,10 +86,13 @@ def create_app(
     app.include_router(match.router)
     app.include_router(routes.router)
     app.include_router(routes.admin)
+    app.include_router(monitor.reviewer)
+    app.include_router(monitor.admin)
     try:  # the web page, when it is installed
         web = importlib.import_module("embargo.web.routes")
         app.include_router(web.router)
         app.include_router(web.login_router)
+        app.include_router(importlib.import_module("embargo.web.alerts").router)
     except (ImportError, AttributeError):
         pass
     _errors(app)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from embargo.cli import lists, resolve, screening, server, timeline  # noqa: F401  (registers the commands)
+from embargo.cli import lists, monitor, resolve, screening, server, timeline  # noqa: F401  (registers the commands)
 from embargo.cli.base import app, err
 from embargo.errors import EmbargoError
 
