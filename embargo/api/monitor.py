@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
@@ -21,6 +21,8 @@ from embargo.errors import EmbargoError
 from embargo.service import Service
 from embargo.service.monitor import Monitor, MonitorError, counterparty, open_monitor
 from embargo.service.screening import QueryError, make_query
+
+AlertId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The alert's id")]
 
 T = TypeVar("T")
 reviewer = APIRouter(prefix="/monitor", dependencies=[Depends(require_screen)], tags=["Monitoring"])
@@ -166,7 +168,7 @@ async def alerts_get(
 
 
 @reviewer.get("/alerts/{alert_id}", summary="One alert, both sides and its history")
-async def alert_get(request: Request, alert_id: int) -> JSONBytes:
+async def alert_get(request: Request, alert_id: AlertId) -> JSONBytes:
     """The alert with its explanation, the counterparty, and every event of its history."""
 
     def one(m: Monitor) -> dict[str, Any]:
@@ -182,7 +184,7 @@ async def alert_get(request: Request, alert_id: int) -> JSONBytes:
 
 
 @reviewer.post("/alerts/{alert_id}/decision", summary="Decide an alert")
-async def alert_decide(request: Request, alert_id: int, body: DecisionIn) -> JSONBytes:
+async def alert_decide(request: Request, alert_id: AlertId, body: DecisionIn) -> JSONBytes:
     """Move the alert to a new state with a reason; with ``four_eyes`` a closure waits for a second reviewer."""
     who = actor(request)
     a = await run(
@@ -195,7 +197,7 @@ async def alert_decide(request: Request, alert_id: int, body: DecisionIn) -> JSO
 
 
 @reviewer.post("/alerts/{alert_id}/comments", summary="Comment on an alert")
-async def alert_comment(request: Request, alert_id: int, body: CommentIn) -> JSONBytes:
+async def alert_comment(request: Request, alert_id: AlertId, body: CommentIn) -> JSONBytes:
     """Add a comment to the alert's history."""
     who = actor(request)
     e = await run(request, lambda m: m.records.comment(alert_id, actor=who, text=body.text))

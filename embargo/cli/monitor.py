@@ -57,7 +57,14 @@ def read_portfolio(
         if isinstance(raw, Reject):
             raise MonitorError(f"{path}: line {raw.line}: {raw.reason}; nothing was added")
         try:
-            q = query_from_ftm(raw.ftm) if raw.ftm is not None else mapping.query(raw.cells, raw.line)
+            if raw.ftm is not None:
+                q = query_from_ftm(raw.ftm)
+            else:
+                # a stored counterparty is kept as given: a value batch screening would leave out (a birth
+                # date that is no date) stops the import instead of being dropped from the record
+                q, left_out = mapping.noted_query(raw.cells, raw.line)
+                if left_out:
+                    raise MonitorError("; ".join(n.split(":")[0] for n in left_out))
             parties.append(counterparty(q))
         except (QueryError, MonitorError) as exc:
             raise MonitorError(f"{path}: line {raw.line}: {exc}; nothing was added") from None
