@@ -55,7 +55,7 @@ def _wait_for_rows(checkpoint: Path, rows: int, proc: subprocess.Popen[bytes]) -
 
 def test_sigkill_then_resume_equals_uninterrupted(tmp_path: Path, sdn_db: Path) -> None:
     rows = book_rows(2500, 50, seed=3)
-    rows[7]["dob"] = "not a date"  # a reject early on, so the rejects file is resumed too
+    rows[7]["full_name"] = ""  # a reject early on (no name), so the rejects file is resumed too
     src = write_csv(tmp_path / "book.csv", rows)
     for ext in ("csv", "parquet"):
         ref, out = tmp_path / f"ref.{ext}", tmp_path / f"out.{ext}"
@@ -79,7 +79,7 @@ def test_sigkill_then_resume_equals_uninterrupted(tmp_path: Path, sdn_db: Path) 
             assert pq.read_table(out).equals(pq.read_table(ref))
         rejects = (tmp_path / f"ref.{ext}.rejects.csv").read_bytes()
         assert (tmp_path / f"out.{ext}.rejects.csv").read_bytes() == rejects
-        assert rejects.count(b"\n") == 2 and b"not a date" in rejects
+        assert rejects.count(b"\n") == 2 and b"needs a name" in rejects
         assert not checkpoint.exists()
 
 
