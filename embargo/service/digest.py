@@ -16,6 +16,7 @@ import orjson
 
 from embargo.errors import StoreError
 from embargo.model import Entity
+from embargo.service.events import VersionDelta
 from embargo.service.facets import Filters, check_date, facets, source_authority
 from embargo.sources.sectors import SectorTag, explain_entity
 from embargo.store import Store, Version
@@ -184,9 +185,10 @@ class Digest:
 def version_digest(store: Store, previous: Version | None, version: Version, keep: Filters) -> VersionDigest:
     after = store.members(version.id)
     before = store.members(previous.id) if previous else after
-    added = sorted(after.keys() - before.keys())
-    removed = sorted(before.keys() - after.keys())
-    changed = sorted(k for k in after.keys() & before.keys() if after[k] != before[k])
+    delta = VersionDelta.between(version, previous, before, after)
+    added = [c.entity_id for c in delta.added]
+    removed = [c.entity_id for c in delta.removed]
+    changed = [c.entity_id for c in delta.changed]
     needed = [after[k] for k in (*added, *changed)] + [before[k] for k in (*removed, *changed)]
     states = store.states(needed)
 

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from embargo.errors import StoreError
 from embargo.model import Entity
+from embargo.service.events import VersionDelta
 from embargo.service.facets import Facets, facets
 from embargo.store import Store, Version
 
@@ -110,9 +111,10 @@ def collect(store: Store, sources: Iterable[str] | None = None) -> History:
         before = store.members(first.id)
         for prev, cur in pairwise(versions):
             after = store.members(cur.id)
-            added = sorted(after.keys() - before.keys())
-            removed = sorted(before.keys() - after.keys())
-            changed = sum(1 for k in after.keys() & before.keys() if after[k] != before[k])
+            delta = VersionDelta.between(cur, prev, before, after)
+            added = [c.entity_id for c in delta.added]
+            removed = [c.entity_id for c in delta.removed]
+            changed = len(delta.changed)
             states = store.states([after[k] for k in added] + [before[k] for k in removed])
             long_gap = date.fromisoformat(cur.publish_date) - date.fromisoformat(prev.publish_date)
             redated = 0
