@@ -48,9 +48,9 @@ def scored_party(p: PartyResult) -> dict[str, Any]:
     """One party as yente serves a merged entity: its best listing's record under the party's canonical id,
     ``referents`` (every member's id) and ``datasets`` (the lists that name it, among those screened), with
     each listing's own scored result under ``listings`` and why the members are one party."""
-    best = scored_entity(p.listings[0])
+    listings = [scored_entity(m) for m in p.listings]
     return {
-        **best,
+        **listings[0],
         "id": p.id,
         "caption": p.caption,
         "score": round(p.score, 4),
@@ -58,7 +58,7 @@ def scored_party(p: PartyResult) -> dict[str, Any]:
         "referents": list(p.referents),
         "datasets": list(p.datasets),
         "summary": p.summary(),
-        "listings": [scored_entity(m) for m in p.listings],
+        "listings": listings,
         "evidence": [e.to_dict() for e in p.evidence],
     }
 
