@@ -196,11 +196,11 @@ class Service:
         folder = dest or Path(getattr(self.store, "path", ".")).parent / "downloads"
         return sync(self.store, folder, bus=self.events, **options)
 
-    def lists(self) -> list[ListVersions]:
-        """Per source: its title, authority, every version in force and the versions held back by the
-        change policy (never in force until released)."""
+    def lists(self, source: str | None = None) -> list[ListVersions]:
+        """Per source (or only ``source``): its title, authority, every version in force and the versions
+        held back by the change policy (never in force until released)."""
         out = []
-        everything = self.store.versions(include_held=True)
+        everything = self.store.versions(source, include_held=True)
         for source in sorted({v.source for v in everything}):
             info = SOURCES.get(source)
             out.append(
@@ -312,5 +312,9 @@ class Service:
 
     def entities(self, sources: Iterable[str] | None = None, as_of: str | None = None) -> Iterator[Entity]:
         """Every entity listed in the versions in force."""
-        for v in self.current_versions(sources, as_of):
+        return self.entities_of(self.current_versions(sources, as_of))
+
+    def entities_of(self, versions: Iterable[Version]) -> Iterator[Entity]:
+        """Every entity listed in these versions."""
+        for v in versions:
             yield from self.store.entities_at(v.id)

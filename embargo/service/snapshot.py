@@ -90,9 +90,7 @@ class Snapshot:
     @classmethod
     def build(cls, svc: Service, as_of: str | None = None) -> Snapshot:
         versions = tuple(svc.current_versions(None, as_of))
-        entities: list[Entity] = []
-        for v in versions:
-            entities.extend(svc.store.entities_at(v.id))
+        entities = list(svc.entities_of(versions))
         return cls(
             versions=versions,
             entities=tuple(entities),

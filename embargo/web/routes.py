@@ -244,7 +244,7 @@ def diff(
             d = svc.diff(
                 source, from_ref.strip() if from_ref else None, to_ref.strip() if to_ref else None
             ).to_dict()
-            versions = [v for s in svc.lists() if s.source == source for v in s.versions]
+            versions = [v for s in svc.lists(source) for v in s.versions]
     except StoreError as exc:
         status = 404 if "no versions of" in str(exc) else 400
         return error_page(request, visitor, str(exc), status, "Cannot compare these versions")
