@@ -20,6 +20,7 @@ from embargo.api.context import JSONBytes, context, require_admin, require_scree
 from embargo.errors import EmbargoError
 from embargo.service import Service
 from embargo.service.monitor import Monitor, MonitorError, counterparty, open_monitor
+from embargo.service.monitor_cases import case, cases, decide_case
 from embargo.service.screening import QueryError, make_query
 
 AlertId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The alert's id")]
@@ -52,6 +53,10 @@ class DecisionIn(BaseModel):
     state: str = Field(description="in_review, true_match, false_positive or escalated")
     reason: str = Field(min_length=1, max_length=2000)
     four_eyes: bool = False
+
+
+class CaseDecisionIn(DecisionIn):
+    key: str = Field(min_length=3, max_length=1000, description="the case's key: COUNTERPARTY_ID|PARTY_ID")
 
 
 class CommentIn(BaseModel):
@@ -165,6 +170,38 @@ async def alerts_get(
         return {"counts": m.records.counts(), "alerts": [a.to_dict() for a in found]}
 
     return JSONBytes(await run(request, listing))
+
+
+@reviewer.get("/cases", summary="Alert cases: one per counterparty and listed party")
+async def cases_get(
+    request: Request,
+    state: str | None = None,
+    counterparty_id: Annotated[str | None, Query(alias="counterparty")] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+) -> JSONBytes:
+    """A counterparty's alerts on the listings of one resolved party (the same person as listed by several
+    authorities) as one case, most pressing first; ``state`` filters on the case's most pressing state."""
+
+    def listing(m: Monitor) -> dict[str, Any]:
+        found = cases(m.records, m.parties, state=state, counterparty_id=counterparty_id, limit=limit)
+        return {"counts": m.records.counts(), "cases": [c.to_dict() for c in found]}
+
+    return JSONBytes(await run(request, listing))
+
+
+@reviewer.post("/cases/decision", summary="Decide every alert of a case")
+async def case_decide(request: Request, body: CaseDecisionIn) -> JSONBytes:
+    """One decision recorded on each alert of the case that can take it, each in the audit trail."""
+    who = actor(request)
+
+    def decide(m: Monitor) -> dict[str, Any]:
+        moved = decide_case(
+            m.records, case(m.records, m.parties, body.key), body.state, actor=who, reason=body.reason,
+            four_eyes=body.four_eyes,
+        )  # fmt: skip
+        return {"key": body.key, "alerts": [a.to_dict() for a in moved]}
+
+    return JSONBytes(await run(request, decide))
 
 
 @reviewer.get("/alerts/{alert_id}", summary="One alert, both sides and its history")

@@ -14,6 +14,7 @@ import typer
 from embargo.cli.base import DbOpt, JsonOpt, app, emit_json, err, out, service
 from embargo.cli.server import audit_app
 from embargo.service.monitor import STATES, Counterparty, Monitor, MonitorError, counterparty, open_monitor
+from embargo.service.monitor_cases import case, cases, decide_case
 
 portfolio_app = typer.Typer(help="The counterparties monitored: add from a file, list, remove, history.")
 monitor_app = typer.Typer(help="Re-screen the portfolio on list changes; webhooks.")
@@ -193,15 +194,38 @@ def alerts_list(
         str | None, typer.Option("--state", help=f"Only alerts in this state ({', '.join(STATES)}).")
     ] = None,
     cid: Annotated[str | None, typer.Option("--counterparty", help="Only this counterparty's.")] = None,
+    listings: Annotated[
+        bool, typer.Option("--listings", help="One row per alert (listing), not one case per listed party.")
+    ] = False,
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """The alerts (counterparty x listed entity), with counts per state."""
+    """The alert cases (a counterparty against one listed party, all its listings), with counts per state;
+    ``--listings``: one row per alert (counterparty x listed entity)."""
     if ctx.invoked_subcommand is not None:
         return
+    wanted = _state(state) if state else None
     with monitor(db) as m:
-        alerts = m.records.alerts(state=_state(state) if state else None, counterparty_id=cid)
-        counts = m.records.counts()
+        if not listings:
+            found = cases(m.records, m.parties, state=wanted, counterparty_id=cid)
+            counts = m.records.counts()
+        else:
+            alerts = m.records.alerts(state=wanted, counterparty_id=cid)
+            counts = m.records.counts()
+    if not listings:
+        if json:
+            emit_json({"counts": counts, "cases": [c.to_dict() for c in found]})
+            return
+        for c in found:
+            flag = " [delisted]" if all(a.delisted_version_id for a in c.alerts) else ""
+            ids = ",".join(str(a.id) for a in c.alerts)
+            out.print(
+                f"{c.key}\t{c.state}\t{c.score:.2f}\t{c.caption}: {', '.join(c.sources)} (alerts {ids}){flag}",
+                highlight=False,
+                markup=False,
+            )
+        err.print("alerts: " + "  ".join(f"{k}: {v}" for k, v in counts.items()))
+        return
     if json:
         emit_json({"counts": counts, "alerts": [a.to_dict() for a in alerts]})
         return
@@ -232,7 +256,9 @@ def alerts_show(alert_id: Annotated[int, typer.Argument(help="Alert id.")], db: 
 
 @alerts_app.command("decide")
 def alerts_decide(
-    alert_id: Annotated[int, typer.Argument(help="Alert id.")],
+    ref: Annotated[
+        str, typer.Argument(help="An alert id, or a case key COUNTERPARTY|PARTY (every alert of the case).")
+    ],
     as_: Annotated[str, typer.Option("--as", help="in-review, true-match, false-positive or escalated.")],
     reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit trail).")],
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Who decides (default: $USER).")] = None,
@@ -242,10 +268,24 @@ def alerts_decide(
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Move an alert to a new state, with who and why."""
+    """Move an alert, or every alert of a case, to a new state, with who and why."""
     who = reviewer or getpass.getuser()
+    to_state = _state(as_)
+    if not ref.strip().isdigit():
+        with monitor(db) as m:
+            moved = decide_case(
+                m.records, case(m.records, m.parties, ref), to_state, actor=who, reason=reason,
+                four_eyes=four_eyes,
+            )  # fmt: skip
+        if json:
+            emit_json({"case": ref, "alerts": [a.to_dict() for a in moved]})
+            return
+        for a in moved:
+            now = f"{a.proposed_state} proposed by {who}" if a.proposed_state else f"now {a.state}"
+            out.print(f"alert {a.id} ({a.source}): {now}", highlight=False, markup=False)
+        return
     with monitor(db) as m:
-        a = m.records.transition(alert_id, _state(as_), actor=who, reason=reason, four_eyes=four_eyes)
+        a = m.records.transition(int(ref), to_state, actor=who, reason=reason, four_eyes=four_eyes)
     if json:
         emit_json(a.to_dict())
     elif a.proposed_state:

@@ -29,6 +29,7 @@ from embargo.match.algorithm import DEFAULT_ALGORITHM
 from embargo.match.types import Match, Query
 from embargo.model import Entity
 from embargo.service.events import Event, VersionDelta
+from embargo.service.monitor_cases import Parties
 from embargo.service.screener import Screener, algorithm_named
 from embargo.store import Store, Version
 from embargo.store.monitor import (
@@ -175,6 +176,7 @@ class Monitor:
         self.strategy = strategy
         self._book: Book | None = None
         self._lists: Lists | None = None
+        self.parties = Parties(store)  # the listed parties, for alerts per party (built on first use)
 
     # -- the lists ------------------------------------------------------------------------
     def in_force(self, pin: Version | None = None) -> tuple[Version, ...]:

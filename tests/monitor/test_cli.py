@@ -36,7 +36,7 @@ def test_portfolio_alerts_decisions_and_audit(wave_db: Path, tmp_path: Path) -> 
     listed = json.loads(cli(wave_db, "portfolio", "list", "--json"))
     assert [c["id"] for c in listed["counterparties"]] == ["K1", "K2", "K3"]
 
-    alerts = json.loads(cli(wave_db, "alerts", "--state", "open", "--json"))
+    alerts = json.loads(cli(wave_db, "alerts", "--state", "open", "--listings", "--json"))
     assert alerts["counts"]["open"] == len(alerts["alerts"]) >= 1
     assert {a["counterparty_id"] for a in alerts["alerts"]} <= {"K1", "K3"}
     first = alerts["alerts"][0]["id"]
