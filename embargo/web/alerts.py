@@ -14,6 +14,7 @@ from embargo.api.monitor import lock, monitor_of
 from embargo.errors import EmbargoError
 from embargo.match.types import Contribution
 from embargo.service.monitor import STATES, Monitor
+from embargo.service.monitor_cases import AlertCase, case, cases, decide_case
 from embargo.web import auth, views
 from embargo.web.routes import Seen, error_page, page
 
@@ -28,20 +29,29 @@ def label(state: str) -> str:
 
 @router.get("/alerts", response_class=HTMLResponse)
 async def queue(
-    request: Request, visitor: Seen, state: str | None = None, counterparty: str | None = None
+    request: Request,
+    visitor: Seen,
+    state: str | None = None,
+    counterparty: str | None = None,
+    listings: bool = False,
 ) -> Response:
+    """One row per case (a counterparty against one listed party, all its listings), or with ``listings``
+    one row per alert."""
     wanted = state if state in STATES else None
     who = (counterparty or "").strip() or None
     m = monitor_of(request)
 
-    def read() -> tuple[list[Any], dict[str, int]]:
+    def read() -> tuple[list[Any], list[AlertCase], dict[str, int]]:
         with lock:
-            return m.records.alerts(state=wanted, counterparty_id=who, limit=PAGE), m.records.counts()
+            if listings:
+                return m.records.alerts(state=wanted, counterparty_id=who, limit=PAGE), [], m.records.counts()
+            found = cases(m.records, m.parties, state=wanted, counterparty_id=who, limit=PAGE)
+            return [], found, m.records.counts()
 
-    alerts, counts = await run_in_threadpool(read)
+    alerts, found, counts = await run_in_threadpool(read)
     return page(
-        request, visitor, "alerts.html", alerts=alerts, counts=counts, state=wanted, counterparty=who or "",
-        states=STATES, label=label, total=sum(counts.values()),
+        request, visitor, "alerts.html", alerts=alerts, cases=found, listings=listings, counts=counts,
+        state=wanted, counterparty=who or "", states=STATES, label=label, total=sum(counts.values()),
     )  # fmt: skip
 
 
@@ -68,6 +78,7 @@ def _review(m: Monitor, alert_id: int) -> dict[str, Any]:
         "rows": rows,
         "history": m.records.events(alert_id),
         "moves": [s for s in DECISIONS if s != a.state],
+        "case": case(m.records, m.parties, f"{a.counterparty_id}|{m.parties.canonical(a.entity_id)}"),
     }
 
 
@@ -106,6 +117,13 @@ async def decide(request: Request, visitor: Seen, alert_id: int) -> Response:
         with lock:
             if form.get("comment", "").strip():
                 m.records.comment(alert_id, actor=who, text=form["comment"])
+            elif form.get("whole_case") == "on":
+                a = m.records.alert(alert_id)
+                decide_case(
+                    m.records, case(m.records, m.parties, f"{a.counterparty_id}|{m.parties.canonical(a.entity_id)}"),
+                    form.get("state", ""), actor=who, reason=form.get("reason", ""),
+                    four_eyes=form.get("four_eyes") == "on",
+                )  # fmt: skip
             else:
                 m.records.transition(
                     alert_id, form.get("state", ""), actor=who, reason=form.get("reason", ""),

@@ -14,7 +14,10 @@ from typer.testing import CliRunner
 import embargo.cli.main  # noqa: F401  (registers every command)
 from embargo.api import create_app
 from embargo.cli.base import app
+from embargo.service import Service
+from embargo.service.monitor import Counterparty, open_monitor
 from embargo.store import SQLiteStore, open_store
+from tests.web.conftest import CHROMIUM_FLAGS, CHROMIUM_PATH, serving
 
 from .conftest import ROGOZIN
 
@@ -97,3 +100,41 @@ def test_cases_over_http(db: Path) -> None:
         assert unknown.status_code == 404 and "no alerts of counterparty 'K9'" in unknown.json()["detail"]
         bad = client.post("/monitor/cases/decision", json={**decision, "key": "no-bar"}, headers=h)
         assert bad.status_code == 422 and "not a case key" in bad.json()["detail"]
+
+
+def test_the_queue_shows_one_row_per_case_in_the_browser(db: Path) -> None:
+    if not CHROMIUM_PATH.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    svc = Service.open(db)
+    m = open_monitor(svc)
+    m.add([Counterparty("K1", ("Dmitry Olegovich ROGOZIN",), "Person", ("1963-12-21",))])
+    mine = [a for a in m.records.alerts() if a.entity_id in ROGOZIN]
+    m.close()
+    svc.close()
+    assert len(mine) >= 4
+
+    with serving(create_app(db, keys_required=False)) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM_PATH), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.set_default_timeout(15_000)
+            page.goto(f"{url}/ui/alerts")
+            row = page.locator("#queue tbody tr", has_text="ROGOZIN")
+            expect(row).to_have_count(1)
+            expect(row.locator("td.listings a")).to_have_count(len(mine))
+            row.locator("td a").first.click()
+            expect(page.locator("#case li")).to_have_count(len(mine))
+            page.select_option("#decide select[name=state]", "false_positive")
+            page.fill("input[name=reason]", "another man: other birth date")
+            page.check("#whole-case")
+            page.click("#decide-button")
+            expect(page.locator("#state")).to_have_text("false positive")
+            page.goto(f"{url}/ui/alerts?state=false_positive")
+            expect(page.locator("#queue tbody tr", has_text="ROGOZIN")).to_have_count(1)
+            page.check("#listings")
+            page.click("form.search button")
+            expect(page.locator("#queue tbody tr", has_text="ROGOZIN")).to_have_count(len(mine))
+        finally:
+            browser.close()
