@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from embargo.model import Entity, Name, make_entity
-from embargo.store import NewVersion
+from embargo.store import NewVersion, open_store
 
 
 def entity(list_id: str, name: str, dob: str | None = None, source: str = "test_src") -> Entity:
@@ -20,3 +23,23 @@ def version(
     date: str, entities: list[Entity], *, source: str = "test_src", hold: str | None = None
 ) -> NewVersion:
     return NewVersion(source, date, "folder", "test", date, ("f.csv",), tuple(entities), hold_reason=hold)
+
+
+# the tables of the migrations after 4 (monitoring, judgements), which older code created on its own
+_SINCE_4 = (
+    "party_judgements", "monitor_audit", "deliveries", "outbox", "webhook_endpoints", "monitor_runs",
+    "monitor_cursor", "alert_events", "alerts", "portfolio_history", "portfolio",
+)  # fmt: skip
+
+
+def sqlite_file_at_4(db: Path, old_tables: str) -> None:
+    """A SQLite store file as the code before migrations 5 and 6 left it: schema version 4 with
+    ``old_tables`` (the DDL and rows the old monitoring or judgement store wrote into it)."""
+    open_store(db).close()
+    conn = sqlite3.connect(db)
+    try:
+        for table in _SINCE_4:
+            conn.execute(f"DROP TABLE {table}")
+        conn.executescript(old_tables + "UPDATE meta SET value='4' WHERE key='schema_version';")
+    finally:
+        conn.close()
