@@ -4,21 +4,25 @@ records; on PostgreSQL, two runs at once raise each alert once and a decision is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from embargo.model import Entity, Name, Sanction, make_entity
-from embargo.store import Store
+from embargo.store import Store, open_store
 from embargo.store.monitor import Counterparty, Hit, MonitorError, MonitorStore, Screening
+from embargo.store.sql import monitor_trail
+from tests.store.helpers import sqlite_file_at_4
 
 CP = Counterparty("A1", ("Ivan Petrov",), "Person", ("1960",), ("ru",))
 
 
-def entity(programs: tuple[str, ...]) -> Entity:
+def entity(programs: tuple[str, ...], list_id: str = "1") -> Entity:
     return make_entity(
         source="us_ofac_sdn",
-        source_id="1",
+        source_id=list_id,
         schema="Person",
         names=[Name("PETROV, Ivan")],
         sanctions=[Sanction("US Treasury OFAC", "SDN", programs)],
@@ -146,3 +150,126 @@ def test_an_open_alert_follows_new_data_but_keeps_the_version_that_raised_it(
     assert now.version_id == 7 and now.score == 0.93
     assert records.events(a.id)[-1].action == "updated"
     assert records.events(a.id)[-1].data["version_id"] == 12
+
+
+def test_delisting_marks_the_alert_and_a_relisting_clears_it(records: MonitorStore) -> None:
+    (a,) = records.record([hit()], [], actor="monitor")
+    (gone,) = records.delist(["us-ofac-sdn-1", "us-ofac-sdn-404"], 9)
+    assert gone.id == a.id and gone.delisted_version_id == 9 and gone.state == "open"
+    assert records.delist(["us-ofac-sdn-1"], 10) == []  # delisted once, not again
+    (back,) = records.record([hit()], [], actor="monitor")
+    assert back.delisted_version_id is None
+    assert [e.action for e in records.events(a.id)] == ["raised", "delisted", "relisted"]
+
+
+def test_runs_move_the_cursor_when_they_finish(records: MonitorStore) -> None:
+    assert records.cursor("us_ofac_sdn") is None
+    run = records.begin_run("delta", "us_ofac_sdn", 7)
+    assert [r["id"] for r in records.unfinished_runs()] == [run]
+    records.finish_run(run, alerts=2, screened=30)
+    assert records.cursor("us_ofac_sdn") == 7 and records.unfinished_runs() == []
+    later = records.begin_run("delta", "us_ofac_sdn", 8)
+    records.finish_run(later, alerts=0, screened=30)
+    full = records.begin_run("full", None, None)
+    records.finish_run(full, alerts=0, screened=30)
+    assert records.cursor("us_ofac_sdn") == 8  # a full run moves no cursor
+    assert [(r["kind"], r["alerts"]) for r in records.runs()] == [("full", 0), ("delta", 0), ("delta", 2)]
+
+
+def test_the_trail_and_the_portfolio_are_read_in_order_a_page_at_a_time(
+    records: MonitorStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(monitor_trail, "PAGE", 3)
+    parties = [Counterparty(f"C{i}", (f"Name {i}",)) for i in range(8)]
+    records.upsert(reversed(parties))
+    assert list(records.portfolio()) == parties and records.portfolio_size() == 8
+    revision = records.portfolio_revision()
+    records.remove(["C3"])
+    assert records.portfolio_revision() > revision and len(list(records.portfolio())) == 7
+    records.record([], [Screening(p, {"us_ofac_sdn": 7}, "embargo-v2", []) for p in parties], actor="m")
+    (a,) = records.record([hit()], [], actor="monitor")
+    records.transition(a.id, "false_positive", actor="ana", reason="not him")
+    trail = list(records.audit())
+    assert [r.counterparty_id for r in trail] == [p.id for p in parties] + ["A1"]
+    assert [r.seq for r in trail] == sorted(r.seq for r in trail) and len({r.seq for r in trail}) == 9
+    assert trail[-1].kind == "decision" and trail[-1].decision == "false_positive"
+    assert [r.counterparty_id for r in records.audit(kind="screening", counterparty_id="C5")] == ["C5"]
+
+
+def test_two_runs_at_once_raise_each_alert_once(opened: Callable[[], Store]) -> None:
+    """Two monitoring processes (here: threads, each with its store and connections) record the same
+    hits at the same moment, in batches as the engine writes them."""
+    hits = [
+        Hit(Counterparty(f"C{i}", (f"Name {i}",)), entity(("SDGT",), str(i)), 0.9, (), 7, "embargo-v2")
+        for i in range(60)
+    ]
+    runs = [opened().monitor for _ in range(2)]
+    start = threading.Barrier(2)
+    raised: list[list[int]] = [[], []]
+    failed: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(0, len(hits), 10):
+                raised[n] += [a.id for a in runs[n].record(hits[i : i + 10], [], actor=f"run{n}")]
+        except BaseException as exc:  # the assertion below names it
+            failed.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert failed == []
+    assert sorted(raised[0] + raised[1]) == sorted({*raised[0], *raised[1]})  # none raised by both
+    alerts = runs[0].alerts()
+    assert len(alerts) == 60 and len({(a.counterparty_id, a.entity_id) for a in alerts}) == 60
+    assert sorted(raised[0] + raised[1]) == [a.id for a in alerts]
+    assert all([e.action for e in runs[1].events(a.id)] == ["raised"] for a in alerts)
+    assert len(runs[0].due(1e12)) == 0  # no endpoint: nothing queued
+
+
+def test_a_decision_through_one_connection_is_read_at_once_through_another(
+    opened: Callable[[], Store],
+) -> None:
+    one, other = opened().monitor, opened().monitor
+    (a,) = one.record([hit()], [], actor="monitor")
+    assert other.alert(a.id).state == "open"
+    other.transition(a.id, "false_positive", actor="bo", reason="another person", four_eyes=True)
+    assert one.alert(a.id).proposed_by == "bo"
+    one.transition(a.id, "false_positive", actor="ana", reason="agreed", four_eyes=True)
+    assert other.alert(a.id).state == "false_positive" and other.counts()["false_positive"] == 1
+    assert [e.actor for e in other.events(a.id)] == ["monitor", "bo", "ana"]
+
+
+# the monitoring tables as the SQLite monitoring store created them in the store's file (an excerpt)
+OLD_MONITOR = """
+CREATE TABLE portfolio (id TEXT PRIMARY KEY, data BLOB NOT NULL, updated_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE portfolio_history (seq INTEGER PRIMARY KEY, counterparty_id TEXT NOT NULL, at TEXT NOT NULL,
+    action TEXT NOT NULL, data BLOB);
+CREATE TABLE alerts (id INTEGER PRIMARY KEY, counterparty_id TEXT NOT NULL, entity_id TEXT NOT NULL,
+    source TEXT NOT NULL, caption TEXT NOT NULL, state TEXT NOT NULL, score REAL NOT NULL,
+    explanation BLOB NOT NULL, version_id INTEGER NOT NULL, algorithm TEXT NOT NULL, raised_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL, reason TEXT NOT NULL, delisted_version_id INTEGER, proposed_state TEXT,
+    proposed_by TEXT, cp_fp BLOB NOT NULL, entity_fp BLOB NOT NULL, UNIQUE (counterparty_id, entity_id));
+INSERT INTO portfolio VALUES ('A1', '{"id":"A1","names":["Ivan Petrov"]}', '2026-01-02T00:00:00.000+00:00');
+INSERT INTO alerts VALUES (41, 'A1', 'us-ofac-sdn-1', 'us_ofac_sdn', 'PETROV, Ivan', 'false_positive', 0.9,
+    '[]', 7, 'embargo-v2', '2026-01-02', '2026-01-03', 'new', NULL, NULL, NULL, '{}', '{}');
+"""
+
+
+def test_a_sqlite_file_of_the_old_monitoring_store_keeps_its_records(tmp_path: Path) -> None:
+    db = tmp_path / "embargo.db"
+    sqlite_file_at_4(db, OLD_MONITOR)
+    store = open_store(db)
+    try:
+        records = store.monitor
+        assert [cp.names for cp in records.portfolio()] == [("Ivan Petrov",)]
+        (old,) = records.alerts()
+        assert (old.id, old.state, old.version_id) == (41, "false_positive", 7)
+        (again,) = records.record([hit()], [], actor="monitor")  # the old fingerprints differ: re-raised
+        assert again.id == 41 and again.state == "open" and records.events(41)[0].action == "re-raised"
+        assert list(records.audit()) == [] and records.due(1e12) == []  # the tables the old file lacked
+    finally:
+        store.close()
