@@ -124,19 +124,31 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused'); END;
 CREATE VIEW IF NOT EXISTS audit_counter AS SELECT seq FROM sqlite_sequence WHERE name = 'audit_log';
 """
 
-_AUDIT_POSTGRESQL = """
+
+def _append_only(table: str, what: str) -> str:
+    """PostgreSQL triggers refusing UPDATE, DELETE and TRUNCATE on ``table`` (``what`` names it in the error)."""
+    return f"""
+CREATE FUNCTION {table}_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION '{what} is append-only: % refused', TG_OP; END $$;
+CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table}
+FOR EACH ROW EXECUTE FUNCTION {table}_refuse();
+CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse();
+"""
+
+
+_AUDIT_POSTGRESQL = (
+    """
 CREATE TABLE audit_counter (seq BIGINT NOT NULL);
 INSERT INTO audit_counter VALUES (0);
-CREATE FUNCTION audit_log_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP; END $$;
-CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
-FOR EACH ROW EXECUTE FUNCTION audit_log_refuse();
-CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse();
+"""
+    + _append_only("audit_log", "the audit log")
+    + """
 CREATE FUNCTION audit_log_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN UPDATE audit_counter SET seq = GREATEST(seq, NEW.seq); RETURN NEW; END $$;
 CREATE TRIGGER audit_log_counted AFTER INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_count();
 """
+)
 
 # continuous monitoring (issue 18): the tables, names and columns the SQLite monitoring store created in
 # the store's own file before they were a migration, so such a file keeps its records (IF NOT EXISTS)
@@ -190,14 +202,6 @@ CREATE TRIGGER IF NOT EXISTS monitor_audit_no_delete BEFORE DELETE ON monitor_au
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 """
 
-_MONITOR_POSTGRESQL = """
-CREATE FUNCTION monitor_audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'the audit trail is append-only: % refused', TG_OP; END $$;
-CREATE TRIGGER monitor_audit_no_change BEFORE UPDATE OR DELETE ON monitor_audit
-FOR EACH ROW EXECUTE FUNCTION monitor_audit_refuse();
-CREATE TRIGGER monitor_audit_no_truncate BEFORE TRUNCATE ON monitor_audit
-FOR EACH STATEMENT EXECUTE FUNCTION monitor_audit_refuse();
-"""
 
 # reviewers' judgements on pairs of listed entities, as the SQLite judgement store created them in the
 # store's own file ("user" quoted: a reserved word in PostgreSQL, the same column in SQLite)
@@ -265,7 +269,8 @@ MIGRATIONS = (
         "continuous monitoring: portfolio, alerts and cases, runs, webhook outbox, audit trail",
         _MONITOR + _MONITOR_SQLITE,
         # ids and counts as 8 bytes, like the identity columns they refer to
-        postgresql(_MONITOR).replace(" INTEGER", " BIGINT") + _MONITOR_POSTGRESQL,
+        postgresql(_MONITOR).replace(" INTEGER", " BIGINT")
+        + _append_only("monitor_audit", "the audit trail"),
     ),
     Migration(6, "reviewers' judgements on pairs of listed entities", _JUDGEMENTS, postgresql(_JUDGEMENTS)),
 )
