@@ -12,6 +12,7 @@ once, in two processes, never raise the same alert twice. The audit table refuse
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -35,6 +36,7 @@ from embargo.store.sql.db import Db
 from embargo.store.sql.monitor_trail import OutboxAndTrail, as_json, now
 
 LOCK = "monitor"  # the write lock of the portfolio, alerts and runs
+CHUNK = 500  # counterparties looked up in one query when upserting
 _ALERT_COLS = (
     "id, counterparty_id, entity_id, source, caption, state, score, explanation, version_id, algorithm,"
     " raised_at, updated_at, reason, delisted_version_id, proposed_state, proposed_by"
@@ -64,22 +66,29 @@ class SQLMonitorStore(OutboxAndTrail):
     def upsert(self, parties: Iterable[Counterparty]) -> list[Counterparty]:
         at, changed = now(), []
         with self.db.write(LOCK):
-            for cp in parties:
-                data = as_json(cp.to_dict())
-                row = self.db.execute("SELECT data FROM portfolio WHERE id=?", (cp.id,)).fetchone()
-                if row is not None and bytes(row[0]) == data:
-                    continue
-                self.db.execute(
+            todo = iter(parties)
+            while chunk := list(islice(todo, CHUNK)):
+                latest = {cp.id: cp for cp in chunk}  # an id given twice: its last record counts
+                marks = ",".join("?" * len(latest))
+                stored = dict(
+                    self.db.execute(f"SELECT id, data FROM portfolio WHERE id IN ({marks})", list(latest))
+                )
+                rows = []
+                for cp in latest.values():
+                    data = as_json(cp.to_dict())
+                    before = stored.get(cp.id)
+                    if before is None or bytes(before) != data:
+                        rows.append((cp.id, data, "added" if before is None else "changed"))
+                        changed.append(cp)
+                self.db.executemany(
                     "INSERT INTO portfolio (id, data, updated_at) VALUES (?,?,?)"
                     " ON CONFLICT (id) DO UPDATE SET data=excluded.data, updated_at=excluded.updated_at",
-                    (cp.id, data, at),
+                    [(cid, data, at) for cid, data, _ in rows],
                 )
-                action = "added" if row is None else "changed"
-                self.db.execute(
+                self.db.executemany(
                     "INSERT INTO portfolio_history (counterparty_id, at, action, data) VALUES (?,?,?,?)",
-                    (cp.id, at, action, data),
+                    [(cid, at, action, data) for cid, data, action in rows],
                 )
-                changed.append(cp)
         return changed
 
     def remove(self, ids: Iterable[str]) -> int:
