@@ -4,6 +4,7 @@ keeps them."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,6 +42,30 @@ def test_a_judgement_through_one_connection_is_read_at_once_through_another(
     assert [(j.pair, j.verdict) for j in other.judgements()] == [(("a-1", "b-2"), "same")]
     other.judge("a-1", "b-2", "not_same", user="bo", reason="other owner")
     assert [j.verdict for j in one.judgements()] == ["not_same"]
+
+
+def test_reviewers_judging_one_pair_at_once_leave_one_current_judgement(
+    opened: Callable[[], Store],
+) -> None:
+    stores = [opened().judgements for _ in range(2)]
+    start = threading.Barrier(2)
+    failed: list[BaseException] = []
+
+    def review(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(15):
+                stores[n].judge("a-1", "b-2", ("same", "not_same")[i % 2], user=f"r{n}", reason=str(i))
+        except BaseException as exc:  # the assertion below names it
+            failed.append(exc)
+
+    threads = [threading.Thread(target=review, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert failed == []
+    assert len(stores[0].judgements()) == 1 and len(stores[1].history("a-1", "b-2")) == 30
 
 
 def test_a_bad_judgement_is_refused_and_nothing_is_written(store: Store) -> None:
