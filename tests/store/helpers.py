@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from embargo.model import Entity, Name, make_entity
@@ -43,3 +45,24 @@ def sqlite_file_at_4(db: Path, old_tables: str) -> None:
         conn.executescript(old_tables + "UPDATE meta SET value='4' WHERE key='schema_version';")
     finally:
         conn.close()
+
+
+def together(*work: Callable[[], object]) -> None:
+    """Run each callable in a thread of its own, all released at the same moment; re-raise a failure."""
+    start = threading.Barrier(len(work))
+    failed: list[BaseException] = []
+
+    def run(fn: Callable[[], object]) -> None:
+        try:
+            start.wait()
+            fn()
+        except BaseException as exc:  # re-raised below, in the test's thread
+            failed.append(exc)
+
+    threads = [threading.Thread(target=run, args=(fn,)) for fn in work]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    if failed:
+        raise failed[0]

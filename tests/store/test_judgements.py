@@ -4,7 +4,6 @@ keeps them."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 
 from embargo.errors import StoreError
 from embargo.store import Store, open_store
-from tests.store.helpers import sqlite_file_at_4
+from tests.store.helpers import sqlite_file_at_4, together
 
 
 def test_judgements_live_in_the_store_beside_the_versions(opened: Callable[[], Store]) -> None:
@@ -48,23 +47,12 @@ def test_reviewers_judging_one_pair_at_once_leave_one_current_judgement(
     opened: Callable[[], Store],
 ) -> None:
     stores = [opened().judgements for _ in range(2)]
-    start = threading.Barrier(2)
-    failed: list[BaseException] = []
 
     def review(n: int) -> None:
-        try:
-            start.wait()
-            for i in range(15):
-                stores[n].judge("a-1", "b-2", ("same", "not_same")[i % 2], user=f"r{n}", reason=str(i))
-        except BaseException as exc:  # the assertion below names it
-            failed.append(exc)
+        for i in range(15):
+            stores[n].judge("a-1", "b-2", ("same", "not_same")[i % 2], user=f"r{n}", reason=str(i))
 
-    threads = [threading.Thread(target=review, args=(n,)) for n in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert failed == []
+    together(lambda: review(0), lambda: review(1))
     assert len(stores[0].judgements()) == 1 and len(stores[1].history("a-1", "b-2")) == 30
 
 

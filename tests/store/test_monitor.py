@@ -4,7 +4,6 @@ records; on PostgreSQL, two runs at once raise each alert once and a decision is
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from embargo.model import Entity, Name, Sanction, make_entity
 from embargo.store import Store, open_store
 from embargo.store.monitor import Counterparty, Hit, MonitorError, MonitorStore, Screening
 from embargo.store.sql import monitor_trail
-from tests.store.helpers import sqlite_file_at_4
+from tests.store.helpers import sqlite_file_at_4, together
 
 CP = Counterparty("A1", ("Ivan Petrov",), "Person", ("1960",), ("ru",))
 
@@ -204,24 +203,13 @@ def test_two_runs_at_once_raise_each_alert_once(opened: Callable[[], Store]) -> 
         for i in range(60)
     ]
     runs = [opened().monitor for _ in range(2)]
-    start = threading.Barrier(2)
     raised: list[list[int]] = [[], []]
-    failed: list[BaseException] = []
 
     def run(n: int) -> None:
-        try:
-            start.wait()
-            for i in range(0, len(hits), 10):
-                raised[n] += [a.id for a in runs[n].record(hits[i : i + 10], [], actor=f"run{n}")]
-        except BaseException as exc:  # the assertion below names it
-            failed.append(exc)
+        for i in range(0, len(hits), 10):
+            raised[n] += [a.id for a in runs[n].record(hits[i : i + 10], [], actor=f"run{n}")]
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert failed == []
+    together(lambda: run(0), lambda: run(1))
     assert sorted(raised[0] + raised[1]) == sorted({*raised[0], *raised[1]})  # none raised by both
     alerts = runs[0].alerts()
     assert len(alerts) == 60 and len({(a.counterparty_id, a.entity_id) for a in alerts}) == 60

@@ -115,17 +115,26 @@ CREATE TABLE IF NOT EXISTS audit_log (
 CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at);
 """
 
+
+def _append_only_sqlite(table: str, what: str) -> str:
+    """SQLite triggers refusing UPDATE and DELETE on ``table`` (``what`` names it in the error)."""
+    return "".join(
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table}\n"
+        f"BEGIN SELECT RAISE(ABORT, '{what} is append-only: {op} refused'); END;\n"
+        for op in ("UPDATE", "DELETE")
+    )
+
+
 # audit_counter: the highest row number ever given out, so rows deleted from the end are noticed
-_AUDIT_SQLITE = """
-CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused'); END;
-CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused'); END;
+_AUDIT_SQLITE = (
+    _append_only_sqlite("audit_log", "the audit log")
+    + """
 CREATE VIEW IF NOT EXISTS audit_counter AS SELECT seq FROM sqlite_sequence WHERE name = 'audit_log';
 """
+)
 
 
-def _append_only(table: str, what: str) -> str:
+def _append_only_postgresql(table: str, what: str) -> str:
     """PostgreSQL triggers refusing UPDATE, DELETE and TRUNCATE on ``table`` (``what`` names it in the error)."""
     return f"""
 CREATE FUNCTION {table}_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -142,7 +151,7 @@ _AUDIT_POSTGRESQL = (
 CREATE TABLE audit_counter (seq BIGINT NOT NULL);
 INSERT INTO audit_counter VALUES (0);
 """
-    + _append_only("audit_log", "the audit log")
+    + _append_only_postgresql("audit_log", "the audit log")
     + """
 CREATE FUNCTION audit_log_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN UPDATE audit_counter SET seq = GREATEST(seq, NEW.seq); RETURN NEW; END $$;
@@ -193,13 +202,6 @@ CREATE TABLE IF NOT EXISTS monitor_audit (
     input BLOB, versions BLOB NOT NULL, algorithm TEXT, results BLOB NOT NULL, decision TEXT,
     reviewer TEXT, reason TEXT);
 CREATE INDEX IF NOT EXISTS monitor_audit_at ON monitor_audit (at);
-"""
-
-_MONITOR_SQLITE = """
-CREATE TRIGGER IF NOT EXISTS monitor_audit_no_update BEFORE UPDATE ON monitor_audit
-    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS monitor_audit_no_delete BEFORE DELETE ON monitor_audit
-    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 """
 
 
@@ -267,10 +269,10 @@ MIGRATIONS = (
     Migration(
         5,
         "continuous monitoring: portfolio, alerts and cases, runs, webhook outbox, audit trail",
-        _MONITOR + _MONITOR_SQLITE,
+        _MONITOR + _append_only_sqlite("monitor_audit", "the audit trail"),
         # ids and counts as 8 bytes, like the identity columns they refer to
         postgresql(_MONITOR).replace(" INTEGER", " BIGINT")
-        + _append_only("monitor_audit", "the audit trail"),
+        + _append_only_postgresql("monitor_audit", "the audit trail"),
     ),
     Migration(6, "reviewers' judgements on pairs of listed entities", _JUDGEMENTS, postgresql(_JUDGEMENTS)),
 )
