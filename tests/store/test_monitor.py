@@ -4,6 +4,10 @@ records; on PostgreSQL, two runs at once raise each alert once and a decision is
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,6 +17,7 @@ from embargo.model import Entity, Name, Sanction, make_entity
 from embargo.store import Store, open_store
 from embargo.store.monitor import Counterparty, Hit, MonitorError, MonitorStore, Screening
 from embargo.store.sql import monitor_trail
+from tests import pgserver
 from tests.store.helpers import sqlite_file_at_4, together
 
 CP = Counterparty("A1", ("Ivan Petrov",), "Person", ("1960",), ("ru",))
@@ -195,19 +200,28 @@ def test_the_trail_and_the_portfolio_are_read_in_order_a_page_at_a_time(
     assert [r.counterparty_id for r in records.audit(kind="screening", counterparty_id="C5")] == ["C5"]
 
 
-def test_two_runs_at_once_raise_each_alert_once(opened: Callable[[], Store]) -> None:
-    """Two monitoring processes (here: threads, each with its store and connections) record the same
-    hits at the same moment, in batches as the engine writes them."""
-    hits = [
+def wave(n: int = 60) -> list[Hit]:
+    """The hits of one list update for ``n`` counterparties, each against its own listed entity."""
+    return [
         Hit(Counterparty(f"C{i}", (f"Name {i}",)), entity(("SDGT",), str(i)), 0.9, (), 7, "embargo-v2")
-        for i in range(60)
+        for i in range(n)
     ]
+
+
+def record_in_batches(records: MonitorStore, hits: list[Hit], actor: str) -> list[int]:
+    """What a monitoring run writes: the hits in batches of 10, one transaction each; the alerts raised."""
+    return [a.id for i in range(0, len(hits), 10) for a in records.record(hits[i : i + 10], [], actor=actor)]
+
+
+def test_two_runs_at_once_raise_each_alert_once(opened: Callable[[], Store]) -> None:
+    """Two monitoring runs (here: threads, each with its store and connections) record the same hits at
+    the same moment, in batches as the engine writes them."""
+    hits = wave()
     runs = [opened().monitor for _ in range(2)]
     raised: list[list[int]] = [[], []]
 
     def run(n: int) -> None:
-        for i in range(0, len(hits), 10):
-            raised[n] += [a.id for a in runs[n].record(hits[i : i + 10], [], actor=f"run{n}")]
+        raised[n] = record_in_batches(runs[n], hits, f"run{n}")
 
     together(lambda: run(0), lambda: run(1))
     assert sorted(raised[0] + raised[1]) == sorted({*raised[0], *raised[1]})  # none raised by both
@@ -259,5 +273,38 @@ def test_a_sqlite_file_of_the_old_monitoring_store_keeps_its_records(tmp_path: P
         (again,) = records.record([hit()], [], actor="monitor")  # the old fingerprints differ: re-raised
         assert again.id == 41 and again.state == "open" and records.events(41)[0].action == "re-raised"
         assert list(records.audit()) == [] and records.due(1e12) == []  # the tables the old file lacked
+    finally:
+        store.close()
+
+
+RUN = """
+import sys, time
+from embargo.store import open_store
+from tests.store.test_monitor import record_in_batches, wave
+store = open_store(sys.argv[1])
+hits = wave()
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+print(len(record_in_batches(store.monitor, hits, sys.argv[3])))
+store.close()
+"""
+
+
+def test_two_monitoring_processes_on_postgresql_raise_each_alert_once(pg_server: str) -> None:
+    url = pgserver.new_database(pg_server)
+    store = open_store(url, upgrade=True)  # the tables exist before both start
+    try:
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+        at = str(time.time() + 4)  # both start writing at this moment, once imported and connected
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", RUN, url, at, f"p{n}"], env=env, stdout=subprocess.PIPE, text=True
+            )
+            for n in range(2)
+        ]
+        said = [p.communicate(timeout=120)[0] for p in procs]
+        assert [p.returncode for p in procs] == [0, 0]
+        assert sum(int(out) for out in said) == 60  # between them, every alert raised once
+        alerts = store.monitor.alerts()
+        assert len(alerts) == 60 and all(len(store.monitor.events(a.id)) == 1 for a in alerts)
     finally:
         store.close()
