@@ -69,20 +69,9 @@ ACTOR = "monitor"
 
 
 def open_monitor(svc: Service, **options: Any) -> Monitor:
-    """Monitoring over a service's store: its records in the same SQLite file (a connection of their
-    own, so a webhook dispatcher or a web request may use another), or on the store's own connection
-    for an in-memory store."""
-    from embargo.store.monitor_sqlite import SQLiteMonitorStore
-
-    url = str(getattr(svc.store, "url", svc.url or ""))
-    if url.startswith(("postgresql:", "postgres:")):
-        raise MonitorError(
-            "continuous monitoring keeps its records in SQLite for now: use a SQLite store (--db PATH)"
-        )
-    where = url if url and url != ":memory:" else getattr(svc.store, "conn", None)
-    if where is None:
-        raise MonitorError("continuous monitoring needs a SQLite store")
-    return Monitor(svc.store, SQLiteMonitorStore(where), **options)
+    """Monitoring over a service's store, its records in the same database (``store.monitor``: a
+    connection of its own, shared by the threads of this process behind its lock)."""
+    return Monitor(svc.store, svc.store.monitor, **options)
 
 
 def counterparty(q: Query, cid: str | None = None) -> Counterparty:

@@ -19,7 +19,7 @@ from embargo.resolve import Evidence, Resolution, resolve
 from embargo.resolve.keys import reference
 from embargo.service.history import version_at
 from embargo.store import Store
-from embargo.store.judgements import Judgement, JudgementStore, SQLiteJudgements, Verdict
+from embargo.store.judgements import Judgement, JudgementStore, Verdict
 
 __all__ = [
     "PartyResult",
@@ -36,11 +36,8 @@ __all__ = [
 
 
 def judgements_for(store: Store) -> JudgementStore:
-    """The judgements kept beside ``store``: in its SQLite file (a table of their own)."""
-    path = getattr(store, "path", None)
-    if not isinstance(path, str):
-        raise StoreError("this store keeps no judgements (it has no SQLite file)")
-    return SQLiteJudgements(path)
+    """The judgements kept in ``store``'s database (SQLite or PostgreSQL)."""
+    return store.judgements
 
 
 def in_force(store: Store, as_of: str | None = None) -> list[Entity]:

@@ -62,7 +62,8 @@ def verify(secret: str, msg_id: str, timestamp: str, body: bytes, signature: str
 
 
 class Outbox(Protocol):
-    """What the dispatcher needs of the monitoring store (its own connection: it runs in a thread)."""
+    """What the dispatcher needs of the monitoring store (from a thread of its own: the store is shared
+    behind its connection's lock)."""
 
     def due(self, now_ts: float, limit: int = 50) -> list[Delivery]: ...
 
@@ -138,13 +139,8 @@ def rotate(current: Iterable[str], new: str, *, keep_old: bool = True) -> list[s
     return [new, *old] if keep_old else [new]
 
 
-def start_dispatcher(svc: Service) -> Dispatcher | None:
-    """A dispatcher over the monitoring records of a service's store file, started (None for a store
-    without a file: nothing can drain it from another thread)."""
-    from embargo.store.monitor_sqlite import SQLiteMonitorStore
-
-    if svc.url is None or str(svc.url) == ":memory:":
-        return None
-    d = Dispatcher(SQLiteMonitorStore(svc.url))
+def start_dispatcher(svc: Service) -> Dispatcher:
+    """A dispatcher over the monitoring records of a service's store (``store.monitor``), started."""
+    d = Dispatcher(svc.store.monitor)
     d.start()
     return d

@@ -14,7 +14,9 @@ from typing import Any, Protocol
 
 from embargo.model import Entity, canonical_json
 from embargo.store.audit import AuditLog
+from embargo.store.judgements import JudgementStore
 from embargo.store.keys import KeyStore
+from embargo.store.monitor import MonitorStore
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,9 @@ class Watch(Protocol):
 
 class Store(Protocol):
     """One database: its list versions and entity states (the methods below), its API keys, users and
-    sessions (``keys``) and its audit log (``audit``). :func:`embargo.store.open_store` opens one."""
+    sessions (``keys``), its audit log (``audit``), continuous monitoring's records (``monitor``) and the
+    reviewers' judgements on pairs of entities (``judgements``). :func:`embargo.store.open_store` opens
+    one."""
 
     url: str  # where it is (a PostgreSQL URL without its password)
     schema_version: int  # the schema migration the database is at
@@ -137,6 +141,12 @@ class Store(Protocol):
 
     @property
     def audit(self) -> AuditLog: ...
+
+    @property
+    def monitor(self) -> MonitorStore: ...
+
+    @property
+    def judgements(self) -> JudgementStore: ...
 
     def watch(self, on_change: Callable[[], None], interval: float = 1.0) -> Watch:
         """Call ``on_change`` from a thread of its own whenever a list version comes into force in the

@@ -1,8 +1,8 @@
 """What continuous monitoring keeps: the portfolio, alerts and their cases, webhook deliveries, runs
 and the audit trail of monitoring screenings and decisions.
 
-The records are frozen dataclasses; :class:`MonitorStore` is the interface a backend implements
-(:class:`embargo.store.monitor_sqlite.SQLiteMonitorStore` is the embedded default). Every write is one
+The records are frozen dataclasses; :class:`MonitorStore` is the interface, implemented on both backends
+by :class:`embargo.store.sql.monitor.SQLMonitorStore` (``store.monitor``). Every write is one
 transaction: an alert is written with its event, its audit record and its webhook deliveries or not
 at all.
 """

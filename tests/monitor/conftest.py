@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from embargo.store import SQLiteStore
-from embargo.store.monitor import Counterparty
-from embargo.store.monitor_sqlite import SQLiteMonitorStore
+from embargo.store.monitor import Counterparty, MonitorStore
 
 SYLLABLES = [
     "zor",
@@ -69,8 +68,7 @@ def wave_db(waves_db: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def stores(wave_db: Path) -> Iterator[tuple[SQLiteStore, SQLiteMonitorStore]]:
-    store, records = SQLiteStore(wave_db), SQLiteMonitorStore(wave_db)
-    yield store, records
-    records.close()
+def stores(wave_db: Path) -> Iterator[tuple[SQLiteStore, MonitorStore]]:
+    store = SQLiteStore(wave_db)
+    yield store, store.monitor
     store.close()

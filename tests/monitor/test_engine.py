@@ -12,8 +12,7 @@ from embargo.service import Service
 from embargo.service.events import version_delta
 from embargo.service.monitor import Monitor, open_monitor
 from embargo.store import SQLiteStore, Version
-from embargo.store.monitor import Counterparty
-from embargo.store.monitor_sqlite import SQLiteMonitorStore
+from embargo.store.monitor import Counterparty, MonitorStore
 from tests.monitor.conftest import synthetic
 
 
@@ -28,7 +27,7 @@ def added(store: SQLiteStore, v: Version, before: Version) -> list[Entity]:
 
 @pytest.mark.parametrize("strategy", ["book", pytest.param("stream", marks=pytest.mark.slow)])
 def test_replay_alerts_each_planted_name_at_the_version_that_lists_it(
-    stores: tuple[SQLiteStore, SQLiteMonitorStore], strategy: str
+    stores: tuple[SQLiteStore, MonitorStore], strategy: str
 ) -> None:
     store, records = stores
     sdn, un = store.versions("us_ofac_sdn"), store.versions("un_sc")
@@ -83,7 +82,7 @@ def test_replay_alerts_each_planted_name_at_the_version_that_lists_it(
 
 
 def test_a_false_positive_stays_quiet_until_the_entity_changes_materially(
-    stores: tuple[SQLiteStore, SQLiteMonitorStore],
+    stores: tuple[SQLiteStore, MonitorStore],
 ) -> None:
     store, records = stores
     sdn, un = store.versions("us_ofac_sdn"), store.versions("un_sc")

@@ -16,7 +16,6 @@ import pytest
 
 from embargo.service.monitor import Monitor
 from embargo.store import SQLiteStore
-from embargo.store.monitor_sqlite import SQLiteMonitorStore
 from tests.monitor.conftest import synthetic
 from tests.monitor.test_engine import added, as_party
 
@@ -24,25 +23,26 @@ RUN = """
 import sys
 from embargo.service.monitor import Monitor
 from embargo.store import SQLiteStore
-from embargo.store.monitor_sqlite import SQLiteMonitorStore
-Monitor(SQLiteStore(sys.argv[1]), SQLiteMonitorStore(sys.argv[1]), batch=10).run()
+store = SQLiteStore(sys.argv[1])
+Monitor(store, store.monitor, batch=10).run()
 """
 
 
 def alerts(db: Path) -> set[tuple[str, str, str, int, int | None]]:
-    records = SQLiteMonitorStore(db)
+    store = SQLiteStore(db)
     try:
         return {
             (a.counterparty_id, a.entity_id, a.state, a.version_id, a.delisted_version_id)
-            for a in records.alerts()
+            for a in store.monitor.alerts()
         }
     finally:
-        records.close()
+        store.close()
 
 
 @pytest.mark.slow
 def test_kill_9_mid_run_then_resume(wave_db: Path, tmp_path: Path) -> None:
-    store, records = SQLiteStore(wave_db), SQLiteMonitorStore(wave_db)
+    store = SQLiteStore(wave_db)
+    records = store.monitor
     sdn, un = store.versions("us_ofac_sdn"), store.versions("un_sc")
     planted = [as_party(f"P{i}", e) for i, e in enumerate(added(store, sdn[2], sdn[1]))]
     Monitor(store, records).add(synthetic(3000) + planted, at=(sdn[0], un[0]))

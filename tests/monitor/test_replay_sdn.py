@@ -17,7 +17,6 @@ from embargo.service import Service
 from embargo.service.events import version_delta
 from embargo.service.monitor import Monitor, open_monitor
 from embargo.store import SQLiteStore, Version
-from embargo.store.monitor_sqlite import SQLiteMonitorStore
 from tests.monitor.conftest import synthetic
 from tests.monitor.test_engine import as_party
 
@@ -36,7 +35,8 @@ def test_sdn_2021_to_2024_replay(lists_dir: Path, tmp_path: Path) -> None:
     finally:
         svc.close()
     assert all(o.status == "created" for o in outcomes)
-    store, records = SQLiteStore(db), SQLiteMonitorStore(db)
+    store = SQLiteStore(db)
+    records = store.monitor
     versions = store.versions("us_ofac_sdn")
     assert len(versions) == len(folders) >= 28
     first = store.members(versions[0].id)

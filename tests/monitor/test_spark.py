@@ -12,14 +12,14 @@ import pytest
 from embargo.service.events import version_delta
 from embargo.service.monitor import Monitor
 from embargo.store import SQLiteStore
-from embargo.store.monitor_sqlite import SQLiteMonitorStore
+from embargo.store.monitor import MonitorStore
 from tests.monitor.conftest import synthetic
 from tests.monitor.test_engine import added, as_party
 
 pytestmark = pytest.mark.spark
 
 
-def alerts(records: SQLiteMonitorStore) -> set[tuple[str, str, int, float]]:
+def alerts(records: MonitorStore) -> set[tuple[str, str, int, float]]:
     return {(a.counterparty_id, a.entity_id, a.version_id, round(a.score, 4)) for a in records.alerts()}
 
 
@@ -29,7 +29,8 @@ def test_spark_delta_equals_the_local_engine(wave_db: Path, tmp_path: Path) -> N
 
     other = tmp_path / "spark.db"
     shutil.copy(wave_db, other)
-    store, records = SQLiteStore(wave_db), SQLiteMonitorStore(wave_db)
+    store = SQLiteStore(wave_db)
+    records = store.monitor
     sdn = store.versions("us_ofac_sdn")
     planted = [as_party(f"P{i:03d}", e) for i, e in enumerate(added(store, sdn[2], sdn[1])[:60])]
     parties = synthetic(3000) + planted
@@ -48,7 +49,8 @@ def test_spark_delta_equals_the_local_engine(wave_db: Path, tmp_path: Path) -> N
         }
     )
     pq.write_table(table, tmp_path / "book.parquet")
-    store_b, records_b = SQLiteStore(other), SQLiteMonitorStore(other)
+    store_b = SQLiteStore(other)
+    records_b = store_b.monitor
     spark = session("local[2]")
     try:
         df = spark.read.parquet(str(tmp_path / "book.parquet")).repartition(3)

@@ -12,8 +12,8 @@ import orjson
 import pytest
 
 from embargo.service.webhooks import Dispatcher, rotate, verify
-from embargo.store.monitor_sqlite import SQLiteMonitorStore
-from tests.monitor.test_store import CP, hit
+from embargo.store import SQLiteStore
+from tests.store.test_monitor import CP, hit
 
 NEW, OLD = "whsec_bmV3LXNlY3JldC1rZXk=", "old-secret"
 
@@ -76,10 +76,11 @@ def wait(cond: object, seconds: float = 20) -> None:
 
 
 def test_every_event_arrives_once_signed_after_failures(receiver: Receiver, tmp_path: Path) -> None:
-    records = SQLiteMonitorStore(tmp_path / "m.db")
+    store = SQLiteStore(tmp_path / "m.db")
+    records = store.monitor
     ep = records.add_endpoint(receiver.url, [OLD])
     records.set_secrets(ep, rotate([OLD], NEW))  # rotated: both secrets sign until the old one goes
-    dispatcher = Dispatcher(SQLiteMonitorStore(tmp_path / "m.db"), base_delay=0.05, interval=0.02)
+    dispatcher = Dispatcher(records, base_delay=0.05, interval=0.02)  # a thread sharing the store
     dispatcher.start()
     try:
         (a,) = records.record([hit()], [], actor="monitor")
@@ -94,15 +95,17 @@ def test_every_event_arrives_once_signed_after_failures(receiver: Receiver, tmp_
     states = [d.state for d in records.deliveries()]
     assert states == ["delivered"] * len(wanted)
     assert any(d.attempts > 1 for d in records.deliveries())
+    store.close()
 
 
 def test_a_dead_receiver_dead_letters_and_never_slows_the_writes(tmp_path: Path) -> None:
     srv = Receiver(fail=10**6, delay=0.3)
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
-    records = SQLiteMonitorStore(tmp_path / "m.db")
+    store = SQLiteStore(tmp_path / "m.db")
+    records = store.monitor
     records.add_endpoint(srv.url, [NEW])
-    dispatcher = Dispatcher(SQLiteMonitorStore(tmp_path / "m.db"), tries=3, base_delay=0.01, interval=0.01)
+    dispatcher = Dispatcher(records, tries=3, base_delay=0.01, interval=0.01)
     dispatcher.start()
     try:
         t0 = time.perf_counter()
@@ -116,3 +119,4 @@ def test_a_dead_receiver_dead_letters_and_never_slows_the_writes(tmp_path: Path)
         srv.server_close()
     dead = records.deliveries("dead")
     assert dead and all(d.attempts == 3 and d.last_error == "HTTP 500" for d in dead)
+    store.close()

@@ -7,7 +7,7 @@ import random
 from embargo.resolve import Resolution, resolve
 from embargo.resolve.keys import un_ref
 from embargo.service import Service
-from embargo.store.judgements import SQLiteJudgements
+from embargo.store import SQLiteStore
 
 from .conftest import ROGOZIN
 
@@ -96,7 +96,7 @@ def test_the_same_groups_and_ids_whatever_the_order_of_the_entities(
 
 
 def test_judgements_split_and_join_parties(resolved: Resolution) -> None:
-    js = SQLiteJudgements(":memory:")
+    js = SQLiteStore(":memory:").judgements
     apart = js.judge("uk-ofsi-12935", "us-ofac-sdn-16649", "not_same", user="ana", reason="test")
     proposal = resolved.proposals[0]
     joined = js.judge(proposal.left, proposal.right, "same", user="ana", reason="same file number")

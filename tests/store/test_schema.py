@@ -51,6 +51,24 @@ TABLES = {
         "user", "client", "prev_hash", "hash",
     ],
     "audit_counter": ["seq"],
+    "portfolio": ["id", "data", "updated_at"],
+    "portfolio_history": ["seq", "counterparty_id", "at", "action", "data"],
+    "alerts": [
+        "id", "counterparty_id", "entity_id", "source", "caption", "state", "score", "explanation", "version_id",
+        "algorithm", "raised_at", "updated_at", "reason", "delisted_version_id", "proposed_state", "proposed_by",
+        "cp_fp", "entity_fp",
+    ],
+    "alert_events": ["seq", "alert_id", "at", "actor", "action", "from_state", "to_state", "reason", "data"],
+    "monitor_cursor": ["source", "version_id"],
+    "monitor_runs": ["id", "kind", "source", "version_id", "started_at", "finished_at", "alerts", "screened"],
+    "webhook_endpoints": ["id", "url", "secrets", "active"],
+    "outbox": ["event_id", "type", "body", "created_at"],
+    "deliveries": ["id", "event_id", "endpoint_id", "attempts", "next_at", "state", "last_error"],
+    "monitor_audit": [
+        "seq", "at", "kind", "counterparty_id", "alert_id", "input", "versions", "algorithm", "results",
+        "decision", "reviewer", "reason",
+    ],
+    "party_judgements": ["id", "left_id", "right_id", "verdict", "user", "reason", "created_at", "retired_at"],
 }  # fmt: skip
 
 

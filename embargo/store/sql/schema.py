@@ -115,33 +115,120 @@ CREATE TABLE IF NOT EXISTS audit_log (
 CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at);
 """
 
+
+def _append_only_sqlite(table: str, what: str) -> str:
+    """SQLite triggers refusing UPDATE and DELETE on ``table`` (``what`` names it in the error)."""
+    return "".join(
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table}\n"
+        f"BEGIN SELECT RAISE(ABORT, '{what} is append-only: {op} refused'); END;\n"
+        for op in ("UPDATE", "DELETE")
+    )
+
+
 # audit_counter: the highest row number ever given out, so rows deleted from the end are noticed
-_AUDIT_SQLITE = """
-CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused'); END;
-CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused'); END;
+_AUDIT_SQLITE = (
+    _append_only_sqlite("audit_log", "the audit log")
+    + """
 CREATE VIEW IF NOT EXISTS audit_counter AS SELECT seq FROM sqlite_sequence WHERE name = 'audit_log';
 """
+)
 
-_AUDIT_POSTGRESQL = """
+
+def _append_only_postgresql(table: str, what: str) -> str:
+    """PostgreSQL triggers refusing UPDATE, DELETE and TRUNCATE on ``table`` (``what`` names it in the error)."""
+    return f"""
+CREATE FUNCTION {table}_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION '{what} is append-only: % refused', TG_OP; END $$;
+CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table}
+FOR EACH ROW EXECUTE FUNCTION {table}_refuse();
+CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse();
+"""
+
+
+_AUDIT_POSTGRESQL = (
+    """
 CREATE TABLE audit_counter (seq BIGINT NOT NULL);
 INSERT INTO audit_counter VALUES (0);
-CREATE FUNCTION audit_log_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP; END $$;
-CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
-FOR EACH ROW EXECUTE FUNCTION audit_log_refuse();
-CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse();
+"""
+    + _append_only_postgresql("audit_log", "the audit log")
+    + """
 CREATE FUNCTION audit_log_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN UPDATE audit_counter SET seq = GREATEST(seq, NEW.seq); RETURN NEW; END $$;
 CREATE TRIGGER audit_log_counted AFTER INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_count();
+"""
+)
+
+# continuous monitoring (issue 18): the tables, names and columns the SQLite monitoring store created in
+# the store's own file before they were a migration, so such a file keeps its records (IF NOT EXISTS)
+_MONITOR = """
+CREATE TABLE IF NOT EXISTS portfolio (
+    id TEXT PRIMARY KEY, data BLOB NOT NULL, updated_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS portfolio_history (
+    seq INTEGER PRIMARY KEY, counterparty_id TEXT NOT NULL, at TEXT NOT NULL, action TEXT NOT NULL,
+    data BLOB);
+CREATE INDEX IF NOT EXISTS portfolio_history_cp ON portfolio_history (counterparty_id, seq);
+CREATE TABLE IF NOT EXISTS alerts (
+    id INTEGER PRIMARY KEY,
+    counterparty_id TEXT NOT NULL, entity_id TEXT NOT NULL, source TEXT NOT NULL, caption TEXT NOT NULL,
+    state TEXT NOT NULL, score REAL NOT NULL, explanation BLOB NOT NULL, version_id INTEGER NOT NULL,
+    algorithm TEXT NOT NULL, raised_at TEXT NOT NULL, updated_at TEXT NOT NULL, reason TEXT NOT NULL,
+    delisted_version_id INTEGER, proposed_state TEXT, proposed_by TEXT,
+    cp_fp BLOB NOT NULL, entity_fp BLOB NOT NULL,
+    UNIQUE (counterparty_id, entity_id));
+CREATE INDEX IF NOT EXISTS alerts_state ON alerts (state, id);
+CREATE INDEX IF NOT EXISTS alerts_entity ON alerts (entity_id);
+CREATE TABLE IF NOT EXISTS alert_events (
+    seq INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL REFERENCES alerts(id), at TEXT NOT NULL,
+    actor TEXT NOT NULL, action TEXT NOT NULL, from_state TEXT, to_state TEXT, reason TEXT NOT NULL,
+    data BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS alert_events_alert ON alert_events (alert_id, seq);
+CREATE TABLE IF NOT EXISTS monitor_cursor (source TEXT PRIMARY KEY, version_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS monitor_runs (
+    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, source TEXT, version_id INTEGER, started_at TEXT NOT NULL,
+    finished_at TEXT, alerts INTEGER, screened INTEGER);
+CREATE TABLE IF NOT EXISTS webhook_endpoints (
+    id INTEGER PRIMARY KEY, url TEXT NOT NULL, secrets BLOB NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE IF NOT EXISTS outbox (
+    event_id TEXT PRIMARY KEY, type TEXT NOT NULL, body BLOB NOT NULL, created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deliveries (
+    id INTEGER PRIMARY KEY, event_id TEXT NOT NULL REFERENCES outbox(event_id),
+    endpoint_id INTEGER NOT NULL REFERENCES webhook_endpoints(id), attempts INTEGER NOT NULL DEFAULT 0,
+    next_at REAL NOT NULL, state TEXT NOT NULL, last_error TEXT, UNIQUE (event_id, endpoint_id));
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_at);
+CREATE TABLE IF NOT EXISTS monitor_audit (
+    seq INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, counterparty_id TEXT, alert_id INTEGER,
+    input BLOB, versions BLOB NOT NULL, algorithm TEXT, results BLOB NOT NULL, decision TEXT,
+    reviewer TEXT, reason TEXT);
+CREATE INDEX IF NOT EXISTS monitor_audit_at ON monitor_audit (at);
+"""
+
+
+# reviewers' judgements on pairs of listed entities, as the SQLite judgement store created them in the
+# store's own file ("user" quoted: a reserved word in PostgreSQL, the same column in SQLite)
+_JUDGEMENTS = """
+CREATE TABLE IF NOT EXISTS party_judgements (
+    id INTEGER PRIMARY KEY,
+    left_id TEXT NOT NULL,
+    right_id TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('same', 'not_same')),
+    "user" TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    retired_at TEXT,
+    CHECK (left_id < right_id)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS party_judgements_current
+    ON party_judgements (left_id, right_id) WHERE retired_at IS NULL;
 """
 
 # SQLite column types and table options as PostgreSQL writes them
 _TO_POSTGRESQL = (
     ("id INTEGER PRIMARY KEY", "id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
     ("seq INTEGER PRIMARY KEY AUTOINCREMENT", "seq BIGINT PRIMARY KEY"),
+    ("seq INTEGER PRIMARY KEY", "seq BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (" REAL", " DOUBLE PRECISION"),  # PostgreSQL's REAL is 4 bytes; SQLite's is 8
     ("version_id INTEGER", "version_id BIGINT"),
     (" BLOB", " BYTEA"),
     (") WITHOUT ROWID", ")"),
@@ -179,6 +266,15 @@ MIGRATIONS = (
         ),
     ),
     Migration(4, "web user roles", "", "", (("users", "role", "TEXT NOT NULL DEFAULT 'analyst'"),)),
+    Migration(
+        5,
+        "continuous monitoring: portfolio, alerts and cases, runs, webhook outbox, audit trail",
+        _MONITOR + _append_only_sqlite("monitor_audit", "the audit trail"),
+        # ids and counts as 8 bytes, like the identity columns they refer to
+        postgresql(_MONITOR).replace(" INTEGER", " BIGINT")
+        + _append_only_postgresql("monitor_audit", "the audit trail"),
+    ),
+    Migration(6, "reviewers' judgements on pairs of listed entities", _JUDGEMENTS, postgresql(_JUDGEMENTS)),
 )
 LATEST = MIGRATIONS[-1].version
 LEGACY = 1  # what SQLite files from before numbered migrations say (see the module's docstring)

@@ -1,4 +1,5 @@
-"""One database as embargo sees it: the list versions (this object), ``keys`` and ``audit``.
+"""One database as embargo sees it: the list versions (this object), ``keys``, ``audit``, ``monitor`` and
+``judgements``.
 
 Each concern gets a connection of its own, opened when first used, so a command that only reads the lists
 opens one. The backends (:mod:`embargo.store.sqlite`, :mod:`embargo.store.postgres`) only say how to
@@ -15,7 +16,9 @@ from functools import cached_property
 from embargo.store.sql import schema
 from embargo.store.sql.audit import SQLAuditLog
 from embargo.store.sql.db import Db
+from embargo.store.sql.judgements import SQLJudgements
 from embargo.store.sql.keys import SQLKeyStore
+from embargo.store.sql.monitor import SQLMonitorStore
 from embargo.store.sql.versions import CHANNEL, SQLVersions, change_mark
 
 
@@ -80,6 +83,14 @@ class SQLStore(SQLVersions):
     @cached_property
     def audit(self) -> SQLAuditLog:
         return SQLAuditLog(self._open())
+
+    @cached_property
+    def monitor(self) -> SQLMonitorStore:
+        return SQLMonitorStore(self._open())
+
+    @cached_property
+    def judgements(self) -> SQLJudgements:
+        return SQLJudgements(self._open())
 
     def watch(self, on_change: Callable[[], None], interval: float = 1.0) -> Watch:
         """Call ``on_change`` (in a thread of the watch) whenever a version comes into force; ``stop()`` it."""
