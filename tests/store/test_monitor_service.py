@@ -31,7 +31,7 @@ def test_a_monitor_keeps_its_alerts_and_decisions_in_the_store(store_url: str, l
         assert svc.store.monitor.portfolio_size() == 1
     finally:
         svc.close()
-    shown = runner.invoke(cli, ["alerts", "--counterparty", "K1", "--json", "--db", store_url])
+    shown = runner.invoke(cli, ["alerts", "--counterparty", "K1", "--listings", "--json", "--db", store_url])
     assert shown.exit_code == 0, shown.output
     alert_id = next(a["id"] for a in json.loads(shown.output)["alerts"] if a["entity_id"] == listed.id)
     decided = runner.invoke(
