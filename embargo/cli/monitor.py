@@ -13,6 +13,7 @@ import typer
 
 from embargo.cli.base import DbOpt, JsonOpt, app, emit_json, err, out, service
 from embargo.cli.server import audit_app
+from embargo.service.decisions import decide
 from embargo.service.monitor import STATES, Counterparty, Monitor, MonitorError, counterparty, open_monitor
 
 portfolio_app = typer.Typer(help="The counterparties monitored: add from a file, list, remove, history.")
@@ -245,7 +246,7 @@ def alerts_decide(
     """Move an alert to a new state, with who and why."""
     who = reviewer or getpass.getuser()
     with monitor(db) as m:
-        a = m.records.transition(alert_id, _state(as_), actor=who, reason=reason, four_eyes=four_eyes)
+        a = decide(m, alert_id, _state(as_), actor=who, reason=reason, four_eyes=four_eyes)
     if json:
         emit_json(a.to_dict())
     elif a.proposed_state:
