@@ -1,0 +1,136 @@
+"""Roles and scopes over real HTTP (uvicorn on 127.0.0.1): what a screen, reviewer and admin key may do,
+the 403 answers of the others, key management through the API, and the four-eyes rule."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from embargo.api import create_app
+from embargo.store import open_store
+from tests.web.conftest import serving
+
+SAEED = {"id": "K1", "names": ["Hafiz Muhammad SAEED"], "type": "person", "birth_dates": ["1950-06-05"]}
+
+
+def keys_of(db: Path, *scopes: str) -> dict[str, dict[str, str]]:
+    store = open_store(db)
+    try:
+        return {s: {"X-API-Key": store.keys.create(s, s)[1]} for s in scopes}
+    finally:
+        store.close()
+
+
+def test_scopes_decide_who_may_do_what(fresh_db: Path) -> None:
+    k = keys_of(fresh_db, "screen", "reviewer", "admin")
+    with serving(create_app(fresh_db)) as url, httpx.Client(base_url=url, timeout=30) as http:
+        added = http.put("/monitor/portfolio", json={"counterparties": [SAEED]}, headers=k["reviewer"])
+        assert added.status_code == 403 and "needs the role or scope admin" in added.json()["detail"]
+        assert http.put("/monitor/portfolio", json={"counterparties": [SAEED]}, headers=k["admin"]).json()[
+            "raised"
+        ]
+        (alert,) = http.get("/monitor/alerts", headers=k["screen"]).json()["alerts"][:1]
+        aid = alert["id"]
+
+        # an analyst's key screens and reads, but may neither decide nor comment
+        assert http.post("/admin/reload", headers=k["admin"]).status_code == 202  # (no lifespan here)
+        deadline = time.monotonic() + 60
+        while http.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline, "index not built"
+            time.sleep(0.1)
+        query = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Hafiz Muhammad Saeed"]}}}}
+        screened = http.post("/match/default", json=query, headers=k["screen"])
+        assert screened.status_code == 200 and screened.json()["responses"]["q"]["results"]
+        assert http.get("/lists", headers=k["screen"]).status_code == 200
+        decision = {"state": "true_match", "reason": "same birth date"}
+        denied = http.post(f"/monitor/alerts/{aid}/decision", json=decision, headers=k["screen"])
+        assert denied.status_code == 403
+        assert denied.headers["content-type"] == "application/json"
+        detail = denied.json()["detail"]
+        assert "scope 'screen'" in detail and "decide alerts" in detail and "reviewer or admin" in detail
+        comment = http.post(f"/monitor/alerts/{aid}/comments", json={"text": "x"}, headers=k["screen"])
+        assert comment.status_code == 403
+        assert (
+            http.get(f"/monitor/alerts/{aid}", headers=k["screen"]).json()["history"][-1]["action"]
+            == "raised"
+        )
+
+        # a reviewer decides, but may not manage keys, run monitoring or reload
+        done = http.post(f"/monitor/alerts/{aid}/decision", json=decision, headers=k["reviewer"])
+        assert done.status_code == 200 and done.json()["state"] == "true_match"
+        for method, path, body in (
+            ("POST", "/admin/keys", {"scope": "admin"}),
+            ("GET", "/admin/keys", None),
+            ("GET", "/admin/users", None),
+            ("POST", "/monitor/run", {"full": False}),
+            ("POST", "/admin/reload", None),
+        ):
+            r = http.request(method, path, json=body, headers=k["reviewer"])
+            assert r.status_code == 403 and "scope 'reviewer'" in r.json()["detail"], (path, r.text)
+        assert len(http.get("/admin/keys", headers=k["admin"]).json()) == 3  # the reviewer made none
+
+        # an admin creates keys (a reviewer's works at once) and users
+        made = http.post("/admin/keys", json={"scope": "reviewer", "label": "bob"}, headers=k["admin"])
+        assert made.status_code == 201 and made.json()["scope"] == "reviewer"
+        bob = {"X-API-Key": made.json()["key"]}
+        assert (
+            http.post(f"/monitor/alerts/{aid}/comments", json={"text": "ok"}, headers=bob).status_code == 200
+        )
+        bad = http.post("/admin/keys", json={"scope": "root"}, headers=k["admin"])
+        assert (
+            bad.status_code == 422
+            and bad.json()["detail"] == "unknown scope 'root' (use screen, reviewer or admin)"
+        )
+        user = {"name": "rita", "password": "correct horse battery", "role": "reviewer"}
+        assert http.post("/admin/users", json=user, headers=k["admin"]).json()["role"] == "reviewer"
+        assert (
+            http.put("/admin/users/rita/role", json={"role": "admin"}, headers=k["admin"]).json()["role"]
+            == "admin"
+        )
+        assert (
+            http.put("/admin/users/nobody/role", json={"role": "admin"}, headers=k["admin"]).status_code
+            == 404
+        )
+        revoked = http.delete(f"/admin/keys/{made.json()['id']}", headers=k["admin"])
+        assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+        assert http.get("/monitor/alerts", headers=bob).status_code == 401
+
+
+def test_four_eyes_needs_a_different_reviewer(fresh_db: Path) -> None:
+    k = keys_of(fresh_db, "admin", "reviewer")
+    with serving(create_app(fresh_db)) as url, httpx.Client(base_url=url, timeout=30) as http:
+        http.put("/monitor/portfolio", json={"counterparties": [SAEED]}, headers=k["admin"])
+        aid = http.get("/monitor/alerts", headers=k["reviewer"]).json()["alerts"][0]["id"]
+        close = {"state": "false_positive", "reason": "other person", "four_eyes": True}
+        proposed = http.post(f"/monitor/alerts/{aid}/decision", json=close, headers=k["reviewer"]).json()
+        assert proposed["state"] == "open" and proposed["proposed_state"] == "false_positive"
+        for four_eyes in (True, False):  # leaving the option off does not let the proposer close it alone
+            again = {**close, "four_eyes": four_eyes}
+            r = http.post(f"/monitor/alerts/{aid}/decision", json=again, headers=k["reviewer"])
+            assert r.status_code == 403 and "a second reviewer must confirm it" in r.json()["detail"]
+        assert http.get(f"/monitor/alerts/{aid}", headers=k["reviewer"]).json()["state"] == "open"
+        confirmed = http.post(f"/monitor/alerts/{aid}/decision", json=close, headers=k["admin"])
+        assert confirmed.status_code == 200 and confirmed.json()["state"] == "false_positive"
+        history = http.get(f"/monitor/alerts/{aid}", headers=k["admin"]).json()["history"]
+        assert history[-1]["data"] == {"confirms": proposed["proposed_by"]}
+        assert history[-1]["actor"] != proposed["proposed_by"]
+
+
+@pytest.mark.parametrize("scope", ["root", "Reviewer"])
+def test_the_cli_refuses_an_unknown_scope_in_one_line(scope: str, tmp_path: Path) -> None:
+    db = tmp_path / "keys.db"
+
+    def embargo(*args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "embargo.cli.main", *args, "--db", str(db)]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+
+    refused = embargo("keys", "create", "--scope", scope)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.strip() == f"error: unknown scope {scope!r} (use screen, reviewer or admin)"
+    made = embargo("keys", "create", "--scope", "reviewer", "--json")
+    assert made.returncode == 0 and '"scope": "reviewer"' in made.stdout
