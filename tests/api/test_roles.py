@@ -3,7 +3,6 @@ the 403 answers of the others, key management through the API, and the four-eyes
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -122,15 +121,22 @@ def test_four_eyes_needs_a_different_reviewer(fresh_db: Path) -> None:
 
 
 @pytest.mark.parametrize("scope", ["root", "Reviewer"])
-def test_the_cli_refuses_an_unknown_scope_in_one_line(scope: str, tmp_path: Path) -> None:
-    db = tmp_path / "keys.db"
+def test_the_cli_refuses_an_unknown_scope_in_one_line(
+    scope: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from embargo.cli.main import main
 
-    def embargo(*args: str) -> subprocess.CompletedProcess[str]:
-        cmd = [sys.executable, "-m", "embargo.cli.main", *args, "--db", str(db)]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+    def embargo(*args: str) -> tuple[int, str, str]:
+        """The command as a user runs it (main(), its one-line errors and exit codes)."""
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["embargo", *args, "--db", str(tmp_path / "keys.db")])
+        with pytest.raises(SystemExit) as done:
+            main()
+        out, err = capsys.readouterr()
+        return int(done.value.code or 0), out, err
 
-    refused = embargo("keys", "create", "--scope", scope)
-    assert refused.returncode == 2 and refused.stdout == ""
-    assert refused.stderr.strip() == f"error: unknown scope {scope!r} (use screen, reviewer or admin)"
-    made = embargo("keys", "create", "--scope", "reviewer", "--json")
-    assert made.returncode == 0 and '"scope": "reviewer"' in made.stdout
+    code, out, err = embargo("keys", "create", "--scope", scope)
+    assert (code, out) == (2, "")
+    assert err.strip() == f"error: unknown scope {scope!r} (use screen, reviewer or admin)"
+    code, out, _ = embargo("keys", "create", "--scope", "reviewer", "--json")
+    assert code == 0 and '"scope": "reviewer"' in out
