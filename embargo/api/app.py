@@ -256,11 +256,14 @@ class EdgeMiddleware:
         except Exception as exc:
             self.ctx.metrics.audit_failures.inc()
             logging.getLogger("embargo.api").error("audit log write failed: %s", exc)
-            messages = _json_messages(
-                503,
-                f"the audit log cannot be written ({exc}); the request was not answered",
-                {"Retry-After": "30"},
-            )
+            # liveness carries no data and stays answered: the process is up even while its database
+            # is not (/readyz says 503: it cannot answer requests it cannot audit)
+            if not (scope.get("path") == "/healthz" and status == 200):
+                messages = _json_messages(
+                    503,
+                    f"the audit log cannot be written ({exc}); the request was not answered",
+                    {"Retry-After": "30"},
+                )
         start = messages[0]
         elapsed = time.perf_counter() - started
         template = metrics.route_of(scope, scope.get("path", ""))

@@ -77,8 +77,12 @@ def monitor_of(request: Request) -> Monitor:
 
 
 async def run(request: Request, fn: Callable[[Monitor], T]) -> T:
-    """``fn`` over the app's monitor in a worker thread, one at a time; its errors as 4xx."""
-    m = monitor_of(request)
+    """``fn`` over the app's monitor in a worker thread, one at a time; its errors as 4xx (501 when this
+    store cannot keep monitoring records)."""
+    try:
+        m = monitor_of(request)
+    except MonitorError as exc:
+        raise HTTPException(501, str(exc)) from None
 
     def locked() -> T:
         with lock:
