@@ -126,7 +126,7 @@ def drive_wrk(url: str, seconds: float, concurrency: int) -> tuple[float, dict[s
     return rate, lat, total
 
 
-def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 600.0) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if proc.poll() is not None:

@@ -46,14 +46,6 @@ PERMISSIONS = {
 }
 
 
-def role_of(grant: str) -> str:
-    """The role a grant stands for: a role itself, or the role of a key scope."""
-    role = SCOPE_ROLES.get(grant, grant)
-    if role not in RANKS:
-        raise PermissionDenied(f"unknown role or scope {grant!r}")
-    return role
-
-
 def allows(grant: str, action: str) -> bool:
     """Whether a role or key scope may do ``action`` (a key of :data:`PERMISSIONS`)."""
     return RANKS.get(SCOPE_ROLES.get(grant, grant), -1) >= RANKS[PERMISSIONS[action].least]

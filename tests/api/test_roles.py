@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from embargo.api import create_app
+from embargo.service.permissions import PERMISSIONS, allows
 from embargo.store import open_store
 from tests.web.conftest import serving
 
@@ -140,3 +145,41 @@ def test_the_cli_refuses_an_unknown_scope_in_one_line(
     assert err.strip() == f"error: unknown scope {scope!r} (use screen, reviewer or admin)"
     code, out, _ = embargo("keys", "create", "--scope", "reviewer", "--json")
     assert code == 0 and '"scope": "reviewer"' in out
+
+
+OPEN = {"/healthz", "/readyz", "/login", "/logout", "/ui/static/embargo.css"}  # answered to anyone
+CHECKS = {"require.<locals>.check", "allowed.<locals>.check", "require_reader"}
+
+
+def test_every_route_checks_a_permission(open_app: FastAPI) -> None:
+    """Each API route and web page depends on a permission check (a new route without one fails here)."""
+
+    def calls(dep: Any) -> Iterator[str]:
+        for sub in dep.dependencies:
+            yield getattr(sub.call, "__qualname__", "")
+            yield from calls(sub)
+
+    def flat(routes: list[Any]) -> Iterator[APIRoute]:  # included routers hold their own routes
+        for r in routes:
+            if isinstance(r, APIRoute):
+                yield r
+            elif hasattr(r, "original_router"):
+                yield from flat(r.original_router.routes)
+
+    routes = list(flat(open_app.routes))
+    assert len(routes) > 40 and any(r.path.startswith("/ui") for r in routes)
+    unchecked = [r.path for r in routes if r.path not in OPEN and not CHECKS & set(calls(r.dependant))]
+    assert unchecked == []
+    logout = next(r for r in routes if r.path == "/logout")  # open, but only to a logged-in visitor
+    assert "allowed.<locals>.check" in set(calls(logout.dependant))
+
+
+def test_the_permission_table() -> None:
+    table = {a: [g for g in ("screen", "analyst", "reviewer", "admin") if allows(g, a)] for a in PERMISSIONS}
+    assert table == {
+        "screen": ["screen", "analyst", "reviewer", "admin"],
+        "read": ["screen", "analyst", "reviewer", "admin"],
+        "decide": ["reviewer", "admin"],
+        "admin": ["admin"],
+    }
+    assert not allows("root", "read")
