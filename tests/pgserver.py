@@ -58,6 +58,7 @@ class Cluster:
     data: Path
     pg_ctl: str
     log: Path
+    options: str = ""  # the server options it was started with (port, listen address)
 
     def restart(self) -> None:
         """Stop the server at once (clients lose their connections) and start it again on the same port."""
@@ -75,6 +76,28 @@ class Cluster:
                 "-t",
                 "60",
                 "restart",
+            ]
+        )
+
+    def stop(self) -> None:
+        """Stop the server the way an operator does (``-m fast``: clients are disconnected, no crash)."""
+        _run([self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop"])
+
+    def start(self) -> None:
+        """Start it again, on the same port, with the options it was created with."""
+        _run(
+            [
+                self.pg_ctl,
+                "-D",
+                str(self.data),
+                "-o",
+                self.options,
+                "-l",
+                str(self.log),
+                "-w",
+                "-t",
+                "60",
+                "start",
             ]
         )
 
@@ -97,7 +120,9 @@ def cluster() -> Iterator[Cluster]:
         options = f"-c listen_addresses=127.0.0.1 -p {port} -k {top} -c fsync=off -c full_page_writes=off"
         _run([pg_ctl, "-D", str(data), "-o", options, "-l", str(top / "log"), "-w", "-t", "60", "start"])
         try:
-            yield Cluster(f"postgresql://embargo@127.0.0.1:{port}/postgres", data, pg_ctl, top / "log")
+            yield Cluster(
+                f"postgresql://embargo@127.0.0.1:{port}/postgres", data, pg_ctl, top / "log", options
+            )
         finally:
             _run([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"])
     finally:

@@ -28,8 +28,8 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from embargo.api import logs, match, metrics, monitor, routes
-from embargo.api.context import KEY_HELP, ApiContext, JSONBytes, require_reader
+from embargo.api import access, logs, match, metrics, monitor, routes
+from embargo.api.context import KEY_HELP, ApiContext, JSONBytes, PageError, require_reader
 from embargo.service import Service, default_db_path
 from embargo.service.access import AuditEntry
 
@@ -86,6 +86,8 @@ def create_app(
     app.include_router(match.router)
     app.include_router(routes.router)
     app.include_router(routes.admin)
+    app.include_router(access.router)
+    app.include_router(monitor.reader)
     app.include_router(monitor.reviewer)
     app.include_router(monitor.admin)
     try:  # the web page, when it is installed
@@ -93,6 +95,7 @@ def create_app(
         app.include_router(web.router)
         app.include_router(web.login_router)
         app.include_router(importlib.import_module("embargo.web.alerts").router)
+        app.include_router(importlib.import_module("embargo.web.access").router)
     except (ImportError, AttributeError):
         pass
     _errors(app)
@@ -135,7 +138,9 @@ def _metrics(app: FastAPI, ctx: ApiContext) -> None:
 
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONBytes:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc, PageError):
+            return exc.response
         headers = dict(exc.headers or {})
         if exc.status_code == 503:
             headers.setdefault("Retry-After", "5")
@@ -251,11 +256,14 @@ class EdgeMiddleware:
         except Exception as exc:
             self.ctx.metrics.audit_failures.inc()
             logging.getLogger("embargo.api").error("audit log write failed: %s", exc)
-            messages = _json_messages(
-                503,
-                f"the audit log cannot be written ({exc}); the request was not answered",
-                {"Retry-After": "30"},
-            )
+            # liveness carries no data and stays answered: the process is up even while its database
+            # is not (/readyz says 503: it cannot answer requests it cannot audit)
+            if not (scope.get("path") == "/healthz" and status == 200):
+                messages = _json_messages(
+                    503,
+                    f"the audit log cannot be written ({exc}); the request was not answered",
+                    {"Retry-After": "30"},
+                )
         start = messages[0]
         elapsed = time.perf_counter() - started
         template = metrics.route_of(scope, scope.get("path", ""))

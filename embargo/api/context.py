@@ -15,12 +15,13 @@ import anyio.to_thread
 import orjson
 from anyio import CapacityLimiter
 from fastapi import HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from embargo.api.metrics import Metrics
 from embargo.api.throttle import Throttle
-from embargo.service import Service
+from embargo.service import Service, permissions
 from embargo.service.access import ApiKey, AuditLog, KeyStore, Session
+from embargo.service.permissions import PERMISSIONS, PermissionDenied
 from embargo.service.snapshot import ScreeningService, Snapshot
 
 T = TypeVar("T")
@@ -70,6 +71,14 @@ class ApiContext:
 
     def close(self) -> None:
         self.service.close()  # and with it the store's keys and audit log
+
+
+class PageError(HTTPException):
+    """An error a web page answers with a page of its own (HTML), where the API would answer JSON."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code, "see the page")
+        self.response = response
 
 
 def context(request: Request) -> ApiContext:
@@ -143,8 +152,12 @@ def web_session(request: Request) -> Session | None:
     return found
 
 
-def require(scope: str) -> Callable[[Request], None]:
-    """A dependency: the request must carry a valid key of ``scope`` (admin keys may do anything)."""
+def require(action: str) -> Callable[[Request], None]:
+    """A dependency: the request must carry a valid key whose scope may do ``action`` (see
+    :mod:`embargo.service.permissions`): 401 without a key once keys are needed, 403 for a key whose scope
+    may not."""
+    if action not in PERMISSIONS:
+        raise ValueError(f"no permission {action!r}")
 
     def check(request: Request) -> None:
         key = header_key(request)
@@ -152,8 +165,10 @@ def require(scope: str) -> Callable[[Request], None]:
             if auth_needed(context(request)):
                 raise HTTPException(401, f"an API key is required: {KEY_HELP}")
             return
-        if scope == "admin" and key.scope != "admin":
-            raise HTTPException(403, f"key {key.id} has scope '{key.scope}'; this needs an admin key")
+        try:
+            permissions.check(key.scope, action, f"key {key.id} (scope '{key.scope}')")
+        except PermissionDenied as exc:
+            raise HTTPException(403, str(exc)) from None
 
     return check
 
@@ -169,4 +184,6 @@ def require_reader(request: Request) -> None:
 
 
 require_screen = require("screen")
+require_read = require("read")
+require_decide = require("decide")
 require_admin = require("admin")

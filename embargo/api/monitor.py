@@ -1,8 +1,9 @@
 """Continuous monitoring over HTTP: the portfolio, runs, alerts and decisions, the audit trail.
 
-Reviewer routes (alerts, decisions, comments, a counterparty's history) take any valid key (a 'screen'
-key is a reviewer's); admin routes (portfolio changes, runs, the audit export) need an admin key. The
-reviewer of a decision is the key's id (or the web user). One :class:`Monitor` per app, used by one
+Reading routes (the portfolio, alerts, a counterparty's history) take any valid key; decisions and
+comments need a reviewer or admin key; portfolio changes, runs and the audit export an admin key (see
+:mod:`embargo.service.permissions`). The reviewer of a decision is ``key:<id>`` (or the web user), and
+a closure proposed under four-eyes is confirmed only by someone else. One :class:`Monitor` per app, used by one
 request at a time; a background thread delivers its webhook events.
 """
 
@@ -16,9 +17,10 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
-from embargo.api.context import JSONBytes, context, require_admin, require_screen
+from embargo.api.context import JSONBytes, context, require_admin, require_decide, require_read
 from embargo.errors import EmbargoError
 from embargo.service import Service
+from embargo.service.decisions import SameReviewer, decide
 from embargo.service.monitor import Monitor, MonitorError, counterparty, open_monitor
 from embargo.service.monitor_cases import case, cases, decide_case
 from embargo.service.screening import QueryError, make_query
@@ -26,7 +28,8 @@ from embargo.service.screening import QueryError, make_query
 AlertId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The alert's id")]
 
 T = TypeVar("T")
-reviewer = APIRouter(prefix="/monitor", dependencies=[Depends(require_screen)], tags=["Monitoring"])
+reader = APIRouter(prefix="/monitor", dependencies=[Depends(require_read)], tags=["Monitoring"])
+reviewer = APIRouter(prefix="/monitor", dependencies=[Depends(require_decide)], tags=["Monitoring"])
 admin = APIRouter(prefix="/monitor", dependencies=[Depends(require_admin)], tags=["Monitoring"])
 lock = threading.RLock()  # one monitor operation at a time (the web pages take it too)
 
@@ -79,8 +82,12 @@ def monitor_of(request: Request) -> Monitor:
 
 
 async def run(request: Request, fn: Callable[[Monitor], T]) -> T:
-    """``fn`` over the app's monitor in a worker thread, one at a time; its errors as 4xx."""
-    m = monitor_of(request)
+    """``fn`` over the app's monitor in a worker thread, one at a time; its errors as 4xx (501 when this
+    store cannot keep monitoring records)."""
+    try:
+        m = monitor_of(request)
+    except MonitorError as exc:
+        raise HTTPException(501, str(exc)) from None
 
     def locked() -> T:
         with lock:
@@ -88,6 +95,8 @@ async def run(request: Request, fn: Callable[[Monitor], T]) -> T:
 
     try:
         return await context(request).off_loop(locked)
+    except SameReviewer as exc:
+        raise HTTPException(403, str(exc)) from None
     except MonitorError as exc:
         status = 404 if str(exc).startswith("no alert") else 422
         raise HTTPException(status, str(exc)) from None
@@ -96,7 +105,9 @@ async def run(request: Request, fn: Callable[[Monitor], T]) -> T:
 
 
 def actor(request: Request) -> str:
-    return getattr(request.state, "user", None) or getattr(request.state, "key_id", None) or "api"
+    """Who acts: the web user, else ``key:<id>`` (as a web login with that key is named), else "api"."""
+    key_id = getattr(request.state, "key_id", None)
+    return getattr(request.state, "user", None) or (f"key:{key_id}" if key_id else "api")
 
 
 @admin.put("/portfolio", summary="Add or update counterparties (screened at once)")
@@ -117,7 +128,7 @@ async def portfolio_put(request: Request, body: PortfolioIn) -> JSONBytes:
     return JSONBytes(report.to_dict())
 
 
-@reviewer.get("/portfolio", summary="The counterparties monitored")
+@reader.get("/portfolio", summary="The counterparties monitored")
 async def portfolio_get(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
@@ -142,7 +153,7 @@ async def portfolio_delete(request: Request, cid: str) -> JSONBytes:
     return JSONBytes({"removed": n})
 
 
-@reviewer.get("/portfolio/{cid}/history", summary="A counterparty's own changes")
+@reader.get("/portfolio/{cid}/history", summary="A counterparty's own changes")
 async def portfolio_history(request: Request, cid: str) -> JSONBytes:
     """Each change of the counterparty's record (added, changed, removed) with the record after it."""
     return JSONBytes([h.to_dict() for h in await run(request, lambda m: m.records.portfolio_history(cid))])
@@ -155,7 +166,7 @@ async def monitor_run(request: Request, body: RunIn) -> JSONBytes:
     return JSONBytes([r.to_dict() for r in reports])
 
 
-@reviewer.get("/alerts", summary="Alerts, with counts per state")
+@reader.get("/alerts", summary="Alerts, with counts per state")
 async def alerts_get(
     request: Request,
     state: str | None = None,
@@ -172,7 +183,7 @@ async def alerts_get(
     return JSONBytes(await run(request, listing))
 
 
-@reviewer.get("/cases", summary="Alert cases: one per counterparty and listed party")
+@reader.get("/cases", summary="Alert cases: one per counterparty and listed party")
 async def cases_get(
     request: Request,
     state: str | None = None,
@@ -194,17 +205,17 @@ async def case_decide(request: Request, body: CaseDecisionIn) -> JSONBytes:
     """One decision recorded on each alert of the case that can take it, each in the audit trail."""
     who = actor(request)
 
-    def decide(m: Monitor) -> dict[str, Any]:
+    def apply(m: Monitor) -> dict[str, Any]:
         moved = decide_case(
             m.records, case(m.records, m.parties, body.key), body.state, actor=who, reason=body.reason,
             four_eyes=body.four_eyes,
         )  # fmt: skip
         return {"key": body.key, "alerts": [a.to_dict() for a in moved]}
 
-    return JSONBytes(await run(request, decide))
+    return JSONBytes(await run(request, apply))
 
 
-@reviewer.get("/alerts/{alert_id}", summary="One alert, both sides and its history")
+@reader.get("/alerts/{alert_id}", summary="One alert, both sides and its history")
 async def alert_get(request: Request, alert_id: AlertId) -> JSONBytes:
     """The alert with its explanation, the counterparty, and every event of its history."""
 
@@ -226,9 +237,7 @@ async def alert_decide(request: Request, alert_id: AlertId, body: DecisionIn) ->
     who = actor(request)
     a = await run(
         request,
-        lambda m: m.records.transition(
-            alert_id, body.state, actor=who, reason=body.reason, four_eyes=body.four_eyes
-        ),
+        lambda m: decide(m, alert_id, body.state, actor=who, reason=body.reason, four_eyes=body.four_eyes),
     )
     return JSONBytes(a.to_dict())
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
-from embargo.api.context import JSONBytes, context, require_admin, require_screen, snapshot
+from embargo.api.context import JSONBytes, context, require_admin, require_read, require_screen, snapshot
 from embargo.api.limits import check_date, check_text, check_texts
 from embargo.api.match import ERRORS, check_algorithm
 from embargo.api.models import ScreenRequest, ScreenResponse, StatusResponse
@@ -15,7 +15,7 @@ from embargo.errors import StoreError
 from embargo.service.facets import Filters
 from embargo.service.screening import QueryError, make_query
 
-router = APIRouter(dependencies=[Depends(require_screen)], tags=["embargo"])
+router = APIRouter(dependencies=[Depends(require_read)], tags=["embargo"])
 admin = APIRouter(dependencies=[Depends(require_admin)], tags=["System information"])
 health = APIRouter(tags=["System information"])
 
@@ -25,6 +25,7 @@ health = APIRouter(tags=["System information"])
     summary="Screen one query (optionally as of a date)",
     response_model=ScreenResponse,
     responses=ERRORS,
+    dependencies=[Depends(require_screen)],
 )
 async def screen(request: Request, body: ScreenRequest) -> JSONBytes:
     """Screen one name with optional facts against the lists in force, or as they stood on ``as_of``."""

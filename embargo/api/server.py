@@ -66,6 +66,9 @@ class GuardedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
 
+WORKER_HEALTHCHECK = 120  # seconds a worker may take to answer uvicorn's ping
+
+
 def uvicorn_options(
     limit_concurrency: int = LIMIT_CONCURRENCY, keep_alive: int = KEEP_ALIVE
 ) -> dict[str, Any]:
@@ -74,6 +77,10 @@ def uvicorn_options(
         "timeout_keep_alive": keep_alive,
         "limit_concurrency": limit_concurrency,
         "h11_max_incomplete_event_size": MAX_HEAD,
+        # with --workers, uvicorn kills a worker that does not answer its ping in time (default 5 s); a
+        # worker building its index in the compiled core can hold the GIL longer than that on a loaded
+        # machine, and would be killed and restarted over and over, never becoming ready
+        "timeout_worker_healthcheck": WORKER_HEALTHCHECK,
     }
 
 

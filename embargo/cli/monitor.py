@@ -13,6 +13,7 @@ import typer
 
 from embargo.cli.base import DbOpt, JsonOpt, app, emit_json, err, out, service
 from embargo.cli.server import audit_app
+from embargo.service.decisions import decide
 from embargo.service.monitor import STATES, Counterparty, Monitor, MonitorError, counterparty, open_monitor
 from embargo.service.monitor_cases import case, cases, decide_case
 
@@ -285,7 +286,7 @@ def alerts_decide(
             out.print(f"alert {a.id} ({a.source}): {now}", highlight=False, markup=False)
         return
     with monitor(db) as m:
-        a = m.records.transition(int(ref), to_state, actor=who, reason=reason, four_eyes=four_eyes)
+        a = decide(m, int(ref), to_state, actor=who, reason=reason, four_eyes=four_eyes)
     if json:
         emit_json(a.to_dict())
     elif a.proposed_state:

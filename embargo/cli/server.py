@@ -107,7 +107,12 @@ def serve_cmd(
 @keys_app.command("create")
 def keys_create(
     scope: Annotated[
-        str, typer.Option("--scope", help="screen (screening and reading) or admin (also reload).")
+        str,
+        typer.Option(
+            "--scope",
+            help="screen (screen and read), reviewer (also decide alerts) or admin (also keys, users, "
+            "portfolio, runs, reload).",
+        ),
     ],
     label: Annotated[str | None, typer.Option("--label", help="Who or what the key is for.")] = None,
     db: DbOpt = None,

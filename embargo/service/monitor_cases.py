@@ -138,6 +138,12 @@ def case(records: MonitorStore, parties: Parties, key: str) -> AlertCase:
     raise MonitorError(f"no alerts of counterparty {cid!r} on party {pid!r}")
 
 
+def case_of_alert(records: MonitorStore, parties: Parties, alert_id: int) -> AlertCase:
+    """The case an alert belongs to (its counterparty's alerts on the alert's party)."""
+    a = records.alert(alert_id)
+    return case(records, parties, f"{a.counterparty_id}|{parties.canonical(a.entity_id)}")
+
+
 def decide_case(
     records: MonitorStore,
     found: AlertCase,
@@ -149,7 +155,8 @@ def decide_case(
 ) -> list[Alert]:
     """Record one decision on every alert of a case that can take it (an alert already in that state, or
     closed, is left as it is). Every move is checked before the first is written, so a case is not left
-    half decided by a refused move."""
+    half decided by a refused move; as for one alert (:mod:`embargo.service.decisions`), the reviewer who
+    proposed a closure cannot confirm it."""
     movable = [a for a in found.alerts if a.state != to_state and a.state not in CLOSED]
     if not movable:
         raise MonitorError(f"case {found.key}: no alert in it can move to {to_state} (states: {found.state})")

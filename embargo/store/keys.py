@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from embargo.errors import StoreError
 
-SCOPES = ("screen", "admin")
-ROLES = ("analyst", "reviewer", "admin")  # a web user's role; what each may do is the shells' business
+SCOPES = ("screen", "reviewer", "admin")  # an API key's scope
+ROLES = ("analyst", "reviewer", "admin")  # a web user's role; what each may do: embargo.service.permissions
 PREFIX = "emb"
 
 # scrypt parameters (RFC 7914's interactive-login cost): 16 MiB and some 50 ms per check
@@ -64,12 +64,14 @@ class User:
 
 @dataclass(frozen=True)
 class Session:
-    """A logged-in browser: the user (a user name, or ``key:<id>`` for a key login) and its CSRF token."""
+    """A logged-in browser: the user (a user name, or ``key:<id>`` for a key login), its CSRF token, and
+    what it may do: the user's role, or the scope of the key it logged in with."""
 
     user: str
     key_id: str | None
     csrf: str
     expires_at: str
+    grant: str = "analyst"  # a role (analyst, reviewer, admin) or a key scope (screen, reviewer, admin)
 
 
 class KeyStore(Protocol):
@@ -165,7 +167,7 @@ def token_hash(token: str) -> str:
 
 def check_scope(scope: str) -> None:
     if scope not in SCOPES:
-        raise StoreError(f"unknown scope {scope!r} (use {' or '.join(SCOPES)})")
+        raise StoreError(f"unknown scope {scope!r} (use {', '.join(SCOPES[:-1])} or {SCOPES[-1]})")
 
 
 def check_role(role: str) -> None:

@@ -1,6 +1,8 @@
 """The alert queue (``/ui/alerts``: counts per state, filters) and the review page (``/ui/alerts/{id}``:
 the counterparty and the listed entity side by side, the explanation, the alert's history, the decision
-and comment forms, each a POST with a CSRF token). The reviewer is the logged-in user."""
+and comment forms, each a POST with a CSRF token). Any logged-in role reads them; deciding and commenting
+need a reviewer or admin (an analyst is not shown the forms, and a POST of theirs gets a 403 page). The
+reviewer is the logged-in user; a four-eyes closure is confirmed only by someone else."""
 
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from embargo.api.monitor import lock, monitor_of
 from embargo.errors import EmbargoError
 from embargo.match.types import Contribution
+from embargo.service import decisions
 from embargo.service.monitor import STATES, Monitor
-from embargo.service.monitor_cases import AlertCase, case, cases, decide_case
+from embargo.service.monitor_cases import AlertCase, case_of_alert, cases, decide_case
 from embargo.web import auth, views
-from embargo.web.routes import Seen, error_page, page
+from embargo.web.routes import Reviewer, Seen, error_page, page
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 DECISIONS = ("in_review", "true_match", "false_positive", "escalated")
@@ -78,7 +81,7 @@ def _review(m: Monitor, alert_id: int) -> dict[str, Any]:
         "rows": rows,
         "history": m.records.events(alert_id),
         "moves": [s for s in DECISIONS if s != a.state],
-        "case": case(m.records, m.parties, f"{a.counterparty_id}|{m.parties.canonical(a.entity_id)}"),
+        "case": case_of_alert(m.records, m.parties, alert_id),
     }
 
 
@@ -95,7 +98,10 @@ async def review_page(
         ctx = await run_in_threadpool(read)
     except EmbargoError as exc:
         return error_page(request, visitor, str(exc), 404, "No such alert")
-    return page(request, visitor, "alert.html", status, label=label, error=error, **ctx)
+    may_decide = visitor.may("decide")  # an analyst sees the alert but not the forms that change it
+    return page(
+        request, visitor, "alert.html", status, label=label, error=error, may_decide=may_decide, **ctx
+    )
 
 
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
@@ -104,7 +110,7 @@ async def review(request: Request, visitor: Seen, alert_id: int) -> Response:
 
 
 @router.post("/alerts/{alert_id}", response_class=HTMLResponse)
-async def decide(request: Request, visitor: Seen, alert_id: int) -> Response:
+async def decide(request: Request, visitor: Reviewer, alert_id: int) -> Response:
     """A decision (``state`` + ``reason``) or a ``comment``; back to the page, or the page with the error."""
     form = await auth.read_form(request)
     if not auth.csrf_ok(visitor, form):
@@ -118,20 +124,21 @@ async def decide(request: Request, visitor: Seen, alert_id: int) -> Response:
             if form.get("comment", "").strip():
                 m.records.comment(alert_id, actor=who, text=form["comment"])
             elif form.get("whole_case") == "on":
-                a = m.records.alert(alert_id)
                 decide_case(
-                    m.records, case(m.records, m.parties, f"{a.counterparty_id}|{m.parties.canonical(a.entity_id)}"),
-                    form.get("state", ""), actor=who, reason=form.get("reason", ""),
+                    m.records, case_of_alert(m.records, m.parties, alert_id), form.get("state", ""), actor=who,
+                    reason=form.get("reason", ""),
                     four_eyes=form.get("four_eyes") == "on",
                 )  # fmt: skip
             else:
-                m.records.transition(
-                    alert_id, form.get("state", ""), actor=who, reason=form.get("reason", ""),
+                decisions.decide(
+                    m, alert_id, form.get("state", ""), actor=who, reason=form.get("reason", ""),
                     four_eyes=form.get("four_eyes") == "on",
                 )  # fmt: skip
 
     try:
         await run_in_threadpool(write)
+    except decisions.SameReviewer as exc:
+        return await review_page(request, visitor, alert_id, 403, error=str(exc))
     except EmbargoError as exc:
         return await review_page(request, visitor, alert_id, 400, error=str(exc))
     return RedirectResponse(f"/ui/alerts/{alert_id}", status_code=303)

@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from embargo.api.context import SESSION_COOKIE, client_of
 from embargo.api.throttle import Throttle
+from embargo.service import permissions
 from embargo.service.access import KeyStore, open_access
 
 CSRF_COOKIE = "embargo_csrf"
@@ -30,11 +31,23 @@ MAX_FORM = 64 * 1024
 @dataclass(frozen=True)
 class Visitor:
     """The person behind a request: ``user`` (None while the page is open to all), the CSRF token their
-    forms carry, and whether that token still has to be sent as a cookie."""
+    forms carry, whether that token still has to be sent as a cookie, and what they may do (``grant``: the
+    user's role or their key's scope; None while the page is open to all, who may do anything)."""
 
     user: str | None
     csrf: str
     new_csrf: bool = False
+    grant: str | None = None
+
+    def may(self, action: str) -> bool:
+        """Whether the visitor may do ``action`` (see :mod:`embargo.service.permissions`)."""
+        return self.grant is None or permissions.allows(self.grant, action)
+
+    def check(self, action: str) -> None:
+        """PermissionDenied, saying who they are and what is needed, unless they may do ``action``."""
+        if self.grant is not None:
+            kind = "scope" if self.user and self.user.startswith("key:") else "role"
+            permissions.check(self.grant, action, f"{self.user} ({kind} '{self.grant}')")
 
 
 @dataclass(frozen=True)
@@ -74,7 +87,7 @@ def visitor(request: Request, db: Path | str) -> Visitor:
     if session is not None:
         request.state.user = session.user
         request.state.key_id = session.key_id
-        return Visitor(session.user, session.csrf)
+        return Visitor(session.user, session.csrf, grant=session.grant)
     if g.needed:
         target = request.url.path
         raise HTTPException(

@@ -3,13 +3,14 @@
 
 Plain server-rendered HTML (Jinja2, autoescaped), mounted in the API app: the pages use the app's
 service (:func:`embargo.api.context.context`), its screening snapshot and its store. Errors a user can
-cause are shown on the page with a 4xx status. Once keys or users exist every page needs a login (:mod:`embargo.web.auth`);
+cause are shown on the page with a 4xx status. Once keys or users exist every page needs a login (:mod:`embargo.web.auth`),
+and the visitor's role (or key scope) must allow what the page or form does (403 page otherwise);
 the screening form is a POST with a CSRF token, so screened names never travel in URLs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,10 +20,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from embargo.api.context import context
+from embargo.api.context import PageError, context
 from embargo.api.results import query_dict
 from embargo.errors import EmbargoError, StoreError
 from embargo.service import Service
+from embargo.service.permissions import PermissionDenied
 from embargo.service.screening import QueryError, make_query
 from embargo.web import auth, views
 
@@ -51,7 +53,9 @@ def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
 
 def page(request: Request, visitor: auth.Visitor, name: str, status: int = 200, **context: Any) -> Response:
     """A page for this visitor: their name and CSRF token in the template, the CSRF cookie if new."""
-    response = render(name, status, user=visitor.user, csrf=visitor.csrf, **context)
+    response = render(
+        name, status, user=visitor.user, csrf=visitor.csrf, may_admin=visitor.may("admin"), **context
+    )
     return auth.finish(request, response, visitor)
 
 
@@ -61,12 +65,26 @@ def error_page(
     return page(request, visitor, "error.html", status, title=title, message=message)
 
 
-def current_visitor(request: Request) -> auth.Visitor:
-    """A dependency: the visitor of a page (a redirect to /login when a login is needed)."""
-    return auth.visitor(request, store_path(request))
+def allowed(action: str) -> Callable[[Request], auth.Visitor]:
+    """A dependency: the visitor of a page (a redirect to /login when a login is needed), who must be
+    allowed ``action`` (see :mod:`embargo.service.permissions`): else a 403 page that says why."""
+
+    def check(request: Request) -> auth.Visitor:
+        visitor = auth.visitor(request, store_path(request))
+        try:
+            visitor.check(action)
+        except PermissionDenied as exc:
+            raise PageError(error_page(request, visitor, str(exc), 403, "Not allowed")) from None
+        return visitor
+
+    return check
 
 
+current_visitor = allowed("read")  # every page reads; its forms may need more (see the types below)
 Seen = Annotated[auth.Visitor, Depends(current_visitor)]
+Screener = Annotated[auth.Visitor, Depends(allowed("screen"))]
+Reviewer = Annotated[auth.Visitor, Depends(allowed("decide"))]
+Admin = Annotated[auth.Visitor, Depends(allowed("admin"))]
 
 
 def store_path(request: Request) -> Path | str:
@@ -95,7 +113,7 @@ FORM_FIELDS = ("name", "type", "birth_date", "country", "as_of")
 
 
 @router.get("", response_class=HTMLResponse)
-def search_form(request: Request, visitor: Seen) -> Response:
+def search_form(request: Request, visitor: Screener) -> Response:
     """The empty form (a search is a POST: names are not put in URLs, where logs and history keep them)."""
     form = dict.fromkeys(FORM_FIELDS, "") | {"type": "any"}
     return page(
@@ -104,7 +122,7 @@ def search_form(request: Request, visitor: Seen) -> Response:
 
 
 @router.post("", response_class=HTMLResponse)
-async def search(request: Request, visitor: Seen) -> Response:
+async def search(request: Request, visitor: Screener) -> Response:
     sent = await auth.read_form(request)
     form = {k: sent.get(k, "").strip() for k in FORM_FIELDS}
     form["type"] = form["type"] or "any"

@@ -23,8 +23,9 @@ def test_portfolio_alerts_and_audit_over_http(wave_db: Path) -> None:
     store = open_store(wave_db)
     _, admin = store.keys.create("admin")
     _, screen = store.keys.create("screen")
+    _, reviewer = store.keys.create("reviewer")
     store.close()
-    a, r = {"X-API-Key": admin}, {"X-API-Key": screen}
+    a, s, r = {"X-API-Key": admin}, {"X-API-Key": screen}, {"X-API-Key": reviewer}
     with TestClient(create_app(wave_db)) as client:
         assert client.get("/monitor/alerts").status_code == 401
         body = {"counterparties": [PUTIN, {"id": "K2", "names": ["Zorvathquil Bexmoldaf"]}]}
@@ -42,6 +43,11 @@ def test_portfolio_alerts_and_audit_over_http(wave_db: Path) -> None:
         aid = listing["alerts"][0]["id"]
         one = client.get(f"/monitor/alerts/{aid}", headers=r).json()
         assert one["counterparty"]["id"] == "K1" and one["explanation"]
+        denied = client.post(
+            f"/monitor/alerts/{aid}/decision", json={"state": "true_match", "reason": "x"}, headers=s
+        )
+        assert denied.status_code == 403 and "scope 'screen'" in denied.json()["detail"]
+        assert client.get(f"/monitor/alerts/{aid}", headers=s).json()["state"] == "open"
         wrong = client.post(
             f"/monitor/alerts/{aid}/decision", json={"state": "open", "reason": "x"}, headers=r
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from embargo.errors import StoreError
-from embargo.store import Store
+from embargo.store import Store, open_store
+from embargo.store.sql import schema
 
 PASSWORD = "correct horse battery"
 
@@ -83,3 +84,51 @@ def test_sessions_end_with_logout_a_disabled_user_or_a_revoked_key(store: Store)
     assert keys.session(token) == session
     keys.revoke(key.id)
     assert keys.session(token) is None
+
+
+def _old_scopes(store: Store) -> None:
+    """Put the api_keys table back as migration 4 left it: a CHECK that knows only 'screen' and 'admin'."""
+    db = store.keys.db  # type: ignore[attr-defined]
+    old = "('screen', 'admin')"
+    with db.write("keys"):
+        if db.backend == "sqlite":
+            script = schema._KEY_SCOPES_SQLITE.replace(schema._SCOPES, old)
+        else:
+            script = schema._KEY_SCOPES_POSTGRESQL.replace(schema._SCOPES, old)
+        db.script(script)
+        db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+
+
+def test_the_reviewer_scope_migration_keeps_every_key(store_url: str, store: Store) -> None:
+    screen, screen_secret = store.keys.create("screen", "old")
+    admin, admin_secret = store.keys.create("admin")
+    store.keys.revoke(admin.id)
+    _old_scopes(store)
+    with pytest.raises(Exception, match=r"(?i)check"):  # the old table refuses the new scope
+        store.keys.create("reviewer")
+    upgraded = open_store(store_url, upgrade=True)
+    try:
+        assert upgraded.schema_version == schema.LATEST and upgraded.schema_found == 4
+        assert upgraded.keys.verify(screen_secret) == screen and upgraded.keys.verify(admin_secret) is None
+        assert [(k.id, k.scope, k.revoked_at is not None) for k in upgraded.keys.list_keys()] == [
+            (screen.id, "screen", False),
+            (admin.id, "admin", True),
+        ]
+        reviewer, secret = upgraded.keys.create("reviewer", "second pair of eyes")
+        assert upgraded.keys.verify(secret) == reviewer and reviewer.scope == "reviewer"
+    finally:
+        upgraded.close()
+
+
+def test_a_session_carries_the_role_or_the_key_scope(store: Store) -> None:
+    keys = store.keys
+    keys.create_user("rita", PASSWORD, role="reviewer")
+    token, opened = keys.open_session("rita")
+    assert opened.grant == "reviewer"
+    keys.set_role("rita", "admin")  # a new role applies to the live session at once
+    session = keys.session(token)
+    assert session is not None and session.grant == "admin"
+    key, _ = keys.create("screen")
+    key_token, _ = keys.open_session(f"key:{key.id}", key.id)
+    by_key = keys.session(key_token)
+    assert by_key is not None and by_key.grant == "screen"

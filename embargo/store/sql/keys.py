@@ -145,11 +145,13 @@ class SQLKeyStore:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (token_hash(token), user, key_id, session.csrf, now.isoformat(), session.expires_at),
             )
-        return token, session
+        # read back for its grant (the user's role or the key's scope), as every later request reads it
+        return token, self.session(token) or session
 
     def session(self, token: str) -> Session | None:
         row = self.db.one(
-            'SELECT s."user", s.key_id, s.csrf, s.expires_at FROM sessions s '
+            'SELECT s."user", s.key_id, s.csrf, s.expires_at, '
+            "CASE WHEN s.key_id IS NULL THEN u.role ELSE k.scope END FROM sessions s "
             'LEFT JOIN api_keys k ON k.id = s.key_id LEFT JOIN users u ON u.name = s."user" '
             "WHERE s.token_hash = ? AND s.expires_at > ? "
             "AND (CASE WHEN s.key_id IS NULL THEN u.name IS NOT NULL AND u.disabled_at IS NULL "
