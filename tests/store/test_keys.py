@@ -86,8 +86,13 @@ def test_sessions_end_with_logout_a_disabled_user_or_a_revoked_key(store: Store)
     assert keys.session(token) is None
 
 
+# the migration that added the 'reviewer' scope
+SCOPES_MIGRATION = next(m.version for m in schema.MIGRATIONS if "reviewer scope" in m.name)
+
+
 def _old_scopes(store: Store) -> None:
-    """Put the api_keys table back as migration 4 left it: a CHECK that knows only 'screen' and 'admin'."""
+    """Put the api_keys table back as the migration before the scopes one left it: a CHECK that knows only
+    'screen' and 'admin'."""
     db = store.keys.db  # type: ignore[attr-defined]
     old = "('screen', 'admin')"
     with db.write("keys"):
@@ -96,7 +101,7 @@ def _old_scopes(store: Store) -> None:
         else:
             script = schema._KEY_SCOPES_POSTGRESQL.replace(schema._SCOPES, old)
         db.script(script)
-        db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCOPES_MIGRATION - 1),))
 
 
 def test_the_reviewer_scope_migration_keeps_every_key(store_url: str, store: Store) -> None:
@@ -108,7 +113,7 @@ def test_the_reviewer_scope_migration_keeps_every_key(store_url: str, store: Sto
         store.keys.create("reviewer")
     upgraded = open_store(store_url, upgrade=True)
     try:
-        assert upgraded.schema_version == schema.LATEST and upgraded.schema_found == 4
+        assert upgraded.schema_version == schema.LATEST and upgraded.schema_found == SCOPES_MIGRATION - 1
         assert upgraded.keys.verify(screen_secret) == screen and upgraded.keys.verify(admin_secret) is None
         assert [(k.id, k.scope, k.revoked_at is not None) for k in upgraded.keys.list_keys()] == [
             (screen.id, "screen", False),
