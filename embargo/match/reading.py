@@ -11,6 +11,9 @@
 - a person's name romanised the Scandinavian or German way (``"Arkadjevitj"``, ``"Chrenin"``), the Polish
   way (``"Nikołajewicz"``) or the French way (``"Bouchra"``, ``"Djamel"``) also reads as English (BGN)
   spelling writes it (``"arkadyevich"``, ``"khrenin"``, ``"nikolayevich"``; ``"bushra"``, ``"jamel"``);
+- a name written in the Arabic script (Arabic, Persian, Urdu) also reads in Latin letters, its parts written
+  together read apart and its unwritten vowels as names are mostly written
+  (:func:`embargo.names.arabic.latin_reading`, learned from public name pairs);
 - birth dates are written ISO (``"1963-6-14"`` -> ``"1963-06-14"``); a value that is no date is left out.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import re
 
 from embargo.match.types import Query
+from embargo.names.arabic import arabic_script, latin_reading
 from embargo.names.readings import formal_names, name_parts, read_name, vessel_prefix
 from embargo.text.dates import parse_dates
 from embargo.text.names import name_tokens
@@ -60,6 +64,8 @@ def read_query(q: Query) -> tuple[Query, int]:
             read.extend(respellings(name))
         for name in latin + read:
             nicknames.extend(nickname_readings(name))
+        # a name in the Arabic script also in Latin letters, with the vowels it does not write
+        read.extend(r for n in names if arabic_script(n) and (r := latin_reading(n)))
     names = list(dict.fromkeys(names + read + nicknames[:NICKNAME_NAMES]))
     dates = [d for value in q.birth_dates for d in (parse_dates(value, dayfirst=False) or [])]
     query = Query(
