@@ -30,7 +30,7 @@ _VOWELS = frozenset("aeiouy")
 _LATIN = re.compile(r"^[a-z]+$")
 # letters for sounds that names from outside the Arabic, Persian and Urdu world hardly need: a word with one
 # of them is a name of that world, whose unwritten vowels are the ones to learn
-_NATIVE = frozenset("حخعغقصضطظثذ")
+_NATIVE = frozenset("حعقصضطظ")
 # the consonant each letter is transliterated with, to start the alignment from ("" for a letter that
 # writes a vowel or nothing)
 _START = {
@@ -48,6 +48,9 @@ def pairs(paths: list[Path]) -> list[tuple[str, str]]:
         for line in path.read_text(encoding="utf-8").splitlines():
             ar, _, la = line.partition("\t")
             ar, la = normalise_arabic(ar.strip()), la.strip().lower()
+            if ar.startswith("ال") and len(ar) > 3:  # the article is read by rule, not learned
+                ar = ar[2:]
+                la = la[2:] if la[:2] in ("al", "el") else la
             if ar and _LATIN.match(la) and all(ch in _START for ch in ar) and _NATIVE & set(ar):
                 out.append((ar, la))
     return out

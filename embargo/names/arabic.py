@@ -14,6 +14,7 @@ vowels the script does not write, to meet its romanised listing.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -27,6 +28,7 @@ _FOLD = str.maketrans(
 _WORDS = {"بن": "bin", "ابن": "ibn", "بنت": "bint", "ابو": "abu", "بو": "bu", "ام": "umm", "الله": "allah"}
 _ARTICLE = "ال"
 _SUFFIXES = ("الله", "الدين")
+_DOUBLE_VOWEL = re.compile(r"([aeiou])\1+")
 
 
 def normalise_arabic(word: str) -> str:
@@ -73,7 +75,10 @@ def _chunk(letter: str, word: str, i: int) -> str:
     by_context = _chunks().get(letter)
     if not by_context:
         return ""
-    return by_context.get(context(word, i)) or by_context.get("inner") or next(iter(by_context.values()))
+    for ctx in (context(word, i), "inner"):
+        if ctx in by_context:
+            return by_context[ctx]
+    return next(iter(by_context.values()))
 
 
 @lru_cache(maxsize=50_000)
@@ -87,6 +92,7 @@ def latin_word(word: str) -> list[str]:
         out.append("al")
         word = word[2:]
     latin = "".join(_chunk(ch, word, i) for i, ch in enumerate(word) if ch.isalpha())
+    latin = _DOUBLE_VOWEL.sub(r"\1", latin)  # a letter's vowel and the long vowel after it: one vowel
     if latin:
         out.append(latin)
     return out
