@@ -35,11 +35,22 @@ _PAREN = re.compile(r"^(?P<out>[^()]*?)\s*\((?P<in>[^()]+)\)\s*(?P<rest>[^()]*)$
 
 
 @lru_cache(maxsize=1)
-def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[str, ...], ...]]:
+def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[str, ...], ...], dict[str, str]]:
     data = load("name_readings.yml")
     words = {str(k): tuple(str(v).split()) for k, v in data["words"].items()}
     prefixes = tuple(sorted((tuple(p) for p in data["vessel_prefixes"]), key=len, reverse=True))
-    return words, prefixes
+    cyrillic = {str(k).casefold(): str(v) for k, v in (data.get("cyrillic_forms") or {}).items()}
+    return words, prefixes, cyrillic
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _cyrillic_forms(name: str) -> str:
+    """``name`` with each legal form written in Cyrillic that only that script tells apart (Bulgarian
+    ``"АД"``) written as its class (``jsc``)."""
+    forms = _table()[2]
+    return _WORD.sub(lambda m: forms.get(m.group().casefold(), m.group()), name)
 
 
 def business_words() -> dict[str, tuple[str, ...]]:
@@ -61,9 +72,11 @@ def read_name(name: str, schema: str | None) -> str:
     """``name`` as embargo-v3 compares it (see the module's docstring); any name that the reading leaves as
     it is unchanged. Legal forms are found once abbreviations are spelt out
     ("JOINT STOCK CO" -> "joint stock company" -> ``jsc``)."""
-    tokens = name_tokens(name)
+    tokens = written = name_tokens(name)
     if not tokens:
         return name
+    if schema not in PERSON_SCHEMAS and not _latin(name):
+        tokens = name_tokens(_cyrillic_forms(name))
     if schema in PERSON_SCHEMAS:
         read = _arabic_particles(tokens) if _latin(name) else tokens
         return name if read == tokens else " ".join(read)
@@ -75,7 +88,7 @@ def read_name(name: str, schema: str | None) -> str:
     classes, rest = _legal_forms(read)
     if rest:
         read = rest + list(dict.fromkeys(classes))
-    if read == tokens:
+    if read == written:
         return name
     return " ".join(read)
 

@@ -67,3 +67,10 @@ def test_nicknames_stand_for_their_formal_names() -> None:
     assert "aleksandr" in formal_names("sasha")
     assert "mikhail" in formal_names("misha")
     assert formal_names("qwzx") == ()
+
+
+def test_a_bulgarian_legal_form_in_cyrillic_reads_as_its_class() -> None:
+    assert read_name("АД „Институт Гипростроймост“", None) == "institut giprostroymost jsc"
+    assert read_name("Фирма ЕАД", "Company") == "firma jsc"
+    # only where Cyrillic writes it: "AD" in Latin letters is left as written
+    assert read_name("AD Trading", None) == "AD Trading"
