@@ -83,8 +83,9 @@ def read_query(q: Query) -> tuple[Query, int]:
 # Scandinavian and German romanisations of Cyrillic, as English (BGN) spelling writes them, in one pass
 _NORDIC = re.compile(r"tsch|sch|tj|sj|zj|ch|j|w")
 _NORDIC_TO = {"tsch": "ch", "sch": "sh", "tj": "ch", "sj": "sh", "zj": "zh", "ch": "kh", "j": "y", "w": "v"}
-# what only those romanisations write: Swedish tj/sj/zj ("Arkadjevitj", "Zjukov"), -ij/-yj endings
-_NORDIC_SIGN = re.compile(r"tj|sj|zj|[iy]j$|jev|jov")
+# what only those romanisations write: Swedish tj/sj/zj ("Arkadjevitj", "Zjukov"), -ij/-yj endings,
+# German tsch ("Wiktorowitsch")
+_NORDIC_SIGN = re.compile(r"tj|sj|zj|[iy]j$|jev|jov|tsch")
 # French romanisations of Arabic, as English spelling writes them
 _FRENCH = re.compile(r"ou|dj|ch")
 _FRENCH_TO = {"ou": "u", "dj": "j", "ch": "sh"}
@@ -97,7 +98,7 @@ _POLISH_SIGN = re.compile(r"[eo]wicz$|[eo]wna$|cz|sz")
 
 def respellings(name: str) -> list[str]:
     """``name`` as English (BGN) spelling writes a name romanised the Scandinavian or German way (where one of
-    its words shows it: "tj", "sj", "zj", "-ij"), the Polish way ("cz", "sz", "-owicz") or the French way
+    its words shows it: "tj", "sj", "zj", "-ij", "tsch"), the Polish way ("cz", "sz", "-owicz") or the French way
     ("ou", "dj"): ``"Igor Arkadjevitj"`` -> ``["igor arkadyevich"]``."""
     tokens = name_tokens(name)
     out: list[str] = []
