@@ -7,6 +7,8 @@ ones, so that either side may be the abbreviated or the spelt-out one.
 - common abbreviations of business words are spelt out (``"TRDG"`` -> ``trading``, ``"INT'L"`` ->
   ``international``), from ``resources/name_readings.yml``;
 - a vessel's name is read without its prefix (``"M/V"``, ``"MT"``, ``"M.V."``);
+- the Persian ezafe between two words of a name of no person is left out (``"SEPAH-E PASDARAN"``, ``"Lashkar-e-Taiba"``,
+  ``"Jaish-i-Mohammed"``), as the Persian script and many lists leave it unwritten;
 - a listed name with a parenthesised part is also read as two names (``"Central Research Institute of
   Machine Building (TsNIIMash)"``): an acronym or a short name written there meets a query of its own.
 
@@ -31,6 +33,9 @@ VESSELS = frozenset({"Vessel"})
 _CLASS_WORD = {"co": "company", "soe": "fgup", "ngo": "ano"}
 # words that qualify the legal form after them ("OPEN AO", "CLOSED JSC"): part of the form
 _FORM_QUALIFIERS = frozenset({"open", "closed", "public", "private"})
+# the Persian ezafe (and the Urdu izafat) between two words of a name, as Latin lists write it or leave it out:
+# "SEPAH-E PASDARAN", "Lashkar-e-Taiba", "Jaish-i-Mohammed" read as "sepah pasdaran", "lashkar taiba" ...
+_EZAFE = re.compile(r"(?<=[a-z]{3})-(?:e|ye|i)(?:-|\s+)(?=[a-z])", re.IGNORECASE)
 _PAREN = re.compile(r"^(?P<out>[^()]*?)\s*\((?P<in>[^()]+)\)\s*(?P<rest>[^()]*)$")
 
 
@@ -77,6 +82,8 @@ def read_name(name: str, schema: str | None) -> str:
         return name
     if schema not in PERSON_SCHEMAS and not _latin(name):
         tokens = name_tokens(_cyrillic_forms(name))
+    elif schema not in PERSON_SCHEMAS and _EZAFE.search(name):
+        tokens = name_tokens(_EZAFE.sub(" ", name))
     if schema in PERSON_SCHEMAS:
         read = _arabic_particles(tokens) if _latin(name) else tokens
         return name if read == tokens else " ".join(read)

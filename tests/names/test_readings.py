@@ -74,3 +74,11 @@ def test_a_bulgarian_legal_form_in_cyrillic_reads_as_its_class() -> None:
     assert read_name("Фирма ЕАД", "Company") == "firma jsc"
     # only where Cyrillic writes it: "AD" in Latin letters is left as written
     assert read_name("AD Trading", None) == "AD Trading"
+
+
+def test_the_persian_ezafe_is_left_out_of_a_name_of_no_person() -> None:
+    assert read_name("SEPAH-E PASDARAN-E ENQELAB-E ESLAMI", None) == "sepah pasdaran enqelab eslami"
+    assert read_name("Lashkar-e-Taiba", "Organization") == "lashkar taiba"
+    assert read_name("JAISH-I-MOHAMMED", None) == "jaish mohammed"
+    # not a word's own ending, nor the name's last letter
+    assert read_name("Abu-i", None) == "Abu-i"
