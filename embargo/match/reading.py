@@ -14,6 +14,8 @@
 - a name written in the Arabic script (Arabic, Persian, Urdu) also reads in Latin letters, its parts written
   together read apart and its unwritten vowels as names are mostly written
   (:func:`embargo.names.arabic.latin_reading`, learned from public name pairs);
+- a person's name with a nasab (``bin X bin Y``) also reads without it
+  (:func:`embargo.names.readings.without_nasab`);
 - birth dates are written ISO (``"1963-6-14"`` -> ``"1963-06-14"``); a value that is no date is left out.
 """
 
@@ -23,7 +25,7 @@ import re
 
 from embargo.match.types import Query
 from embargo.names.arabic import arabic_script, latin_reading
-from embargo.names.readings import formal_names, name_parts, read_name, vessel_prefix
+from embargo.names.readings import formal_names, name_parts, read_name, vessel_prefix, without_nasab
 from embargo.text.dates import parse_dates
 from embargo.text.names import name_tokens
 
@@ -66,6 +68,8 @@ def read_query(q: Query) -> tuple[Query, int]:
             nicknames.extend(nickname_readings(name))
         # a name in the Arabic script also in Latin letters, with the vowels it does not write
         read.extend(r for n in names if arabic_script(n) and (r := latin_reading(n)))
+        # and a name with a nasab (the fathers' names) without it, as other writers leave it out
+        read.extend(r for n in [*names, *read] if (r := without_nasab(n)))
     names = list(dict.fromkeys(names + read + nicknames[:NICKNAME_NAMES]))
     dates = [d for value in q.birth_dates for d in (parse_dates(value, dayfirst=False) or [])]
     query = Query(

@@ -157,11 +157,49 @@ def _legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 def listed_names(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
     """The names embargo-v3 reads off one listed name (with their kind): the name itself as read, each part
-    of it outside and inside parentheses, and a person's name also as written."""
+    of it outside and inside parentheses, and a person's name also as written and without its nasab."""
     out = [(read_name(v, schema), kind) for v in name_parts(value, schema)]
     if schema in PERSON_SCHEMAS:  # a person's name as written too: a typo in a particle ("ABUDL") still meets
         out.append((value, kind))
+        short = without_nasab(value)
+        if short:
+            out.append((short, kind))
     return list(dict.fromkeys(out))
+
+
+_SON_OF = frozenset({"bin", "bint"})
+_NAME_HEADS = frozenset({"al", "abd", "abu"})  # words that start a name of more than one word
+
+
+def without_nasab(value: str) -> str:
+    """A person's name in Latin letters without its nasab, the chain of fathers' names (``bin X``, ``bint
+    X``, ``ibn X``, ``ben X``) that lists write out and other writers leave out: ``"HAMRAOUI, Kamel Ben Mouldi
+    Ben Hassan"`` -> ``"hamraoui kamel"``, ``"Adel Ben Al-Azhar Ben Youssef Hamdi"`` -> ``"adel hamdi"``. A
+    chain that ends a name written without a comma is its family name and stays (``"Usama bin Muhammad bin
+    Ladin"`` -> ``"usama bin ladin"``); "" where nothing is left out or fewer than two words would be left."""
+    if not _latin(value):
+        return ""
+    surname, comma, given = value.partition(",")
+    head = _arabic_particles(name_tokens(surname)) if comma else []
+    tokens = _arabic_particles(name_tokens(given if comma else value))
+    chains: list[tuple[int, int]] = []  # [start, end) of each "bin X" ("bin al X", "bin abd al X")
+    k = 1
+    while k < len(tokens) - 1:
+        if tokens[k] in _SON_OF:
+            end = k + 1
+            while end < len(tokens) - 1 and tokens[end] in _NAME_HEADS:
+                end += 1
+            chains.append((k, end + 1))
+            k = end + 1
+        else:
+            k += 1
+    if chains and not comma and chains[-1][1] == len(tokens):
+        chains.pop()  # (the family name: "bin Ladin")
+    if not chains:
+        return ""
+    drop = {i for start, end in chains for i in range(start, end)}
+    left = head + [t for i, t in enumerate(tokens) if i not in drop]
+    return " ".join(left) if len(left) >= 2 else ""
 
 
 def name_parts(value: str, schema: str | None) -> list[str]:

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from embargo.names.prepare import prepare_name
-from embargo.names.readings import formal_names, listed_names, name_parts, read_name, vessel_prefix
+from embargo.names.readings import (
+    formal_names,
+    listed_names,
+    name_parts,
+    read_name,
+    vessel_prefix,
+    without_nasab,
+)
 
 
 @pytest.mark.parametrize(
@@ -82,3 +89,25 @@ def test_the_persian_ezafe_is_left_out_of_a_name_of_no_person() -> None:
     assert read_name("JAISH-I-MOHAMMED", None) == "jaish mohammed"
     # not a word's own ending, nor the name's last letter
     assert read_name("Abu-i", None) == "Abu-i"
+
+
+@pytest.mark.parametrize(
+    ("value", "short"),
+    [
+        ("HAMRAOUI, Kamel Ben Mouldi Ben Hassan", "hamraoui kamel"),
+        ("Adel Ben Al-Azhar Ben Youssef Hamdi", "adel hamdi"),
+        ("KHAN, Ali bin Abd al Rahman", "khan ali"),
+        # a chain ending a name written without a comma is its family name
+        ("Usama bin Muhammad bin Awad bin Ladin", "usama bin ladin"),
+        # nothing to leave out, or one word left
+        ("Mohamed Ben Ali", ""),
+        ("Kamel Hamraoui", ""),
+    ],
+)
+def test_a_nasab_is_left_out_of_a_second_reading(value: str, short: str) -> None:
+    assert without_nasab(value) == short
+
+
+def test_a_listed_person_is_also_read_without_the_nasab() -> None:
+    names = [n for n, _ in listed_names("HAMRAOUI, Kamel Ben Mouldi Ben Hassan", "primary", "Person")]
+    assert "hamraoui kamel" in names
