@@ -5,7 +5,8 @@
 - each name is read as :func:`embargo.names.readings.read_name` reads the listed names (legal forms as their
   class, business abbreviations spelt out, a vessel's prefix left out), the parts of a name outside and
   inside parentheses as names of their own; a query of no schema whose name starts with a vessel's prefix
-  is also read without it;
+  is also read without it; a legal form or a business abbreviation glued to the end of an organisation's
+  name is also read apart (``"TRADINGSARL"``: :func:`embargo.names.readings.unglued`);
 - a person's given name, written in Latin letters, that is a nickname (``"Hank"``, ``"Sasha"``) is also
   read as each formal name it stands for, as names of their own (at most ``NICKNAME_NAMES`` more);
 - a person's name romanised the Scandinavian or German way (``"Arkadjevitj"``, ``"Chrenin"``), the Polish
@@ -25,7 +26,14 @@ import re
 
 from embargo.match.types import Query
 from embargo.names.arabic import arabic_script, latin_reading
-from embargo.names.readings import formal_names, name_parts, read_name, vessel_prefix, without_nasab
+from embargo.names.readings import (
+    formal_names,
+    name_parts,
+    read_name,
+    unglued,
+    vessel_prefix,
+    without_nasab,
+)
 from embargo.text.dates import parse_dates
 from embargo.text.names import name_tokens
 
@@ -33,6 +41,7 @@ NICKNAME_NAMES = 10  # names read off one query's nicknames, at most
 _IMO = re.compile(r"\bIMO\s*(?:NO\.?|NUMBER)?\s*[:#.-]?\s*(\d{7})\b", re.IGNORECASE)
 _NOT_GIVEN = frozenset({"al", "el", "de", "da", "la", "van", "von", "abu", "bin", "ibn", "mr", "mrs", "ms"})
 _NICKNAME_SCHEMAS = frozenset({"Person", "LegalEntity"})
+_ORGANISATIONS = frozenset({"Organization", "Company", "PublicBody"})
 
 
 def read_query(q: Query) -> tuple[Query, int]:
@@ -49,6 +58,8 @@ def read_query(q: Query) -> tuple[Query, int]:
             continue
         for part in name_parts(rest, q.schema):
             names.append(read_name(part, q.schema))
+            if q.schema in _ORGANISATIONS and (apart := unglued(part)):
+                names.append(read_name(apart, q.schema))
             if q.schema is None or q.schema in _NICKNAME_SCHEMAS:
                 names.append(part)  # (a person's name as written too: see names.readings.listed_names)
         if q.schema is None:

@@ -155,6 +155,24 @@ def _legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     return classes, rest
 
 
+GLUED_STEM = 4  # letters a word must keep before a legal form or an abbreviation glued to its end
+
+
+def unglued(name: str) -> str:
+    """``name`` with a legal form or a business abbreviation glued to the end of its last word, written apart
+    (``"GOLDEN GROUP TRADINGSARL"`` -> ``"golden group trading sarl"``, ``"DECARTOOD"`` -> ``"decart ood"``);
+    "" where it has none. Forms and abbreviations of three letters or more only, and the word must keep
+    ``GLUED_STEM`` letters."""
+    tokens = name_tokens(name)
+    if not tokens or legal_form(tokens[-1]):
+        return ""
+    last, words = tokens[-1], business_words()
+    for k in range(GLUED_STEM, len(last) - 2):
+        if legal_form(last[k:]) or last[k:] in words:
+            return " ".join([*tokens[:-1], last[:k], last[k:]])
+    return ""
+
+
 def listed_names(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
     """The names embargo-v3 reads off one listed name (with their kind): the name itself as read, each part
     of it outside and inside parentheses, and a person's name also as written and without its nasab."""

@@ -11,6 +11,7 @@ from embargo.names.readings import (
     listed_names,
     name_parts,
     read_name,
+    unglued,
     vessel_prefix,
     without_nasab,
 )
@@ -111,3 +112,18 @@ def test_a_nasab_is_left_out_of_a_second_reading(value: str, short: str) -> None
 def test_a_listed_person_is_also_read_without_the_nasab() -> None:
     names = [n for n, _ in listed_names("HAMRAOUI, Kamel Ben Mouldi Ben Hassan", "primary", "Person")]
     assert "hamraoui kamel" in names
+
+
+@pytest.mark.parametrize(
+    ("name", "apart"),
+    [
+        ("GOLDEN GROUP TRADINGSARL", "golden group trading sarl"),
+        ("DECARTOOD", "decart ood"),
+        # a word that merely ends in a form's letters is read apart too: the name as written is still read
+        ("HOLLYWOOD", "hollyw ood"),
+        ("ROSNEFT", ""),
+        ("BARUS LLC", ""),
+    ],
+)
+def test_a_legal_form_glued_to_the_last_word_is_read_apart(name: str, apart: str) -> None:
+    assert unglued(name) == apart
