@@ -5,7 +5,9 @@ ones, so that either side may be the abbreviated or the spelt-out one.
   ``llc``; ``"OTKRYTOE AKTSIONERNOE OBSHCHESTVO"``, ``"OJSC"`` -> ``jsc``), written at the end of the name,
   where every form is recognised;
 - common abbreviations of business words are spelt out (``"TRDG"`` -> ``trading``, ``"INT'L"`` ->
-  ``international``), from ``resources/name_readings.yml``;
+  ``international``), from ``resources/name_readings.yml``, and Russian kinds of enterprise written out are
+  abbreviated as lists write them (``"NAUCHNO PROIZVODSTVENNOE PREDPRIYATIE"`` -> ``npp``), a legal form cut
+  short at a name's end read as the form (``"... JOINT-STOCK"``);
 - a vessel's name is read without its prefix (``"M/V"``, ``"MT"``, ``"M.V."``);
 - the Persian ezafe between two words of a name of no person is left out (``"SEPAH-E PASDARAN"``, ``"Lashkar-e-Taiba"``,
   ``"Jaish-i-Mohammed"``), as the Persian script and many lists leave it unwritten;
@@ -31,12 +33,18 @@ VESSELS = frozenset({"Vessel"})
 # the word each legal-form class of legal_forms.yml is written as: one of its own forms, recognised at the
 # end of a name ("co" is "company", recognised anywhere)
 _CLASS_WORD = {"co": "company", "soe": "fgup", "ngo": "ano"}
-# words that qualify the legal form after them ("OPEN AO", "CLOSED JSC"): part of the form
-_FORM_QUALIFIERS = frozenset({"open", "closed", "public", "private"})
+# words that qualify the legal form after them ("OPEN AO", "CLOSED JSC", "PUBLICHNOE AO"): part of the form
+_FORM_QUALIFIERS = frozenset(
+    {"open", "closed", "public", "private", "publichnoe", "publichnoye", "otkrytoe", "otkrytoye", "zakrytoe",
+     "zakrytoye", "nepublichnoe", "nepublichnoye"}
+)  # fmt: skip
 # the Persian ezafe (and the Urdu izafat) between two words of a name, as Latin lists write it or leave it out:
 # "SEPAH-E PASDARAN", "Lashkar-e-Taiba", "Jaish-i-Mohammed" read as "sepah pasdaran", "lashkar taiba" ...
 _EZAFE = re.compile(r"(?<=[a-z]{3})-(?:e|ye|i)(?:-|\s+)(?=[a-z])", re.IGNORECASE)
 _PAREN = re.compile(r"^(?P<out>[^()]*?)\s*\((?P<in>[^()]+)\)\s*(?P<rest>[^()]*)$")
+
+
+Phrases = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +54,39 @@ def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[str, ...], ...], d
     prefixes = tuple(sorted((tuple(p) for p in data["vessel_prefixes"]), key=len, reverse=True))
     cyrillic = {str(k).casefold(): str(v) for k, v in (data.get("cyrillic_forms") or {}).items()}
     return words, prefixes, cyrillic
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> tuple[Phrases, Phrases]:
+    """(phrases read wherever they stand, phrases read at a name's end), longest first."""
+    data = load("name_readings.yml")
+
+    def table(section: str) -> Phrases:
+        rows = ((tuple(str(k).split()), tuple(str(v).split())) for k, v in (data.get(section) or {}).items())
+        return tuple(sorted(rows, key=lambda r: len(r[0]), reverse=True))
+
+    return table("phrases"), table("end_phrases")
+
+
+def _read_phrases(tokens: list[str]) -> list[str]:
+    """``tokens`` with each phrase of ``name_readings.yml`` written as what it stands for."""
+    anywhere, at_end = _phrases()
+    for phrase, short in at_end:
+        n = len(phrase)
+        if len(tokens) > n and tuple(tokens[-n:]) == phrase:
+            tokens = [*tokens[:-n], *short]
+            break
+    out: list[str] = []
+    k = 0
+    while k < len(tokens):
+        hit = next((r for r in anywhere if tuple(tokens[k : k + len(r[0])]) == r[0]), None)
+        if hit:
+            out += hit[1]
+            k += len(hit[0])
+        else:
+            out.append(tokens[k])
+            k += 1
+    return out
 
 
 _WORD = re.compile(r"\w+")
@@ -91,7 +132,7 @@ def read_name(name: str, schema: str | None) -> str:
     if schema is None and _latin(name):
         read = _arabic_particles(read)
     words = business_words()
-    read = [w for t in read for w in words.get(t, (t,))]
+    read = _read_phrases([w for t in read for w in words.get(t, (t,))])
     classes, rest = _legal_forms(read)
     if rest:
         read = rest + list(dict.fromkeys(classes))

@@ -127,3 +127,14 @@ def test_a_listed_person_is_also_read_without_the_nasab() -> None:
 )
 def test_a_legal_form_glued_to_the_last_word_is_read_apart(name: str, apart: str) -> None:
     assert unglued(name) == apart
+
+
+def test_russian_kinds_of_enterprise_and_cut_forms_read_as_lists_abbreviate_them() -> None:
+    spelt = "GOSUDARSTVENNOE NAUCHNO PROIZVODSTVENNOE PREDPRIYATIE REGION AKTSIONERNOE OBSHCHESTVO"
+    # the same words, the legal forms in the order the name gives them
+    assert sorted(read_name(spelt, "Organization").split()) == ["fgup", "jsc", "region"]
+    assert sorted(read_name("AO GNPP REGION", "Organization").split()) == ["fgup", "jsc", "region"]
+    assert read_name("PUBLICHNOE AO ZVEZDA", None) == read_name("PAO ZVEZDA", None) == "zvezda jsc"
+    assert read_name("KURGANMASHZAVOD PUBLIC JOINT-STOCK", None) == "kurganmashzavod jsc"
+    # a cut form only at the end: elsewhere it is the start of the full form
+    assert read_name("JOINT STOCK COMPANY ALMAZ", None) == "almaz jsc"
