@@ -5,8 +5,8 @@ Reads Google's Arabic-Latin name pairs (https://github.com/google/transliteratio
 letter by letter (only names with a letter for a sound foreign names hardly need, ``_NATIVE``): each Arabic letter writes one Latin chunk, a consonant part and the vowels that follow it
 (``محمد`` / ``mohamed``: ``م`` ``mo``, ``ح`` ``ha``, ``م`` ``me``, ``د`` ``d``). The alignment starts from the
 consonant each letter is transliterated with (:mod:`embargo.text.translit`) and is re-estimated from its own
-counts (hard EM, a few rounds). The table kept is, per letter and context (first letter of the word, before a
-long vowel letter, last letter, elsewhere), the chunk written most often, and per letter the consonant classes
+counts (hard EM, a few rounds). The table kept is, per letter and context (first letter of the word, last
+letter, elsewhere; and which long-vowel letter follows it, if one does), the chunk written most often, and per letter the consonant classes
 written at least ``MIN_SHARE`` of the time. ``ar2en-test.txt`` is not read: it is the held-out part the tests
 use (``tests/fixtures/names/google_ar2en_test.tsv``).
 
@@ -21,10 +21,11 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from embargo.names.arabic import LONG_VOWELS, context, normalise_arabic
+from embargo.names.arabic import context, normalise_arabic
 
 ROUNDS = 4
 MIN_SHARE = 0.05
+MIN_COUNT = 10
 MAX_CHUNK = 4
 _VOWELS = frozenset("aeiouy")
 _LATIN = re.compile(r"^[a-z]+$")
@@ -124,10 +125,12 @@ def learn(data: list[tuple[str, str]]) -> dict[tuple[str, str], Counter[str]]:
 
 
 def table(counts: dict[tuple[str, str], Counter[str]]) -> dict[str, dict[str, str]]:
-    """Per letter and context the chunk written most often."""
+    """Per letter and context the chunk written most often; a context with a long-vowel letter after it
+    only where it was seen ``MIN_COUNT`` times (the reading falls back on the plain context)."""
     out: dict[str, dict[str, str]] = defaultdict(dict)
     for (letter, ctx), c in sorted(counts.items()):
-        out[letter][ctx] = c.most_common(1)[0][0]
+        if "_" not in ctx or sum(c.values()) >= MIN_COUNT:
+            out[letter][ctx] = c.most_common(1)[0][0]
     return out
 
 
@@ -178,5 +181,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    assert LONG_VOWELS
     sys.exit(main(sys.argv[1:]))

@@ -14,7 +14,8 @@
   spelling writes it (``"arkadyevich"``, ``"khrenin"``, ``"nikolayevich"``; ``"bushra"``, ``"jamel"``);
 - a name written in the Arabic script (Arabic, Persian, Urdu) also reads in Latin letters, its parts written
   together read apart and its unwritten vowels as names are mostly written
-  (:func:`embargo.names.arabic.latin_reading`, learned from public name pairs);
+  (:func:`embargo.names.arabic.latin_readings`, learned from public name pairs), a word ending in the
+  Persian ye read both ways (``i``, ``a``);
 - a person's name with a nasab (``bin X bin Y``) also reads without it
   (:func:`embargo.names.readings.without_nasab`);
 - birth dates are written ISO (``"1963-6-14"`` -> ``"1963-06-14"``); a value that is no date is left out.
@@ -25,7 +26,7 @@ from __future__ import annotations
 import re
 
 from embargo.match.types import Query
-from embargo.names.arabic import arabic_script, latin_reading
+from embargo.names.arabic import arabic_script, latin_readings
 from embargo.names.readings import (
     formal_names,
     name_parts,
@@ -78,7 +79,7 @@ def read_query(q: Query) -> tuple[Query, int]:
         for name in latin + read:
             nicknames.extend(nickname_readings(name))
         # a name in the Arabic script also in Latin letters, with the vowels it does not write
-        read.extend(r for n in names if arabic_script(n) and (r := latin_reading(n)))
+        read.extend(r for n in names if arabic_script(n) for r in latin_readings(n))
         # and a name with a nasab (the fathers' names) without it, as other writers leave it out
         read.extend(r for n in [*names, *read] if (r := without_nasab(n)))
     names = list(dict.fromkeys(names + read + nicknames[:NICKNAME_NAMES]))

@@ -37,15 +37,18 @@ def normalise_arabic(word: str) -> str:
     return word.translate(_FOLD)
 
 
+_LONG_NAMES = {"ا": "alif", "و": "waw", "ي": "ya"}
+
+
 def context(word: str, i: int) -> str:
-    """Where letter ``i`` of ``word`` stands, as the table tells its chunks apart."""
+    """Where letter ``i`` of ``word`` stands, as the table tells its chunks apart: ``first``, ``last``,
+    ``inner``, with the long-vowel letter after it where there is one (``first_ya``, ``before_waw``)."""
+    nxt = _LONG_NAMES.get(word[i + 1], "") if i + 1 < len(word) else ""
     if i == 0:
-        return "first"
+        return f"first_{nxt}" if nxt else "first"
     if i == len(word) - 1:
         return "last"
-    if word[i + 1] in LONG_VOWELS:
-        return "before_long"
-    return "inner"
+    return f"before_{nxt}" if nxt else "inner"
 
 
 def arabic_script(name: str) -> bool:
@@ -75,9 +78,10 @@ def _chunk(letter: str, word: str, i: int) -> str:
     by_context = _chunks().get(letter)
     if not by_context:
         return ""
-    for ctx in (context(word, i), "inner"):
-        if ctx in by_context:
-            return by_context[ctx]
+    ctx = context(word, i)
+    for c in (ctx, ctx.split("_")[0] if ctx.startswith("first") else "inner", "inner"):
+        if c in by_context:
+            return by_context[c]
     return next(iter(by_context.values()))
 
 
@@ -95,6 +99,25 @@ def latin_word(word: str) -> list[str]:
     latin = _DOUBLE_VOWEL.sub(r"\1", latin)  # a letter's vowel and the long vowel after it: one vowel
     if latin:
         out.append(latin)
+    return out
+
+
+PERSIAN_YE = "ی"
+_FINAL_PERSIAN_YE = re.compile(PERSIAN_YE + r"(?=\s|$)")
+
+
+def latin_readings(name: str) -> list[str]:
+    """:func:`latin_reading` of ``name``, and where a word ends in the Persian ye, which Persian and Urdu
+    write for both the Arabic ``ي`` (``i``) and ``ى`` (``a``: ``عیسی`` is 'Isa), also with that ye read as
+    ``ى``; [] for a name with no Arabic word."""
+    first = latin_reading(name) if arabic_script(name) else ""
+    if not first:
+        return []
+    out = [first]
+    if _FINAL_PERSIAN_YE.search(name):
+        second = latin_reading(_FINAL_PERSIAN_YE.sub("ى", name))
+        if second != first:
+            out.append(second)
     return out
 
 

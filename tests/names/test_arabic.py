@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from embargo.names.arabic import latin_reading, latin_word, normalise_arabic, split_words
+from embargo.names.arabic import latin_reading, latin_readings, latin_word, normalise_arabic, split_words
 from embargo.text.translit import ascii_fold
 
 HELD_OUT = Path(__file__).parent.parent / "fixtures" / "names" / "google_ar2en_test.tsv"
@@ -59,3 +59,11 @@ def test_persian_and_urdu_letters_read_as_the_arabic_ones() -> None:
     assert latin_reading("کریمی") == latin_reading("كريمي")
     assert normalise_arabic("ۀ") == "ة"
     assert latin_reading("Ali محمد").startswith("ali ")
+
+
+def test_a_final_persian_ye_reads_both_ways() -> None:
+    readings = latin_readings("عیسی")
+    assert len(readings) == 2
+    assert readings[0].endswith("i") and readings[1].endswith("a")
+    assert latin_readings("محمد") == [latin_reading("محمد")]
+    assert latin_readings("Ali") == []
