@@ -9,7 +9,8 @@ vowels the script does not write, to meet its romanised listing.
 - the article, ``bin``, ``ibn``, ``bint``, ``abu``, ``umm`` and ``allah`` are written as Latin lists write
   them; every other word letter by letter with the Latin chunk (consonant and the vowels after it) that
   ``resources/arabic_letters.yml`` says is written most often for that letter in that place of the word,
-  learned from Google's Arabic-Latin name pairs (``scripts/arabic_letters.py``).
+  learned from Google's Arabic-Latin name pairs (``scripts/arabic_letters.py``); a letter the table lacks
+  (Persian ``پ`` ``چ`` ``ژ`` ``گ``) as :mod:`embargo.text.translit` writes it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import unicodedata
 from functools import lru_cache
 
 from embargo.text._data import load
+from embargo.text.translit import ascii_fold
 
 LONG_VOWELS = frozenset("اوي")
 _FOLD = str.maketrans(
@@ -76,8 +78,8 @@ def _chunks() -> dict[str, dict[str, str]]:
 
 def _chunk(letter: str, word: str, i: int) -> str:
     by_context = _chunks().get(letter)
-    if not by_context:
-        return ""
+    if not by_context:  # (a letter the pairs hardly have, Persian پ چ ژ گ: as the script is transliterated)
+        return ascii_fold(letter)
     ctx = context(word, i)
     for c in (ctx, ctx.split("_")[0] if ctx.startswith("first") else "inner", "inner"):
         if c in by_context:

@@ -67,3 +67,8 @@ def test_a_final_persian_ye_reads_both_ways() -> None:
     assert readings[0].endswith("i") and readings[1].endswith("a")
     assert latin_readings("محمد") == [latin_reading("محمد")]
     assert latin_readings("Ali") == []
+
+
+def test_a_persian_letter_the_table_lacks_reads_as_transliterated() -> None:
+    assert latin_reading("پارسا").startswith("p")
+    assert latin_reading("چنگیز").startswith("ch")
