@@ -176,6 +176,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="print up to N (default 5) failing embargo cases per variation type",
     )
+    p.add_argument(
+        "--misses",
+        type=int,
+        nargs="?",
+        const=20,
+        default=0,
+        metavar="N",
+        help="round 2: print up to N (default 20) cases per class the default algorithm gets wrong",
+    )
     return p
 
 

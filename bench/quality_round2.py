@@ -95,6 +95,8 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
             highlight=False,
         )
         part = _screen(screener, group, algorithms, seconds)
+        if getattr(args, "misses", 0):
+            _print_misses(console, screener, part, default, args.misses)
         if anchors:
             _run_anchors(screener, part, anchors, args.jobs, seconds)
         outcomes.extend(part)
@@ -179,6 +181,46 @@ def _screen(
             o.verdicts[name] = v
         out.append(o)
     return out
+
+
+def _wrong(o: Outcome2, system: str) -> bool:
+    """Whether ``system`` got the case wrong: a positive not found, a homonym or other alert."""
+    v = o.verdicts[system]
+    kind = o.case.kind
+    if kind == "positive":
+        return not v.found
+    if kind == "homonym":
+        return not v.found or v.homonym_alert
+    if kind in ("negative", "clean"):
+        return v.alerted or bool(v.alerted_name_only)
+    return False
+
+
+def _print_misses(console: Console, screener: Any, outcomes: list[Outcome2], system: str, n: int) -> None:
+    """Up to ``n`` cases per class that ``system`` gets wrong, with the expected entry's score and the best
+    result, to see what kind of variation fails."""
+    groups: dict[str, list[Outcome2]] = defaultdict(list)
+    for o in outcomes:
+        if _wrong(o, system):
+            label = f"{o.case.file} / {o.case.variation}"
+            groups[label + (f" ({o.case.script})" if o.case.script else "")].append(o)
+    ents = screener.index.entities
+    for label, wrong in sorted(groups.items()):
+        console.rule(f"{system} wrong: {label}: {len(wrong)}")
+        for o in wrong[:n]:
+            q = embargo_query(o.case.query)
+            res = screener.screen(q, threshold=0.0, limit=50, algorithm=system)
+            exp = next((m for m in res if m.entity.id in {ents[i].id for i in o.expected}), None)
+            best = res[0] if res else None
+            names = " | ".join(q.names)
+            if exp is not None:
+                got = f"expected {exp.entity.caption!r} {exp.score:.3f}"
+            elif o.expected:
+                got = f"expected {ents[min(o.expected)].caption!r} not retrieved"
+            else:
+                got = "no entry expected"
+            top = f"best {best.entity.caption!r} {best.score:.3f}" if best else "no result"
+            console.print(f"  {o.case.id} {names!r}: {got}; {top}", highlight=False, markup=False)
 
 
 # --- anchors (forked workers read these) ------------------------------------------------------

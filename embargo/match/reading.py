@@ -5,12 +5,19 @@
 - each name is read as :func:`embargo.names.readings.read_name` reads the listed names (legal forms as their
   class, business abbreviations spelt out, a vessel's prefix left out), the parts of a name outside and
   inside parentheses as names of their own; a query of no schema whose name starts with a vessel's prefix
-  is also read without it;
+  is also read without it; a legal form or a business abbreviation glued to the end of an organisation's
+  name is also read apart (``"TRADINGSARL"``: :func:`embargo.names.readings.unglued`);
 - a person's given name, written in Latin letters, that is a nickname (``"Hank"``, ``"Sasha"``) is also
   read as each formal name it stands for, as names of their own (at most ``NICKNAME_NAMES`` more);
 - a person's name romanised the Scandinavian or German way (``"Arkadjevitj"``, ``"Chrenin"``), the Polish
   way (``"Nikołajewicz"``) or the French way (``"Bouchra"``, ``"Djamel"``) also reads as English (BGN)
   spelling writes it (``"arkadyevich"``, ``"khrenin"``, ``"nikolayevich"``; ``"bushra"``, ``"jamel"``);
+- a name written in the Arabic script (Arabic, Persian, Urdu) also reads in Latin letters, its parts written
+  together read apart and its unwritten vowels as names are mostly written
+  (:func:`embargo.names.arabic.latin_readings`, learned from public name pairs), a word ending in the
+  Persian ye read both ways (``i``, ``a``);
+- a person's name with a nasab (``bin X bin Y``) also reads without it
+  (:func:`embargo.names.readings.without_nasab`);
 - birth dates are written ISO (``"1963-6-14"`` -> ``"1963-06-14"``); a value that is no date is left out.
 """
 
@@ -19,7 +26,15 @@ from __future__ import annotations
 import re
 
 from embargo.match.types import Query
-from embargo.names.readings import formal_names, name_parts, read_name, vessel_prefix
+from embargo.names.arabic import arabic_script, latin_readings
+from embargo.names.readings import (
+    formal_names,
+    name_parts,
+    read_name,
+    unglued,
+    vessel_prefix,
+    without_nasab,
+)
 from embargo.text.dates import parse_dates
 from embargo.text.names import name_tokens
 
@@ -27,6 +42,7 @@ NICKNAME_NAMES = 10  # names read off one query's nicknames, at most
 _IMO = re.compile(r"\bIMO\s*(?:NO\.?|NUMBER)?\s*[:#.-]?\s*(\d{7})\b", re.IGNORECASE)
 _NOT_GIVEN = frozenset({"al", "el", "de", "da", "la", "van", "von", "abu", "bin", "ibn", "mr", "mrs", "ms"})
 _NICKNAME_SCHEMAS = frozenset({"Person", "LegalEntity"})
+_ORGANISATIONS = frozenset({"Organization", "Company", "PublicBody"})
 
 
 def read_query(q: Query) -> tuple[Query, int]:
@@ -43,6 +59,8 @@ def read_query(q: Query) -> tuple[Query, int]:
             continue
         for part in name_parts(rest, q.schema):
             names.append(read_name(part, q.schema))
+            if q.schema in _ORGANISATIONS and (apart := unglued(part)):
+                names.append(read_name(apart, q.schema))
             if q.schema is None or q.schema in _NICKNAME_SCHEMAS:
                 names.append(part)  # (a person's name as written too: see names.readings.listed_names)
         if q.schema is None:
@@ -60,6 +78,10 @@ def read_query(q: Query) -> tuple[Query, int]:
             read.extend(respellings(name))
         for name in latin + read:
             nicknames.extend(nickname_readings(name))
+        # a name in the Arabic script also in Latin letters, with the vowels it does not write
+        read.extend(r for n in names if arabic_script(n) for r in latin_readings(n))
+        # and a name with a nasab (the fathers' names) without it, as other writers leave it out
+        read.extend(r for n in [*names, *read] if (r := without_nasab(n)))
     names = list(dict.fromkeys(names + read + nicknames[:NICKNAME_NAMES]))
     dates = [d for value in q.birth_dates for d in (parse_dates(value, dayfirst=False) or [])]
     query = Query(
@@ -77,8 +99,9 @@ def read_query(q: Query) -> tuple[Query, int]:
 # Scandinavian and German romanisations of Cyrillic, as English (BGN) spelling writes them, in one pass
 _NORDIC = re.compile(r"tsch|sch|tj|sj|zj|ch|j|w")
 _NORDIC_TO = {"tsch": "ch", "sch": "sh", "tj": "ch", "sj": "sh", "zj": "zh", "ch": "kh", "j": "y", "w": "v"}
-# what only those romanisations write: Swedish tj/sj/zj ("Arkadjevitj", "Zjukov"), -ij/-yj endings
-_NORDIC_SIGN = re.compile(r"tj|sj|zj|[iy]j$|jev|jov")
+# what only those romanisations write: Swedish tj/sj/zj ("Arkadjevitj", "Zjukov"), -ij/-yj endings,
+# German tsch ("Wiktorowitsch")
+_NORDIC_SIGN = re.compile(r"tj|sj|zj|[iy]j$|jev|jov|tsch")
 # French romanisations of Arabic, as English spelling writes them
 _FRENCH = re.compile(r"ou|dj|ch")
 _FRENCH_TO = {"ou": "u", "dj": "j", "ch": "sh"}
@@ -91,7 +114,7 @@ _POLISH_SIGN = re.compile(r"[eo]wicz$|[eo]wna$|cz|sz")
 
 def respellings(name: str) -> list[str]:
     """``name`` as English (BGN) spelling writes a name romanised the Scandinavian or German way (where one of
-    its words shows it: "tj", "sj", "zj", "-ij"), the Polish way ("cz", "sz", "-owicz") or the French way
+    its words shows it: "tj", "sj", "zj", "-ij", "tsch"), the Polish way ("cz", "sz", "-owicz") or the French way
     ("ou", "dj"): ``"Igor Arkadjevitj"`` -> ``["igor arkadyevich"]``."""
     tokens = name_tokens(name)
     out: list[str] = []

@@ -5,8 +5,12 @@ ones, so that either side may be the abbreviated or the spelt-out one.
   ``llc``; ``"OTKRYTOE AKTSIONERNOE OBSHCHESTVO"``, ``"OJSC"`` -> ``jsc``), written at the end of the name,
   where every form is recognised;
 - common abbreviations of business words are spelt out (``"TRDG"`` -> ``trading``, ``"INT'L"`` ->
-  ``international``), from ``resources/name_readings.yml``;
+  ``international``), from ``resources/name_readings.yml``, and Russian kinds of enterprise written out are
+  abbreviated as lists write them (``"NAUCHNO PROIZVODSTVENNOE PREDPRIYATIE"`` -> ``npp``), a legal form cut
+  short at a name's end read as the form (``"... JOINT-STOCK"``);
 - a vessel's name is read without its prefix (``"M/V"``, ``"MT"``, ``"M.V."``);
+- the Persian ezafe between two words of a name of no person is left out (``"SEPAH-E PASDARAN"``, ``"Lashkar-e-Taiba"``,
+  ``"Jaish-i-Mohammed"``), as the Persian script and many lists leave it unwritten;
 - a listed name with a parenthesised part is also read as two names (``"Central Research Institute of
   Machine Building (TsNIIMash)"``): an acronym or a short name written there meets a query of its own.
 
@@ -29,17 +33,70 @@ VESSELS = frozenset({"Vessel"})
 # the word each legal-form class of legal_forms.yml is written as: one of its own forms, recognised at the
 # end of a name ("co" is "company", recognised anywhere)
 _CLASS_WORD = {"co": "company", "soe": "fgup", "ngo": "ano"}
-# words that qualify the legal form after them ("OPEN AO", "CLOSED JSC"): part of the form
-_FORM_QUALIFIERS = frozenset({"open", "closed", "public", "private"})
+# words that qualify the legal form after them ("OPEN AO", "CLOSED JSC", "PUBLICHNOE AO"): part of the form
+_FORM_QUALIFIERS = frozenset(
+    {"open", "closed", "public", "private", "publichnoe", "publichnoye", "otkrytoe", "otkrytoye", "zakrytoe",
+     "zakrytoye", "nepublichnoe", "nepublichnoye"}
+)  # fmt: skip
+# the Persian ezafe (and the Urdu izafat) between two words of a name, as Latin lists write it or leave it out:
+# "SEPAH-E PASDARAN", "Lashkar-e-Taiba", "Jaish-i-Mohammed" read as "sepah pasdaran", "lashkar taiba" ...
+_EZAFE = re.compile(r"(?<=[a-z]{3})-(?:e|ye|i)(?:-|\s+)(?=[a-z])", re.IGNORECASE)
 _PAREN = re.compile(r"^(?P<out>[^()]*?)\s*\((?P<in>[^()]+)\)\s*(?P<rest>[^()]*)$")
 
 
+Phrases = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+
+
 @lru_cache(maxsize=1)
-def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[str, ...], ...]]:
+def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[str, ...], ...], dict[str, str]]:
     data = load("name_readings.yml")
     words = {str(k): tuple(str(v).split()) for k, v in data["words"].items()}
     prefixes = tuple(sorted((tuple(p) for p in data["vessel_prefixes"]), key=len, reverse=True))
-    return words, prefixes
+    cyrillic = {str(k).casefold(): str(v) for k, v in (data.get("cyrillic_forms") or {}).items()}
+    return words, prefixes, cyrillic
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> tuple[Phrases, Phrases]:
+    """(phrases read wherever they stand, phrases read at a name's end), longest first."""
+    data = load("name_readings.yml")
+
+    def table(section: str) -> Phrases:
+        rows = ((tuple(str(k).split()), tuple(str(v).split())) for k, v in (data.get(section) or {}).items())
+        return tuple(sorted(rows, key=lambda r: len(r[0]), reverse=True))
+
+    return table("phrases"), table("end_phrases")
+
+
+def _read_phrases(tokens: list[str]) -> list[str]:
+    """``tokens`` with each phrase of ``name_readings.yml`` written as what it stands for."""
+    anywhere, at_end = _phrases()
+    for phrase, short in at_end:
+        n = len(phrase)
+        if len(tokens) > n and tuple(tokens[-n:]) == phrase:
+            tokens = [*tokens[:-n], *short]
+            break
+    out: list[str] = []
+    k = 0
+    while k < len(tokens):
+        hit = next((r for r in anywhere if tuple(tokens[k : k + len(r[0])]) == r[0]), None)
+        if hit:
+            out += hit[1]
+            k += len(hit[0])
+        else:
+            out.append(tokens[k])
+            k += 1
+    return out
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _cyrillic_forms(name: str) -> str:
+    """``name`` with each legal form written in Cyrillic that only that script tells apart (Bulgarian
+    ``"АД"``) written as its class (``jsc``)."""
+    forms = _table()[2]
+    return _WORD.sub(lambda m: forms.get(m.group().casefold(), m.group()), name)
 
 
 def business_words() -> dict[str, tuple[str, ...]]:
@@ -61,9 +118,13 @@ def read_name(name: str, schema: str | None) -> str:
     """``name`` as embargo-v3 compares it (see the module's docstring); any name that the reading leaves as
     it is unchanged. Legal forms are found once abbreviations are spelt out
     ("JOINT STOCK CO" -> "joint stock company" -> ``jsc``)."""
-    tokens = name_tokens(name)
+    tokens = written = name_tokens(name)
     if not tokens:
         return name
+    if schema not in PERSON_SCHEMAS and not _latin(name):
+        tokens = name_tokens(_cyrillic_forms(name))
+    elif schema not in PERSON_SCHEMAS and _EZAFE.search(name):
+        tokens = name_tokens(_EZAFE.sub(" ", name))
     if schema in PERSON_SCHEMAS:
         read = _arabic_particles(tokens) if _latin(name) else tokens
         return name if read == tokens else " ".join(read)
@@ -71,11 +132,11 @@ def read_name(name: str, schema: str | None) -> str:
     if schema is None and _latin(name):
         read = _arabic_particles(read)
     words = business_words()
-    read = [w for t in read for w in words.get(t, (t,))]
+    read = _read_phrases([w for t in read for w in words.get(t, (t,))])
     classes, rest = _legal_forms(read)
     if rest:
         read = rest + list(dict.fromkeys(classes))
-    if read == tokens:
+    if read == written:
         return name
     return " ".join(read)
 
@@ -135,13 +196,69 @@ def _legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     return classes, rest
 
 
+GLUED_STEM = 4  # letters a word must keep before a legal form or an abbreviation glued to its end
+
+
+def unglued(name: str) -> str:
+    """``name`` with a legal form or a business abbreviation glued to the end of its last word, written apart
+    (``"GOLDEN GROUP TRADINGSARL"`` -> ``"golden group trading sarl"``, ``"DECARTOOD"`` -> ``"decart ood"``);
+    "" where it has none. Forms and abbreviations of three letters or more only, and the word must keep
+    ``GLUED_STEM`` letters."""
+    tokens = name_tokens(name)
+    if not tokens or legal_form(tokens[-1]):
+        return ""
+    last, words = tokens[-1], business_words()
+    for k in range(GLUED_STEM, len(last) - 2):
+        if legal_form(last[k:]) or last[k:] in words:
+            return " ".join([*tokens[:-1], last[:k], last[k:]])
+    return ""
+
+
 def listed_names(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
     """The names embargo-v3 reads off one listed name (with their kind): the name itself as read, each part
-    of it outside and inside parentheses, and a person's name also as written."""
+    of it outside and inside parentheses, and a person's name also as written and without its nasab."""
     out = [(read_name(v, schema), kind) for v in name_parts(value, schema)]
     if schema in PERSON_SCHEMAS:  # a person's name as written too: a typo in a particle ("ABUDL") still meets
         out.append((value, kind))
+        short = without_nasab(value)
+        if short:
+            out.append((short, kind))
     return list(dict.fromkeys(out))
+
+
+_SON_OF = frozenset({"bin", "bint"})
+_NAME_HEADS = frozenset({"al", "abd", "abu"})  # words that start a name of more than one word
+
+
+def without_nasab(value: str) -> str:
+    """A person's name in Latin letters without its nasab, the chain of fathers' names (``bin X``, ``bint
+    X``, ``ibn X``, ``ben X``) that lists write out and other writers leave out: ``"HAMRAOUI, Kamel Ben Mouldi
+    Ben Hassan"`` -> ``"hamraoui kamel"``, ``"Adel Ben Al-Azhar Ben Youssef Hamdi"`` -> ``"adel hamdi"``. A
+    chain that ends a name written without a comma is its family name and stays (``"Usama bin Muhammad bin
+    Ladin"`` -> ``"usama bin ladin"``); "" where nothing is left out or fewer than two words would be left."""
+    if not _latin(value):
+        return ""
+    surname, comma, given = value.partition(",")
+    head = _arabic_particles(name_tokens(surname)) if comma else []
+    tokens = _arabic_particles(name_tokens(given if comma else value))
+    chains: list[tuple[int, int]] = []  # [start, end) of each "bin X" ("bin al X", "bin abd al X")
+    k = 1
+    while k < len(tokens) - 1:
+        if tokens[k] in _SON_OF:
+            end = k + 1
+            while end < len(tokens) - 1 and tokens[end] in _NAME_HEADS:
+                end += 1
+            chains.append((k, end + 1))
+            k = end + 1
+        else:
+            k += 1
+    if chains and not comma and chains[-1][1] == len(tokens):
+        chains.pop()  # (the family name: "bin Ladin")
+    if not chains:
+        return ""
+    drop = {i for start, end in chains for i in range(start, end)}
+    left = head + [t for i, t in enumerate(tokens) if i not in drop]
+    return " ".join(left) if len(left) >= 2 else ""
 
 
 def name_parts(value: str, schema: str | None) -> list[str]:

@@ -67,6 +67,32 @@ def test_a_scandinavian_respelling_reads_as_english() -> None:
     assert score(q, listed, "embargo-v3").score >= 0.9 > score(q, listed, "embargo-v2").score
 
 
+def test_a_german_respelling_reads_as_english() -> None:
+    listed = make_entity(
+        source="t", source_id="1", schema="Person", names=[Name("PETROV, Grigory Viktorovich")]
+    )
+    q = Query(names=("Grigori Wiktorowitsch Petrow",))
+    assert score(q, listed, "embargo-v3").score >= 0.9 > score(q, listed, "embargo-v2").score
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # unwritten vowels, a Persian ye, an 'Abd compound written as one word with its article
+        ("عبدالرحمن کریم الحسن", "AL-HASAN, Abd al-Rahman Karim"),
+        # an article and abu run together
+        ("ابوالفضل احمد", "ABU AL-FADL, Ahmad"),
+    ],
+)
+def test_an_arabic_script_name_meets_its_romanised_listing(query: str, listed: str) -> None:
+    entity = make_entity(source="t", source_id="1", schema="Person", names=[Name(listed)])
+    assert score(Query(names=(query,)), entity, "embargo-v3").score >= 0.8
+    assert (
+        score(Query(names=(query,)), entity, "embargo-v3").score
+        > score(Query(names=(query,)), entity, "embargo-v2").score
+    )
+
+
 def _person(source_id: str, name: str, dob: str) -> Entity:
     return make_entity(
         source="t", source_id=source_id, schema="Person", names=[Name(name)], birth_dates=[dob]

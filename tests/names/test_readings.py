@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 
 from embargo.names.prepare import prepare_name
-from embargo.names.readings import formal_names, listed_names, name_parts, read_name, vessel_prefix
+from embargo.names.readings import (
+    formal_names,
+    listed_names,
+    name_parts,
+    read_name,
+    unglued,
+    vessel_prefix,
+    without_nasab,
+)
 
 
 @pytest.mark.parametrize(
@@ -67,3 +75,66 @@ def test_nicknames_stand_for_their_formal_names() -> None:
     assert "aleksandr" in formal_names("sasha")
     assert "mikhail" in formal_names("misha")
     assert formal_names("qwzx") == ()
+
+
+def test_a_bulgarian_legal_form_in_cyrillic_reads_as_its_class() -> None:
+    assert read_name("АД „Институт Гипростроймост“", None) == "institut giprostroymost jsc"
+    assert read_name("Фирма ЕАД", "Company") == "firma jsc"
+    # only where Cyrillic writes it: "AD" in Latin letters is left as written
+    assert read_name("AD Trading", None) == "AD Trading"
+
+
+def test_the_persian_ezafe_is_left_out_of_a_name_of_no_person() -> None:
+    assert read_name("SEPAH-E PASDARAN-E ENQELAB-E ESLAMI", None) == "sepah pasdaran enqelab eslami"
+    assert read_name("Lashkar-e-Taiba", "Organization") == "lashkar taiba"
+    assert read_name("JAISH-I-MOHAMMED", None) == "jaish mohammed"
+    # not a word's own ending, nor the name's last letter
+    assert read_name("Abu-i", None) == "Abu-i"
+
+
+@pytest.mark.parametrize(
+    ("value", "short"),
+    [
+        ("HAMRAOUI, Kamel Ben Mouldi Ben Hassan", "hamraoui kamel"),
+        ("Adel Ben Al-Azhar Ben Youssef Hamdi", "adel hamdi"),
+        ("KHAN, Ali bin Abd al Rahman", "khan ali"),
+        # a chain ending a name written without a comma is its family name
+        ("Usama bin Muhammad bin Awad bin Ladin", "usama bin ladin"),
+        # nothing to leave out, or one word left
+        ("Mohamed Ben Ali", ""),
+        ("Kamel Hamraoui", ""),
+    ],
+)
+def test_a_nasab_is_left_out_of_a_second_reading(value: str, short: str) -> None:
+    assert without_nasab(value) == short
+
+
+def test_a_listed_person_is_also_read_without_the_nasab() -> None:
+    names = [n for n, _ in listed_names("HAMRAOUI, Kamel Ben Mouldi Ben Hassan", "primary", "Person")]
+    assert "hamraoui kamel" in names
+
+
+@pytest.mark.parametrize(
+    ("name", "apart"),
+    [
+        ("GOLDEN GROUP TRADINGSARL", "golden group trading sarl"),
+        ("DECARTOOD", "decart ood"),
+        # a word that merely ends in a form's letters is read apart too: the name as written is still read
+        ("HOLLYWOOD", "hollyw ood"),
+        ("ROSNEFT", ""),
+        ("BARUS LLC", ""),
+    ],
+)
+def test_a_legal_form_glued_to_the_last_word_is_read_apart(name: str, apart: str) -> None:
+    assert unglued(name) == apart
+
+
+def test_russian_kinds_of_enterprise_and_cut_forms_read_as_lists_abbreviate_them() -> None:
+    spelt = "GOSUDARSTVENNOE NAUCHNO PROIZVODSTVENNOE PREDPRIYATIE REGION AKTSIONERNOE OBSHCHESTVO"
+    # the same words, the legal forms in the order the name gives them
+    assert sorted(read_name(spelt, "Organization").split()) == ["fgup", "jsc", "region"]
+    assert sorted(read_name("AO GNPP REGION", "Organization").split()) == ["fgup", "jsc", "region"]
+    assert read_name("PUBLICHNOE AO ZVEZDA", None) == read_name("PAO ZVEZDA", None) == "zvezda jsc"
+    assert read_name("KURGANMASHZAVOD PUBLIC JOINT-STOCK", None) == "kurganmashzavod jsc"
+    # a cut form only at the end: elsewhere it is the start of the full form
+    assert read_name("JOINT STOCK COMPANY ALMAZ", None) == "almaz jsc"

@@ -1,0 +1,136 @@
+"""How embargo-v3 reads a name written in the Arabic script (Arabic, Persian, Urdu) in Latin letters, with the
+vowels the script does not write, to meet its romanised listing.
+
+- Persian and Urdu letters are read as the Arabic ones they write (``ی`` ``ے`` -> ``ي``, ``ک`` -> ``ك``,
+  ``ہ`` ``ۀ`` -> ``ه``), the hamza seats on alif as alif, and marks and tatweel are left out;
+- name parts written together are read apart: an ``'Abd`` compound and its article (``عبدالرحمن`` ->
+  ``عبد الرحمن``), ``ابو`` before an article (``ابوالخير``), a name ending in ``الله`` or ``الدين``
+  (``خيرالله`` -> ``خير الله``);
+- the article, ``bin``, ``ibn``, ``bint``, ``abu``, ``umm`` and ``allah`` are written as Latin lists write
+  them; every other word letter by letter with the Latin chunk (consonant and the vowels after it) that
+  ``resources/arabic_letters.yml`` says is written most often for that letter in that place of the word,
+  learned from Google's Arabic-Latin name pairs (``scripts/arabic_letters.py``); a letter the table lacks
+  (Persian ``پ`` ``چ`` ``ژ`` ``گ``) as :mod:`embargo.text.translit` writes it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from embargo.text._data import load
+from embargo.text.translit import ascii_fold
+
+LONG_VOWELS = frozenset("اوي")
+_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ی": "ي", "ې": "ي", "ے": "ي", "ۍ": "ي", "ک": "ك", "ڪ": "ك",
+     "ہ": "ه", "ە": "ه", "ۀ": "ة", "ۃ": "ة", "ھ": "ه", "ٹ": "ت", "ڈ": "د", "ڑ": "ر", "ں": "ن", "ـ": None}
+)  # fmt: skip
+_WORDS = {"بن": "bin", "ابن": "ibn", "بنت": "bint", "ابو": "abu", "بو": "bu", "ام": "umm", "الله": "allah"}
+_ARTICLE = "ال"
+_SUFFIXES = ("الله", "الدين")
+_DOUBLE_VOWEL = re.compile(r"([aeiou])\1+")
+
+
+def normalise_arabic(word: str) -> str:
+    """``word`` in the Arabic letters the table is learned on (see the module's docstring)."""
+    word = "".join(ch for ch in word if unicodedata.category(ch) != "Mn")
+    return word.translate(_FOLD)
+
+
+_LONG_NAMES = {"ا": "alif", "و": "waw", "ي": "ya"}
+
+
+def context(word: str, i: int) -> str:
+    """Where letter ``i`` of ``word`` stands, as the table tells its chunks apart: ``first``, ``last``,
+    ``inner``, with the long-vowel letter after it where there is one (``first_ya``, ``before_waw``)."""
+    nxt = _LONG_NAMES.get(word[i + 1], "") if i + 1 < len(word) else ""
+    if i == 0:
+        return f"first_{nxt}" if nxt else "first"
+    if i == len(word) - 1:
+        return "last"
+    return f"before_{nxt}" if nxt else "inner"
+
+
+def arabic_script(name: str) -> bool:
+    """Whether ``name`` has a letter of the Arabic script."""
+    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in name)
+
+
+def split_words(word: str) -> list[str]:
+    """An Arabic word written with the parts of a name run together, read apart (see the module's docstring);
+    ``[word]`` for any other."""
+    for head in ("عبد", "ابو"):
+        if word.startswith(head + _ARTICLE) and len(word) > len(head) + 3:
+            return [head, *split_words(word[len(head) :])]
+    for tail in _SUFFIXES:
+        if word.endswith(tail) and len(word) > len(tail) + 1 and not word.startswith(_ARTICLE):
+            return [word[: -len(tail)], tail]
+    return [word]
+
+
+@lru_cache(maxsize=1)
+def _chunks() -> dict[str, dict[str, str]]:
+    data = load("arabic_letters.yml")["chunks"]
+    return {str(k): {str(c): str(v) for c, v in v.items()} for k, v in data.items()}
+
+
+def _chunk(letter: str, word: str, i: int) -> str:
+    by_context = _chunks().get(letter)
+    if not by_context:  # (a letter the pairs hardly have, Persian پ چ ژ گ: as the script is transliterated)
+        return ascii_fold(letter)
+    ctx = context(word, i)
+    for c in (ctx, ctx.split("_")[0] if ctx.startswith("first") else "inner", "inner"):
+        if c in by_context:
+            return by_context[c]
+    return next(iter(by_context.values()))
+
+
+@lru_cache(maxsize=50_000)
+def latin_word(word: str) -> list[str]:
+    """One Arabic word in Latin letters, the article written apart (``الكاشف`` -> ``["al", "kashef"]``)."""
+    word = normalise_arabic(word)
+    if word in _WORDS:
+        return [_WORDS[word]]
+    out: list[str] = []
+    if word.startswith(_ARTICLE) and len(word) > 3:
+        out.append("al")
+        word = word[2:]
+    latin = "".join(_chunk(ch, word, i) for i, ch in enumerate(word) if ch.isalpha())
+    latin = _DOUBLE_VOWEL.sub(r"\1", latin)  # a letter's vowel and the long vowel after it: one vowel
+    if latin:
+        out.append(latin)
+    return out
+
+
+PERSIAN_YE = "ی"
+_FINAL_PERSIAN_YE = re.compile(PERSIAN_YE + r"(?=\s|$)")
+
+
+def latin_readings(name: str) -> list[str]:
+    """:func:`latin_reading` of ``name``, and where a word ends in the Persian ye, which Persian and Urdu
+    write for both the Arabic ``ي`` (``i``) and ``ى`` (``a``: ``عیسی`` is 'Isa), also with that ye read as
+    ``ى``; [] for a name with no Arabic word."""
+    first = latin_reading(name) if arabic_script(name) else ""
+    if not first:
+        return []
+    out = [first]
+    if _FINAL_PERSIAN_YE.search(name):
+        second = latin_reading(_FINAL_PERSIAN_YE.sub("ى", name))
+        if second != first:
+            out.append(second)
+    return out
+
+
+def latin_reading(name: str) -> str:
+    """``name`` (in the Arabic script) in Latin letters, words run together read apart, each word as the
+    learned table writes it: ``"عبدالرحمن"`` -> ``"abd al rahman"``; "" for a name with no Arabic word."""
+    words: list[str] = []
+    for token in name.split():
+        if not arabic_script(token):
+            words.append(token.lower())
+            continue
+        for part in split_words(normalise_arabic(token)):
+            words.extend(latin_word(part))
+    return " ".join(words)
