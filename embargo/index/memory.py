@@ -324,13 +324,19 @@ class EntityIndex:
                 ents = self.joined_keys.get(key)
                 if ents:
                     found.append(ents)
+        if most <= 0:
+            return []
         found.sort(key=len)
         out: list[int] = []
-        for ents in found:
+        seen: set[int] = set()
+        for ents in found:  # (a common key finds a thousand entities: stop at the most asked for)
             for e in ents:
-                if e not in out:
+                if e not in seen:
+                    seen.add(e)
                     out.append(e)
-        return out[:most]
+                    if len(out) >= most:
+                        return out
+        return out
 
     def stats(self) -> IndexStats:
         keys = len(self.vocab) + len(self.by_phonetic) + len(self.by_skeleton) + len(self.by_deletion)
