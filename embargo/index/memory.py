@@ -57,6 +57,10 @@ MAX_PREFIX = 25
 # per-entity arrays once those outgrow the CPU's caches (1M entities, 1,500 queries: C for all 1.62 ms
 # a query, C up to 5,000 votes 1.00 ms, numpy for all 0.99-1.11 ms; all lists: 0.21 -> 0.18 ms)
 COMPILED_RANK_MAX = 5_000
+# ... but every query's, in an index of up to this many entities: its per-entity records (32 bytes each)
+# stay in the CPU's caches, and C beats numpy at any number of votes (all lists, 47k entities: a query's
+# own names 1.5x sooner, the ten names read off a nickname's 5x: numpy merges its names one by one)
+COMPILED_RANK_ENTITIES = 250_000
 # the query tokens seen last whose expansions and votes are kept: at most EXPANSION_CACHE tokens (about
 # 16 MB), with votes for at most VOTES_CACHE entities in all or VOTES_PER_ENTITY per entity of the index
 # if more (16 bytes each: 16 MB; 64 MB for 1M entities); when either is full, the least recently used go
@@ -319,18 +323,28 @@ class EntityIndex:
         / "BIMEH IRAN", "LADY D" / "LADYD". Such words find their names before any of them could vote. At
         most ``most``, rarest key first; none without a reading (see ``__init__``)."""
         found: list[list[int]] = []
+        asked: set[str] = set()  # (names read off one another share most keys: each is looked up once)
         for name in names:
             for key in _run_together([t.text for t in name.tokens], True):
+                if key in asked:
+                    continue
+                asked.add(key)
                 ents = self.joined_keys.get(key)
                 if ents:
                     found.append(ents)
+        if most <= 0:
+            return []
         found.sort(key=len)
         out: list[int] = []
-        for ents in found:
+        seen: set[int] = set()
+        for ents in found:  # (a common key finds a thousand entities: stop at the most asked for)
             for e in ents:
-                if e not in out:
+                if e not in seen:
+                    seen.add(e)
                     out.append(e)
-        return out[:most]
+                    if len(out) >= most:
+                        return out
+        return out
 
     def stats(self) -> IndexStats:
         keys = len(self.vocab) + len(self.by_phonetic) + len(self.by_skeleton) + len(self.by_deletion)
@@ -489,7 +503,9 @@ class EntityIndex:
                 voting.append((per_token, bits, self._extra_words_divisor(len(toks))))
         if not voting:
             return []
-        if _compiled_rank is not None and entries <= COMPILED_RANK_MAX:
+        if _compiled_rank is not None and (
+            entries <= COMPILED_RANK_MAX or len(self.entities) <= COMPILED_RANK_ENTITIES
+        ):
             if self._scratch is None:
                 self._scratch = _compiled_rank.Scratch(len(self.entities))
             ranked: list[tuple[int, tuple[int, ...]]] = _compiled_rank.rank(
@@ -511,9 +527,10 @@ class EntityIndex:
         ``keep_ratio`` of the best, each with its names that voted. The compiled core does the same in
         C (``_rank.c``), one vote at a time; ``tests/index`` checks that both agree.
 
-        Two implementations by design: C ranks a query of up to ``COMPILED_RANK_MAX`` votes, numpy's
-        sorts one of more (C's scattered reads lose to them there); without the compiled core, numpy
-        ranks every query."""
+        Two implementations by design: C ranks a query of up to ``COMPILED_RANK_MAX`` votes, or any query
+        of an index of up to ``COMPILED_RANK_ENTITIES`` entities; numpy's sorts one of more in a larger
+        index (C's scattered reads lose to them there); without the compiled core, numpy ranks every
+        query."""
         best_ents: npt.NDArray[np.int32] | None = None
         best_scores: npt.NDArray[np.float64] = np.zeros(0, np.float64)
         voters: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = []  # per name, by entity

@@ -14,7 +14,7 @@
  *        are: names._compare scores those that are). The tokens (a check that they are the views' names') may
  *        both be None where the caller has the views of the names themselves: a name of no token then scores
  *        0, as names.name_score scores it (scoring a candidate need not read its names' objects).
- * best_many(params, query views, candidates, views, kinds, factors, schemas, person, need, keep)
+ * best_many(params, query views, candidates, views, kinds, factors, schemas, person, need, keep[, own, read])
  *        -> (found, declined): the best scored pair of names of each candidate, as algorithm._score_entity
  *        ranks one candidate's names (see best_of and best_many below; algorithm.rank_scores).
  * similarity(params, query view, i, listed view, j, last, syllabic, abjad) -> (similarity, how): for tests.
@@ -915,12 +915,14 @@ static PyObject *score(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
 }
 
 /* The best of score(params, q, views[id], None, None, person, need / factor if need > 0 else 0, False, True)
- * * factor over the query views q and the name ids (factor: factors.get(kinds[id], 1.0)), as
- * algorithm._score_entity ranks one candidate's names: the first best, by query view n then place k in ids
- * (-1.0, -1, -1 for none). 1 where a view is None or a score would be None (adjacent words may be read as
- * one: the caller asks _score_entity), 0 when scored, -1 on an error. */
+ * * factor over the query views q and the name ids (factor: factors.get(kinds[id], 1.0), times read for a
+ * query view n >= own where own >= 0: a name read off the query's own), as algorithm._score_entity ranks one
+ * candidate's names: the first best, by query view n then place k in ids (-1.0, -1, -1 for none). 1 where a
+ * view is None or a score would be None (adjacent words may be read as one: the caller asks _score_entity),
+ * 0 when scored, -1 on an error. */
 static int best_of(Params *P, PyObject *qviews, PyObject *ids, PyObject *views, PyObject *kinds, PyObject *factors,
-                   int person, double need, double *value, Py_ssize_t *best_n, Py_ssize_t *best_k) {
+                   int person, double need, Py_ssize_t own, double read, double *value, Py_ssize_t *best_n,
+                   Py_ssize_t *best_k) {
     Py_ssize_t n_views = PyList_GET_SIZE(views), n_kinds = PyList_GET_SIZE(kinds), n_ids = PyTuple_GET_SIZE(ids);
     *value = -1.0;
     *best_n = *best_k = -1;
@@ -953,6 +955,7 @@ static int best_of(Params *P, PyObject *qviews, PyObject *ids, PyObject *views, 
             } else if (PyErr_Occurred()) {
                 return -1;
             }
+            if (own >= 0 && n >= own) factor *= read; /* (kind x read, in _score_entity's order) */
             double at_least = need > 0 ? need / factor : 0.0, s = 0.0;
             if (q->n && c->n) {
                 int r = score_views(P, q, c, person, at_least, 0, 1, &s, NULL);
@@ -983,14 +986,16 @@ static int best_args(PyObject *const *args, Params **P) {
     return 0;
 }
 
-/* best_many(params, query views, candidates, views, kinds, factors, schemas, person, need, keep)
+/* best_many(params, query views, candidates, views, kinds, factors, schemas, person, need, keep[, own, read])
  *   -> (found, declined): best_of for each candidate (entity, name ids) of the list, person where
  *   schemas[entity] equals the str person; found: (i, value, n, k) for the i-th candidate where
- *   max(0, value) >= keep; declined: the i where best_of declines. */
+ *   max(0, value) >= keep; declined: the i where best_of declines. own, read: the query views from own on
+ *   (own >= 0) were read off the query's own names, and count read times their score (-1, 1.0 if not given:
+ *   all the query's own). */
 static PyObject *best_many(PyObject *mod, PyObject *const *args, Py_ssize_t nargs) {
     Params *P;
-    if (nargs != 10) {
-        PyErr_SetString(PyExc_TypeError, "best_many: expected 10 arguments");
+    if (nargs != 10 && nargs != 12) {
+        PyErr_SetString(PyExc_TypeError, "best_many: expected 10 or 12 arguments");
         return NULL;
     }
     if (best_args(args, &P) < 0) return NULL;
@@ -999,8 +1004,15 @@ static PyObject *best_many(PyObject *mod, PyObject *const *args, Py_ssize_t narg
         PyErr_SetString(PyExc_TypeError, "best_many: expected a list of candidates, a list of schemas, a str");
         return NULL;
     }
-    double need = PyFloat_AsDouble(args[8]), keep = PyFloat_AsDouble(args[9]);
+    double need = PyFloat_AsDouble(args[8]), keep = PyFloat_AsDouble(args[9]), read = 1.0;
     if ((need == -1.0 || keep == -1.0) && PyErr_Occurred()) return NULL;
+    Py_ssize_t own = -1;
+    if (nargs == 12) {
+        own = PyLong_AsSsize_t(args[10]);
+        if (own == -1 && PyErr_Occurred()) return NULL;
+        read = PyFloat_AsDouble(args[11]);
+        if (read == -1.0 && PyErr_Occurred()) return NULL;
+    }
     PyObject *found = PyList_New(0), *declined = PyList_New(0);
     if (!found || !declined) goto fail;
     Py_ssize_t n_schemas = PyList_GET_SIZE(schemas);
@@ -1021,8 +1033,8 @@ static PyObject *best_many(PyObject *mod, PyObject *const *args, Py_ssize_t narg
         if (!person && PyUnicode_Check(schema)) person = PyUnicode_Compare(schema, person_schema) == 0;
         double value;
         Py_ssize_t n, k;
-        int r = best_of(P, args[1], PyTuple_GET_ITEM(cand, 1), args[3], args[4], args[5], person, need, &value, &n,
-                        &k);
+        int r = best_of(P, args[1], PyTuple_GET_ITEM(cand, 1), args[3], args[4], args[5], person, need, own, read,
+                        &value, &n, &k);
         if (r < 0) goto fail;
         PyObject *item = NULL;
         if (r > 0) {

@@ -63,6 +63,8 @@ def best_many(
     person: str,
     need: float,
     keep: float,
+    own: int = -1,
+    read: float = 1.0,
     /,
 ) -> tuple[list[tuple[int, float, int, int]], list[int]]: ...
 def similarity(

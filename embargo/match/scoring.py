@@ -258,14 +258,15 @@ def rank_scores(
     ``floor``; declined, the i whose score ``entity_score`` must give (a view not made yet, adjacent words
     that may be read as one). None without the compiled core. ``tests/match/test_rank_scores.py`` checks
     that both agree."""
-    if scoring is None or (pq.own >= 0 and algo.read_name_factor != 1.0):
-        return None  # (the compiled ranking knows no factor per query name)
+    if scoring is None:
+        return None
     # below the floor before the features of the schema alone, below it after them, where they only lower
     # a score (no bound)
     keep = floor if all(f.bound is None for f in algo.features if not f.reads_entity) else -1.0
     found, declined = scoring[2](
-        scoring[1], query_views, candidates, views, kinds, kind_factors(algo), schemas, "Person", floor, keep
-    )
+        scoring[1], query_views, candidates, views, kinds, kind_factors(algo), schemas, "Person", floor, keep,
+        pq.own, algo.read_name_factor,
+    )  # fmt: skip
     out: list[tuple[int, float, tuple[int, int]]] = []
     for i, value, n, k in found:
         score = _schema_adjusted(algo, pq, schemas[candidates[i][0]], max(0.0, value))

@@ -14,6 +14,10 @@ import yaml
 
 __all__ = ["load"]
 
+# libyaml's parser where PyYAML was built with it (the same documents, several times sooner: the nickname
+# table is read on a query's first nickname), else PyYAML's own
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def _check(node: Any, where: str) -> None:
     if isinstance(node, dict):
@@ -30,6 +34,6 @@ def _check(node: Any, where: str) -> None:
 def load(name: str) -> Any:
     """The parsed ``embargo/resources/<name>``, every key and value a string (or lists and maps of them)."""
     text = resources.files(__name__).joinpath(name).read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=_LOADER)
     _check(data, name)
     return data

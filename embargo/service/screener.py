@@ -25,6 +25,7 @@ from embargo.match.types import Match, Query
 from embargo.model import Entity
 
 SOURCE_WIDEN = 4  # candidates retrieved per one kept, when only some lists are asked for
+_WARM_UP = "Bill Smith"  # a query name that a query reading reads every table for (a nickname, a respelling)
 
 
 class Screener:
@@ -38,6 +39,8 @@ class Screener:
         # one bound method for every call: scoring keeps per-name weights for the rarity function it is given
         self.rarity = self.index.weight
         self._rarities: dict[object, Callable[[str], float]] = {self.algorithm.listed_reading: self.rarity}
+        if self.algorithm.query_reading is not None:  # its tables (nicknames) read now, not by a first query
+            self.algorithm.query_reading(Query(names=(_WARM_UP,)))
 
     @classmethod
     def from_store(
@@ -131,7 +134,8 @@ class Screener:
             order = [(e, nids) for e, nids in order if schema_ok(q_schema, idx.entity_schema[e])]
         rest = order  # the candidates entity_score scores, one by one
         if not reads:  # a query of names (and schema) alone: most candidates ranked in one call
-            plain = [c for c in order if c[0] not in hits] if hits else order
+            # (all but those of an identifier hit: a candidate of words run together has none)
+            plain = [c for c in order if not hits.get(c[0])] if hits else order
             fast = rank_scores(
                 algo, pq, plain, idx.entity_schema, idx.views, kinds_of, query_views, floor, scoring
             )
@@ -142,7 +146,7 @@ class Screener:
                     kept.append((e, nids, pair))
                 rest = [plain[i] for i in fast[1]]
                 if hits:
-                    rest += [c for c in order if c[0] in hits]
+                    rest += [c for c in order if hits.get(c[0])]
         for e, nids in rest:
             score, pair = entity_score(
                 algo,

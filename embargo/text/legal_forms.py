@@ -152,11 +152,29 @@ def _rigour(tokens: Sequence[str], taken: list[bool]) -> list[tuple[int, int, st
     return found
 
 
+# the forms found in the token lists seen lately: embargo-v3 looks for the forms of a query name as it reads
+# it, then again as it prepares the name read (the same tokens). Keyed by the tokens joined with NUL, a
+# string, and each a list, never handed out: the dict then stays tracked by the collector, in its oldest
+# generation (see names.prepare's caches); emptied when full.
+_FOUND: dict[str, list[LegalForm]] = {}
+_FOUND_MAX = 20_000
+
+
 def find_legal_forms(tokens: Sequence[str]) -> list[LegalForm]:
     """Legal forms among name tokens, in order; short forms only where legal_forms.yml allows them."""
-    n = len(tokens)
-    if not n:
+    if not tokens:
         return []
+    key = "\x00".join(tokens)
+    found = _FOUND.get(key)
+    if found is None:
+        if len(_FOUND) >= _FOUND_MAX:
+            _FOUND.clear()
+        found = _FOUND[key] = _find_legal_forms(tokens)
+    return list(found)  # (a caller may add to its list)
+
+
+def _find_legal_forms(tokens: Sequence[str]) -> list[LegalForm]:
+    n = len(tokens)
     table = _table()
     forms = [_match_form(t) for t in tokens]
     cands: list[tuple[int, int, str, bool, bool]] = []

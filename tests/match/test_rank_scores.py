@@ -106,6 +106,53 @@ def test_rank_scores_equal_entity_score(index_and_queries: tuple[EntityIndex, li
     assert hinted > 0  # a legal form or a patronymic in a query without schema adjusts the score
 
 
+def test_rank_scores_weigh_names_read_off_the_query(index_and_queries: tuple[EntityIndex, list[str]]) -> None:
+    """embargo-v3 reads nicknames and respellings off a query's names, and such a name counts less
+    (``read_name_factor``): ranked in one call, every candidate has ``entity_score``'s score and pair."""
+    index, queries = index_and_queries
+    if names._align is None:
+        pytest.skip("no compiled core")
+    algo = ALGORITHMS["embargo-v3"]
+    assert algo.query_reading is not None and algo.read_name_factor != 1.0
+    scoring = names.compiled_scoring(algo.names)
+    read = ["Sasha Rogozin", "Dmitrij Olegovitj Rogozin", "Bill Kim", "Misha Ivanov", "Djamel Bouchra"]
+    answered = by_read = 0
+    for text in read + queries[:120]:
+        query, own = algo.query_reading(Query(names=(text,)))
+        pq = PreparedQuery.of(query, own)
+        if not pq.names or pq.reads_entity() or pq.own < 0:
+            continue
+        query_views = [index.query_view(n) for n in pq.names]
+        cands = index.candidate_names(pq.names, limit=15)
+        ranked = rank_scores(
+            algo, pq, cands, index.entity_schema, index.views, index.name_kind, query_views, 0.5, scoring
+        )
+        assert ranked is not None
+        found = {i: (score, pair) for i, score, pair in ranked[0]}
+        for i, (e, nids) in enumerate(cands):
+            if i in ranked[1]:
+                continue
+            ref = entity_score(
+                algo,
+                pq,
+                None,
+                [(index.names[n], index.name_kind[n]) for n in nids],
+                index.weight,
+                floor=0.5,
+                views=index.name_views(nids),
+                query_views=query_views,
+                schema=index.entity_schema[e],
+                scoring=scoring,
+            )
+            if ref[0] >= 0.5:
+                answered += 1
+                by_read += ref[1][0] >= pq.own
+                assert found.get(i) == ref, (text, e)
+            else:
+                assert i not in found
+    assert answered > 20 and by_read > 0  # (some best pairs are a name read off the query's)
+
+
 def test_rank_scores_decline_a_view_not_made(index_and_queries: tuple[EntityIndex, list[str]]) -> None:
     index, _ = index_and_queries
     if names._align is None:

@@ -52,3 +52,15 @@ def test_spans() -> None:
 
 def test_dotted_abbreviations() -> None:
     assert {"sa", "srl", "cv", "llc", "oo"} <= dotted_abbreviations()
+
+
+def test_forms_found_again_are_the_same_and_a_callers_own() -> None:
+    """The forms of a token list seen lately are remembered: asked again, the same forms, in a list the
+    caller may change without changing what the next caller gets."""
+    tokens = name_tokens("OOO ROMASHKA HOLDING LIMITED LIABILITY COMPANY")
+    first = find_legal_forms(tokens)
+    assert [f.canonical for f in first] == ["llc", "llc"]
+    first.append(first[0])
+    again = find_legal_forms(list(tokens))
+    assert [f.canonical for f in again] == ["llc", "llc"] and again is not first
+    assert find_legal_forms(["romashka", "holding"]) == [] and find_legal_forms([]) == []
