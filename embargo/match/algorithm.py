@@ -49,7 +49,7 @@ __all__ = [
 ALGORITHMS: dict[str, Algorithm] = {
     a.name: a for a in (embargo_v1.ALGORITHM, embargo_v2.ALGORITHM, embargo_v3.ALGORITHM)
 }
-DEFAULT_ALGORITHM = embargo_v2.NAME
+DEFAULT_ALGORITHM = embargo_v3.NAME
 
 
 class UnknownAlgorithm(EmbargoError):

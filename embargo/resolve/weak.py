@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from embargo.match.algorithm import DEFAULT_ALGORITHM, PreparedQuery, score
+from embargo.match.algorithm import PreparedQuery, score
 from embargo.match.types import Query
 from embargo.model import Entity
 from embargo.resolve.groups import disagreement, schema_class
@@ -26,6 +26,9 @@ from embargo.text.names import name_tokens
 NAME_THRESHOLD = 0.85  # the matcher's name score from which a pair is worth a reviewer's look
 _MIN_TOKEN = 3
 _MAX_BLOCK = 200  # a block this large is a common word and a common year: no evidence at all
+
+# weak proposals are scored with the version their precision was measured with (bench/resolution.py)
+WEAK_ALGORITHM = "embargo-v2"
 
 
 def countries(entity: Entity) -> frozenset[str]:
@@ -56,7 +59,7 @@ class NameScorer:
     ``kinds``: the kinds of the first entity's names compared (by default, not weak a.k.a.s nor former
     names: they name no one for a merge, though they may confirm one)."""
 
-    def __init__(self, algorithm: str = DEFAULT_ALGORITHM, kinds: frozenset[str] = RESOLVED_NAMES) -> None:
+    def __init__(self, algorithm: str = WEAK_ALGORITHM, kinds: frozenset[str] = RESOLVED_NAMES) -> None:
         self.algorithm = algorithm
         self.kinds = kinds
         self._queries: dict[str, PreparedQuery] = {}
