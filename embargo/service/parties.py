@@ -26,6 +26,7 @@ __all__ = [
     "delisted_entities",
     "export_parties",
     "group_by_party",
+    "grouping",
     "in_force",
     "judge",
     "judgements_for",
@@ -89,6 +90,14 @@ def resolution(
             js.close()
     gone = delisted_entities(store) if delisted else []
     return resolve(in_force(store, as_of), decided, delisted=gone, weak=weak, focus=focus)
+
+
+def grouping(store: Store, as_of: str | None = None) -> Resolution:
+    """The parties of the lists in force (on ``as_of``) with the reviewers' judgements, and nothing else
+    (no entities, no proposals): what a shell groups screening results by, small enough to hand to
+    worker processes and Spark executors."""
+    res = resolution(store, weak=False, as_of=as_of)
+    return Resolution.of(list(res.parties), [], [], {})
 
 
 def resolve_ref(store: Store, ref: str) -> str:
