@@ -56,7 +56,7 @@ def scored_party(p: PartyResult) -> dict[str, Any]:
         "caption": p.caption,
         "score": round(p.score, 4),
         "match": p.match,
-        "referents": [r for r in p.referents if r != p.id],
+        "referents": list(p.referents),
         "datasets": list(p.datasets),
         "summary": p.summary(),
         "listings": listings,

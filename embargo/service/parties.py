@@ -27,6 +27,7 @@ __all__ = [
     "export_parties",
     "group_by_party",
     "grouping",
+    "grouping_of",
     "in_force",
     "judge",
     "judgements_for",
@@ -96,7 +97,16 @@ def grouping(store: Store, as_of: str | None = None) -> Resolution:
     """The parties of the lists in force (on ``as_of``) with the reviewers' judgements, and nothing else
     (no entities, no proposals): what a shell groups screening results by, small enough to hand to
     worker processes and Spark executors."""
-    res = resolution(store, weak=False, as_of=as_of)
+    return _slim(resolution(store, weak=False, as_of=as_of))
+
+
+def grouping_of(entities: Iterable[Entity]) -> Resolution:
+    """The parties of ``entities`` by the evidence alone (no store: no reviewers' judgements), as
+    :func:`grouping` gives them."""
+    return _slim(resolve(entities, weak=False))
+
+
+def _slim(res: Resolution) -> Resolution:
     return Resolution.of(list(res.parties), [], [], {})
 
 
@@ -143,8 +153,9 @@ class PartyResult:
 
     @property
     def referents(self) -> tuple[str, ...]:
-        """The member ids (as yente names the entities merged into a canonical one)."""
-        return self.members
+        """The member ids, as yente names the entities merged into a canonical one (none for an entity that
+        is a party of its own: its id is the party's)."""
+        return tuple(m for m in self.members if m != self.id)
 
     @property
     def datasets(self) -> tuple[str, ...]:
