@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from embargo.match.types import Contribution, Match
-from embargo.service.parties import PartyResult, listing_label
+from embargo.service.parties import PartyResult
 
 SCHEMA_LABELS = {
     "Person": "person",
@@ -117,6 +117,7 @@ class PartyRow:
     caption: str
     summary: str
     authorities: list[str]  # who lists it, as each listing names its authority and programmes
+    mirrored: list[str]  # the consolidated lists that copy those listings (the CSL)
     score: float
     percent: int
     match: bool
@@ -125,11 +126,13 @@ class PartyRow:
 
 
 def party_row(p: PartyResult) -> PartyRow:
+    authorities, mirrored = p.listed_by()
     return PartyRow(
         id=p.id,
         caption=p.caption,
         summary=p.summary(),
-        authorities=list(dict.fromkeys(listing_label(m.entity) for m in p.listings)),
+        authorities=authorities,
+        mirrored=mirrored,
         score=p.score,
         percent=max(0, min(100, round(p.score * 100))),
         match=p.match,
