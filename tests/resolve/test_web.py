@@ -82,9 +82,8 @@ def test_results_by_party_the_toggle_and_the_party_page(served: str, tmp_path: P
             expect(page.locator('#listings tr[data-field="aliases"]')).to_contain_text("ROHOZIN")
             waves = page.locator("#timeline ol.waves li")
             expect(waves.first).to_contain_text("2014-03-17: designated first by Global Affairs Canada")
-            expect(page.locator("#timeline")).to_contain_text(
-                "followed by UK HM Treasury OFSI (4 days later)"
-            )
+            expect(waves.nth(1)).to_contain_text("2014-03-21: followed by UK HM Treasury OFSI")
+            expect(waves.nth(1)).to_contain_text("(4 days later)")
             expect(page.locator("#evidence")).to_be_visible()
             page.screenshot(path=str(tmp_path / "party.png"), full_page=True)
         finally:
