@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import random
 import time
 from pathlib import Path
 
 from _common import LISTS, ROOT
-from _synthetic import NameFactory, vary
-from batch import screen
+from batch import make_book, screen
 
 from embargo.service import Service
 
@@ -34,7 +32,6 @@ FILES = (
     ("un_sc_consolidated", "2026-02-27"),
     ("jp_mof", "2026-03-05"),
 )
-SCHEMAS = ("Person", "Organization", "Company", "Vessel")
 
 
 def build(db: Path) -> None:
@@ -46,33 +43,6 @@ def build(db: Path) -> None:
         svc.ingest([LISTS / folder / version for folder, version in FILES])
     finally:
         svc.close()
-
-
-def make_book(path: Path, rows: int, planted: float, db: Path, seed: int = 1) -> dict[str, str]:
-    """Writes the book; returns planted query id -> the planted listing's SOURCE:LIST_ID."""
-    svc = Service.open(db)
-    try:
-        listed = [e for e in svc.entities() if e.schema in SCHEMAS and e.caption.isascii()]
-    finally:
-        svc.close()
-    rng = random.Random(seed)
-    names = NameFactory(seed)
-    expected: dict[str, str] = {}
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["customer_id", "full_name", "type", "country"])
-        for i in range(rows):
-            if rng.random() < planted:
-                e = rng.choice(listed)
-                _, name = vary(e.caption, rng)
-                expected[f"P{i}"] = f"{e.source}:{e.source_id}"
-                w.writerow([f"P{i}", name, "", ""])
-            else:
-                g = names.entity()
-                w.writerow(
-                    [f"C{i}", rng.choice(g.names)[0], g.schema.lower(), g.countries[0] if g.countries else ""]
-                )
-    return expected
 
 
 def recall(out: Path, expected: dict[str, str]) -> tuple[float, int]:
@@ -99,7 +69,14 @@ def main() -> None:
     print(f"store: {', '.join(f for f, _ in FILES)} ({time.monotonic() - t:.0f} s)", flush=True)
     work = args.db.parent
     book = work / "parties_book.csv"
-    expected = make_book(book, args.rows, args.planted, args.db)
+    expected = make_book(
+        book,
+        args.rows,
+        args.planted,
+        args.db,
+        keep=lambda e: e.caption.isascii(),
+        key=lambda e: f"{e.source}:{e.source_id}",
+    )
     print(f"book: {args.rows:,} rows, {len(expected):,} planted names from every list")
     results = {}
     for label, extra in (("by party", []), ("by listing", ["--listings"])):

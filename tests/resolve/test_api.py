@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-
-from embargo.api import create_app
 
 from .conftest import ROGOZIN
 
@@ -17,10 +15,8 @@ QUERY = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Dmitri R
 
 
 @pytest.fixture(scope="module")
-def client(parties_db: Path) -> Iterator[TestClient]:
-    app = create_app(parties_db, keys_required=False)
-    app.state.embargo.screening.reload()
-    with TestClient(app) as c:
+def client(parties_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(parties_app) as c:
         yield c
 
 

@@ -8,19 +8,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from embargo.api import create_app
 from tests.web.conftest import CHROMIUM_FLAGS, CHROMIUM_PATH, serving
 
 from .conftest import ROGOZIN
 
 
 @pytest.fixture(scope="module")
-def served(parties_db: Path) -> Iterator[str]:
-    app = create_app(parties_db, keys_required=False)
-    app.state.embargo.screening.reload()
-    with serving(app) as url:
+def served(parties_app: FastAPI) -> Iterator[str]:
+    with serving(parties_app) as url:
         yield url
 
 
@@ -90,9 +88,8 @@ def test_results_by_party_the_toggle_and_the_party_page(served: str, tmp_path: P
             browser.close()
 
 
-def test_the_party_page_by_listing_ref_and_an_unknown_party(parties_db: Path) -> None:
-    app = create_app(parties_db, keys_required=False)
-    with TestClient(app) as client:
+def test_the_party_page_by_listing_ref_and_an_unknown_party(parties_app: FastAPI) -> None:
+    with TestClient(parties_app) as client:
         page = client.get("/ui/party/uk_ofsi:12935")
         assert page.status_code == 200 and "designated first by Global Affairs Canada" in page.text
         assert page.text.count('class="listing"') == 5
