@@ -274,13 +274,15 @@ class ScreeningService:
         with self.connect() as svc:
             return Snapshot.build(svc, as_of)
 
-    def reload(self) -> None:
+    def reload(self, parties: bool = False) -> None:
         """Build a new snapshot and swap it in (one at a time; a concurrent call waits). A failed build
-        keeps the old snapshot serving and notes the error."""
+        keeps the old snapshot serving and notes the error. ``parties``: resolve its parties before the
+        swap too (a server's background reload: no screening by party waits for them)."""
         with self._reload_lock:
             try:
                 snap = self.build()
-                snap.resolution(self.store)  # screenings group by party: the parties are ready first
+                if parties:
+                    snap.resolution(self.store)
                 self.snapshot = snap  # the swap: one attribute, replaced whole
                 self.error = None
                 with self._as_of_lock:
@@ -291,7 +293,7 @@ class ScreeningService:
                 self.error = f"{type(exc).__name__}: {exc}"
 
     def start_reload(self) -> threading.Thread:
-        t = threading.Thread(target=self.reload, name="embargo-index-reload", daemon=True)
+        t = threading.Thread(target=self.reload, args=(True,), name="embargo-index-reload", daemon=True)
         t.start()
         return t
 
