@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +32,27 @@ from _common import SDN_2024
 from _synthetic import NameFactory, vary
 
 from embargo import _native
+from embargo.model import Entity
 from embargo.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def make_book(path: Path, rows: int, planted: float, db: Path, seed: int = 1) -> dict[str, str]:
-    """Writes the book; returns planted query id -> SDN source id."""
+def make_book(
+    path: Path,
+    rows: int,
+    planted: float,
+    db: Path,
+    seed: int = 1,
+    keep: Callable[[Entity], bool] = lambda e: True,
+    key: Callable[[Entity], str] = lambda e: e.source_id,
+) -> dict[str, str]:
+    """Writes the book, planting names of the listed entities ``keep`` keeps; returns planted query id ->
+    ``key`` of the planted entity (its list id)."""
     svc = Service.open(db)
     try:
-        listed = [e for e in svc.entities() if e.schema in ("Person", "Organization", "Company", "Vessel")]
+        schemas = ("Person", "Organization", "Company", "Vessel")
+        listed = [e for e in svc.entities() if e.schema in schemas and keep(e)]
     finally:
         svc.close()
     rng = random.Random(seed)
@@ -54,7 +66,7 @@ def make_book(path: Path, rows: int, planted: float, db: Path, seed: int = 1) ->
                 e = rng.choice(listed)
                 _, name = vary(e.caption, rng)
                 qid = f"P{i}"
-                expected[qid] = e.source_id
+                expected[qid] = key(e)
                 w.writerow([qid, name, "", ""])
             else:
                 g = names.entity()

@@ -16,7 +16,7 @@ from embargo.api.models import (
     MatchResponse,
     SearchResponse,
 )
-from embargo.api.results import ftm_entity, query_dict, scored_entity, scored_party
+from embargo.api.results import ftm_entity, query_dict, scored_results
 from embargo.errors import StoreError
 from embargo.match.algorithm import ALGORITHMS, DEFAULT_ALGORITHM
 from embargo.service.screening import QueryError, make_query, query_from_ftm
@@ -39,6 +39,14 @@ DatasetPath = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=100, description="Results per query")]
 Algo = Annotated[str, Query(max_length=50, description=f"Scoring algorithm ({', '.join(ALGORITHMS)})")]
+Listings = Annotated[
+    bool,
+    Query(
+        description="One result per listing. By default one result per party (the same person or company "
+        "as several lists name it), as yente serves a merged entity: its canonical id, `referents` (the "
+        "listings' ids), `datasets`, and each listing's own scored result under `listings`"
+    ),
+]
 
 
 def check_algorithm(name: str) -> str:
@@ -82,16 +90,11 @@ async def match(
     changed_since: Annotated[
         str | None, Query(max_length=40, description="YYYY-MM-DD or an ISO 8601 date-time")
     ] = None,
-    by_party: Annotated[
-        bool,
-        Query(
-            description="One result per party (the same person or company as several lists name it): its "
-            "canonical id, `referents`, `datasets` and each listing's result under `listings`"
-        ),
-    ] = False,
+    listings: Listings = False,
 ) -> JSONBytes:
     """Screen a batch of FollowTheMoney query entities (``{"queries": {"key": {"schema", "properties"}}}``);
-    each response lists the candidates, best first, with ``score``, ``match`` and embargo's explanation.
+    each response lists the parties found (or, with ``listings``, the listed entities), best first, with
+    ``score``, ``match`` and embargo's explanation.
     At most 50 queries, 20 names a query and 200 names a request."""
     snap = snapshot(request)
     algo = check_algorithm(algorithm)
@@ -119,13 +122,9 @@ async def match(
                 threshold=threshold,
                 limit=limit,
                 algorithm=algo,
-                by_party=by_party,
+                by_party=not listings,
             )
-            results = (
-                [scored_party(p) for p in result.parties]
-                if result.parties is not None
-                else [scored_entity(m) for m in result.matches]
-            )
+            results = scored_results(result)
             responses[key] = {
                 "status": 200,
                 "results": results,
@@ -161,8 +160,10 @@ async def search(
     q: Annotated[str, Query(min_length=1, max_length=2000, examples=["Dmitri Rogosin"])],
     limit: Limit = 10,
     schema: Annotated[str | None, Query(max_length=50, examples=["Person"])] = None,
+    listings: Listings = False,
 ) -> JSONBytes:
-    """Screen the text as a name against the lists; results best first, with scores and explanations."""
+    """Screen the text as a name against the lists; results (parties, or listings with ``listings``) best
+    first, with scores and explanations."""
     snap = snapshot(request)
     sources = dataset_sources(snap, dataset, [], [])
     check_text(q, "q")
@@ -170,13 +171,16 @@ async def search(
         query = make_query([q], schema=schema, query_id="search")
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from None
-    result = await context(request).off_loop(lambda: snap.screen(query, sources=sources, limit=limit))
-    found = result.matches
+    store = context(request).screening.store
+    result = await context(request).off_loop(
+        lambda: snap.screen(query, sources=sources, limit=limit, store=store, by_party=not listings)
+    )
+    found = scored_results(result)
     versions = [v.to_dict() for v in result.versions]
     request.state.audit = {"query": query_dict(query), "versions": versions, "scores": result.scores()}
     return JSONBytes(
         {
-            "results": [scored_entity(m) for m in found],
+            "results": found,
             "total": {"value": len(found), "relation": "eq"},
             "limit": limit,
             "offset": 0,

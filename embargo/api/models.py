@@ -77,8 +77,9 @@ class ScreenRequest(BaseModel):
     as_of: str | None = Field(None, max_length=10, examples=["2022-03-01"], description="YYYY-MM-DD")
     sources: list[str] | None = Field(None, max_length=50, examples=[["us_ofac_sdn"]])
     threshold: float | None = Field(None, ge=0.0, le=1.0)
-    limit: int = Field(10, ge=1, le=100)
+    limit: int = Field(10, ge=1, le=100, description="At most this many parties (or listings)")
     algorithm: str | None = Field(None, max_length=50)
+    listings: bool = Field(False, description="One result per listing: no grouping by party")
 
 
 class Contribution(BaseModel):
@@ -103,6 +104,11 @@ class ScoredEntity(BaseModel):
     features: dict[str, float]
     algorithm: str
     explanation: list[Contribution]
+    summary: str | None = Field(
+        None, description="A party: who lists it, e.g. `listed by US Treasury OFAC ...`"
+    )
+    listings: list[dict[str, Any]] | None = Field(None, description="A party: each listing's scored result")
+    evidence: list[dict[str, Any]] | None = Field(None, description="A party: why its listings are one party")
 
 
 class TotalSpec(BaseModel):
@@ -139,6 +145,9 @@ class ScreenResponse(BaseModel):
     as_of: str | None
     versions: list[dict[str, Any]]
     matches: list[dict[str, Any]]
+    parties: list[dict[str, Any]] | None = Field(
+        None, description="One per party (with its listings), best first; null with `listings`"
+    )
 
 
 class AlgorithmModel(BaseModel):

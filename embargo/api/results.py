@@ -9,6 +9,7 @@ from embargo.match.types import Match, Query
 from embargo.model import Entity
 from embargo.model.ftm import to_ftm
 from embargo.service.parties import PartyResult
+from embargo.service.snapshot import ScreenResult
 
 
 @lru_cache(maxsize=20_000)
@@ -46,7 +47,7 @@ def scored_entity(m: Match) -> dict[str, Any]:
 
 def scored_party(p: PartyResult) -> dict[str, Any]:
     """One party as yente serves a merged entity: its best listing's record under the party's canonical id,
-    ``referents`` (every member's id) and ``datasets`` (the lists that name it, among those screened), with
+    ``referents`` (every member's id; none for a party of one listing, as yente's unmerged entity) and ``datasets`` (the lists that name it, among those screened), with
     each listing's own scored result under ``listings`` and why the members are one party."""
     listings = [scored_entity(m) for m in p.listings]
     return {
@@ -61,6 +62,13 @@ def scored_party(p: PartyResult) -> dict[str, Any]:
         "listings": listings,
         "evidence": [e.to_dict() for e in p.evidence],
     }
+
+
+def scored_results(result: ScreenResult) -> list[dict[str, Any]]:
+    """A screening's results: one per party when it was grouped, else one per listing."""
+    if result.parties is not None:
+        return [scored_party(p) for p in result.parties]
+    return [scored_entity(m) for m in result.matches]
 
 
 def query_dict(q: Query) -> dict[str, Any]:

@@ -28,7 +28,9 @@ health = APIRouter(tags=["System information"])
     dependencies=[Depends(require_screen)],
 )
 async def screen(request: Request, body: ScreenRequest) -> JSONBytes:
-    """Screen one name with optional facts against the lists in force, or as they stood on ``as_of``."""
+    """Screen one name with optional facts against the lists in force, or as they stood on ``as_of``:
+    ``parties`` (the same person or company as several lists name it, each with its listings' results)
+    and ``matches`` (every listing found); ``listings``: no grouping (``parties`` is null)."""
     as_of = check_date(body.as_of, "as_of")
     algo = check_algorithm(body.algorithm) if body.algorithm else None
     check_text(body.name, "name")
@@ -54,7 +56,13 @@ async def screen(request: Request, body: ScreenRequest) -> JSONBytes:
     try:
         result = await ctx.off_loop(
             lambda: snap.screen(
-                query, sources=body.sources, threshold=body.threshold, limit=body.limit, algorithm=algo
+                query,
+                sources=body.sources,
+                threshold=body.threshold,
+                limit=body.limit,
+                algorithm=algo,
+                store=ctx.screening.store,
+                by_party=not body.listings,
             )
         )
     except StoreError as exc:
@@ -74,6 +82,7 @@ async def screen(request: Request, body: ScreenRequest) -> JSONBytes:
             "as_of": as_of,
             "versions": versions,
             "matches": [m.to_dict() for m in matches],
+            "parties": [p.to_dict() for p in result.parties] if result.parties is not None else None,
         }
     )
 

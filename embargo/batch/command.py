@@ -44,6 +44,7 @@ class Request:
     resume: bool = False
     engine: str = "local"
     master: str = "local[2]"
+    listings: bool = False  # one alert row per listing, not per party
 
 
 def screen_file(req: Request, err: Console) -> dict[str, Any]:
@@ -73,6 +74,8 @@ def screen_file(req: Request, err: Console) -> dict[str, Any]:
             workers=workers,
             chunk_size=req.chunk_size or default_chunk,
             resume=req.resume,
+            parties=svc.grouping(req.as_of),
+            by_party=not req.listings,
             identity={
                 "as_of": req.as_of,
                 "sources": sorted(req.sources),
@@ -112,10 +115,15 @@ def screen_file(req: Request, err: Console) -> dict[str, Any]:
     return summary
 
 
+def _listed(s: dict[str, Any]) -> str:
+    n = s.get("alerted_listings", s["alerts"])
+    return f" for {n} listings" if n != s["alerts"] else ""
+
+
 def summary_lines(s: dict[str, Any]) -> list[str]:
     lines = [
         f"{s['rows_read']} rows read, {s['rows_screened']} screened, {s['rows_with_alerts']} with alerts "
-        f"({s['alerts']} alerts), {s['rows_rejected']} rejected; {s['elapsed_s']} s"
+        f"({s['alerts']} alert rows{_listed(s)}), {s['rows_rejected']} rejected; {s['elapsed_s']} s"
         + (f", {s['rows_per_s']:,.0f} rows/s" if s.get("rows_per_s") else "")
     ]
     for source, c in s["per_list"].items():

@@ -20,7 +20,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -31,6 +31,9 @@ from embargo.batch.reader import YENTE_COLUMNS, Input, Raw, Reject, detect_forma
 from embargo.batch.writer import ByteSink, Formatter, Stats, csv_bytes, open_sink, output_columns
 from embargo.service.screener import Screener
 from embargo.service.screening import QueryError, query_from_ftm
+
+if TYPE_CHECKING:
+    from embargo.resolve import Resolution
 
 Results = Generator[tuple["Chunk", Any, Stats], None, None]
 Engine = Callable[[Iterator["Chunk"], Formatter], Results]
@@ -55,6 +58,8 @@ class Options:
     chunk_size: int = 1000
     resume: bool = False
     identity: dict[str, Any] = field(default_factory=dict)  # as_of, sources, algorithm, list versions
+    parties: Resolution | None = field(default=None, compare=False)  # names each alert's party
+    by_party: bool = False  # one alert row per party (needs ``parties``), else one per listing
 
 
 @dataclass(frozen=True)
@@ -190,8 +195,9 @@ def run(
 ) -> dict[str, Any]:
     """Screen the whole input; returns the summary (also written to ``OUTPUT.summary.json``)."""
     out = opts.output
-    fmt = Formatter(plan.kind, opts.threshold, opts.limit)
+    fmt = Formatter(plan.kind, opts.threshold, opts.limit, opts.parties, opts.by_party)
     settings = {
+        "by_party": opts.by_party,
         "format": plan.kind,
         "columns": plan.columns,
         "mapping": plan.mapping.to_dict(),

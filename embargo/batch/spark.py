@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from embargo.batch.mapping import Mapping, Row
 from embargo.batch.reader import cell
 from embargo.batch.runner import Chunk, Engine, Results
-from embargo.batch.writer import Formatter, Stats, alert_values, output_columns
+from embargo.batch.writer import ALERT_COLUMNS, Formatter, Stats, output_columns
 from embargo.match.algorithm import DEFAULT_ALGORITHM
 from embargo.model import Entity
 from embargo.service.screener import Screener
@@ -30,6 +30,8 @@ from embargo.service.screening import QueryError
 if TYPE_CHECKING:
     from pyspark.core.broadcast import Broadcast
     from pyspark.sql import DataFrame, SparkSession
+
+    from embargo.resolve import Resolution
 
 _CACHE: dict[str, Screener] = {}  # per executor process: the screener of the broadcast entities
 
@@ -76,6 +78,23 @@ def _load(
     return list(entities_or_db)
 
 
+def _parties(
+    entities_or_db: Iterable[Entity] | Path | str, entities: list[Entity], as_of: str | None
+) -> Resolution:
+    """The parties alerts are named by: the store's when given one, else those of the entities."""
+    if isinstance(entities_or_db, Path | str):
+        from embargo.service import Service
+
+        svc = Service.open(entities_or_db)
+        try:
+            return svc.grouping(as_of)
+        finally:
+            svc.close()
+    from embargo.service.parties import grouping_of
+
+    return grouping_of(entities)
+
+
 def _broadcast(spark: SparkSession, entities: list[Entity], algorithm: str) -> tuple[str, Broadcast[bytes]]:
     payload = pickle.dumps((entities, algorithm), protocol=pickle.HIGHEST_PROTOCOL)
     key = hashlib.sha256(payload).hexdigest()[:16]
@@ -93,18 +112,22 @@ def screen_dataframe(
     sources: Sequence[str] | None = None,
     as_of: str | None = None,
     row_col: str | None = None,
+    by_party: bool = False,
 ) -> DataFrame:
     """One row per alert (and one per unreadable row, with ``error``) of ``df`` against the entities.
 
     ``entities_or_db``: entities, or a store path (then ``sources`` and ``as_of`` select the lists).
     ``row_col``: a column with each row's number (the local engine's ``row``: the input line);
-    without it rows are numbered from 1 in the DataFrame's order.
+    without it rows are numbered from 1 in the DataFrame's order. ``by_party``: one row per party
+    alerted (with its listings) rather than per listing; the parties are the store's (with its
+    reviewers' judgements), or those the evidence of the given entities makes.
     """
     from pyspark.sql import functions as F
     from pyspark.sql.types import DoubleType, IntegerType, LongType, StringType, StructField, StructType
 
     spark = df.sparkSession
-    key, bc = _broadcast(spark, _load(entities_or_db, sources, as_of), algorithm)
+    entities = _load(entities_or_db, sources, as_of)
+    key, bc = _broadcast(spark, entities, algorithm)
     if row_col is None:
         row_col = "__row"
         numbered = df.rdd.zipWithIndex().map(lambda p: (*p[0], p[1] + 1))
@@ -115,7 +138,7 @@ def screen_dataframe(
     names = [*output_columns(columns), "rank", "error"]
     types = {"row": LongType(), "score": DoubleType(), "rank": IntegerType()}
     schema = StructType([StructField(n, types.get(n, StringType())) for n in names])
-    fmt = Formatter("parquet", threshold, limit)
+    fmt = Formatter("parquet", threshold, limit, _parties(entities_or_db, entities, as_of), by_party)
     return df.mapInPandas(partial(_score_frames, key, bc, resolved, fmt), schema)
 
 
@@ -133,13 +156,13 @@ def _score_frames(
             try:
                 q = mapping.query(cells, line)
             except QueryError as exc:
-                out.append((line, None, *cells, *([None] * 9), None, str(exc)))
+                out.append((line, None, *cells, *([None] * len(ALERT_COLUMNS)), None, str(exc)))
                 continue
             matches = screener.screen(q, threshold=fmt.threshold, limit=fmt.limit)
             alerts = [m for m in matches if m.match]
-            for rank, m in enumerate(alerts, 1):
-                out.append((line, q.id, *cells, *alert_values(m), rank, None))
-        width = len(pdf.columns) + 1 + 9 + 2
+            for rank, values in enumerate(fmt.alert_rows(alerts), 1):
+                out.append((line, q.id, *cells, *values, rank, None))
+        width = len(pdf.columns) + 1 + len(ALERT_COLUMNS) + 2
         yield (
             pd.DataFrame.from_records(out, columns=range(width))
             if out

@@ -17,18 +17,25 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from embargo.batch.errors import BatchError
 from embargo.batch.mapping import Row
 from embargo.match.types import Match, Query
+from embargo.service.parties import PartyResult, group_by_party
 from embargo.service.screener import Screener
 
+if TYPE_CHECKING:
+    from embargo.resolve import Resolution
+
 LEAD_COLUMNS = ["row", "query_id"]
+# a party's row: its best listing's entity, source and explanation, the lists and programmes of all its
+# listings alerted, the best score; ``listings`` names each (SOURCE:LIST_ID) and ``datasets`` their lists
 ALERT_COLUMNS = [
     "entity_id", "caption", "schema", "source", "list", "source_id", "programmes", "score", "explanation",
+    "party_id", "listings", "datasets",
 ]  # fmt: skip
 
 
@@ -47,20 +54,34 @@ def explain(m: Match) -> str:
     return "; ".join(parts)
 
 
-def alert_values(m: Match) -> tuple[Any, ...]:
-    e = m.entity
-    lists = sorted({s.list_name for s in e.sanctions if s.list_name})
-    programmes = sorted({p for s in e.sanctions for p in s.programs})
+def alert_values(m: Match, party_id: str | None = None) -> tuple[Any, ...]:
+    """One listing's alert row (``party_id``: its party, else its own id)."""
+    return _values(m, (m,), party_id or m.entity.id, m.entity.caption)
+
+
+def party_values(p: PartyResult) -> tuple[Any, ...]:
+    """One party's alert row: its best listing's entity and explanation, every listing alerted."""
+    return _values(p.listings[0], p.listings, p.id, p.caption)
+
+
+def _values(best: Match, listed: Sequence[Match], party_id: str, caption: str) -> tuple[Any, ...]:
+    e = best.entity
+    sanctions = [s for m in listed for s in m.entity.sanctions]
+    lists = sorted({s.list_name for s in sanctions if s.list_name})
+    programmes = sorted({p for s in sanctions for p in s.programs})
     return (
         e.id,
-        e.caption,
+        caption,
         e.schema,
         e.source,
         "; ".join(lists),
         e.source_id,
         "; ".join(programmes),
-        round(m.score, 4),
-        explain(m),
+        round(best.score, 4),
+        explain(best),
+        party_id,
+        "; ".join(f"{m.entity.source}:{m.entity.source_id}" for m in listed),
+        "; ".join(sorted({m.entity.source for m in listed})),
     )
 
 
@@ -69,14 +90,16 @@ class Stats:
     rows: int = 0
     rejected: int = 0
     alerted: int = 0
-    alerts: int = 0
+    alerts: int = 0  # alert rows written: one per party, or one per listing
     per_list: dict[str, dict[str, int]] = field(default_factory=dict)
+    listings: int = 0  # listings alerted
 
     def add(self, other: Stats) -> None:
         self.rows += other.rows
         self.rejected += other.rejected
         self.alerted += other.alerted
         self.alerts += other.alerts
+        self.listings += other.listings
         for k, v in other.per_list.items():
             mine = self.per_list.setdefault(k, {"rows": 0, "alerts": 0})
             mine["rows"] += v["rows"]
@@ -89,12 +112,20 @@ class Stats:
             "rows_screened": self.rows - self.rejected,
             "rows_with_alerts": self.alerted,
             "alerts": self.alerts,
+            "alerted_listings": self.listings,
             "per_list": dict(sorted(self.per_list.items())),
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Stats:
-        return cls(d["rows_read"], d["rows_rejected"], d["rows_with_alerts"], d["alerts"], d["per_list"])
+        return cls(
+            d["rows_read"],
+            d["rows_rejected"],
+            d["rows_with_alerts"],
+            d["alerts"],
+            d["per_list"],
+            d.get("alerted_listings", d["alerts"]),
+        )
 
 
 # results of the queries screened in this process, by a digest of the query (without its id): about
@@ -110,11 +141,21 @@ def _query_key(query: Query, *options: object) -> bytes:
 
 @dataclass(frozen=True)
 class Formatter:
-    """Screens a chunk of rows and formats the results for one output kind."""
+    """Screens a chunk of rows and formats the results for one output kind.
+
+    ``parties`` (the parties of the lists, :meth:`embargo.service.Service.grouping`) names each alert's
+    party; with ``by_party`` a row's alerts are written one per party (with its listings), else one per
+    listing. JSON lines carry ``parties`` beside ``matches`` when grouped."""
 
     kind: str  # jsonl | csv | tsv | parquet | xlsx
     threshold: float | None = None
     limit: int = 10
+    parties: Resolution | None = field(default=None, compare=False)
+    by_party: bool = False
+
+    def __post_init__(self) -> None:
+        if self.by_party and self.parties is None:
+            raise BatchError("grouping alerts by party needs the parties of the lists")
 
     def screen(self, screener: Screener, rows: Sequence[Row]) -> tuple[Any, Stats]:
         stats = Stats()
@@ -137,23 +178,52 @@ class Formatter:
             else:
                 matches = list(seen)
             alerts = [m for m in matches if m.match]
+            rows_out = self.alert_rows(alerts)
             stats.alerted += bool(alerts)
-            stats.alerts += len(alerts)
+            stats.alerts += len(rows_out)
+            stats.listings += len(alerts)
             for source in dict.fromkeys(m.entity.source for m in alerts):
                 counts = stats.per_list.setdefault(source, {"rows": 0, "alerts": 0})
                 counts["rows"] += 1
                 counts["alerts"] += sum(m.entity.source == source for m in alerts)
             if self.kind == "jsonl":
-                out += orjson.dumps({"query_id": row.query.id, "matches": [m.to_dict() for m in matches]})
+                line: dict[str, Any] = {"query_id": row.query.id, "matches": [m.to_dict() for m in matches]}
+                if self.by_party:
+                    line["parties"] = [_party_line(p) for p in self.group(matches)]
+                out += orjson.dumps(line)
                 out += b"\n"
             else:
                 lead = (row.line, row.query.id, *row.cells)
-                table.extend((*lead, *alert_values(m)) for m in alerts)
+                table.extend((*lead, *values) for values in rows_out)
         if self.kind == "jsonl":
             return bytes(out), stats
         if self.kind in ("csv", "tsv"):
             return csv_bytes(table, self.kind), stats
         return table, stats
+
+    def group(self, matches: Sequence[Match]) -> list[PartyResult]:
+        assert self.parties is not None
+        return group_by_party(matches, self.parties)
+
+    def alert_rows(self, alerts: Sequence[Match]) -> list[tuple[Any, ...]]:
+        """The alert columns' values of a row's alerts: one tuple per party, or per listing."""
+        if self.by_party:
+            return [party_values(p) for p in self.group(alerts)]
+        canonical = self.parties.canonical if self.parties is not None else None
+        return [alert_values(m, canonical(m.entity.id) if canonical else None) for m in alerts]
+
+
+def _party_line(p: PartyResult) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "caption": p.caption,
+        "score": round(p.score, 4),
+        "match": p.match,
+        "summary": p.summary(),
+        "referents": list(p.referents),
+        "datasets": list(p.datasets),
+        "listings": [m.entity.id for m in p.listings],
+    }
 
 
 def csv_bytes(rows: Sequence[Sequence[Any]], kind: str) -> bytes:

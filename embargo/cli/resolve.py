@@ -16,7 +16,7 @@ from rich.table import Table
 from embargo.cli.base import DbOpt, JsonOpt, app, emit_json, err, out, service
 from embargo.errors import EmbargoError
 from embargo.service import parties
-from embargo.service.party_view import PartyView, party_page
+from embargo.service.party_view import PartyView
 
 resolve_app = typer.Typer(
     help="One party across lists: resolve the lists in force, list proposals, record judgements.",
@@ -143,7 +143,7 @@ def party_cmd(
 ) -> None:
     """One party's listings side by side: names, dates, identifiers (differences marked), who listed first."""
     with service(db) as svc:
-        view = party_page(svc.store, ref)
+        view = svc.party(ref)
     if json:
         emit_json(view.to_dict())
         return

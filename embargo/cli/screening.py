@@ -148,9 +148,16 @@ def screen_file_cmd(
     ] = False,
     engine: Annotated[str, typer.Option("--engine", help="local or spark.")] = "local",
     master: Annotated[str, typer.Option("--master", help="Spark master (with --engine spark).")] = "local[2]",
+    listings: Annotated[
+        bool,
+        typer.Option(
+            "--listings", help="One alert row per listing, not one per party (one person, many lists)."
+        ),
+    ] = False,
     db: DbOpt = None,
 ) -> None:
-    """Screen a customer book; JSON lines out are {query_id, matches}, tabular out one row per alert."""
+    """Screen a customer book; JSON lines out are {query_id, matches, parties}, tabular out one row per
+    party alerted (with its listings), or per listing with --listings."""
     from embargo.batch import BatchInterrupted
     from embargo.batch.command import Request, screen_file, summary_lines
     from embargo.batch.mapping import Mapping
@@ -167,7 +174,7 @@ def screen_file_cmd(
     )
     req = Request(
         queries, output, db, as_of, source or [], threshold, limit, algorithm, mapping, cols, encoding,
-        workers, chunk_size, resume, engine, master,
+        workers, chunk_size, resume, engine, master, listings,
     )  # fmt: skip
     try:
         summary = screen_file(req, err)

@@ -23,6 +23,8 @@ from embargo.store import Store, Version, Watch, open_store
 
 if TYPE_CHECKING:
     from embargo.match.types import Query
+    from embargo.resolve import Resolution
+    from embargo.service.party_view import PartyView
     from embargo.service.screener import Screener
     from embargo.service.snapshot import ScreeningService, ScreenResult
     from embargo.service.sync import SyncResult
@@ -166,6 +168,20 @@ class Service:
             algorithm=algorithm,
             by_party=by_party,
         )
+
+    def party(self, ref: str) -> PartyView:
+        """One party's listings side by side, who listed it first, who delisted it (``ref``: a party id,
+        an embargo id or ``SOURCE:LIST_ID``); StoreError when it names nothing in the store."""
+        from embargo.service.party_view import party_page
+
+        return party_page(self.store, ref)
+
+    def grouping(self, as_of: str | None = None) -> Resolution:
+        """The parties of the lists in force (on ``as_of``), for grouping screening results outside a
+        snapshot (batch runs): see :func:`embargo.service.parties.grouping`."""
+        from embargo.service.parties import grouping
+
+        return grouping(self.store, as_of)
 
     def ingest(
         self,

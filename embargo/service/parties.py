@@ -23,12 +23,16 @@ from embargo.store.judgements import Judgement, JudgementStore, Verdict
 
 __all__ = [
     "PartyResult",
+    "decided",
     "delisted_entities",
     "export_parties",
     "group_by_party",
+    "grouping",
+    "grouping_of",
     "in_force",
     "judge",
     "judgements_for",
+    "listed_by",
     "listing_label",
     "resolution",
     "resolve_ref",
@@ -38,6 +42,21 @@ __all__ = [
 def judgements_for(store: Store) -> JudgementStore:
     """The judgements kept in ``store``'s database (SQLite or PostgreSQL)."""
     return store.judgements
+
+
+def decided(store: Store, judgements: JudgementStore | None = None) -> list[Judgement]:
+    """The reviewers' current judgements (``judgements``, else those kept beside ``store``; none for a
+    store that keeps none, such as PostgreSQL, where ``embargo resolve judge`` says so)."""
+    if judgements is not None:
+        return judgements.judgements()
+    try:
+        js = judgements_for(store)
+    except StoreError:
+        return []
+    try:
+        return js.judgements()
+    finally:
+        js.close()
 
 
 def in_force(store: Store, as_of: str | None = None) -> list[Entity]:
@@ -77,15 +96,25 @@ def resolution(
     """Resolve the lists in force with the reviewers' judgements (those kept beside ``store`` unless
     given); ``delisted``: group the delisted entities too (a party then shows who delisted it); ``weak``
     False: no proposals; ``focus`` (an entity or party id): only the proposals naming its party."""
-    owned = judgements is None
-    js = judgements_for(store) if judgements is None else judgements
-    try:
-        decided = js.judgements()
-    finally:
-        if owned:
-            js.close()
     gone = delisted_entities(store) if delisted else []
-    return resolve(in_force(store, as_of), decided, delisted=gone, weak=weak, focus=focus)
+    return resolve(in_force(store, as_of), decided(store, judgements), delisted=gone, weak=weak, focus=focus)
+
+
+def grouping(store: Store, as_of: str | None = None) -> Resolution:
+    """The parties of the lists in force (on ``as_of``) with the reviewers' judgements, and nothing else
+    (no entities, no proposals): what a shell groups screening results by, small enough to hand to
+    worker processes and Spark executors."""
+    return _slim(resolution(store, weak=False, as_of=as_of))
+
+
+def grouping_of(entities: Iterable[Entity]) -> Resolution:
+    """The parties of ``entities`` by the evidence alone (no store: no reviewers' judgements), as
+    :func:`grouping` gives them."""
+    return _slim(resolve(entities, weak=False))
+
+
+def _slim(res: Resolution) -> Resolution:
+    return Resolution.of(list(res.parties), [], [], {})
 
 
 def resolve_ref(store: Store, ref: str) -> str:
@@ -131,12 +160,17 @@ class PartyResult:
 
     @property
     def referents(self) -> tuple[str, ...]:
-        """The member ids (as yente names the entities merged into a canonical one)."""
-        return self.members
+        """The member ids, as yente names the entities merged into a canonical one (none for an entity that
+        is a party of its own: its id is the party's)."""
+        return tuple(m for m in self.members if m != self.id)
 
     @property
     def datasets(self) -> tuple[str, ...]:
         return tuple(sorted({m.entity.source for m in self.listings}))
+
+    def listed_by(self) -> tuple[list[str], list[str]]:
+        """Who lists the party among the listings found, and the consolidated lists that mirror them."""
+        return listed_by([m.entity for m in self.listings])
 
     def summary(self) -> str:
         """``ROGOZIN, Dmitry Olegovich: listed by US Treasury OFAC (SDN, UKRAINE-EO13661), ...``."""
@@ -191,11 +225,18 @@ def listing_label(entity: Entity) -> str:
     return "; ".join(dict.fromkeys(parts)) or entity.source
 
 
-def summary(caption: str, entities: Sequence[Entity]) -> str:
+def listed_by(entities: Sequence[Entity]) -> tuple[list[str], list[str]]:
+    """Who lists these entities (each authority's label, once) and the consolidated lists that mirror
+    them (the CSL)."""
     consolidations = reference().consolidations
     listed = [listing_label(e) for e in entities if e.source not in consolidations]
     mirrored = sorted({e.source for e in entities if e.source in consolidations})
-    text = f"{caption}: listed by {', '.join(dict.fromkeys(listed))}" if listed else caption
+    return list(dict.fromkeys(listed)), mirrored
+
+
+def summary(caption: str, entities: Sequence[Entity]) -> str:
+    listed, mirrored = listed_by(entities)
+    text = f"{caption}: listed by {', '.join(listed)}" if listed else caption
     if mirrored:
         text += f"; mirrored in {', '.join(mirrored)}"
     return text

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from embargo.resolve import Resolution
     from embargo.service import Service
     from embargo.service.parties import PartyResult
+    from embargo.service.party_view import PartyView
 
 AS_OF_CACHE = 2  # past-date indexes kept (each is a full index), whatever the variety of dates asked
 SINCE_WIDEN = 50  # extra candidates screened when a changed-since filter will drop some
@@ -86,6 +87,8 @@ class Snapshot:
     _since_lock: threading.Lock = field(default_factory=threading.Lock)
     _parties: Resolution | None = None
     _parties_lock: threading.Lock = field(default_factory=threading.Lock)
+    _listed: Resolution | None = None  # with the delisted entries, for the party page
+    _listed_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(cls, svc: Service, as_of: str | None = None) -> Snapshot:
@@ -190,18 +193,29 @@ class Snapshot:
         """The parties of this snapshot's entities (strong evidence and the reviewers' judgements as they
         were when first asked; a reload reads them again). Built once per snapshot."""
         from embargo.resolve import resolve
-        from embargo.service.parties import judgements_for
+        from embargo.service.parties import decided
 
         with self._parties_lock:
             if self._parties is None:
                 with store() as opened:
-                    js = judgements_for(opened)
-                    try:
-                        decided = js.judgements()
-                    finally:
-                        js.close()
-                self._parties = resolve(self.entities, decided, weak=False)
+                    judged = decided(opened)
+                self._parties = resolve(self.entities, judged, weak=False)
             return self._parties
+
+    def party(self, store: Callable[[], AbstractContextManager[Store]], ref: str) -> PartyView:
+        """The party page of ``ref`` (a party id, an embargo id or ``SOURCE:LIST_ID``) over this snapshot:
+        its parties resolved once with the delisted entries (who delisted it), without proposals (those
+        are ``embargo resolve``'s)."""
+        from embargo.resolve import resolve
+        from embargo.service.parties import decided, delisted_entities
+        from embargo.service.party_view import party_view
+
+        with store() as opened:
+            with self._listed_lock:
+                if self._listed is None:
+                    gone = delisted_entities(opened)
+                    self._listed = resolve(self.entities, decided(opened), delisted=gone, weak=False)
+            return party_view(opened, self._listed, ref)
 
 
 def _since_dates(store: Store, in_force: Iterable[Version]) -> dict[str, str]:
@@ -258,12 +272,15 @@ class ScreeningService:
         with self.connect() as svc:
             return Snapshot.build(svc, as_of)
 
-    def reload(self) -> None:
+    def reload(self, parties: bool = False) -> None:
         """Build a new snapshot and swap it in (one at a time; a concurrent call waits). A failed build
-        keeps the old snapshot serving and notes the error."""
+        keeps the old snapshot serving and notes the error. ``parties``: resolve its parties before the
+        swap too (a server's background reload: no screening by party waits for them)."""
         with self._reload_lock:
             try:
                 snap = self.build()
+                if parties:
+                    snap.resolution(self.store)
                 self.snapshot = snap  # the swap: one attribute, replaced whole
                 self.error = None
                 with self._as_of_lock:
@@ -274,7 +291,7 @@ class ScreeningService:
                 self.error = f"{type(exc).__name__}: {exc}"
 
     def start_reload(self) -> threading.Thread:
-        t = threading.Thread(target=self.reload, name="embargo-index-reload", daemon=True)
+        t = threading.Thread(target=self.reload, args=(True,), name="embargo-index-reload", daemon=True)
         t.start()
         return t
 
@@ -305,6 +322,10 @@ class ScreeningService:
                 while len(self._as_of) > AS_OF_CACHE:
                     self._as_of.popitem(last=False)
                 return snap
+
+    def party(self, ref: str) -> PartyView:
+        """The party page of ``ref`` over the lists in force (see :meth:`Snapshot.party`)."""
+        return self.current().party(self.store, ref)
 
     def at(self, as_of: str | None) -> Snapshot:
         return self.as_of(as_of) if as_of else self.current()

@@ -109,7 +109,7 @@ def stylesheet() -> Response:
     return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=300"})
 
 
-FORM_FIELDS = ("name", "type", "birth_date", "country", "as_of")
+FORM_FIELDS = ("name", "type", "birth_date", "country", "as_of", "listings")
 
 
 @router.get("", response_class=HTMLResponse)
@@ -151,7 +151,7 @@ def _screen(request: Request, visitor: auth.Visitor, form: dict[str, str], ctx: 
             raise IndexLoading("the screening index is being built; try again in a few seconds")
         else:
             snap = screening.snapshot
-        result = snap.screen(query, limit=LIMIT)
+        result = snap.screen(query, limit=LIMIT, store=screening.store, by_party=not form["listings"])
     except EmbargoError as exc:
         ctx["error"] = str(exc)
         status = (
@@ -164,6 +164,7 @@ def _screen(request: Request, visitor: auth.Visitor, form: dict[str, str], ctx: 
         "scores": result.scores(),
     }
     ctx["results"] = [views.result_view(m) for m in result.matches]
+    ctx["parties"] = None if result.parties is None else [views.party_row(p) for p in result.parties]
     ctx["versions"] = snap.versions
     ctx["algorithm"] = result.algorithm
     ctx["threshold"] = result.threshold

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from embargo.match.types import Contribution, Match
+from embargo.service.parties import PartyResult
 
 SCHEMA_LABELS = {
     "Person": "person",
@@ -105,6 +106,38 @@ def result_view(m: Match) -> ResultView:
         programmes=programmes(sanctions),
         lists=lists,
         rows=explanation_rows(m.explanation),
+    )
+
+
+@dataclass(frozen=True)
+class PartyRow:
+    """One party among a screening's results: who lists it, its best score, each listing's result."""
+
+    id: str
+    caption: str
+    summary: str
+    authorities: list[str]  # who lists it, as each listing names its authority and programmes
+    mirrored: list[str]  # the consolidated lists that copy those listings (the CSL)
+    score: float
+    percent: int
+    match: bool
+    listings: list[ResultView]
+    merged: bool  # several listings of one party (else an entity of no party)
+
+
+def party_row(p: PartyResult) -> PartyRow:
+    authorities, mirrored = p.listed_by()
+    return PartyRow(
+        id=p.id,
+        caption=p.caption,
+        summary=p.summary(),
+        authorities=authorities,
+        mirrored=mirrored,
+        score=p.score,
+        percent=max(0, min(100, round(p.score * 100))),
+        match=p.match,
+        listings=[result_view(m) for m in p.listings],
+        merged=bool(p.referents),
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 
 from embargo.resolve import Resolution
 from embargo.screener import Screener
@@ -61,6 +62,16 @@ def resolved(parties_db: Path) -> Resolution:
         return resolution(svc.store)
     finally:
         svc.close()
+
+
+@pytest.fixture(scope="session")
+def parties_app(parties_db: Path) -> FastAPI:
+    """The API app (the web pages mounted in it) over the store, its screening snapshot built."""
+    from embargo.api import create_app
+
+    app = create_app(parties_db, keys_required=False)
+    app.state.embargo.screening.reload()
+    return app
 
 
 @pytest.fixture(scope="session")

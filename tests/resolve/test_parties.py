@@ -118,22 +118,3 @@ def test_the_service_screens_by_party_and_the_cli_shows_one_row(parties_db: Path
         app, ["screen", "Dmitri Rogosin", "--listings", "--json", "--db", str(parties_db)]
     )
     assert listings.exit_code == 0 and orjson.loads(listings.stdout)["parties"] is None
-
-
-def test_the_match_api_returns_a_party_with_referents_as_yente_does(parties_db: Path) -> None:
-    from fastapi.testclient import TestClient
-
-    from embargo.api import create_app
-
-    body = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Dmitri Rogosin"]}}}}
-    app = create_app(parties_db, keys_required=False)
-    app.state.embargo.screening.reload()
-    with TestClient(app) as client:
-        grouped = client.post("/match/default", params={"by_party": "true", "limit": 3}, json=body).json()
-        plain = client.post("/match/default", params={"limit": 10}, json=body).json()
-    [top, *_] = grouped["responses"]["q"]["results"]
-    assert set(top["referents"]) == ROGOZIN and len(top["listings"]) == 5
-    assert len(top["datasets"]) >= 4 and top["match"]
-    assert {r["id"] for r in top["listings"]} == {m for m in ROGOZIN}
-    listed = {r["id"] for r in plain["responses"]["q"]["results"]}
-    assert listed >= ROGOZIN  # without the flag: one result per listing
