@@ -95,12 +95,12 @@ class Screener:
                     joined=algo.joined_retrieval,
                     form_words=algo.form_words_vote,
                 )
+                if sources is not None:  # retrieval went wider, so the lists asked for still get their share
+                    more = [c for c in more if idx.entities[c[0]].source in sources][: algo.candidates]
                 seen = {e for e, _ in found}
                 found += [c for c in more if c[0] not in seen]
         if idx.read_together:  # a name retrieved is scored with the names read off its listed name
             found = [(e, idx.with_read_together(nids)) for e, nids in found]
-        if sources is not None:  # retrieval went wider, so the lists asked for still get their share
-            found = [c for c in found if idx.entities[c[0]].source in sources][: algo.candidates]
         hits: dict[int, list[tuple[str, str]]] = {}
         for value in q.identifiers:
             for e in idx.by_identifier(value):

@@ -74,7 +74,7 @@ def served(user_db: Path) -> Iterator[str]:
         while not server.started:
             assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
             time.sleep(0.05)
-        wait_ready(lambda path: httpx.get(url + path))
+        wait_ready(lambda path: httpx.get(url + path, timeout=30))
         yield url
     finally:
         server.should_exit = True
