@@ -102,8 +102,8 @@ def test_a_store_recovers_by_itself_when_postgresql_restarts(pg_cluster: pgserve
 @pytest.mark.slow
 def test_two_api_processes_on_postgresql_see_each_others_work(pg_server: str, lists_dir: Path) -> None:
     """Two `embargo serve` processes on one PostgreSQL database: a version ingested by a third process is
-    answered by both within seconds (LISTEN/NOTIFY, the index swapped whole), and a key created through
-    one is accepted by the other at once."""
+    answered by both within seconds (LISTEN/NOTIFY, the index swapped whole), a key created through
+    one is accepted by the other at once, and an alert decided through one is decided on the other."""
     from tests.api.conftest import ServerProcess
 
     url = pgserver.new_database(pg_server)
@@ -157,6 +157,22 @@ def test_two_api_processes_on_postgresql_see_each_others_work(pg_server: str, li
             r = httpx.get(f"{s.url}/lists", headers={"X-API-Key": secret}, timeout=10)
             assert r.status_code == 200
             assert httpx.get(f"{s.url}/lists", timeout=10).status_code == 401
+        # a monitoring decision made through one process is what the other answers at once
+        store = open_store(url)
+        try:
+            _, admin = store.keys.create("admin", "monitoring")
+        finally:
+            store.close()
+        a, b, h = servers[0].url, servers[1].url, {"X-API-Key": admin}
+        book = {"counterparties": [{"id": "K1", "names": ["Al-Qaida"], "type": "organization"}]}
+        assert httpx.put(f"{a}/monitor/portfolio", json=book, headers=h, timeout=120).status_code == 200
+        alerts = httpx.get(f"{b}/monitor/alerts", params={"counterparty": "K1"}, headers=h, timeout=60).json()
+        alert_id = alerts["alerts"][0]["id"]
+        decision = {"state": "true_match", "reason": "the listed organisation itself"}
+        r = httpx.post(f"{a}/monitor/alerts/{alert_id}/decision", json=decision, headers=h, timeout=60)
+        assert r.status_code == 200 and r.json()["state"] == "true_match"
+        seen = httpx.get(f"{b}/monitor/alerts/{alert_id}", headers=h, timeout=60).json()
+        assert seen["state"] == "true_match" and seen["history"][-1]["reason"] == decision["reason"]
     finally:
         for s in servers:
             s.stop()
