@@ -132,7 +132,14 @@ def _metrics(app: FastAPI, ctx: ApiContext) -> None:
         dependencies=[Depends(require_reader)],
     )
     def prometheus() -> Response:
-        text = metrics.render(ctx.metrics, lambda: ctx.screening.snapshot)
+        def monitoring() -> tuple[dict[str, int], dict[str, int]] | None:
+            try:
+                with ctx.screening.store() as store:
+                    return store.monitor.counts(), store.monitor.delivery_counts()
+            except Exception:  # the scrape still answers (index, requests) while the database does not
+                return None
+
+        text = metrics.render(ctx.metrics, lambda: ctx.screening.snapshot, monitoring)
         return Response(text, media_type=metrics.CONTENT_TYPE)
 
 

@@ -86,6 +86,31 @@ class IndexCollector(Collector):
         yield entities
 
 
+class MonitorCollector:
+    """Alerts by state and webhook deliveries by state, read from the store when scraped."""
+
+    def __init__(self, counts: Callable[[], tuple[dict[str, int], dict[str, int]] | None]) -> None:
+        self.counts = counts
+
+    def collect(self) -> Iterator[Metric]:
+        found = self.counts()
+        if found is None:  # the database did not answer: these gauges are left out of this scrape
+            return
+        alerts, deliveries = found
+        by_state = GaugeMetricFamily("embargo_alerts", "Monitoring alerts by state", labels=("state",))
+        for state, n in sorted(alerts.items()):
+            by_state.add_metric([state], float(n))
+        yield by_state
+        hooks = GaugeMetricFamily(
+            "embargo_webhook_deliveries",
+            "Webhook deliveries by state (retrying: failed and to be tried again; dead: dead-lettered)",
+            labels=("state",),
+        )
+        for state, n in sorted(deliveries.items()):
+            hooks.add_metric([state], float(n))
+        yield hooks
+
+
 def route_of(scope: MutableMapping[str, Any], path: str) -> str:
     """The matched route's template; unmatched paths (404s) share one label."""
     route = scope.get("route")
@@ -93,8 +118,15 @@ def route_of(scope: MutableMapping[str, Any], path: str) -> str:
     return template if isinstance(template, str) else ("unmatched" if path != "/" else "/")
 
 
-def render(metrics: Metrics, snapshot: Callable[[], Snapshot | None]) -> bytes:
-    """The text Prometheus scrapes: the counters, then the index in force."""
+def render(
+    metrics: Metrics,
+    snapshot: Callable[[], Snapshot | None],
+    monitoring: Callable[[], tuple[dict[str, int], dict[str, int]] | None] | None = None,
+) -> bytes:
+    """The text Prometheus scrapes: the counters, the index in force, then (given ``monitoring``) the
+    alerts and webhook deliveries by state."""
     index = CollectorRegistry()
     index.register(IndexCollector(snapshot))
+    if monitoring is not None:
+        index.register(MonitorCollector(monitoring))
     return generate_latest(metrics.registry) + generate_latest(index)

@@ -356,6 +356,11 @@ class MonitorStore(Protocol):
 
     def deliveries(self, state: str | None = None) -> list[Delivery]: ...
 
+    def delivery_counts(self) -> dict[str, int]:
+        """Webhook deliveries per state: pending (not tried yet), retrying (failed, to be tried again),
+        delivered, dead (dead-lettered after the last try)."""
+        ...
+
     def endpoint_secrets(self, url: str) -> list[str]: ...
 
     # -- audit

@@ -48,6 +48,8 @@ def test_metrics_count_requests_and_describe_the_index(client: TestClient) -> No
     assert 0 <= sample(text, "embargo_index_age_seconds") < 3600
     assert sample(text, "embargo_list_version_in_force", source="un_sc", publish_date="2026-02-27") >= 1
     assert sample(text, "embargo_list_entities", source="us_ofac_sdn") > 10_000
+    assert sample(text, "embargo_alerts", state="open") == 0  # alerts and webhooks, read from the store
+    assert sample(text, "embargo_webhook_deliveries", state="dead") == 0
     assert sample(text, "embargo_audit_write_failures_total") == 0
 
 

@@ -110,8 +110,12 @@ def test_outbox_queues_one_delivery_per_endpoint_and_event(records: MonitorStore
     due = records.due(1e12)
     assert [d.event_id for d in due] == [f"evt_{e.seq}" for e in records.events(a.id)]
     assert b'"alert.delisted"' in due[1].body
+    assert records.delivery_counts() == {"pending": 2, "retrying": 0, "delivered": 0, "dead": 0}
+    records.failed(due[1].id, "HTTP 503", 1e12)
+    assert records.delivery_counts() == {"pending": 1, "retrying": 1, "delivered": 0, "dead": 0}
     records.failed(due[0].id, "HTTP 500", None)
     assert [d.id for d in records.deliveries("dead")] == [due[0].id]
+    assert records.delivery_counts() == {"pending": 0, "retrying": 1, "delivered": 0, "dead": 1}
 
 
 def test_audit_trail_is_append_only_and_filtered(store: Store, records: MonitorStore) -> None:

@@ -108,6 +108,16 @@ class OutboxAndTrail:
         where, args = (" WHERE d.state=?", (state,)) if state else ("", ())
         return [_delivery(r) for r in self.db.all(f"{self._DELIVERY}{where} ORDER BY d.id", args)]
 
+    def delivery_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(("pending", "retrying", "delivered", "dead"), 0)
+        rows = self.db.all(
+            "SELECT state, CASE WHEN attempts > 0 THEN 1 ELSE 0 END, COUNT(*) FROM deliveries GROUP BY 1, 2"
+        )
+        for state, tried, n in rows:
+            key = "retrying" if state == "pending" and tried else state
+            counts[key] = counts.get(key, 0) + int(n)
+        return counts
+
     def endpoint_secrets(self, url: str) -> list[str]:
         row = self.db.one("SELECT secrets FROM webhook_endpoints WHERE url=? ORDER BY id", (url,))
         return list(orjson.loads(row[0])) if row else []
