@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from embargo.api import access, logs, match, metrics, monitor, routes
 from embargo.api.context import KEY_HELP, ApiContext, JSONBytes, PageError, require_reader
 from embargo.service import Service, default_db_path
-from embargo.service.access import AuditEntry
+from embargo.service.access import AuditEntry, unreachable
 
 MAX_BODY = 2 * 1024 * 1024
 
@@ -165,6 +165,12 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> JSONBytes:
+        if unreachable(exc):  # the database went away under a query (a restart): retry, not a fault
+            return JSONBytes(
+                {"detail": f"the store's database cannot be reached ({type(exc).__name__}); retry shortly"},
+                status_code=503,
+                headers={"Retry-After": "5"},
+            )
         return JSONBytes(
             {"detail": f"internal error: {type(exc).__name__} (the request was logged)"}, status_code=500
         )

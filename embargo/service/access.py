@@ -19,6 +19,7 @@ from embargo.store import (
     Store,
     User,
     open_store,
+    unreachable,
 )
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Store",
     "User",
     "open_access",
+    "unreachable",
     "upgrade_schema",
 ]
 

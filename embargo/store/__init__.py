@@ -8,7 +8,7 @@ from embargo.store.audit import AuditEntry, AuditLog, ChainReport
 from embargo.store.base import Encoded, Membership, NewVersion, Store, Version, Watch, encode
 from embargo.store.keys import ROLES, SCOPES, ApiKey, KeyStore, Session, User
 from embargo.store.sqlite import SQLiteStore
-from embargo.store.url import URL_HELP, open_store
+from embargo.store.url import URL_HELP, open_store, unreachable
 
 __all__ = [
     "ROLES",
@@ -30,4 +30,5 @@ __all__ = [
     "Watch",
     "encode",
     "open_store",
+    "unreachable",
 ]

@@ -48,3 +48,13 @@ def open_store(url: str | Path, *, upgrade: bool | None = None) -> Store:
         dsn = "postgresql://" + text.split("://", 1)[1]
         return PostgresStore(dsn, upgrade=bool(upgrade))
     raise StoreError(f"unsupported database URL scheme {scheme!r}: {URL_HELP}")
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database server went away (its connection lost while a query ran: a
+    restart, a stop, a failover), which a caller answers as "unavailable, retry", not as a fault."""
+    try:
+        import psycopg
+    except ImportError:  # no PostgreSQL driver: no PostgreSQL store either
+        return False
+    return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)

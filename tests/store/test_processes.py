@@ -176,3 +176,14 @@ def test_two_api_processes_on_postgresql_see_each_others_work(pg_server: str, li
     finally:
         for s in servers:
             s.stop()
+
+
+def test_a_lost_database_connection_is_told_from_a_fault() -> None:
+    """The API answers 503 (retry), not 500, when the database went away under a query."""
+    import psycopg
+
+    from embargo.service.access import unreachable
+
+    assert unreachable(psycopg.OperationalError("server closed the connection unexpectedly"))
+    assert unreachable(psycopg.InterfaceError("the connection is closed"))
+    assert not unreachable(ValueError("a bug")) and not unreachable(psycopg.errors.UniqueViolation("dup"))
