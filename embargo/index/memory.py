@@ -325,7 +325,9 @@ class EntityIndex:
         found: list[list[int]] = []
         asked: set[str] = set()  # (names read off one another share most keys: each is looked up once)
         for name in names:
-            for key in _run_together([t.text for t in name.tokens], True):
+            # in order: keys found as often keep that order below, the same in every process (a set's
+            # order follows the process's string hashing)
+            for key in sorted(_run_together([t.text for t in name.tokens], True)):
                 if key in asked:
                     continue
                 asked.add(key)
