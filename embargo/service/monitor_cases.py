@@ -102,14 +102,12 @@ class Parties:
         self._resolution: Resolution | None = None
 
     def resolution(self) -> Resolution:
+        """The resolution in force (one look at the store's versions; take it once per operation)."""
         key = tuple(sorted(v.id for v in self.store.versions()))
         if self._resolution is None or key != self._key:
             self._resolution = resolution(self.store, weak=False)
             self._key = key
         return self._resolution
-
-    def canonical(self, entity_id: str) -> str:
-        return self.resolution().canonical(entity_id)
 
 
 def cases(
@@ -124,7 +122,7 @@ def cases(
     alert of its counterparty on its party, whatever their state, so the state filter applies after the
     grouping."""
     alerts = records.alerts(counterparty_id=counterparty_id)
-    found = group_alerts(alerts, parties.canonical)
+    found = group_alerts(alerts, parties.resolution().canonical)
     if state is not None:
         found = [c for c in found if c.state == state]
     return found[:limit] if limit is not None else found
@@ -132,7 +130,7 @@ def cases(
 
 def case(records: MonitorStore, parties: Parties, key: str) -> AlertCase:
     cid, pid = split_key(key)
-    for c in group_alerts(records.alerts(counterparty_id=cid), parties.canonical):
+    for c in group_alerts(records.alerts(counterparty_id=cid), parties.resolution().canonical):
         if c.party_id == pid:
             return c
     raise MonitorError(f"no alerts of counterparty {cid!r} on party {pid!r}")
@@ -141,7 +139,7 @@ def case(records: MonitorStore, parties: Parties, key: str) -> AlertCase:
 def case_of_alert(records: MonitorStore, parties: Parties, alert_id: int) -> AlertCase:
     """The case an alert belongs to (its counterparty's alerts on the alert's party)."""
     a = records.alert(alert_id)
-    return case(records, parties, f"{a.counterparty_id}|{parties.canonical(a.entity_id)}")
+    return case(records, parties, f"{a.counterparty_id}|{parties.resolution().canonical(a.entity_id)}")
 
 
 def decide_case(
