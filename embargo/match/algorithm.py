@@ -3,14 +3,14 @@
 A released algorithm is never edited: a new behaviour is a new version, so an old screening result can be
 reproduced for an auditor by naming its algorithm. Each version is a module (its ``NAME``, a docstring, its
 parameters and its feature table): :mod:`embargo.match.embargo_v1` (released 2026-11-24) and
-:mod:`embargo.match.embargo_v2` and :mod:`embargo.match.embargo_v3`. A new feature is a function in :mod:`embargo.match.features`, a line of a
+:mod:`embargo.match.embargo_v2`, :mod:`embargo.match.embargo_v3` and :mod:`embargo.match.embargo_v4`. A new feature is a function in :mod:`embargo.match.features`, a line of a
 new version's table, and that version's module registered here.
 """
 
 from __future__ import annotations
 
 from embargo.errors import EmbargoError
-from embargo.match import embargo_v1, embargo_v2, embargo_v3
+from embargo.match import embargo_v1, embargo_v2, embargo_v3, embargo_v4
 from embargo.match.scoring import (
     COMPATIBLE,
     KIND_FACTOR,
@@ -47,9 +47,10 @@ __all__ = [
 ]
 
 ALGORITHMS: dict[str, Algorithm] = {
-    a.name: a for a in (embargo_v1.ALGORITHM, embargo_v2.ALGORITHM, embargo_v3.ALGORITHM)
+    a.name: a
+    for a in (embargo_v1.ALGORITHM, embargo_v2.ALGORITHM, embargo_v3.ALGORITHM, embargo_v4.ALGORITHM)
 }
-DEFAULT_ALGORITHM = embargo_v3.NAME
+DEFAULT_ALGORITHM = embargo_v4.NAME
 
 
 class UnknownAlgorithm(EmbargoError):

@@ -24,11 +24,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from embargo.match.types import Query
-from embargo.names.arabic import arabic_script, latin_readings
+from embargo.names.arabic import arabic_script, latin_readings, persian_reading
 from embargo.names.readings import (
     formal_names,
+    letters_together,
     name_parts,
     read_name,
     unglued,
@@ -94,6 +96,20 @@ def read_query(q: Query) -> tuple[Query, int]:
         id=q.id,
     )
     return query, own
+
+
+def read_query_v4(q: Query) -> tuple[Query, int]:
+    """``q`` as embargo-v4 screens it: as embargo-v3 reads it (:func:`read_query`), and also
+    - each of its names that has no word that names anyone (only initials and titles: ``"K M A"``, ``"LADY
+      D"``) written as one word, as the listed names are read too
+      (:func:`embargo.names.readings.letters_together`);
+    - a name in the Arabic script with its ``ض ظ ذ ث`` said as Persian and Urdu say them
+      (:func:`embargo.names.arabic.persian_reading`: ``"فضل"`` -> ``"fazl"``, Fazal)."""
+    query, own = read_query(q)
+    more = [j for n in query.names if (j := letters_together(n, q.schema))]
+    more += [r for n in query.names[:own] if arabic_script(n) and (r := persian_reading(n))]
+    extra = [n for n in dict.fromkeys(more) if n not in query.names]
+    return (replace(query, names=query.names + tuple(extra)), own) if extra else (query, own)
 
 
 # Scandinavian and German romanisations of Cyrillic, as English (BGN) spelling writes them, in one pass

@@ -134,3 +134,17 @@ def latin_reading(name: str) -> str:
         for part in split_words(normalise_arabic(token)):
             words.extend(latin_word(part))
     return " ".join(words)
+
+
+# --- from embargo-v4 on -----------------------------------------------------------------------------------
+
+# the letters Persian and Urdu say as z and s (Arabic d, z and th): "فضل" is Fazl or Fazal, "ذاکر" Zakir,
+# "ثابت" Sabit in the names of Iran, Afghanistan and Pakistan as their lists write them
+_PERSIAN_SOUNDS = str.maketrans({"ض": "ز", "ظ": "ز", "ذ": "ز", "ث": "س"})
+
+
+def persian_reading(name: str) -> str:
+    """``name`` (in the Arabic script) read in Latin letters as Persian and Urdu say its ``ض ظ ذ ث`` (z, z, z,
+    s): ``"فضل رحيم"`` -> ``"fazl rahim"``; "" where it has none of those letters."""
+    said = name.translate(_PERSIAN_SOUNDS)
+    return latin_reading(said) if said != name else ""

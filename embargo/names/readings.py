@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from embargo.text._data import load
 from embargo.text.legal_forms import LegalForm, find_legal_forms, legal_form, prefix_forms
-from embargo.text.names import PERSON_SCHEMAS, name_tokens
+from embargo.text.names import PERSON_SCHEMAS, analyze_tokens, name_tokens
 
 VESSELS = frozenset({"Vessel"})
 # the word each legal-form class of legal_forms.yml is written as: one of its own forms, recognised at the
@@ -314,3 +314,28 @@ def formal_names(token: str) -> tuple[str, ...]:
     ``"sasha"`` -> ``("aleksandr", "aleksandra", "alexander")``), as the table has them, in either direction
     where it lists both ("john" / "ivan"); () for a token that is none."""
     return _nicknames().get(token, ())
+
+
+# --- from embargo-v4 on -----------------------------------------------------------------------------------
+
+
+def letters_together(value: str, schema: str | None) -> str:
+    """A name with no word that names anyone, only initials and titles or particles (``"K M A"``, ``"LADY
+    D"``, a vessel's ``"M.V. K.M.A."`` once its prefix is left out), written as one word (``"kma"``,
+    ``"ladyd"``), as other writers run it together: such a name has no word for retrieval or scoring to
+    weigh. ``""`` for any other name (a word that names, a legal form, fewer than two words, no initial)."""
+    tokens = name_tokens(value)
+    if len(tokens) < 2:
+        return ""
+    parts = analyze_tokens(tokens, schema)
+    if parts.tokens or parts.legal_forms or not parts.initials:
+        return ""
+    return "".join(tokens)
+
+
+def listed_names_v4(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
+    """The names embargo-v4 reads off one listed name: embargo-v3's (:func:`listed_names`), and each of
+    them that has no word that names anyone also written as one word (:func:`letters_together`)."""
+    out = listed_names(value, kind, schema)
+    together = [(j, k) for v, k in out if (j := letters_together(v, schema))]
+    return list(dict.fromkeys(out + together)) if together else out

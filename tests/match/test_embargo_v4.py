@@ -1,0 +1,94 @@
+"""embargo-v4 on the real SDN list (2024-05-02): what it adds to embargo-v3, each checked against v3 where
+v3 misses it, and the same scores as v3 everywhere else. Its golden scores are pinned in
+``tests/fixtures/match/embargo_v4_golden.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from embargo.match.algorithm import DEFAULT_ALGORITHM, score
+from embargo.match.types import Query
+from embargo.model import Name, make_entity
+from embargo.names.readings import letters_together
+from embargo.screener import Screener
+from embargo.service.ingest import discover, parse_candidate
+
+ROOT = Path(__file__).resolve().parents[2]
+LISTS = (ROOT.parent / "shared" / "data" / "lists").resolve()
+FIXTURES = ROOT / "tests" / "fixtures" / "match"
+
+
+@pytest.fixture(scope="module")
+def sdn() -> Screener:
+    (cand,), _ = discover([LISTS / "us_ofac_sdn" / "2024-05-02"])
+    return Screener(parse_candidate(cand).entities, algorithm="embargo-v4")
+
+
+def _found(sdn: Screener, query: str, algorithm: str) -> set[str]:
+    return {
+        m.entity.source_id or "" for m in sdn.screen(Query(names=(query,)), algorithm=algorithm) if m.match
+    }
+
+
+def test_v4_is_the_default() -> None:
+    assert DEFAULT_ALGORITHM == "embargo-v4"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["LADYD", "M/T LADY D", "lady-d"],
+)
+def test_a_name_of_a_title_and_an_initial_is_found_however_it_is_joined(sdn: Screener, query: str) -> None:
+    """The vessel LADY D (37085): v3 found no word to retrieve it by; LINDA (34941) was formerly LADY D."""
+    assert {"37085", "34941"} <= _found(sdn, query, "embargo-v4")
+    assert "37085" not in _found(sdn, query, "embargo-v3")
+
+
+def test_a_name_of_initials_is_found_behind_a_vessel_prefix(sdn: Screener) -> None:
+    assert "K M A" in {m.entity.caption for m in sdn.screen("MV K M A") if m.match}
+    assert not _found(sdn, "MV K M A", "embargo-v3")
+
+
+def test_an_other_vessel_of_one_letter_apart_stays_below_the_threshold(sdn: Screener) -> None:
+    assert "37085" not in _found(sdn, "LADY R", "embargo-v4")
+
+
+def test_letters_together_only_for_names_without_a_naming_word() -> None:
+    assert letters_together("K M A", "Vessel") == "kma"
+    assert letters_together("LADY D", None) == "ladyd"
+    assert letters_together("J. Smith", "Person") == ""  # a naming word
+    assert letters_together("JSC A B", "Company") == ""  # a legal form
+    assert letters_together("MR SIR", None) == ""  # no initial
+    assert letters_together("K", "Vessel") == ""
+
+
+def test_an_arabic_script_name_is_also_read_as_persian_and_urdu_say_it(sdn: Screener) -> None:
+    """فضل is Fadl in Arabic and Fazl/Fazal in Persian and Urdu: "RAHIM, Fazal" scores higher by v4."""
+
+    def best(algorithm: str) -> float:
+        found = sdn.screen("فضل رحيم", algorithm=algorithm)
+        return max((m.score for m in found if m.entity.caption == "RAHIM, Fazal"), default=0.0)
+
+    assert best("embargo-v4") >= 0.9 > best("embargo-v3")
+
+
+def test_v4_scores_v3_pairs_as_v3_did_and_its_own_pairs_are_pinned() -> None:
+    v3 = {
+        (c["query"], c["listed"]): c["score"]
+        for c in json.loads((FIXTURES / "embargo_v3_golden.json").read_text("utf-8"))
+    }
+    cases = json.loads((FIXTURES / "embargo_v4_golden.json").read_text("utf-8"))
+    assert len(cases) >= 45
+    changed = []
+    for c in cases:
+        entity = make_entity(source="t", source_id="1", schema=c["schema"], names=[Name(c["listed"])])
+        got = round(score(Query(names=(c["query"],)), entity, "embargo-v4", explain=False).score, 4)
+        if got != c["score"]:
+            changed.append((c["query"], c["listed"], c["score"], got))
+        if (c["query"], c["listed"]) in v3:
+            assert c["score"] == v3[(c["query"], c["listed"])]
+    assert not changed, f"embargo-v4 changed on {len(changed)} pinned pairs, e.g. {changed[:3]}"
