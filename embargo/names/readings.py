@@ -325,7 +325,7 @@ def letters_together(value: str, schema: str | None) -> str:
     ``"ladyd"``), as other writers run it together: such a name has no word for retrieval or scoring to
     weigh. ``""`` for any other name (a word that names, a legal form, fewer than two words, no initial)."""
     tokens = name_tokens(value)
-    if len(tokens) < 2:
+    if len(tokens) < 2 or all(len(t) > 1 for t in tokens):  # (no initial: most names, read no further)
         return ""
     parts = analyze_tokens(tokens, schema)
     if parts.tokens or parts.legal_forms or not parts.initials:
