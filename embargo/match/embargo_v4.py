@@ -1,12 +1,13 @@
 """embargo-v4, released after embargo-v3 (``tests/match/test_embargo_v4.py`` and the golden scores of
 ``tests/match`` pin it).
 
-embargo-v3, plus two readings of names, the same scoring:
+embargo-v3, plus:
 - a name that has no word that names anyone, only initials and titles (a vessel ``"K M A"``, ``"LADY
   D"``), is also read written as one word (``"kma"``, ``"ladyd"``), on both sides: other writers run such
   names together, and without it retrieval had no word to look up;
 - a query name in the Arabic script is also read with ``ض ظ ذ ث`` said as Persian and Urdu say them (z, z,
-  z, s), as the lists write names from Iran, Afghanistan and Pakistan (``"فضل"`` -> Fazal).
+  z, s), as the lists write names from Iran, Afghanistan and Pakistan (``"فضل"`` -> Fazal), and with a final
+  ``ى`` read as the ``ي`` Egyptian writing leaves undotted (``"على"`` -> Ali).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ ALGORITHM: Algorithm = replace(
     embargo_v3.ALGORITHM,
     name=NAME,
     description="embargo-v3, plus: a name of initials and titles alone (a vessel's 'K M A') also read "
-    "as one word on both sides, and an Arabic-script name also read with its d/z/th letters as Persian "
-    "and Urdu say them.",
+    "as one word on both sides; an Arabic-script name also read with its d/z/th letters as Persian and Urdu "
+    "say them and its final alif maqsura as Egyptian ya.",
     listed_reading=listed_names_v4,
     query_reading=read_query_v4,
 )

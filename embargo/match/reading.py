@@ -27,7 +27,7 @@ import re
 from dataclasses import replace
 
 from embargo.match.types import Query
-from embargo.names.arabic import arabic_script, latin_readings, persian_reading
+from embargo.names.arabic import arabic_script, egyptian_reading, latin_readings, persian_reading
 from embargo.names.readings import (
     formal_names,
     letters_together,
@@ -104,10 +104,14 @@ def read_query_v4(q: Query) -> tuple[Query, int]:
       D"``) written as one word, as the listed names are read too
       (:func:`embargo.names.readings.letters_together`);
     - a name in the Arabic script with its ``ض ظ ذ ث`` said as Persian and Urdu say them
-      (:func:`embargo.names.arabic.persian_reading`: ``"فضل"`` -> ``"fazl"``, Fazal)."""
+      (:func:`embargo.names.arabic.persian_reading`: ``"فضل"`` -> ``"fazl"``, Fazal), and with a final ``ى``
+      read as the ``ي`` Egyptian writing leaves undotted (:func:`embargo.names.arabic.egyptian_reading`:
+      ``"على"`` -> ``"ali"``)."""
     query, own = read_query(q)
     more = [j for n in query.names if (j := letters_together(n, q.schema))]
-    more += [r for n in query.names[:own] if arabic_script(n) and (r := persian_reading(n))]
+    for n in query.names[:own]:
+        if arabic_script(n):
+            more += [r for r in (persian_reading(n), egyptian_reading(n)) if r]
     extra = [n for n in dict.fromkeys(more) if n not in query.names]
     return (replace(query, names=query.names + tuple(extra)), own) if extra else (query, own)
 

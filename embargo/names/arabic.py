@@ -148,3 +148,14 @@ def persian_reading(name: str) -> str:
     s): ``"فضل رحيم"`` -> ``"fazl rahim"``; "" where it has none of those letters."""
     said = name.translate(_PERSIAN_SOUNDS)
     return latin_reading(said) if said != name else ""
+
+
+# Egyptian and Sudanese writing leaves the dots off a final ي: "على" is 'Ali there, where Arabic elsewhere
+# writes the alif maqsura of "مصطفى" (Mustafa)
+_FINAL_MAQSURA = re.compile(r"ى(?=\s|$)")
+
+
+def egyptian_reading(name: str) -> str:
+    """``name`` (in the Arabic script) read in Latin letters with each word's final ``ى`` read as the ``ي``
+    Egyptian writing leaves undotted: ``"على"`` -> ``"ali"``; "" where no word ends in ``ى``."""
+    return latin_reading(_FINAL_MAQSURA.sub("ي", name)) if _FINAL_MAQSURA.search(name) else ""

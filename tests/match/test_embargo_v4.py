@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from embargo.match.algorithm import DEFAULT_ALGORITHM, score
+from embargo.match.reading import read_query_v4
 from embargo.match.types import Query
 from embargo.model import Name, make_entity
+from embargo.names.arabic import egyptian_reading
 from embargo.names.readings import letters_together
 from embargo.screener import Screener
 from embargo.service.ingest import discover, parse_candidate
@@ -92,3 +94,10 @@ def test_v4_scores_v3_pairs_as_v3_did_and_its_own_pairs_are_pinned() -> None:
         if (c["query"], c["listed"]) in v3:
             assert c["score"] == v3[(c["query"], c["listed"])]
     assert not changed, f"embargo-v4 changed on {len(changed)} pinned pairs, e.g. {changed[:3]}"
+
+
+def test_a_final_alif_maqsura_is_also_read_as_the_ya_egyptian_writing_leaves_undotted() -> None:
+    assert egyptian_reading("على حسن") == "ali hasn"  # (the learned table's reading of the rest)
+    assert egyptian_reading("حسن") == ""
+    query, own = read_query_v4(Query(names=("على حسن",)))
+    assert own == 1 and "ali hasn" in query.names[own:]
