@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     p.add_argument("--out", type=Path, help="write the results here (one JSON line per query and way)")
     p.add_argument("--db-dir", type=Path, help="keep the stores (one per list version) here and reuse them")
-    p.add_argument("--algorithms", default=ALGORITHMS, help=f"algorithms to screen with (default {ALGORITHMS})")
+    p.add_argument(
+        "--algorithms", default=ALGORITHMS, help=f"algorithms to screen with (default {ALGORITHMS})"
+    )
     p.add_argument("--limit", type=int, help="at most this many cases per (file, variation)")
     p.add_argument("--diff", nargs=2, metavar=("A", "B"), help="compare two result files instead")
     return p
@@ -78,7 +80,9 @@ def _groups(limit: int | None) -> Iterator[tuple[str, Queries]]:
     yield from sorted(by_version.items())
 
 
-def _screen_group(version: str, queries: Queries, algorithms: list[str], db_dir: Path | None) -> Iterator[bytes]:
+def _screen_group(
+    version: str, queries: Queries, algorithms: list[str], db_dir: Path | None
+) -> Iterator[bytes]:
     from embargo.service.screener import Screener
 
     if version == OFAC_VERSION:
