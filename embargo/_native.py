@@ -36,6 +36,7 @@ MODULES: tuple[str, ...] = (
     "embargo.names.prepare",
     "embargo.names.views",
     "embargo.names.readings",
+    "embargo.names.arabic",
     "embargo.match.types",
     "embargo.match.names",
     "embargo.match.features",

@@ -312,9 +312,14 @@ class EntityIndex:
 
     def with_read_together(self, nids: tuple[int, ...]) -> tuple[int, ...]:
         """``nids`` (names of one entity), with the names read off the same listed names as they."""
-        if not self.read_together:
+        together = self.read_together
+        if not together:
             return nids
-        more = [m for n in nids for m in self.read_together.get(n, ())]
+        more: tuple[int, ...] = ()
+        for n in nids:  # (most names are read together with none)
+            group = together.get(n)
+            if group is not None:
+                more += group
         return tuple(sorted({*nids, *more})) if more else nids
 
     def joined_entities(self, names: Sequence[PreparedName], most: int = JOINED_MOST) -> list[int]:

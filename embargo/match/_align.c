@@ -957,6 +957,9 @@ static int best_of(Params *P, PyObject *qviews, PyObject *ids, PyObject *views, 
             }
             if (own >= 0 && n >= own) factor *= read; /* (kind x read, in _score_entity's order) */
             double at_least = need > 0 ? need / factor : 0.0, s = 0.0;
+            /* a pair whose upper bound is below the best so far cannot replace it (only a greater value
+             * does): it is not scored in full, and its bound, times its factor, stays below the best */
+            if (*value > 0.0 && *value / factor > at_least) at_least = *value / factor;
             if (q->n && c->n) {
                 int r = score_views(P, q, c, person, at_least, 0, 1, &s, NULL);
                 if (r != 0) return r;

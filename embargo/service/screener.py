@@ -25,7 +25,9 @@ from embargo.match.types import Match, Query
 from embargo.model import Entity
 
 SOURCE_WIDEN = 4  # candidates retrieved per one kept, when only some lists are asked for
-_WARM_UP = "Bill Smith"  # a query name that a query reading reads every table for (a nickname, a respelling)
+# query names that a query reading reads every table for (a nickname, a respelling; the Arabic script's
+# letters), so that no first query pays for loading them
+_WARM_UP = ("Bill Smith", "محمد علي")
 
 
 class Screener:
@@ -40,7 +42,7 @@ class Screener:
         self.rarity = self.index.weight
         self._rarities: dict[object, Callable[[str], float]] = {self.algorithm.listed_reading: self.rarity}
         if self.algorithm.query_reading is not None:  # its tables (nicknames) read now, not by a first query
-            self.algorithm.query_reading(Query(names=(_WARM_UP,)))
+            self.algorithm.query_reading(Query(names=_WARM_UP))
 
     @classmethod
     def from_store(
