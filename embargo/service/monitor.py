@@ -19,7 +19,6 @@ killed midway is done again by the next ``run``, with the same alerts.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -190,8 +189,6 @@ class Monitor:
             self._lists = None  # (the old index goes before the new one is built)
             entities = [e for v in versions for e in self.store.entities_at(v.id)]
             self._lists = Lists(versions, Screener(entities, self.algorithm.name))
-            del entities
-            gc.collect(1)  # the index's objects to the oldest generation now, not by the next screenings
         return self._lists
 
     def screen(
