@@ -2,23 +2,32 @@
 
 Each counterparty becomes an entity of source ``portfolio`` (its id as source id), so the same retrieval
 and scoring that screen a name against a list screen a listed entity against the book. Retrieval keeps
-:data:`CANDIDATES` counterparties per entity (a common name is shared by many customers of a big book).
-The scores only choose which counterparties to re-screen against the whole lists: the alert's score is
-that screening's.
+:data:`FIRST_CANDIDATES` counterparties per entity, and :data:`WIDEN` times as many again while one in
+:data:`DENSE` of those kept or more resembles the entity: a name shared by thousands of customers of a big
+book flags every one of them, and so do common names whose namesakes retrieval ranks among many others
+("Nikolay Ivanov"), while an entity that resembles few costs few candidates to score however large the
+book. The scores only choose which counterparties to re-screen against the whole lists: the alert's
+score is that screening's.
 """
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
 
+from embargo._gc import no_gc
 from embargo.match.scoring import Algorithm
-from embargo.match.types import Query
+from embargo.match.types import Match, Query
 from embargo.model import SCHEMAS, Entity, Identifier, Name, make_entity
 from embargo.service.screener import Screener
 from embargo.store.monitor import Counterparty
 
-CANDIDATES = 2000  # counterparties retrieved per listed entity
+FIRST_CANDIDATES = 200  # counterparties retrieved per listed entity at first
+WIDEN = 4  # the next retrieval's size, as a multiple of the last, ...
+DENSE = 8  # ... while one in this many of those retrieved or more resembles the entity
+_WARM_UP = Query(names=("Bill Smith",), countries=("ru",), birth_dates=("1970",))
 
 
 def as_entity(cp: Counterparty) -> Entity:
@@ -48,17 +57,36 @@ class Book:
     """An index over the portfolio at one revision (its latest change)."""
 
     def __init__(self, parties: Iterable[Counterparty], algorithm: Algorithm, revision: int) -> None:
-        self.parties = {cp.id: cp for cp in parties}
         self.revision = revision
-        self.screener = Screener([as_entity(cp) for cp in self.parties.values()], algorithm.name)
-        self.screener.algorithm = replace(algorithm, candidates=CANDIDATES)
+        with no_gc():  # (millions of objects that live as long as the book)
+            self.parties = {cp.id: cp for cp in parties}
+            self.screener = Screener([as_entity(cp) for cp in self.parties.values()], algorithm.name)
+            # one full pass, before the collector is back, puts them in the oldest generation, counted
+            # there: otherwise the collections that the next allocations trigger walk them all (seconds
+            # for a book of a million), one generation after the other
+            gc.collect()
+        self._algorithm = algorithm
+        self._lock = threading.Lock()  # (the screener's algorithm is set per retrieval size)
+        # what a first query loads (country names' tables) is loaded now, not by the first update
+        self.screener.screen(_WARM_UP, limit=1)
 
     def flag(self, entities: Iterable[Entity], threshold: float) -> list[Counterparty]:
         """The counterparties that any of ``entities`` resembles at ``threshold`` or above, by id."""
         found: dict[str, Counterparty] = {}
-        for e in entities:
-            for m in self.screener.screen(
-                entity_query(e), threshold=threshold, limit=CANDIDATES, matches_only=True
-            ):
-                found[m.entity.source_id] = self.parties[m.entity.source_id]
+        with self._lock:
+            for e in entities:
+                for m in self._resembling(entity_query(e), threshold):
+                    found[m.entity.source_id] = self.parties[m.entity.source_id]
         return [found[k] for k in sorted(found)]
+
+    def _resembling(self, query: Query, threshold: float) -> list[Match]:
+        """The counterparties ``query`` resembles at ``threshold``: retrieval widened while one in
+        :data:`DENSE` of those it retrieved does (so that how many customers share a name is never cut
+        short, and the namesakes of a common name that retrieval ranks below others are reached)."""
+        wide = FIRST_CANDIDATES
+        while True:
+            self.screener.algorithm = replace(self._algorithm, candidates=wide)
+            found = self.screener.screen(query, threshold=threshold, limit=wide, matches_only=True)
+            if DENSE * len(found) < wide or wide >= len(self.parties):
+                return found
+            wide *= WIDEN
