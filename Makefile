@@ -25,7 +25,7 @@ lint: setup
 
 # The fault, soak and Spark suites (marked slow / spark) run apart; .ci/run runs both targets.
 test: setup lint
-	.venv/bin/pytest -n 2 -q -m "not slow and not spark"
+	.venv/bin/pytest -n 2 -q -m "not slow and not spark" --durations=15
 
 test-slow: setup
 	.venv/bin/pytest -n 2 -q -m "slow or spark"

@@ -9,7 +9,7 @@ to one source), and writes each result list as one line. Run it with the code of
 ``--db-dir`` of stores) and compare the files (``--diff A B``). Run it with ``PYTHONHASHSEED=0``.
 
 Usage: PYTHONHASHSEED=0 .venv/bin/python bench/same_results.py --out results.jsonl [--db-dir DIR]
-[--algorithms embargo-v1,embargo-v2,embargo-v3] [--limit N]; bench/same_results.py --diff A B
+[--algorithms embargo-v1,embargo-v2,...] [--limit N]; bench/same_results.py --diff A B
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ import orjson
 from _common import SDN_2024, load_cases, store_with
 from _round2 import embargo_query, load_round2, round2_files, store_for
 
-ALGORITHMS = "embargo-v1,embargo-v2,embargo-v3"
+from embargo.match.algorithm import ALGORITHMS as REGISTERED
+
+ALGORITHMS = ",".join(REGISTERED)  # every version embargo knows
 OFAC_VERSION = "ofac_variants"  # the round-1 set's store: the SDN file of 2024-05-02
 SOURCES_EVERY = 7  # every 7th case is also screened against one source of its store
 
