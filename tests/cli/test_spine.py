@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import embargo.cli.main
+from embargo.cli import main as cli  # (importing it registers every command on the app)
 from embargo.cli.base import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +34,7 @@ def embargo(db: Path, *args: str, check: bool = True) -> subprocess.CompletedPro
 def embargo_json(db: Path, *args: str) -> Any:
     """The JSON an ``embargo`` command prints, run in this process (a diff per version pair: the
     process's start-up, repeated 40 times, is what the subprocess would measure)."""
+    assert cli.__name__  # (imported for its commands)
     result = CliRunner().invoke(app, [*args, "--db", str(db)])
     assert result.exit_code in (0, 1), result.output
     return json.loads(result.stdout)
