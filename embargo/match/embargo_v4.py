@@ -2,6 +2,9 @@
 ``tests/match`` pin it).
 
 embargo-v3, plus:
+- an organisation's listed name is also read as the list wrote it, where v3's reading changed it (its legal
+  form as its class): a query that writes the form damaged (``"J. STOCK COMPANY X"``, ``"COMPANY STOCK JOINT
+  X"``, ``"JOINT COMPANY X"``) is not read as the form, and meets the listed words one by one, as v2 did;
 - a name that has no word that names anyone, only initials and titles (a vessel ``"K M A"``, ``"LADY
   D"``), is also read written as one word (``"kma"``, ``"ladyd"``), on both sides: other writers run such
   names together, and without it retrieval had no word to look up;
@@ -24,7 +27,7 @@ NAME: str = "embargo-v4"
 ALGORITHM: Algorithm = replace(
     embargo_v3.ALGORITHM,
     name=NAME,
-    description="embargo-v3, plus: a name of initials and titles alone (a vessel's 'K M A') also read "
+    description="embargo-v3, plus: an organisation's listed name also as written; a name of initials and titles alone (a vessel's 'K M A') also read "
     "as one word on both sides; an Arabic-script name also read with its d/z/th letters as Persian and Urdu "
     "say them and its final alif maqsura as Egyptian ya.",
     listed_reading=listed_names_v4,

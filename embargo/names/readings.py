@@ -334,8 +334,13 @@ def letters_together(value: str, schema: str | None) -> str:
 
 
 def listed_names_v4(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
-    """The names embargo-v4 reads off one listed name: embargo-v3's (:func:`listed_names`), and each of
-    them that has no word that names anyone also written as one word (:func:`letters_together`)."""
+    """The names embargo-v4 reads off one listed name: embargo-v3's (:func:`listed_names`); an
+    organisation's name also as written, where the reading changed it (a query that writes its legal form
+    damaged, "J. STOCK COMPANY X", "COMPANY STOCK JOINT X", "JOINT COMPANY X", is not read as the form, and
+    meets the words the list wrote one by one, as embargo-v2 compared them); and each name that has no word
+    that names anyone also written as one word (:func:`letters_together`)."""
     out = listed_names(value, kind, schema)
+    if schema not in PERSON_SCHEMAS and (value, kind) not in out:
+        out = [*out, (value, kind)]
     together = [(j, k) for v, k in out if (j := letters_together(v, schema))]
     return list(dict.fromkeys(out + together)) if together else out

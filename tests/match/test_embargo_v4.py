@@ -101,3 +101,18 @@ def test_a_final_alif_maqsura_is_also_read_as_the_ya_egyptian_writing_leaves_und
     assert egyptian_reading("حسن") == ""
     query, own = read_query_v4(Query(names=("على حسن",)))
     assert own == 1 and "ali hasn" in query.names[own:]
+
+
+@pytest.mark.parametrize(
+    ("query", "source_id"),
+    [
+        ("COMPANY STOCK JOINT EXPOBANK", "46568"),  # the legal form's words reordered
+        ("J. STOCK COMPANY DUBNA CABLE PLANT", "46653"),  # its first word an initial
+        ("JOINT COMPANY PERVOURALSKIY NEW PIPE PLANT", "48036"),  # a word of it left out
+    ],
+)
+def test_an_organisation_is_also_met_as_the_list_wrote_it(sdn: Screener, query: str, source_id: str) -> None:
+    """v3 reads a listed legal form as its class (JSC) and a damaged one in a query is not read so: the
+    name as written, word by word, still meets it."""
+    assert source_id in _found(sdn, query, "embargo-v4")
+    assert source_id not in _found(sdn, query, "embargo-v3")
