@@ -9,12 +9,13 @@ from __future__ import annotations
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from embargo.index.memory import EntityIndex
 from embargo.match import names
-from embargo.match.algorithm import ALGORITHMS, PreparedQuery, entity_score, rank_scores
+from embargo.match.algorithm import ALGORITHMS, Algorithm, PreparedQuery, entity_score, rank_scores
 from embargo.match.types import Query
 from embargo.model import Entity
 from embargo.service.ingest import discover, parse_candidate
@@ -36,6 +37,31 @@ def _misspelt(entities: list[Entity], n: int, seed: int) -> list[str]:
         sys.path.remove(str(ROOT / "bench"))
     rng = random.Random(seed)
     return [vary(rng.choice(e.names).value, rng)[1] for e in rng.sample(entities, n)]
+
+
+def _reference(
+    algo: Algorithm,
+    pq: PreparedQuery,
+    index: EntityIndex,
+    e: int,
+    nids: tuple[int, ...],
+    floor: float,
+    query_views: list[Any],
+    scoring: Any,
+) -> tuple[float, Any]:
+    """``entity_score``'s score and best pair for candidate ``e`` (its names ``nids``): the reference."""
+    return entity_score(
+        algo,
+        pq,
+        None,
+        [(index.names[n], index.name_kind[n]) for n in nids],
+        index.weight,
+        floor=floor,
+        views=index.name_views(nids),
+        query_views=query_views,
+        schema=index.entity_schema[e],
+        scoring=scoring,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -79,18 +105,7 @@ def test_rank_scores_equal_entity_score(index_and_queries: tuple[EntityIndex, li
                     found = {i: (score, pair) for i, score, pair in ranked[0]}
                     assert not found.keys() & set(ranked[1])
                     for i, (e, nids) in enumerate(cands):
-                        ref = entity_score(
-                            algo,
-                            pq,
-                            None,
-                            [(index.names[n], index.name_kind[n]) for n in nids],
-                            index.weight,
-                            floor=floor,
-                            views=index.name_views(nids),
-                            query_views=query_views,
-                            schema=index.entity_schema[e],
-                            scoring=scoring,
-                        )
+                        ref = _reference(algo, pq, index, e, nids, floor, query_views, scoring)
                         if i in ranked[1]:
                             declined += 1
                         elif ref[0] >= floor:
@@ -132,18 +147,7 @@ def test_rank_scores_weigh_names_read_off_the_query(index_and_queries: tuple[Ent
         for i, (e, nids) in enumerate(cands):
             if i in ranked[1]:
                 continue
-            ref = entity_score(
-                algo,
-                pq,
-                None,
-                [(index.names[n], index.name_kind[n]) for n in nids],
-                index.weight,
-                floor=0.5,
-                views=index.name_views(nids),
-                query_views=query_views,
-                schema=index.entity_schema[e],
-                scoring=scoring,
-            )
+            ref = _reference(algo, pq, index, e, nids, 0.5, query_views, scoring)
             if ref[0] >= 0.5:
                 answered += 1
                 by_read += ref[1][0] >= pq.own
