@@ -13,9 +13,7 @@ score is that screening's.
 from __future__ import annotations
 
 import gc
-import threading
 from collections.abc import Iterable
-from dataclasses import replace
 
 from embargo._gc import no_gc
 from embargo.match.scoring import Algorithm
@@ -65,18 +63,16 @@ class Book:
             # there: otherwise the collections that the next allocations trigger walk them all (seconds
             # for a book of a million), one generation after the other
             gc.collect()
-        self._algorithm = algorithm
-        self._lock = threading.Lock()  # (the screener's algorithm is set per retrieval size)
+        self.screener.algorithm = algorithm
         # what a first query loads (country names' tables) is loaded now, not by the first update
         self.screener.screen(_WARM_UP, limit=1)
 
     def flag(self, entities: Iterable[Entity], threshold: float) -> list[Counterparty]:
         """The counterparties that any of ``entities`` resembles at ``threshold`` or above, by id."""
         found: dict[str, Counterparty] = {}
-        with self._lock:
-            for e in entities:
-                for m in self._resembling(entity_query(e), threshold):
-                    found[m.entity.source_id] = self.parties[m.entity.source_id]
+        for e in entities:
+            for m in self._resembling(entity_query(e), threshold):
+                found[m.entity.source_id] = self.parties[m.entity.source_id]
         return [found[k] for k in sorted(found)]
 
     def _resembling(self, query: Query, threshold: float) -> list[Match]:
@@ -85,8 +81,9 @@ class Book:
         short, and the namesakes of a common name that retrieval ranks below others are reached)."""
         wide = FIRST_CANDIDATES
         while True:
-            self.screener.algorithm = replace(self._algorithm, candidates=wide)
-            found = self.screener.screen(query, threshold=threshold, limit=wide, matches_only=True)
+            found = self.screener.screen(
+                query, threshold=threshold, limit=wide, matches_only=True, candidates=wide
+            )
             if DENSE * len(found) < wide or wide >= len(self.parties):
                 return found
             wide *= WIDEN

@@ -70,12 +70,15 @@ class Screener:
         algorithm: str | None = None,
         matches_only: bool = False,
         sources: frozenset[str] | None = None,
+        candidates: int | None = None,
     ) -> list[Match]:
         """Candidates scored and explained, best first; ``match`` is score >= threshold.
         Results down to a score of 0.5 (or the threshold, if lower) are given; ``matches_only``: only
         the matches (a batch that writes alerts only spares explaining the rest). ``sources``: only
         entities of these lists (the candidates are filtered, on the one index: a score is the same
-        whichever lists are asked for, since names are weighed by their rarity over every list)."""
+        whichever lists are asked for, since names are weighed by their rarity over every list).
+        ``candidates``: how many entities retrieval keeps, instead of the algorithm's own number (a caller that
+        widens its retrieval step by step, as the portfolio index does)."""
         q = Query.of(query) if isinstance(query, str) else query
         algo = algorithm_named(algorithm) if algorithm else self.algorithm
         cut = algo.threshold if threshold is None else threshold
@@ -85,7 +88,8 @@ class Screener:
         pq = PreparedQuery.of(q, own)
         idx = self.index_for(algo)
         rarity = self._rarities[algo.listed_reading]  # (the words' rarity in that index)
-        wide = algo.candidates if sources is None else algo.candidates * SOURCE_WIDEN
+        keep = algo.candidates if candidates is None else candidates
+        wide = keep if sources is None else keep * SOURCE_WIDEN
         found: list[tuple[int, tuple[int, ...]]] = []
         # the names read off the query's own retrieve apart, so that they do not crowd its own out
         for group in (pq.names[:own], pq.names[own:]):
@@ -98,7 +102,7 @@ class Screener:
                     form_words=algo.form_words_vote,
                 )
                 if sources is not None:  # retrieval went wider, so the lists asked for still get their share
-                    more = [c for c in more if idx.entities[c[0]].source in sources][: algo.candidates]
+                    more = [c for c in more if idx.entities[c[0]].source in sources][:keep]
                 seen = {e for e, _ in found}
                 found += [c for c in more if c[0] not in seen]
         if idx.read_together:  # a name retrieved is scored with the names read off its listed name
