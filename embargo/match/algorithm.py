@@ -10,7 +10,7 @@ new version's table, and that version's module registered here.
 from __future__ import annotations
 
 from embargo.errors import EmbargoError
-from embargo.match import embargo_v1, embargo_v2, embargo_v3, embargo_v4
+from embargo.match import embargo_v1, embargo_v2, embargo_v3, embargo_v4, embargo_v5
 from embargo.match.scoring import (
     COMPATIBLE,
     KIND_FACTOR,
@@ -48,9 +48,15 @@ __all__ = [
 
 ALGORITHMS: dict[str, Algorithm] = {
     a.name: a
-    for a in (embargo_v1.ALGORITHM, embargo_v2.ALGORITHM, embargo_v3.ALGORITHM, embargo_v4.ALGORITHM)
+    for a in (
+        embargo_v1.ALGORITHM,
+        embargo_v2.ALGORITHM,
+        embargo_v3.ALGORITHM,
+        embargo_v4.ALGORITHM,
+        embargo_v5.ALGORITHM,
+    )
 }
-DEFAULT_ALGORITHM = embargo_v4.NAME
+DEFAULT_ALGORITHM = embargo_v5.NAME
 
 
 class UnknownAlgorithm(EmbargoError):

@@ -27,7 +27,14 @@ import re
 from dataclasses import replace
 
 from embargo.match.types import Query
-from embargo.names.arabic import arabic_script, egyptian_reading, latin_readings, persian_reading
+from embargo.names.arabic import (
+    arabic_script,
+    egyptian_reading,
+    latin_readings,
+    o_reading,
+    persian_reading,
+    rejoined_reading,
+)
 from embargo.names.readings import (
     formal_names,
     letters_together,
@@ -112,6 +119,21 @@ def read_query_v4(q: Query) -> tuple[Query, int]:
     for n in query.names[:own]:
         if arabic_script(n):
             more += [r for r in (persian_reading(n), egyptian_reading(n)) if r]
+    extra = [n for n in dict.fromkeys(more) if n not in query.names]
+    return (replace(query, names=query.names + tuple(extra)), own) if extra else (query, own)
+
+
+def read_query_v5(q: Query) -> tuple[Query, int]:
+    """``q`` as embargo-v5 screens it: as embargo-v4 reads it (:func:`read_query_v4`), and a name in the
+    Arabic script also
+    - with a short word split off at a letter that does not join forward written together with the next
+      (:func:`embargo.names.arabic.rejoined_reading`: ``"علي ما يشو"`` -> ``"ali maicho"``, Maychou);
+    - with its ``و`` read as ``o`` as Persian, Turkish and Levantine spelling write it
+      (:func:`embargo.names.arabic.o_reading`: ``"عامر فوز"`` -> ``"amr foz"``)."""
+    query, own = read_query_v4(q)
+    more = [
+        r for n in query.names[:own] if arabic_script(n) for r in (rejoined_reading(n), o_reading(n)) if r
+    ]
     extra = [n for n in dict.fromkeys(more) if n not in query.names]
     return (replace(query, names=query.names + tuple(extra)), own) if extra else (query, own)
 

@@ -159,3 +159,81 @@ def egyptian_reading(name: str) -> str:
     """``name`` (in the Arabic script) read in Latin letters with each word's final ``ى`` read as the ``ي``
     Egyptian writing leaves undotted: ``"على"`` -> ``"ali"``; "" where no word ends in ``ى``."""
     return latin_reading(_FINAL_MAQSURA.sub("ي", name)) if _FINAL_MAQSURA.search(name) else ""
+
+
+# --- from embargo-v5 on -----------------------------------------------------------------------------------
+
+# letters that never join the letter after them: after one of them the gap to the next letter looks like the
+# gap between words, and a name written by hand or typed from one is often split there ("ما يشو" for
+# "مايشو", Maychou)
+_NON_JOINING = frozenset("اأإآدذرزوؤة")
+_SHORT_WORD = 2  # letters of a word that may be such a split-off part
+
+
+def rejoined_reading(name: str) -> str:
+    """``name`` (in the Arabic script) in Latin letters with a word of at most two letters that ends in a
+    letter that does not join forward (``ا د ذ ر ز و``) written together with the word after it, as one word
+    split at that gap: ``"علي ما يشو"`` -> ``"ali maycho"``; "" where there is no such word (the article,
+    ``bin``, ``abu`` and the other name particles are words of their own, not split-off parts)."""
+    words = [normalise_arabic(w) if arabic_script(w) else w for w in name.split()]
+    out: list[str] = []
+    changed = False
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if (
+            i + 1 < len(words)
+            and arabic_script(w)
+            and arabic_script(words[i + 1])
+            and len(w) <= _SHORT_WORD
+            and w[-1] in _NON_JOINING
+            and w not in _WORDS
+            and w != _ARTICLE
+        ):
+            out.append(w + words[i + 1])
+            changed = True
+            i += 2
+            continue
+        out.append(w)
+        i += 1
+    return latin_reading(" ".join(out)) if changed else ""
+
+
+def o_reading(name: str) -> str:
+    """``name`` (in the Arabic script) in Latin letters with each ``و`` inside or at the end of a word read
+    as ``o``, the vowel the table gives the letter before it left out, as Persian, Turkish and Levantine
+    spelling write it (``"فوز"`` -> ``"foz"``, ``"محمود"`` -> ``"mahmod"``); "" where no word has one."""
+    words: list[str] = []
+    changed = False
+    for token in name.split():
+        if not arabic_script(token):
+            words.append(token.lower())
+            continue
+        for part in split_words(normalise_arabic(token)):
+            said = _o_word(part)
+            changed = changed or bool(said)
+            words.extend(said or latin_word(part))
+    read = " ".join(words)
+    return read if changed and read != latin_reading(name) else ""
+
+
+def _o_word(word: str) -> list[str]:
+    """One Arabic word as :func:`o_reading` reads it; [] where no ``و`` after its first letter is read."""
+    if word in _WORDS or "و" not in word[1:]:
+        return []
+    out: list[str] = []
+    if word.startswith(_ARTICLE) and len(word) > 3:
+        out.append("al")
+        word = word[2:]
+    chunks: list[str] = []
+    for i, ch in enumerate(word):
+        if not ch.isalpha():
+            continue
+        if ch == "و" and i > 0 and (i + 1 == len(word) or word[i + 1] not in LONG_VOWELS):
+            if chunks:  # (the letter before: its consonant alone)
+                chunks[-1] = chunks[-1].rstrip("aeiou") or chunks[-1]
+            chunks.append("o")
+        else:
+            chunks.append(_chunk(ch, word, i))
+    latin = _DOUBLE_VOWEL.sub(r"\1", "".join(chunks))
+    return [*out, latin] if latin else out

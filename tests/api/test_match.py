@@ -71,12 +71,13 @@ def test_search_entities_catalog_algorithms(client: TestClient) -> None:
     names = {d["name"] for d in cat["datasets"]}
     assert {"us_ofac_sdn", "un_sc", "default"} <= names and sorted(cat["current"]) == ["un_sc", "us_ofac_sdn"]
     algos = client.get("/algorithms").json()
-    assert algos["default"] == "embargo-v4"
+    assert algos["default"] == "embargo-v5"
     assert [a["name"] for a in algos["algorithms"]] == [
         "embargo-v1",
         "embargo-v2",
         "embargo-v3",
         "embargo-v4",
+        "embargo-v5",
     ]
     assert client.get("/healthz").json()["status"] == "ok"
 

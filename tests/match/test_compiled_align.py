@@ -67,7 +67,7 @@ def test_compiled_score_equals_python_compare() -> None:
         words[longest] = f"{w[: len(w) // 2]} {w[len(w) // 2 :]}"
         queries.append(" ".join(words))
     compared = bounded = joined = 0
-    for algorithm in ("embargo-v1", "embargo-v2", "embargo-v3", "embargo-v4"):
+    for algorithm in ("embargo-v1", "embargo-v2", "embargo-v3", "embargo-v4", "embargo-v5"):
         p = ALGORITHMS[algorithm].names
         for q in queries:
             for qn in PreparedQuery.of(Query.of(q)).names:
@@ -159,7 +159,7 @@ def test_compiled_token_similarity_equals_python() -> None:
                 for nid in index.entity_names[e]:
                     pairs.add((qn, index.names[nid]))
     compared = met = 0
-    for algorithm in ("embargo-v1", "embargo-v2", "embargo-v3", "embargo-v4"):
+    for algorithm in ("embargo-v1", "embargo-v2", "embargo-v3", "embargo-v4", "embargo-v5"):
         p = ALGORITHMS[algorithm].names
         params = names._align_params(p)
         for qn, cn in pairs:
@@ -207,7 +207,7 @@ def test_compiled_similarity_of_near_words_equals_python() -> None:
         if len(other) >= 2:
             pairs.append((prepare_name(word), prepare_name("".join(other))))
     met = set()
-    for algorithm in ("embargo-v1", "embargo-v2", "embargo-v3", "embargo-v4"):
+    for algorithm in ("embargo-v1", "embargo-v2", "embargo-v3", "embargo-v4", "embargo-v5"):
         p = ALGORITHMS[algorithm].names
         params = names._align_params(p)
         for qn, cn in pairs:

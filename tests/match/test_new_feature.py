@@ -116,7 +116,7 @@ def test_score_names_the_algorithm_and_reads_identifiers() -> None:
         names=[Name("Ocean Star")],
         identifiers=[Identifier("imo", "IMO 9187629")],
     )
-    assert score(Query.of("Ocean Star"), vessel).algorithm == "embargo-v4"
+    assert score(Query.of("Ocean Star"), vessel).algorithm == "embargo-v5"
     by_id = score(Query(names=("Blue Moon",), identifiers=("imo9187629",)), vessel, "embargo-v1")
     assert by_id.score == ALGORITHMS["embargo-v1"].identifier_floor and by_id.match
     assert by_id.explanation[-1].feature == "identifier"

@@ -10,18 +10,11 @@ from pathlib import Path
 import pytest
 
 from embargo.match.types import Query
-from embargo.service.ingest import discover, parse_candidate
 from embargo.service.screener import Screener
 from embargo.service.screening import QueryError, make_query, query_from_ftm
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTS = (ROOT.parent / "shared" / "data" / "lists").resolve()
-
-
-@pytest.fixture(scope="module")
-def sdn() -> Screener:
-    (cand,), _ = discover([LISTS / "us_ofac_sdn" / "2024-05-02"])
-    return Screener(parse_candidate(cand).entities)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,27 @@
+"""embargo-v5, released after embargo-v4 (``tests/match/test_embargo_v5.py`` and the golden scores of
+``tests/match`` pin it).
+
+embargo-v4, plus two more readings of a query name written in the Arabic script:
+- a word of one or two letters that ends in a letter that does not join the next (``ا د ذ ر ز و``) also read
+  written together with the word after it: the gap after such a letter looks like a word's end, and names
+  are split there (``"علي ما يشو"`` is Ali Maychou);
+- ``و`` also read as ``o``, as Persian, Turkish and Levantine spelling write it (``"عامر فوز"`` is Amer Foz).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from embargo.match import embargo_v4
+from embargo.match.reading import read_query_v5
+from embargo.match.scoring import Algorithm
+
+NAME: str = "embargo-v5"
+
+ALGORITHM: Algorithm = replace(
+    embargo_v4.ALGORITHM,
+    name=NAME,
+    description="embargo-v4, plus: an Arabic-script name also read with a short word split off at a "
+    "non-joining letter written together with the next, and with its waw read as o.",
+    query_reading=read_query_v5,
+)
