@@ -1,7 +1,12 @@
 """embargo-v5, released after embargo-v4 (``tests/match/test_embargo_v5.py`` and the golden scores of
 ``tests/match`` pin it).
 
-embargo-v4, plus two more readings of a query name written in the Arabic script:
+embargo-v4, plus:
+- a person's name written family name first (``"NOORZAI, Haji Bashir"``) is also read without the titles
+  and honorifics that start its given names, on both sides: after the comma they were given names that
+  other writers of the name leave out;
+
+and two more readings of a query name written in the Arabic script:
 - a word of one or two letters that ends in a letter that does not join the next (``ا د ذ ر ز و``) also read
   written together with the word after it: the gap after such a letter looks like a word's end, and names
   are split there (``"علي ما يشو"`` is Ali Maychou);
@@ -15,13 +20,16 @@ from dataclasses import replace
 from embargo.match import embargo_v4
 from embargo.match.reading import read_query_v5
 from embargo.match.scoring import Algorithm
+from embargo.names.readings import listed_names_v5
 
 NAME: str = "embargo-v5"
 
 ALGORITHM: Algorithm = replace(
     embargo_v4.ALGORITHM,
     name=NAME,
-    description="embargo-v4, plus: an Arabic-script name also read with a short word split off at a "
+    description="embargo-v4, plus: a family-name-first name also without the titles that start its given "
+    "names (NOORZAI, Haji Bashir), on both sides; an Arabic-script name also read with a short word split off at a "
     "non-joining letter written together with the next, and with its waw read as o.",
+    listed_reading=listed_names_v5,
     query_reading=read_query_v5,
 )

@@ -40,6 +40,7 @@ from embargo.names.readings import (
     letters_together,
     name_parts,
     read_name,
+    titles_apart,
     unglued,
     vessel_prefix,
     without_nasab,
@@ -129,11 +130,17 @@ def read_query_v5(q: Query) -> tuple[Query, int]:
     - with a short word split off at a letter that does not join forward written together with the next
       (:func:`embargo.names.arabic.rejoined_reading`: ``"علي ما يشو"`` -> ``"ali maicho"``, Maychou);
     - with its ``و`` read as ``o`` as Persian, Turkish and Levantine spelling write it
-      (:func:`embargo.names.arabic.o_reading`: ``"عامر فوز"`` -> ``"amr foz"``)."""
+      (:func:`embargo.names.arabic.o_reading`: ``"عامر فوز"`` -> ``"amr foz"``);
+
+    and a person's name written family name first also without the titles that start its given names, as
+    the listed names are read too (:func:`embargo.names.readings.titles_apart`: ``"NOORZAI, Haji Bashir"``
+    -> ``"NOORZAI, bashir"``)."""
     query, own = read_query_v4(q)
     more = [
         r for n in query.names[:own] if arabic_script(n) for r in (rejoined_reading(n), o_reading(n)) if r
     ]
+    if q.schema is None or q.schema in _NICKNAME_SCHEMAS:
+        more += [r for n in q.names if (r := titles_apart(n))]
     extra = [n for n in dict.fromkeys(more) if n not in query.names]
     return (replace(query, names=query.names + tuple(extra)), own) if extra else (query, own)
 

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from embargo.text._data import load
 from embargo.text.legal_forms import LegalForm, find_legal_forms, legal_form, prefix_forms
-from embargo.text.names import PERSON_SCHEMAS, analyze_tokens, name_tokens
+from embargo.text.names import PERSON_SCHEMAS, analyze_tokens, is_title, name_tokens
 
 VESSELS = frozenset({"Vessel"})
 # the word each legal-form class of legal_forms.yml is written as: one of its own forms, recognised at the
@@ -344,3 +344,31 @@ def listed_names_v4(value: str, kind: str, schema: str) -> list[tuple[str, str]]
         out = [*out, (value, kind)]
     together = [(j, k) for v, k in out if (j := letters_together(v, schema))]
     return list(dict.fromkeys(out + together)) if together else out
+
+
+# --- from embargo-v5 on -----------------------------------------------------------------------------------
+
+
+def titles_apart(value: str) -> str:
+    """A name written family name first (``"NOORZAI, Haji Bashir"``, ``"AL ZAWAHIRI, Dr. Ayman"``) without
+    the titles and honorifics that start its given names (``"NOORZAI, Bashir"``): at the start of a name they
+    are read as titles, but after the comma they were read as given names that other writers leave out. ""
+    where the name has no comma or no such title, or nothing would be left after them."""
+    surname, comma, given = value.partition(",")
+    if not comma or not surname.strip():
+        return ""
+    tokens = name_tokens(given)
+    k = 0
+    while k < len(tokens) - 1 and is_title(tokens[k]):
+        k += 1
+    return f"{surname.strip()}, {' '.join(tokens[k:])}" if k else ""
+
+
+def listed_names_v5(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
+    """The names embargo-v5 reads off one listed name: embargo-v4's (:func:`listed_names_v4`), and a person's
+    name written family name first also without the titles that start its given names
+    (:func:`titles_apart`)."""
+    out = listed_names_v4(value, kind, schema)
+    if schema in PERSON_SCHEMAS and (bare := titles_apart(value)):
+        out = list(dict.fromkeys([*out, *listed_names(bare, kind, schema)]))
+    return out

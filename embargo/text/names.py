@@ -101,6 +101,11 @@ def _words() -> _Words:
     )
 
 
+def is_title(token: str) -> bool:
+    """Whether a token (as :func:`name_tokens` writes it) is a title or an honorific ("mr", "dr", "haji")."""
+    return token in _words().titles
+
+
 def _join_dotted(m: re.Match[str]) -> str:
     joined = m.group().replace(".", "")
     return f" {joined} " if joined in dotted_abbreviations() else " " + " ".join(joined) + " "

@@ -16,6 +16,8 @@ from embargo.match.reading import read_query_v5
 from embargo.match.types import Query
 from embargo.model import Name, make_entity
 from embargo.names.arabic import o_reading, rejoined_reading
+from embargo.names.readings import titles_apart
+from embargo.screener import Screener
 
 Found = Callable[[str, str], set[str]]
 
@@ -59,6 +61,30 @@ def test_waw_is_also_read_as_o() -> None:
     assert read_query_v5(Query(names=("Amer Foz",))) == read_query_v5(Query(names=("Amer Foz",)))
     latin, _ = read_query_v5(Query(names=("Amer Foz",)))
     assert "amr foz" not in latin.names  # Latin names are read as v4 reads them
+
+
+@pytest.mark.parametrize(
+    ("query", "caption"),
+    [
+        ("Bashir Nurzai", "NOORZAI, Haji Bashir"),  # a respelt surname, the title after the comma
+        ("Khudai Nazar Khairullah Barakzai", "BARAKZAI, Haji Khairullah"),  # the father's name before his
+    ],
+)
+def test_a_title_after_the_comma_is_no_given_name(sdn: Screener, query: str, caption: str) -> None:
+    def best(algorithm: str) -> float:
+        found = sdn.screen(query, algorithm=algorithm)
+        return max((m.score for m in found if m.entity.caption == caption), default=0.0)
+
+    assert best("embargo-v5") >= 0.9 > 0.8 > best("embargo-v4")
+
+
+def test_titles_apart_leaves_out_only_titles_that_start_the_given_names() -> None:
+    assert titles_apart("NOORZAI, Haji Bashir") == "NOORZAI, bashir"
+    assert titles_apart("AL ZAWAHIRI, Dr. Ayman") == "AL ZAWAHIRI, ayman"
+    assert titles_apart("NOORZAI, Haji Mullah Bashir") == "NOORZAI, bashir"
+    assert titles_apart("KHAN, Haji") == ""  # nothing would be left
+    assert titles_apart("SMITH, John Haji") == ""  # not at the start
+    assert titles_apart("Haji Bashir NOORZAI") == ""  # no comma: read as a title already
 
 
 def test_v5_scores_v4_pairs_as_v4_did_and_its_own_pairs_are_pinned() -> None:
