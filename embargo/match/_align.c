@@ -68,7 +68,7 @@ typedef struct {
         extra_word_penalty, legal_conflict_penalty, cut_name, patronymic_weight;
     double role_weight[4]; /* by ROLE_ */
     long subset_min_letters;
-    int letters, abjad_joins, ready;
+    int letters, abjad_joins, subset_syllabic, ready;
     Row *rows;            /* the memo (see Met) */
     size_t rows_mask;     /* its size - 1 (a power of two) */
     Py_ssize_t n_rows, size, max; /* rows and pairs in it; pairs at most */
@@ -202,7 +202,9 @@ static int params_init(Params *self, PyObject *args, PyObject *kw) {
     Py_DECREF(letters);
     if (self->subset_min_letters == -1 && PyErr_Occurred()) return -1;
     if (bool_field(params, "strict_consonants", &self->t.strict_consonants) < 0 ||
-        bool_field(params, "abjad_joins", &self->abjad_joins) < 0 || role_weights(params, self->role_weight) < 0)
+        bool_field(params, "abjad_joins", &self->abjad_joins) < 0 ||
+        bool_field(params, "subset_syllabic", &self->subset_syllabic) < 0 ||
+        role_weights(params, self->role_weight) < 0)
         return -1;
     TokenParams *t = &self->t;
     if (self->max < 1) self->max = 1;
@@ -785,7 +787,8 @@ static int score_views(Params *P, View *q, View *c, int person, double at_least,
             }
             double q_cov = coverage(qw, q_sim, nq), c_cov = coverage(cw, c_sim, nc);
             bound = share * q_cov + (1 - share) * c_cov;
-            if (person && P->subset_factor * c_cov > bound) bound = P->subset_factor * c_cov;
+            if (person && (P->subset_syllabic || !syllabic) && P->subset_factor * c_cov > bound)
+                bound = P->subset_factor * c_cov;
             if (prefix && P->cut_name > bound) bound = P->cut_name;
         }
         if (bound + 1e-9 < at_least) {
@@ -841,7 +844,7 @@ static int score_views(Params *P, View *q, View *c, int person, double at_least,
     uc /= c_total;
     if (person) {
         if (uc == 0 && found >= 2 && found_letters >= P->subset_min_letters && found_min >= P->subset_min_similarity &&
-            P->subset_factor * c_cov > s)
+            (P->subset_syllabic || !syllabic) && P->subset_factor * c_cov > s)
             s = P->subset_factor * c_cov;
         s -= P->conflict_penalty * (uc < uq ? uc : uq);
     } else {

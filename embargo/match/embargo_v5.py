@@ -2,6 +2,9 @@
 ``tests/match`` pin it).
 
 embargo-v4, plus:
+- a query name that holds the whole of a listed person's name no longer meets it by that alone (the subset
+  rule) where either is written in Han, Hangul or kana: a Chinese or Korean name has one given name, and a
+  query's other given name ("성호 성훈 김" for Kim Song Hun) makes it another person's;
 - a person's name written family name first (``"NOORZAI, Haji Bashir"``) is also read without the titles
   and honorifics that start its given names, on both sides: after the comma they were given names that
   other writers of the name leave out;
@@ -27,7 +30,8 @@ NAME: str = "embargo-v5"
 ALGORITHM: Algorithm = replace(
     embargo_v4.ALGORITHM,
     name=NAME,
-    description="embargo-v4, plus: a family-name-first name also without the titles that start its given "
+    names=replace(embargo_v4.ALGORITHM.names, subset_syllabic=False),
+    description="embargo-v4, plus: no subset rule for names written in Han, Hangul or kana; a family-name-first name also without the titles that start its given "
     "names (NOORZAI, Haji Bashir), on both sides; an Arabic-script name also read with a short word split off at a "
     "non-joining letter written together with the next, and with its waw read as o.",
     listed_reading=listed_names_v5,

@@ -61,6 +61,9 @@ class NameParams:
     abjad_letters: float = 0.0  # Arabic-script name: consonants equal once d/dh/z, w/v, q/k are folded
     strict_consonants: bool = False  # v2: consonant-only evidence (skeleton, vowels dropped) needs a
     # query with at most one vowel left, keeps a leading vowel, and never makes an article ("al") a name
+    # --- added in embargo-v5 ---
+    subset_syllabic: bool = True  # v5 False: no subset rule where a name was written in Han, Hangul or kana
+    # (a Chinese or Korean name has one given name: a query's extra syllables are another person's name)
     role_weight: tuple[tuple[str, float], ...] = (
         ("name", 1.0),
         ("initial", 0.5),
@@ -274,7 +277,9 @@ def _upper_bound(
     c_cov = _coverage(cw, best_c, _sum(cw) or 1.0)
     if listed_schema == "Person":
         share = p.query_weight_person
-        bound = max(share * q_cov + (1 - share) * c_cov, p.subset_factor * c_cov)
+        bound = share * q_cov + (1 - share) * c_cov
+        if p.subset_syllabic or not (q.syllabic or c.syllabic):
+            bound = max(bound, p.subset_factor * c_cov)
     else:
         share = p.query_weight_other
         bound = share * q_cov + (1 - share) * c_cov
@@ -660,6 +665,7 @@ def _compare(
             and len(found) >= 2
             and sum(len(t) for t, _ in found) >= p.subset_min_letters
             and min(sim for _, sim in found) >= p.subset_min_similarity
+            and (p.subset_syllabic or not syllabic)
         ):
             # a longer query name (full name, nasab, patronymic) that contains the whole listed name
             score = max(score, p.subset_factor * c_cov)

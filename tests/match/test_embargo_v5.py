@@ -87,6 +87,24 @@ def test_titles_apart_leaves_out_only_titles_that_start_the_given_names() -> Non
     assert titles_apart("Haji Bashir NOORZAI") == ""  # no comma: read as a title already
 
 
+def test_a_korean_or_chinese_query_with_another_given_name_is_no_longer_name_of_the_listed_one() -> None:
+    """A Korean or Chinese name has one given name: "성호 성훈 김" (Kim Seong-ho Seong-hun) holds the whole of
+    "Kim Song Hun", but its other given name makes it another person's, as a Latin name's middle names do
+    not (those still meet by the subset rule)."""
+
+    def both(query: str, listed: str) -> tuple[float, float]:
+        entity = make_entity(source="t", source_id="1", schema="Person", names=[Name(listed)])
+        v4, v5 = (
+            score(Query(names=(query,)), entity, a, explain=False).score for a in ("embargo-v4", "embargo-v5")
+        )
+        return v4, v5
+
+    v4, v5 = both("성호 성훈 김", "Kim Song Hun")
+    assert v4 >= 0.9 and v5 < 0.8
+    assert both("Khudai Nazar Kim Song Hun", "Kim Song Hun")[1] >= 0.9  # a Latin query: the rule holds
+    assert both("김정은", "KIM, Jong Un")[1] >= 0.9  # the whole name still meets
+
+
 def test_v5_scores_v4_pairs_as_v4_did_and_its_own_pairs_are_pinned() -> None:
     v4 = {
         (c["query"], c["listed"]): c["score"]
