@@ -9,7 +9,10 @@ embargo-v4, plus:
   and honorifics that start its given names, on both sides: after the comma they were given names that
   other writers of the name leave out;
 
-and two more readings of a query name written in the Arabic script:
+and three more readings of a query name written in the Arabic script:
+- where it has a letter only Persian or Urdu write, as Persian says it: ``ض ظ ذ`` as z, ``ث`` as s, ``ق``
+  as gh, ``و`` next to a vowel as v, a letter before a long vowel without the table's own vowel, and its
+  compound given names apart (``"غلامعلی"`` is Gholam Ali, ``"علی فدوی"`` Ali Fadavi);
 - a word of one or two letters that ends in a letter that does not join the next (``ا د ذ ر ز و``) also read
   written together with the word after it: the gap after such a letter looks like a word's end, and names
   are split there (``"علي ما يشو"`` is Ali Maychou);
@@ -32,7 +35,7 @@ ALGORITHM: Algorithm = replace(
     name=NAME,
     names=replace(embargo_v4.ALGORITHM.names, subset_syllabic=False),
     description="embargo-v4, plus: no subset rule for names written in Han, Hangul or kana; a family-name-first name also without the titles that start its given "
-    "names (NOORZAI, Haji Bashir), on both sides; an Arabic-script name also read with a short word split off at a "
+    "names (NOORZAI, Haji Bashir), on both sides; a Persian name read as Persian says it; an Arabic-script name also read with a short word split off at a "
     "non-joining letter written together with the next, and with its waw read as o.",
     listed_reading=listed_names_v5,
     query_reading=read_query_v5,

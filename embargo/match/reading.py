@@ -33,6 +33,7 @@ from embargo.names.arabic import (
     latin_readings,
     o_reading,
     persian_reading,
+    persian_reading_v5,
     rejoined_reading,
 )
 from embargo.names.readings import (
@@ -131,13 +132,19 @@ def read_query_v5(q: Query) -> tuple[Query, int]:
       (:func:`embargo.names.arabic.rejoined_reading`: ``"علي ما يشو"`` -> ``"ali maicho"``, Maychou);
     - with its ``و`` read as ``o`` as Persian, Turkish and Levantine spelling write it
       (:func:`embargo.names.arabic.o_reading`: ``"عامر فوز"`` -> ``"amr foz"``);
+    - where it has a letter only Persian or Urdu write, as Persian says it, its compound given names apart
+      (:func:`embargo.names.arabic.persian_reading_v5`: ``"سید محمود علوی"`` -> ``"sid mahmoud alvi"``);
 
     and a person's name written family name first also without the titles that start its given names, as
     the listed names are read too (:func:`embargo.names.readings.titles_apart`: ``"NOORZAI, Haji Bashir"``
     -> ``"NOORZAI, bashir"``)."""
     query, own = read_query_v4(q)
     more = [
-        r for n in query.names[:own] if arabic_script(n) for r in (rejoined_reading(n), o_reading(n)) if r
+        r
+        for n in query.names[:own]
+        if arabic_script(n)
+        for r in (rejoined_reading(n), o_reading(n), persian_reading_v5(n))
+        if r
     ]
     if q.schema is None or q.schema in _NICKNAME_SCHEMAS:
         more += [r for n in q.names if (r := titles_apart(n))]

@@ -237,3 +237,81 @@ def _o_word(word: str) -> list[str]:
             chunks.append(_chunk(ch, word, i))
     latin = _DOUBLE_VOWEL.sub(r"\1", "".join(chunks))
     return [*out, latin] if latin else out
+
+
+# the letters only Persian and Urdu write (and their forms of ye and kaf): a name that has one is read the
+# Persian way too
+_PERSIAN_LETTERS = frozenset("پچژگکیۀ")
+# Persian says ض ظ ذ as z, ث as s, and ق as غ (gh: Ghasem, Baghaei); و between letters is v (Mousavi,
+# Javad, Alavi), where Arabic says w
+_PERSIAN_SAID = str.maketrans({"ض": "ز", "ظ": "ز", "ذ": "ز", "ث": "س", "ق": "غ"})
+# the parts of Persian compound given names, written together as often as apart (غلامرضا Gholamreza,
+# عباسعلی Abbas-Ali, محمدجواد Mohammad Javad, امیرحسین Amir Hossein)
+_PERSIAN_HEADS = ("محمد", "غلام", "امیر", "عباس", "علي")
+_PERSIAN_TAILS = ("علي", "رضا")
+_HEAD_REST = 3  # letters a compound's other part has at least
+
+
+def persian_compound(word: str) -> list[str]:
+    """A Persian compound given name (in Arabic letters, as :func:`normalise_arabic` writes them) read apart
+    (``"غلامرضا"`` -> ``["غلام", "رضا"]``, ``"عباسعلي"`` -> ``["عباس", "علي"]``); ``[word]`` for any other."""
+    for head in _PERSIAN_HEADS:
+        if word.startswith(head) and len(word) - len(head) >= _HEAD_REST:
+            return [head, *persian_compound(word[len(head) :])]
+    for tail in _PERSIAN_TAILS:
+        if word.endswith(tail) and len(word) - len(tail) >= _HEAD_REST and not word.startswith(_ARTICLE):
+            return [word[: -len(tail)], tail]
+    return [word]
+
+
+def persian_reading_v5(name: str) -> str:
+    """``name`` read in Latin letters as Persian says it, where it has a letter only Persian or Urdu write:
+    ``ض ظ ذ`` as z, ``ث`` as s, ``ق`` as gh, ``و`` between letters as v, and its compound given names read
+    apart (``"سید مرتضی موسوی"`` -> ``"said martzi mousvi"``, ``"عباسعلی"`` -> ``"abas ali"``); "" for
+    any other name."""
+    if not arabic_script(name) or not any(ch in _PERSIAN_LETTERS for ch in name):
+        return ""
+    words: list[str] = []
+    for token in name.split():
+        if not arabic_script(token):
+            words.append(token.lower())
+            continue
+        for part in split_words(normalise_arabic(token.translate(_PERSIAN_SAID))):
+            for piece in persian_compound(part):
+                words.extend(_persian_word(piece))
+    return " ".join(words)
+
+
+def _says_vowel(word: str, i: int) -> bool:
+    """Whether letter ``i`` of ``word`` is a long vowel: an alif, or a waw or ya after a consonant and
+    before a consonant or at the end (first, after a vowel or before a vowel letter they are the consonants
+    w and y: "وحید" Vahid, "جواد" Javad, "موسوی" Mousavi, "دماوند" Damavand)."""
+    if i >= len(word) or word[i] not in LONG_VOWELS:
+        return False
+    if word[i] == "ا":
+        return True
+    if i + 1 < len(word) and word[i + 1] in LONG_VOWELS:
+        return False
+    return i > 0 and not _says_vowel(word, i - 1)
+
+
+def _persian_word(word: str) -> list[str]:
+    """One word as :func:`persian_reading_v5` reads it: as :func:`latin_word`, but a letter before a long
+    vowel letter without the vowel the table gives it (the long vowel says it: ``"موسوي"`` -> ``mousavi``,
+    not ``maousvi``), and ``w`` as ``v``."""
+    if word in _WORDS:
+        return [_WORDS[word]]
+    out: list[str] = []
+    if word.startswith(_ARTICLE) and len(word) > 3:
+        out.append("al")
+        word = word[2:]
+    chunks: list[str] = []
+    for i, ch in enumerate(word):
+        if not ch.isalpha():
+            continue
+        chunk = _chunk(ch, word, i)
+        if ch not in LONG_VOWELS and _says_vowel(word, i + 1):
+            chunk = chunk.rstrip("aeiou") or chunk
+        chunks.append(chunk)
+    latin = _DOUBLE_VOWEL.sub(r"\1", "".join(chunks)).replace("w", "v")
+    return [*out, latin] if latin else out

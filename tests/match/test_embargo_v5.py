@@ -15,7 +15,7 @@ from embargo.match.algorithm import DEFAULT_ALGORITHM, score
 from embargo.match.reading import read_query_v5
 from embargo.match.types import Query
 from embargo.model import Name, make_entity
-from embargo.names.arabic import o_reading, rejoined_reading
+from embargo.names.arabic import o_reading, persian_compound, persian_reading_v5, rejoined_reading
 from embargo.names.readings import titles_apart
 from embargo.screener import Screener
 
@@ -103,6 +103,31 @@ def test_a_korean_or_chinese_query_with_another_given_name_is_no_longer_name_of_
     assert v4 >= 0.9 and v5 < 0.8
     assert both("Khudai Nazar Kim Song Hun", "Kim Song Hun")[1] >= 0.9  # a Latin query: the rule holds
     assert both("김정은", "KIM, Jong Un")[1] >= 0.9  # the whole name still meets
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("غلامعلی رشید", "Gholam Ali Rashid"),  # a compound given name written together
+        ("علی فدوی", "Ali FADAVI"),  # waw as v
+        ("محمدجواد ظریف", "Mohammad Javad Zarif"),  # ظ as z, a compound, waw as v before an alif
+    ],
+)
+def test_a_persian_name_is_read_as_persian_says_it(query: str, listed: str) -> None:
+    entity = make_entity(source="t", source_id="1", schema="Person", names=[Name(listed)])
+    v4, v5 = (
+        score(Query(names=(query,)), entity, a, explain=False).score for a in ("embargo-v4", "embargo-v5")
+    )
+    assert v5 >= 0.8 > v4
+
+
+def test_the_persian_reading_applies_to_persian_writing_only() -> None:
+    assert persian_reading_v5("سید محمود علوی") == "sid mahmoud alvi"
+    assert persian_reading_v5("محمود علوي") == ""  # Arabic letters only: read as Arabic
+    assert persian_reading_v5("Mahmoud Alavi") == ""
+    assert persian_compound("غلامرضا") == ["غلام", "رضا"]
+    assert persian_compound("عباسعلي") == ["عباس", "علي"]
+    assert persian_compound("علي") == ["علي"]  # nothing left to split off
 
 
 def test_v5_scores_v4_pairs_as_v4_did_and_its_own_pairs_are_pinned() -> None:
