@@ -25,9 +25,10 @@ from embargo.match.types import Match, Query
 from embargo.model import Entity
 
 SOURCE_WIDEN = 4  # candidates retrieved per one kept, when only some lists are asked for
-# query names that a query reading reads every table for (a nickname, a respelling; the Arabic script's
-# letters), so that no first query pays for loading them
-_WARM_UP = ("Bill Smith", "محمد علي")
+# a query that reads every table a first screening would load: its names, every table of a query reading
+# (a nickname, a respelling; the Arabic script's letters), its country the country names' tables, its
+# birth date the date parser's
+_WARM_UP = Query(names=("Bill Smith", "محمد علي"), countries=("ru",), birth_dates=("1970",))
 
 
 class Screener:
@@ -41,8 +42,8 @@ class Screener:
         # one bound method for every call: scoring keeps per-name weights for the rarity function it is given
         self.rarity = self.index.weight
         self._rarities: dict[object, Callable[[str], float]] = {self.algorithm.listed_reading: self.rarity}
-        if self.algorithm.query_reading is not None:  # its tables (nicknames) read now, not by a first query
-            self.algorithm.query_reading(Query(names=_WARM_UP))
+        # the tables a first query would load are loaded now, so that no shell's first screening pays for them
+        self.screen(_WARM_UP, limit=1)
 
     @classmethod
     def from_store(
