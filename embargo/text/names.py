@@ -106,8 +106,25 @@ def _join_dotted(m: re.Match[str]) -> str:
     return f" {joined} " if joined in dotted_abbreviations() else " " + " ".join(joined) + " "
 
 
+# the tokens of the names split lately: reading one query splits each of its names several times (its
+# readings, respellings, nicknames, nasab each ask); emptied when full
+_TOKENS: dict[str, tuple[str, ...]] = {}
+_TOKENS_KEPT = 4096
+
+
 def name_tokens(name: str) -> list[str]:
     """Normalised lower-case ASCII tokens of a name, split on punctuation; legal forms kept."""
+    found = _TOKENS.get(name)
+    if found is None:
+        found = tuple(_split_name(name))
+        if len(_TOKENS) >= _TOKENS_KEPT:
+            _TOKENS.clear()
+        _TOKENS[name] = found
+    return list(found)
+
+
+def _split_name(name: str) -> list[str]:
+    """``name_tokens``, not kept."""
     text = ascii_fold(name)
     if "'" in text or '"' in text or "`" in text:
         text = _QUOTES.sub("", text)
