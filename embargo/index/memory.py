@@ -104,6 +104,7 @@ class _Expansion:
     votes: _Votes | None = None  # of all of them
     capped: tuple[int, _Votes | None] | None = None  # (cap, votes of those on at most cap names)
     counted: int = 0  # entities in the votes kept
+    form_word: int = -1  # is_form_word of the query token: 1 or 0, -1 not asked yet
 
     def __init__(
         self,
@@ -116,6 +117,7 @@ class _Expansion:
         self.min_df, self.weights, self.sizes, self.largest = min_df, weights, sizes, largest
         self.tids = tids
         self.votes, self.capped, self.counted = None, None, 0
+        self.form_word = -1
 
 
 # the expansion of a word that meets no vocabulary token (shared: such an expansion is never changed, as it
@@ -160,6 +162,9 @@ class EntityIndex:
     def _build(self, entities: Iterable[Entity], progress: Callable[[int], None] | None) -> None:
         reading = self.reading
         self.entities: list[Entity] = []
+        self.entity_ids: list[
+            str
+        ] = []  # per entity: its id (a screen ranks by it, without reading the entity)
         # per entity: its schema (a screen reads an entity it ranks below the floor no further)
         self.entity_schema: list[str] = []
         self.names: list[PreparedName] = []
@@ -177,6 +182,7 @@ class EntityIndex:
         for n, entity in enumerate(entities):
             eidx = len(self.entities)
             self.entities.append(entity)
+            self.entity_ids.append(entity.id)
             self.entity_schema.append(sys.intern(entity.schema))
             name_ids = []
             seen_texts: set[str] = set()
@@ -234,6 +240,11 @@ class EntityIndex:
             if progress and n % 10000 == 0:
                 progress(n)
         self.postings = postings
+        # per name: 1 if it is read together with others (a byte a name: a candidate's names are checked
+        # here, in a small table, before the dict of their groups is read)
+        self.in_group = bytearray(len(self.names))
+        for nid in self.read_together:
+            self.in_group[nid] = 1
         self.post_size: list[int] = [len(p) for p in postings]
         # what votes, per token: the entities whose names carry it (ascending), each once, with the
         # first such name (an entity's names are numbered in order, so its postings are adjacent)
@@ -316,10 +327,10 @@ class EntityIndex:
         if not together:
             return nids
         more: tuple[int, ...] = ()
+        in_group = self.in_group
         for n in nids:  # (most names are read together with none)
-            group = together.get(n)
-            if group is not None:
-                more += group
+            if in_group[n]:
+                more += together[n]
         return tuple(sorted({*nids, *more})) if more else nids
 
     def joined_entities(self, names: Sequence[PreparedName], most: int = JOINED_MOST) -> list[int]:
@@ -491,8 +502,17 @@ class EntityIndex:
             by_text: dict[str, _Votes] = {}
             for tok, exp in expansions:
                 found = self._token_votes(exp, postings_cap, bool(per_token))
-                if found is not None and form_words != 1.0 and is_form_word(tok.text):
-                    found = (found[0], found[1] * form_words, found[2])  # (the cached votes stay as they are)
+                if found is not None and form_words != 1.0:
+                    if (
+                        exp.form_word < 0
+                    ):  # (asked once per token kept: a word that votes has its own expansion)
+                        exp.form_word = int(is_form_word(tok.text))
+                    if exp.form_word:
+                        found = (
+                            found[0],
+                            found[1] * form_words,
+                            found[2],
+                        )  # (the cached votes stay as they are)
                 if found is not None:
                     per_token.append(found)
                     by_text[tok.text] = found

@@ -136,7 +136,7 @@ class Screener:
         reads = pq.reads_entity()
         q_schema = q.schema
         scoring = compiled_scoring(algo.names)  # (asked once, not per candidate)
-        entities, names_of, kinds_of = idx.entities, idx.names, idx.name_kind
+        entities, ids, names_of, kinds_of = idx.entities, idx.entity_ids, idx.names, idx.name_kind
         if q_schema is not None:
             order = [(e, nids) for e, nids in order if schema_ok(q_schema, idx.entity_schema[e])]
         rest = order  # the candidates entity_score scores, one by one
@@ -149,7 +149,7 @@ class Screener:
             if fast is not None:
                 for i, score, pair in fast[0]:
                     e, nids = plain[i]
-                    ranked.append((-score, entities[e].id, len(kept)))
+                    ranked.append((-score, ids[e], len(kept)))
                     kept.append((e, nids, pair))
                 rest = [plain[i] for i in fast[1]]
                 if hits:
@@ -169,7 +169,7 @@ class Screener:
                 scoring=scoring,
             )
             if score >= floor:
-                ranked.append((-score, entities[e].id, len(kept)))
+                ranked.append((-score, ids[e], len(kept)))
                 kept.append((e, nids, pair))
         # rank on scores alone, then explain only what is shown
         ranked.sort()
