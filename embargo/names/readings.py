@@ -104,9 +104,17 @@ def business_words() -> dict[str, tuple[str, ...]]:
     return _table()[0]
 
 
+@lru_cache(maxsize=1)
+def _prefix_heads() -> frozenset[str]:
+    """The first word of each vessel's prefix."""
+    return frozenset(p[0] for p in _table()[1] if p)
+
+
 def vessel_prefix(tokens: list[str]) -> int:
     """How many of ``tokens`` are a vessel's prefix (``["m", "v", "perarin"]`` -> 2); 0 if none, or if
     nothing would be left."""
+    if not tokens or tokens[0] not in _prefix_heads():  # (most names, read no further)
+        return 0
     for prefix in _table()[1]:
         if len(tokens) > len(prefix) and tuple(tokens[: len(prefix)]) == prefix:
             return len(prefix)
