@@ -65,6 +65,9 @@ COMPILED_RANK_ENTITIES = 250_000
 # 16 MB), with votes for at most VOTES_CACHE entities in all or VOTES_PER_ENTITY per entity of the index
 # if more (16 bytes each: 16 MB; 64 MB for 1M entities); when either is full, the least recently used go
 EXPANSION_CACHE = 10_000
+# ... and, apart, at most this many words seen lately that meet no vocabulary token (most words run together
+# from two: kept as strings alone, they take none of the places of the expansions above)
+NOTHING_CACHE = 40_000
 # an index of up to this many names makes their views (names.name_view) when built: over all lists, 90k
 # names in 0.1 s and ~40 MB; a larger one makes each on first use (1M entities: 1.5M names, memory)
 EAGER_VIEWS = 500_000
@@ -303,6 +306,7 @@ class EntityIndex:
         # expansions of the query tokens seen lately (batches repeat given names, surnames, legal words)
         # (by token text; "\x00" + text for a syllabic name's: tokens are lower-case ASCII letters and digits)
         self._expansions: dict[str, _Expansion] = {}
+        self._met_nothing: set[str] = set()  # (keys as in _expansions) whose expansion is _NOTHING
         self._cached_votes = 0  # entities in the votes kept with them
         self._votes_budget = max(VOTES_CACHE, VOTES_PER_ENTITY * len(self.entities))
         self._divisors: dict[int, npt.NDArray[np.float64]] = {}
@@ -609,6 +613,8 @@ class EntityIndex:
         if cached is not None:
             expansions[key] = cached  # the most recently used last
             return cached
+        if key in self._met_nothing:
+            return _NOTHING
         exp: _Expansion
         if _compiled_votes is not None:
             if self._tables is None:
@@ -626,6 +632,11 @@ class EntityIndex:
                 exp = _Expansion(*found) if found is not None else _NOTHING
         else:
             exp = _Expansion(*self._expansion_fields(tok or prepare_token(text), syllabic))
+        if exp is _NOTHING:
+            if len(self._met_nothing) >= NOTHING_CACHE:
+                self._met_nothing.clear()
+            self._met_nothing.add(key)
+            return exp
         if len(expansions) >= EXPANSION_CACHE:
             self._shrink()
         expansions[key] = exp
@@ -728,6 +739,7 @@ class EntityIndex:
     def clear_cache(self) -> None:
         """Forget the query tokens seen (their expansions and votes are kept to answer the next faster)."""
         self._expansions.clear()
+        self._met_nothing.clear()
         self._cached_votes = 0
 
     def _extra_words_divisor(self, query_words: int) -> npt.NDArray[np.float64]:
