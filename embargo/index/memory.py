@@ -65,6 +65,9 @@ COMPILED_RANK_ENTITIES = 250_000
 # 16 MB), with votes for at most VOTES_CACHE entities in all or VOTES_PER_ENTITY per entity of the index
 # if more (16 bytes each: 16 MB; 64 MB for 1M entities); when either is full, the least recently used go
 EXPANSION_CACHE = 10_000
+# ... and, apart, at most this many words seen lately that meet no vocabulary token (most words run together
+# from two: kept as strings alone, they take none of the places of the expansions above)
+NOTHING_CACHE = 40_000
 # an index of up to this many names makes their views (names.name_view) when built: over all lists, 90k
 # names in 0.1 s and ~40 MB; a larger one makes each on first use (1M entities: 1.5M names, memory)
 EAGER_VIEWS = 500_000
@@ -104,6 +107,7 @@ class _Expansion:
     votes: _Votes | None = None  # of all of them
     capped: tuple[int, _Votes | None] | None = None  # (cap, votes of those on at most cap names)
     counted: int = 0  # entities in the votes kept
+    form_word: int = -1  # is_form_word of the query token: 1 or 0, -1 not asked yet
 
     def __init__(
         self,
@@ -116,6 +120,7 @@ class _Expansion:
         self.min_df, self.weights, self.sizes, self.largest = min_df, weights, sizes, largest
         self.tids = tids
         self.votes, self.capped, self.counted = None, None, 0
+        self.form_word = -1
 
 
 # the expansion of a word that meets no vocabulary token (shared: such an expansion is never changed, as it
@@ -160,6 +165,9 @@ class EntityIndex:
     def _build(self, entities: Iterable[Entity], progress: Callable[[int], None] | None) -> None:
         reading = self.reading
         self.entities: list[Entity] = []
+        self.entity_ids: list[
+            str
+        ] = []  # per entity: its id (a screen ranks by it, without reading the entity)
         # per entity: its schema (a screen reads an entity it ranks below the floor no further)
         self.entity_schema: list[str] = []
         self.names: list[PreparedName] = []
@@ -177,6 +185,7 @@ class EntityIndex:
         for n, entity in enumerate(entities):
             eidx = len(self.entities)
             self.entities.append(entity)
+            self.entity_ids.append(entity.id)
             self.entity_schema.append(sys.intern(entity.schema))
             name_ids = []
             seen_texts: set[str] = set()
@@ -234,6 +243,11 @@ class EntityIndex:
             if progress and n % 10000 == 0:
                 progress(n)
         self.postings = postings
+        # per name: 1 if it is read together with others (a byte a name: a candidate's names are checked
+        # here, in a small table, before the dict of their groups is read)
+        self.in_group = bytearray(len(self.names))
+        for nid in self.read_together:
+            self.in_group[nid] = 1
         self.post_size: list[int] = [len(p) for p in postings]
         # what votes, per token: the entities whose names carry it (ascending), each once, with the
         # first such name (an entity's names are numbered in order, so its postings are adjacent)
@@ -292,6 +306,7 @@ class EntityIndex:
         # expansions of the query tokens seen lately (batches repeat given names, surnames, legal words)
         # (by token text; "\x00" + text for a syllabic name's: tokens are lower-case ASCII letters and digits)
         self._expansions: dict[str, _Expansion] = {}
+        self._met_nothing: set[str] = set()  # (keys as in _expansions) whose expansion is _NOTHING
         self._cached_votes = 0  # entities in the votes kept with them
         self._votes_budget = max(VOTES_CACHE, VOTES_PER_ENTITY * len(self.entities))
         self._divisors: dict[int, npt.NDArray[np.float64]] = {}
@@ -316,10 +331,10 @@ class EntityIndex:
         if not together:
             return nids
         more: tuple[int, ...] = ()
+        in_group = self.in_group
         for n in nids:  # (most names are read together with none)
-            group = together.get(n)
-            if group is not None:
-                more += group
+            if in_group[n]:
+                more += together[n]
         return tuple(sorted({*nids, *more})) if more else nids
 
     def joined_entities(self, names: Sequence[PreparedName], most: int = JOINED_MOST) -> list[int]:
@@ -491,8 +506,17 @@ class EntityIndex:
             by_text: dict[str, _Votes] = {}
             for tok, exp in expansions:
                 found = self._token_votes(exp, postings_cap, bool(per_token))
-                if found is not None and form_words != 1.0 and is_form_word(tok.text):
-                    found = (found[0], found[1] * form_words, found[2])  # (the cached votes stay as they are)
+                if found is not None and form_words != 1.0:
+                    if (
+                        exp.form_word < 0
+                    ):  # (asked once per token kept: a word that votes has its own expansion)
+                        exp.form_word = int(is_form_word(tok.text))
+                    if exp.form_word:
+                        found = (
+                            found[0],
+                            found[1] * form_words,
+                            found[2],
+                        )  # (the cached votes stay as they are)
                 if found is not None:
                     per_token.append(found)
                     by_text[tok.text] = found
@@ -589,6 +613,8 @@ class EntityIndex:
         if cached is not None:
             expansions[key] = cached  # the most recently used last
             return cached
+        if key in self._met_nothing:
+            return _NOTHING
         exp: _Expansion
         if _compiled_votes is not None:
             if self._tables is None:
@@ -606,6 +632,11 @@ class EntityIndex:
                 exp = _Expansion(*found) if found is not None else _NOTHING
         else:
             exp = _Expansion(*self._expansion_fields(tok or prepare_token(text), syllabic))
+        if exp is _NOTHING:
+            if len(self._met_nothing) >= NOTHING_CACHE:
+                self._met_nothing.clear()
+            self._met_nothing.add(key)
+            return exp
         if len(expansions) >= EXPANSION_CACHE:
             self._shrink()
         expansions[key] = exp
@@ -708,6 +739,7 @@ class EntityIndex:
     def clear_cache(self) -> None:
         """Forget the query tokens seen (their expansions and votes are kept to answer the next faster)."""
         self._expansions.clear()
+        self._met_nothing.clear()
         self._cached_votes = 0
 
     def _extra_words_divisor(self, query_words: int) -> npt.NDArray[np.float64]:

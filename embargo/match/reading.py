@@ -51,6 +51,7 @@ from embargo.text.names import name_tokens
 
 NICKNAME_NAMES = 10  # names read off one query's nicknames, at most
 _IMO = re.compile(r"\bIMO\s*(?:NO\.?|NUMBER)?\s*[:#.-]?\s*(\d{7})\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")  # (a name with no digit has no IMO number: most, read no further)
 _NOT_GIVEN = frozenset({"al", "el", "de", "da", "la", "van", "von", "abu", "bin", "ibn", "mr", "mrs", "ms"})
 _NICKNAME_SCHEMAS = frozenset({"Person", "LegalEntity"})
 _ORGANISATIONS = frozenset({"Organization", "Company", "PublicBody"})
@@ -62,10 +63,13 @@ def read_query(q: Query) -> tuple[Query, int]:
     identifiers = list(q.identifiers)
     names: list[str] = []
     for name in q.names:
-        for imo in _IMO.findall(name):
-            if imo not in identifiers:
-                identifiers.append(imo)
-        rest = _IMO.sub(" ", name).strip()
+        if _DIGIT.search(name) is None:
+            rest = name.strip()
+        else:
+            for imo in _IMO.findall(name):
+                if imo not in identifiers:
+                    identifiers.append(imo)
+            rest = _IMO.sub(" ", name).strip()
         if not name_tokens(rest):
             continue
         for part in name_parts(rest, q.schema):
@@ -174,12 +178,14 @@ def respellings(name: str) -> list[str]:
     ("ou", "dj"): ``"Igor Arkadjevitj"`` -> ``["igor arkadyevich"]``."""
     tokens = name_tokens(name)
     out: list[str] = []
-    for sign, pattern, table in (
-        (_NORDIC_SIGN, _NORDIC, _NORDIC_TO),
-        (_FRENCH_SIGN, _FRENCH, _FRENCH_TO),
-        (_POLISH_SIGN, _POLISH, _POLISH_TO),
+    joined = " ".join(tokens)
+    for letters, sign, pattern, table in (
+        (("j", "tsch"), _NORDIC_SIGN, _NORDIC, _NORDIC_TO),
+        (("ou", "dj"), _FRENCH_SIGN, _FRENCH, _FRENCH_TO),
+        (("z", "wna"), _POLISH_SIGN, _POLISH, _POLISH_TO),
     ):
-        if any(sign.search(t) for t in tokens):
+        # (each sign has one of its letters: a name with none of them is read no further)
+        if any(s in joined for s in letters) and any(sign.search(t) for t in tokens):
             spelt = [_spell(pattern, table, t) for t in tokens]
             if spelt != tokens:
                 out.append(" ".join(spelt))
@@ -188,7 +194,7 @@ def respellings(name: str) -> list[str]:
 
 def _latin(name: str) -> bool:
     """Whether ``name`` is written in Latin letters (with their accents) alone."""
-    return all(ord(ch) < 0x250 for ch in name)
+    return name.isascii() or all(ord(ch) < 0x250 for ch in name)
 
 
 def _spell(pattern: re.Pattern[str], table: dict[str, str], token: str) -> str:

@@ -55,7 +55,7 @@ def context(word: str, i: int) -> str:
 
 def arabic_script(name: str) -> bool:
     """Whether ``name`` has a letter of the Arabic script."""
-    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in name)
+    return not name.isascii() and any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in name)
 
 
 def split_words(word: str) -> list[str]:

@@ -104,9 +104,17 @@ def business_words() -> dict[str, tuple[str, ...]]:
     return _table()[0]
 
 
+@lru_cache(maxsize=1)
+def _prefix_heads() -> frozenset[str]:
+    """The first word of each vessel's prefix."""
+    return frozenset(p[0] for p in _table()[1] if p)
+
+
 def vessel_prefix(tokens: list[str]) -> int:
     """How many of ``tokens`` are a vessel's prefix (``["m", "v", "perarin"]`` -> 2); 0 if none, or if
     nothing would be left."""
+    if not tokens or tokens[0] not in _prefix_heads():  # (most names, read no further)
+        return 0
     for prefix in _table()[1]:
         if len(tokens) > len(prefix) and tuple(tokens[: len(prefix)]) == prefix:
             return len(prefix)
@@ -168,7 +176,7 @@ def _arabic_particles(tokens: list[str]) -> list[str]:
 
 def _latin(name: str) -> bool:
     """Whether ``name`` is written in Latin letters (with their accents) alone."""
-    return all(ord(ch) < 0x250 for ch in name)
+    return name.isascii() or all(ord(ch) < 0x250 for ch in name)
 
 
 def _legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -227,6 +235,8 @@ def listed_names(value: str, kind: str, schema: str) -> list[tuple[str, str]]:
 
 
 _SON_OF = frozenset({"bin", "bint"})
+# the words that _arabic_particles writes as one of _SON_OF ("ben", "ibn" ...), and those themselves
+_SON_OF_WRITTEN = _SON_OF | frozenset(k for k, v in _PARTICLES.items() if v in _SON_OF)
 _NAME_HEADS = frozenset({"al", "abd", "abu"})  # words that start a name of more than one word
 
 
@@ -239,8 +249,11 @@ def without_nasab(value: str) -> str:
     if not _latin(value):
         return ""
     surname, comma, given = value.partition(",")
+    written = name_tokens(given if comma else value)
+    if not any(t in _SON_OF_WRITTEN for t in written):  # (no nasab: most names, read no further)
+        return ""
     head = _arabic_particles(name_tokens(surname)) if comma else []
-    tokens = _arabic_particles(name_tokens(given if comma else value))
+    tokens = _arabic_particles(written)
     chains: list[tuple[int, int]] = []  # [start, end) of each "bin X" ("bin al X", "bin abd al X")
     k = 1
     while k < len(tokens) - 1:

@@ -25,7 +25,6 @@ from embargo.store.monitor import Counterparty
 FIRST_CANDIDATES = 200  # counterparties retrieved per listed entity at first
 WIDEN = 4  # the next retrieval's size, as a multiple of the last, ...
 DENSE = 8  # ... while one in this many of those retrieved or more resembles the entity
-_WARM_UP = Query(names=("Bill Smith",), countries=("ru",), birth_dates=("1970",))
 
 
 def as_entity(cp: Counterparty) -> Entity:
@@ -64,8 +63,6 @@ class Book:
             # for a book of a million), one generation after the other
             gc.collect()
         self.screener.algorithm = algorithm
-        # what a first query loads (country names' tables) is loaded now, not by the first update
-        self.screener.screen(_WARM_UP, limit=1)
 
     def flag(self, entities: Iterable[Entity], threshold: float) -> list[Counterparty]:
         """The counterparties that any of ``entities`` resembles at ``threshold`` or above, by id."""

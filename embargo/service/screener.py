@@ -25,9 +25,10 @@ from embargo.match.types import Match, Query
 from embargo.model import Entity
 
 SOURCE_WIDEN = 4  # candidates retrieved per one kept, when only some lists are asked for
-# query names that a query reading reads every table for (a nickname, a respelling; the Arabic script's
-# letters), so that no first query pays for loading them
-_WARM_UP = ("Bill Smith", "محمد علي")
+# a query that reads every table a first screening would load: its names, every table of a query reading
+# (a nickname, a respelling; the Arabic script's letters), its country the country names' tables, its
+# birth date the date parser's
+_WARM_UP = Query(names=("Bill Smith", "محمد علي"), countries=("ru",), birth_dates=("1970",))
 
 
 class Screener:
@@ -41,8 +42,8 @@ class Screener:
         # one bound method for every call: scoring keeps per-name weights for the rarity function it is given
         self.rarity = self.index.weight
         self._rarities: dict[object, Callable[[str], float]] = {self.algorithm.listed_reading: self.rarity}
-        if self.algorithm.query_reading is not None:  # its tables (nicknames) read now, not by a first query
-            self.algorithm.query_reading(Query(names=_WARM_UP))
+        # the tables a first query would load are loaded now, so that no shell's first screening pays for them
+        self.screen(_WARM_UP, limit=1)
 
     @classmethod
     def from_store(
@@ -135,7 +136,7 @@ class Screener:
         reads = pq.reads_entity()
         q_schema = q.schema
         scoring = compiled_scoring(algo.names)  # (asked once, not per candidate)
-        entities, names_of, kinds_of = idx.entities, idx.names, idx.name_kind
+        entities, ids, names_of, kinds_of = idx.entities, idx.entity_ids, idx.names, idx.name_kind
         if q_schema is not None:
             order = [(e, nids) for e, nids in order if schema_ok(q_schema, idx.entity_schema[e])]
         rest = order  # the candidates entity_score scores, one by one
@@ -148,7 +149,7 @@ class Screener:
             if fast is not None:
                 for i, score, pair in fast[0]:
                     e, nids = plain[i]
-                    ranked.append((-score, entities[e].id, len(kept)))
+                    ranked.append((-score, ids[e], len(kept)))
                     kept.append((e, nids, pair))
                 rest = [plain[i] for i in fast[1]]
                 if hits:
@@ -168,7 +169,7 @@ class Screener:
                 scoring=scoring,
             )
             if score >= floor:
-                ranked.append((-score, entities[e].id, len(kept)))
+                ranked.append((-score, ids[e], len(kept)))
                 kept.append((e, nids, pair))
         # rank on scores alone, then explain only what is shown
         ranked.sort()

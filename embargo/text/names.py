@@ -111,8 +111,27 @@ def _join_dotted(m: re.Match[str]) -> str:
     return f" {joined} " if joined in dotted_abbreviations() else " " + " ".join(joined) + " "
 
 
+# the tokens of the names split lately, joined by spaces: reading one query splits each of its names several
+# times (its readings, respellings, nicknames, nasab each ask); emptied when full. (Strings, not tuples: a
+# dict of strings alone is no container the collector walks, which a dict of tuples would be once a new one
+# came in, in every collection of young objects.)
+_TOKENS: dict[str, str] = {}
+_TOKENS_KEPT = 4096
+
+
 def name_tokens(name: str) -> list[str]:
     """Normalised lower-case ASCII tokens of a name, split on punctuation; legal forms kept."""
+    found = _TOKENS.get(name)
+    if found is None:
+        found = " ".join(_split_name(name))  # (tokens are of [a-z0-9] alone)
+        if len(_TOKENS) >= _TOKENS_KEPT:
+            _TOKENS.clear()
+        _TOKENS[name] = found
+    return found.split()
+
+
+def _split_name(name: str) -> list[str]:
+    """``name_tokens``, not kept."""
     text = ascii_fold(name)
     if "'" in text or '"' in text or "`" in text:
         text = _QUOTES.sub("", text)

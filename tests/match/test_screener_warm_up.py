@@ -1,4 +1,5 @@
-"""A screener reads the tables of its query reading when it is made, not on the first query that needs them;
+"""A screener reads the tables of its query reading and the country names' when it is made, not on the first
+query that needs them;
 ``bench/same_results.py`` writes and compares result files."""
 
 from __future__ import annotations
@@ -8,9 +9,11 @@ import sys
 from pathlib import Path
 
 from embargo.match.algorithm import ALGORITHMS
+from embargo.match.types import Query
 from embargo.model import Entity, Name
 from embargo.names import arabic
 from embargo.service.screener import Screener
+from embargo.text.countries import country_code
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,6 +35,14 @@ def test_the_arabic_letter_table_is_read_when_the_screener_is_made() -> None:
     screener = Screener([_person("1", "Muhammad Ali")], algorithm=reading.name)
     assert arabic._chunks.cache_info().currsize == 1
     found = screener.screen("محمد علي")
+    assert found and found[0].entity.source_id == "1"
+
+
+def test_the_country_names_are_read_when_the_screener_is_made() -> None:
+    country_code.cache_clear()
+    screener = Screener([_person("1", "Muhammad Ali")])
+    assert country_code.cache_info().misses == 1  # (the warm-up query's country, read when made)
+    found = screener.screen(Query(names=("Muhammad Ali",), countries=("Russia",)))
     assert found and found[0].entity.source_id == "1"
 
 

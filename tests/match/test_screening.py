@@ -174,8 +174,9 @@ def test_names_viewed_on_demand_score_as_those_viewed_at_build(
 
     monkeypatch.setattr(memory, "EAGER_VIEWS", 0)
     lazy = Screener(sdn.index.entities)
-    assert all(v is None for v in lazy.index._views)
+    made = sum(v is not None for v in lazy.index._views)  # (those of the warm-up query's candidates only)
+    assert made < len(lazy.index._views) // 100
     for name in ["Dmitri Rogosin", "ROGOZIN D.O.", "BANK MELLI IRAN", "Kim Jong Un", "Moammar Qadhafi"]:
         want = [(m.entity.id, m.score, m.explanation) for m in sdn.screen(name)]
         assert [(m.entity.id, m.score, m.explanation) for m in lazy.screen(name)] == want, name
-    assert any(v is not None for v in lazy.index._views)
+    assert sum(v is not None for v in lazy.index._views) > made

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from embargo.text import names
 from embargo.text.names import NameParts, analyze_name, is_patronymic, name_tokens, reorder_comma_name
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "text"
@@ -89,3 +90,14 @@ def test_name_parts_is_frozen() -> None:
     assert isinstance(parts, NameParts)
     with pytest.raises(AttributeError):
         parts.tokens = ()  # type: ignore[misc]
+
+
+def test_name_tokens_are_a_new_list_each_call_though_kept() -> None:
+    # the tokens are kept per name: a caller that changes its list must not change the next caller's
+    first = name_tokens("Joint Stock Company Ural.Trade")
+    first.append("changed")
+    assert name_tokens("Joint Stock Company Ural.Trade") == ["joint", "stock", "company", "ural", "trade"]
+    for k in range(names._TOKENS_KEPT + 1):  # (more names than are kept: the table empties, then refills)
+        name_tokens(f"name {k}")
+    assert len(names._TOKENS) <= names._TOKENS_KEPT
+    assert name_tokens("Joint Stock Company Ural.Trade") == ["joint", "stock", "company", "ural", "trade"]
