@@ -13,6 +13,7 @@ MAX_NAMES = 20  # name values (name, alias, weakAlias, previousName) in one quer
 MAX_VALUES = 100  # values of one query, every property together
 MAX_REQUEST_NAMES = 200  # name values in one /match request, every query together
 NAME_PROPS = ("name", "alias", "weakAlias", "previousName")
+MAX_OFFSET = 2**31 - 1  # rows a listing may skip (a larger number overflows the databases' integers)
 
 
 def check_text(value: str, where: str) -> None:

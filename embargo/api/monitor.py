@@ -18,6 +18,7 @@ from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 from embargo.api.context import JSONBytes, context, require_admin, require_decide, require_read
+from embargo.api.limits import MAX_OFFSET
 from embargo.errors import EmbargoError
 from embargo.service import Service
 from embargo.service.decisions import SameReviewer, decide
@@ -132,7 +133,7 @@ async def portfolio_put(request: Request, body: PortfolioIn) -> JSONBytes:
 async def portfolio_get(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> JSONBytes:
     """Counterparties by id, a page at a time."""
 
@@ -172,7 +173,7 @@ async def alerts_get(
     state: str | None = None,
     counterparty_id: Annotated[str | None, Query(alias="counterparty")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> JSONBytes:
     """Alerts (counterparty x listed entity), filtered by state or counterparty."""
 

@@ -61,6 +61,9 @@ def test_portfolio_alerts_and_audit_over_http(wave_db: Path) -> None:
         assert [h["action"] for h in history] == ["raised", "transition", "comment"]
         assert history[1]["actor"] != "api"  # the reviewer is the key that decided
         assert client.get("/monitor/alerts/999999", headers=r).status_code == 404
+        for route in ("/monitor/alerts", "/monitor/portfolio"):  # an offset past the database's integers
+            huge = client.get(route, params={"offset": 10**20}, headers=r)
+            assert huge.status_code == 422 and "offset" in huge.text, huge.text
 
         assert client.get("/monitor/audit", headers=r).status_code == 403
         text = client.get("/monitor/audit", params={"format": "csv", "alert": aid}, headers=a).text
