@@ -221,10 +221,7 @@ def _o_word(word: str) -> list[str]:
     """One Arabic word as :func:`o_reading` reads it; [] where no ``و`` after its first letter is read."""
     if word in _WORDS or "و" not in word[1:]:
         return []
-    out: list[str] = []
-    if word.startswith(_ARTICLE) and len(word) > 3:
-        out.append("al")
-        word = word[2:]
+    out, word = _article_apart(word)
     chunks: list[str] = []
     for i, ch in enumerate(word):
         if not ch.isalpha():
@@ -235,6 +232,18 @@ def _o_word(word: str) -> list[str]:
             chunks.append("o")
         else:
             chunks.append(_chunk(ch, word, i))
+    return _with_latin(out, chunks)
+
+
+def _article_apart(word: str) -> tuple[list[str], str]:
+    """``(["al"], rest)`` for a word that starts with the article, else ``([], word)``."""
+    if word.startswith(_ARTICLE) and len(word) > 3:
+        return ["al"], word[2:]
+    return [], word
+
+
+def _with_latin(out: list[str], chunks: list[str]) -> list[str]:
+    """``out`` and the word its Latin ``chunks`` spell (a letter's vowel and the long vowel after it: one)."""
     latin = _DOUBLE_VOWEL.sub(r"\1", "".join(chunks))
     return [*out, latin] if latin else out
 
@@ -301,10 +310,7 @@ def _persian_word(word: str) -> list[str]:
     not ``maousvi``), and ``w`` as ``v``."""
     if word in _WORDS:
         return [_WORDS[word]]
-    out: list[str] = []
-    if word.startswith(_ARTICLE) and len(word) > 3:
-        out.append("al")
-        word = word[2:]
+    out, word = _article_apart(word)
     chunks: list[str] = []
     for i, ch in enumerate(word):
         if not ch.isalpha():
@@ -312,6 +318,5 @@ def _persian_word(word: str) -> list[str]:
         chunk = _chunk(ch, word, i)
         if ch not in LONG_VOWELS and _says_vowel(word, i + 1):
             chunk = chunk.rstrip("aeiou") or chunk
-        chunks.append(chunk)
-    latin = _DOUBLE_VOWEL.sub(r"\1", "".join(chunks)).replace("w", "v")
-    return [*out, latin] if latin else out
+        chunks.append(chunk.replace("w", "v"))
+    return _with_latin(out, chunks)
