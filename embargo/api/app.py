@@ -143,6 +143,9 @@ def _metrics(app: FastAPI, ctx: ApiContext) -> None:
         return Response(text, media_type=metrics.CONTENT_TYPE)
 
 
+_UNREACHABLE = "the store's database cannot be reached ({}); retry shortly"
+
+
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -167,7 +170,7 @@ def _errors(app: FastAPI) -> None:
     async def crashed(request: Request, exc: Exception) -> JSONBytes:
         if unreachable(exc):  # the database went away under a query (a restart): retry, not a fault
             return JSONBytes(
-                {"detail": f"the store's database cannot be reached ({type(exc).__name__}); retry shortly"},
+                {"detail": _UNREACHABLE.format(type(exc).__name__)},
                 status_code=503,
                 headers={"Retry-After": "5"},
             )
@@ -321,6 +324,8 @@ class EdgeMiddleware:
             await self.app(scope, replay, hold)
         except Exception as exc:
             logging.getLogger("embargo.api").exception("request failed")
+            if unreachable(exc):  # (the app's handler answered 503 already, and Starlette raised it again)
+                return _json_messages(503, _UNREACHABLE.format(type(exc).__name__), {"Retry-After": "5"})
             return _json_messages(500, f"internal error: {type(exc).__name__} (the request was logged)")
         if not held or held[0]["type"] != "http.response.start":
             return _json_messages(500, "internal error: the app gave no answer (the request was logged)")

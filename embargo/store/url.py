@@ -52,9 +52,17 @@ def open_store(url: str | Path, *, upgrade: bool | None = None) -> Store:
 
 def unreachable(exc: BaseException) -> bool:
     """Whether ``exc`` says the database server went away (its connection lost while a query ran: a
-    restart, a stop, a failover), which a caller answers as "unavailable, retry", not as a fault."""
+    restart, a stop, a failover), which a caller answers as "unavailable, retry", not as a fault; also
+    where the store wrapped that error in its own (``StoreError("cannot connect ...")`` from it)."""
     try:
         import psycopg
     except ImportError:  # no PostgreSQL driver: no PostgreSQL store either
         return False
-    return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+    seen: BaseException | None = exc
+    for _ in range(5):  # (the error and the errors it was raised from)
+        if seen is None:
+            return False
+        if isinstance(seen, psycopg.OperationalError | psycopg.InterfaceError):
+            return True
+        seen = seen.__cause__
+    return False
