@@ -134,7 +134,9 @@ def test_postgresql_stopped_and_restarted_under_load() -> None:
             assert "cannot connect to the PostgreSQL store" in str(body["detail"]) and "Traceback" not in str(
                 body
             )
-        errors = [(round(t, 1), route, body) for t, route, status, body in load.seen if status not in (200, 503)]
+        errors = [
+            (round(t, 1), route, body) for t, route, status, body in load.seen if status not in (200, 503)
+        ]
         assert not errors, errors  # no 500 at any moment, the edges of the outage included
         assert all(isinstance(body, dict | list) for _, _, _, body in load.seen)
         assert health.status_code == 200 and health.json()["status"] == "ok"
