@@ -38,6 +38,7 @@ from embargo.names.arabic import (
 )
 from embargo.names.readings import (
     formal_names,
+    latin_letters,
     letters_together,
     name_parts,
     read_name,
@@ -88,7 +89,7 @@ def read_query(q: Query) -> tuple[Query, int]:
     read: list[str] = []
     nicknames: list[str] = []
     if q.schema is None or q.schema in _NICKNAME_SCHEMAS:
-        latin = [n for n in names if _latin(n)]  # (another script's romanisation is no one's spelling)
+        latin = [n for n in names if latin_letters(n)]  # (another script's romanisation is no one's spelling)
         for name in latin:
             read.extend(respellings(name))
         for name in latin + read:
@@ -190,11 +191,6 @@ def respellings(name: str) -> list[str]:
             if spelt != tokens:
                 out.append(" ".join(spelt))
     return out
-
-
-def _latin(name: str) -> bool:
-    """Whether ``name`` is written in Latin letters (with their accents) alone."""
-    return name.isascii() or all(ord(ch) < 0x250 for ch in name)
 
 
 def _spell(pattern: re.Pattern[str], table: dict[str, str], token: str) -> str:

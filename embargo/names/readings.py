@@ -129,15 +129,15 @@ def read_name(name: str, schema: str | None) -> str:
     tokens = written = name_tokens(name)
     if not tokens:
         return name
-    if schema not in PERSON_SCHEMAS and not _latin(name):
+    if schema not in PERSON_SCHEMAS and not latin_letters(name):
         tokens = name_tokens(_cyrillic_forms(name))
     elif schema not in PERSON_SCHEMAS and _EZAFE.search(name):
         tokens = name_tokens(_EZAFE.sub(" ", name))
     if schema in PERSON_SCHEMAS:
-        read = _arabic_particles(tokens) if _latin(name) else tokens
+        read = _arabic_particles(tokens) if latin_letters(name) else tokens
         return name if read == tokens else " ".join(read)
     read = tokens[vessel_prefix(tokens) :] if schema in VESSELS else tokens
-    if schema is None and _latin(name):
+    if schema is None and latin_letters(name):
         read = _arabic_particles(read)
     words = business_words()
     read = _read_phrases([w for t in read for w in words.get(t, (t,))])
@@ -174,7 +174,7 @@ def _arabic_particles(tokens: list[str]) -> list[str]:
     return out
 
 
-def _latin(name: str) -> bool:
+def latin_letters(name: str) -> bool:
     """Whether ``name`` is written in Latin letters (with their accents) alone."""
     return name.isascii() or all(ord(ch) < 0x250 for ch in name)
 
@@ -246,7 +246,7 @@ def without_nasab(value: str) -> str:
     Ben Hassan"`` -> ``"hamraoui kamel"``, ``"Adel Ben Al-Azhar Ben Youssef Hamdi"`` -> ``"adel hamdi"``. A
     chain that ends a name written without a comma is its family name and stays (``"Usama bin Muhammad bin
     Ladin"`` -> ``"usama bin ladin"``); "" where nothing is left out or fewer than two words would be left."""
-    if not _latin(value):
+    if not latin_letters(value):
         return ""
     surname, comma, given = value.partition(",")
     written = name_tokens(given if comma else value)
