@@ -112,6 +112,12 @@ def read_query(q: Query) -> tuple[Query, int]:
     return query, own
 
 
+def _read_more(query: Query, own: int, more: list[str]) -> tuple[Query, int]:
+    """``(query, own)`` with the names of ``more`` it does not have yet added after its own, once each."""
+    extra = [n for n in dict.fromkeys(more) if n not in query.names]
+    return (replace(query, names=query.names + tuple(extra)), own) if extra else (query, own)
+
+
 def read_query_v4(q: Query) -> tuple[Query, int]:
     """``q`` as embargo-v4 screens it: as embargo-v3 reads it (:func:`read_query`), and also
     - each of its names that has no word that names anyone (only initials and titles: ``"K M A"``, ``"LADY
@@ -126,8 +132,7 @@ def read_query_v4(q: Query) -> tuple[Query, int]:
     for n in query.names[:own]:
         if arabic_script(n):
             more += [r for r in (persian_reading(n), egyptian_reading(n)) if r]
-    extra = [n for n in dict.fromkeys(more) if n not in query.names]
-    return (replace(query, names=query.names + tuple(extra)), own) if extra else (query, own)
+    return _read_more(query, own, more)
 
 
 def read_query_v5(q: Query) -> tuple[Query, int]:
@@ -153,8 +158,7 @@ def read_query_v5(q: Query) -> tuple[Query, int]:
     ]
     if q.schema is None or q.schema in _NICKNAME_SCHEMAS:
         more += [r for n in q.names if (r := titles_apart(n))]
-    extra = [n for n in dict.fromkeys(more) if n not in query.names]
-    return (replace(query, names=query.names + tuple(extra)), own) if extra else (query, own)
+    return _read_more(query, own, more)
 
 
 # Scandinavian and German romanisations of Cyrillic, as English (BGN) spelling writes them, in one pass
