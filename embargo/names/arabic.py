@@ -173,7 +173,7 @@ _SHORT_WORD = 2  # letters of a word that may be such a split-off part
 def rejoined_reading(name: str) -> str:
     """``name`` (in the Arabic script) in Latin letters with a word of at most two letters that ends in a
     letter that does not join forward (``ا د ذ ر ز و``) written together with the word after it, as one word
-    split at that gap: ``"علي ما يشو"`` -> ``"ali maycho"``; "" where there is no such word (the article,
+    split at that gap: ``"علي ما يشو"`` -> ``"ali maicho"``; "" where there is no such word (the article,
     ``bin``, ``abu`` and the other name particles are words of their own, not split-off parts)."""
     words = [normalise_arabic(w) if arabic_script(w) else w for w in name.split()]
     out: list[str] = []
@@ -210,11 +210,11 @@ def o_reading(name: str) -> str:
             words.append(token.lower())
             continue
         for part in split_words(normalise_arabic(token)):
-            said = _o_word(part)
-            changed = changed or bool(said)
-            words.extend(said or latin_word(part))
-    read = " ".join(words)
-    return read if changed and read != latin_reading(name) else ""
+            plain = latin_word(part)
+            said = _o_word(part) or plain
+            changed = changed or said != plain
+            words.extend(said)
+    return " ".join(words) if changed else ""
 
 
 def _o_word(word: str) -> list[str]:
@@ -276,7 +276,7 @@ def persian_compound(word: str) -> list[str]:
 def persian_reading_v5(name: str) -> str:
     """``name`` read in Latin letters as Persian says it, where it has a letter only Persian or Urdu write:
     ``ض ظ ذ`` as z, ``ث`` as s, ``ق`` as gh, ``و`` between letters as v, and its compound given names read
-    apart (``"سید مرتضی موسوی"`` -> ``"said martzi mousvi"``, ``"عباسعلی"`` -> ``"abas ali"``); "" for
+    apart (``"سید مرتضی موسوی"`` -> ``"sid martzi mousvi"``, ``"عباسعلی"`` -> ``"abas ali"``); "" for
     any other name."""
     if not arabic_script(name) or not any(ch in _PERSIAN_LETTERS for ch in name):
         return ""
