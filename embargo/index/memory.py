@@ -165,9 +165,8 @@ class EntityIndex:
     def _build(self, entities: Iterable[Entity], progress: Callable[[int], None] | None) -> None:
         reading = self.reading
         self.entities: list[Entity] = []
-        self.entity_ids: list[
-            str
-        ] = []  # per entity: its id (a screen ranks by it, without reading the entity)
+        # per entity: its id (a screen ranks by it, without reading the entity)
+        self.entity_ids: list[str] = []
         # per entity: its schema (a screen reads an entity it ranks below the floor no further)
         self.entity_schema: list[str] = []
         self.names: list[PreparedName] = []
@@ -507,16 +506,11 @@ class EntityIndex:
             for tok, exp in expansions:
                 found = self._token_votes(exp, postings_cap, bool(per_token))
                 if found is not None and form_words != 1.0:
-                    if (
-                        exp.form_word < 0
-                    ):  # (asked once per token kept: a word that votes has its own expansion)
+                    # asked once per token kept: a word that votes has its own expansion
+                    if exp.form_word < 0:
                         exp.form_word = int(is_form_word(tok.text))
-                    if exp.form_word:
-                        found = (
-                            found[0],
-                            found[1] * form_words,
-                            found[2],
-                        )  # (the cached votes stay as they are)
+                    if exp.form_word:  # (the cached votes stay as they are)
+                        found = (found[0], found[1] * form_words, found[2])
                 if found is not None:
                     per_token.append(found)
                     by_text[tok.text] = found

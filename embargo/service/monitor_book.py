@@ -62,7 +62,6 @@ class Book:
             # there: otherwise the collections that the next allocations trigger walk them all (seconds
             # for a book of a million), one generation after the other
             gc.collect()
-        self.screener.algorithm = algorithm
 
     def flag(self, entities: Iterable[Entity], threshold: float) -> list[Counterparty]:
         """The counterparties that any of ``entities`` resembles at ``threshold`` or above, by id."""
